@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+
+namespace KafkaCdc.DevStack.Postgres;
+
+/// <summary>
+/// A throwaway PostgreSQL server for local runs and tests: <c>initdb</c> in a temporary directory, a free
+/// port on 127.0.0.1, <c>wal_level=logical</c>, password authentication for TCP connections. Dropped with
+/// its data directory on <see cref="DisposeAsync"/>.
+/// </summary>
+/// <remarks>
+/// initdb and pg_ctl refuse to run as root, so when this process is root the server runs as the
+/// <c>postgres</c> OS user (through <c>runuser</c>) in a directory that user owns.
+/// Durability settings are relaxed (<c>fsync=off</c>): the data is disposable.
+/// </remarks>
+public sealed class TemporaryPostgres : IAsyncDisposable
+{
+    /// <summary>The superuser created by initdb.</summary>
+    public const string SuperUser = "postgres";
+
+    readonly string _directory;
+    readonly string _binDirectory;
+    readonly bool _runAsPostgresUser;
+
+    TemporaryPostgres(string directory, string binDirectory, bool runAsPostgresUser, int port, string password)
+    {
+        _directory = directory;
+        _binDirectory = binDirectory;
+        _runAsPostgresUser = runAsPostgresUser;
+        Port = port;
+        Password = password;
+    }
+
+    /// <summary>The TCP port the server listens on (127.0.0.1).</summary>
+    public int Port { get; }
+
+    /// <summary>The password of <see cref="SuperUser"/>, generated per server.</summary>
+    public string Password { get; }
+
+    /// <summary>An Npgsql connection string for the superuser and the <c>postgres</c> database.</summary>
+    public string ConnectionString =>
+        $"Host=127.0.0.1;Port={Port};Username={SuperUser};Password={Password};Database=postgres;SSL Mode=Disable";
+
+    string DataDirectory => Path.Combine(_directory, "data");
+
+    /// <summary>Creates and starts a server. Retries on another port if the chosen one was taken meanwhile.</summary>
+    public static async Task<TemporaryPostgres> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var binDirectory = FindBinDirectory();
+        var runAsPostgresUser = Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root";
+        var directory = Directory.CreateTempSubdirectory("kafkacdc-pg-").FullName;
+        var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+        try
+        {
+            var passwordFile = Path.Combine(directory, "pwfile");
+            await File.WriteAllTextAsync(passwordFile, password + "\n", cancellationToken);
+            if (runAsPostgresUser)
+                await RunAsync("chown", ["-R", "postgres:postgres", directory], asPostgres: false, cancellationToken);
+
+            var server = new TemporaryPostgres(directory, binDirectory, runAsPostgresUser, FreePort(), password);
+            await server.RunToolAsync("initdb",
+                ["-D", server.DataDirectory, "-U", SuperUser, "--pwfile", passwordFile, "--auth-local=trust",
+                 "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], cancellationToken);
+            File.Delete(passwordFile);
+
+            for (var attempt = 1; ; attempt++)
+            {
+                var candidate = attempt == 1 ? server : new TemporaryPostgres(directory, binDirectory, runAsPostgresUser, FreePort(), password);
+                try
+                {
+                    await candidate.StartServerAsync(cancellationToken);
+                    return candidate;
+                }
+                catch (InvalidOperationException) when (attempt < 3)
+                {
+                    // Most likely the port was taken between choosing and binding it: choose again.
+                }
+            }
+        }
+        catch
+        {
+            TryDeleteDirectory(directory);
+            throw;
+        }
+    }
+
+    Task StartServerAsync(CancellationToken cancellationToken)
+    {
+        var options = string.Join(' ',
+            $"-p {Port}", "-c listen_addresses=127.0.0.1", $"-k {_directory}",
+            "-c wal_level=logical", "-c max_replication_slots=64", "-c max_wal_senders=64",
+            "-c max_connections=300", "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
+            "-c wal_sender_timeout=0");
+        return RunToolAsync("pg_ctl",
+            ["-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-o", options, "-w", "-t", "60", "start"],
+            cancellationToken);
+    }
+
+    /// <summary>Stops the server immediately and deletes its directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped; the directory still goes.
+        }
+        TryDeleteDirectory(_directory);
+    }
+
+    /// <summary>The server's log so far, for diagnosing a failed test.</summary>
+    public string ReadServerLog()
+    {
+        var path = Path.Combine(_directory, "server.log");
+        return File.Exists(path) ? File.ReadAllText(path) : "";
+    }
+
+    Task RunToolAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        RunAsync(Path.Combine(_binDirectory, tool), arguments, _runAsPostgresUser, cancellationToken);
+
+    static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asPostgres, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(asPostgres ? "runuser" : program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (asPostgres)
+        {
+            foreach (var a in new[] { "-u", "postgres", "--", program }) start.ArgumentList.Add(a);
+        }
+        foreach (var a in arguments) start.ArgumentList.Add(a);
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"{Path.GetFileName(program)} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await stderr}{await stdout}");
+        }
+    }
+
+    static string FindBinDirectory()
+    {
+        var configured = Environment.GetEnvironmentVariable("KCDC_PG_BIN");
+        if (!string.IsNullOrEmpty(configured)) return configured;
+        var candidates = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(d => Path.Combine(d, "bin"))
+                .Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0)
+                .ToList()
+            : [];
+        return candidates.FirstOrDefault() ?? throw new InvalidOperationException(
+            "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin; install postgresql-15 " +
+            "(scripts/bootstrap.sh does) or set KCDC_PG_BIN to the directory holding initdb and pg_ctl");
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    static void TryDeleteDirectory(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,2 @@
+Console.Error.WriteLine("KafkaCdc DevStack: not implemented yet");
+return 1;

@@ -1,0 +1,2 @@
+Console.Error.WriteLine("KafkaCdc SinkConnector: not implemented yet");
+return 1;

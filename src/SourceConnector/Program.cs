@@ -1,0 +1,2 @@
+Console.Error.WriteLine("KafkaCdc SourceConnector: not implemented yet");
+return 1;
