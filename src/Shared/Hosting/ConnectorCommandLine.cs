@@ -1,0 +1,50 @@
+namespace KafkaCdc.Shared.Hosting;
+
+/// <summary>
+/// The connectors' command line: <c>[run|check] --config FILE</c>. <c>run</c> (the default) streams until
+/// stopped; <c>check</c> verifies every prerequisite and prints one pass/fail line per item.
+/// </summary>
+/// <param name="Command">"run" or "check".</param>
+/// <param name="ConfigPath">The JSON config file; null when the configuration comes from the environment only.</param>
+public sealed record ConnectorCommandLine(string Command, string? ConfigPath)
+{
+    /// <summary>Process exit code for a configuration error.</summary>
+    public const int ConfigErrorExitCode = 2;
+
+    /// <summary>Process exit code for a failed <c>check</c>.</summary>
+    public const int CheckFailedExitCode = 3;
+
+    /// <summary>Parses <paramref name="args"/>; returns null and writes usage to <paramref name="error"/> when they are wrong.</summary>
+    public static ConnectorCommandLine? Parse(string[] args, string program, TextWriter error)
+    {
+        string command = "run";
+        string? config = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg is "run" or "check" && i == 0) command = arg;
+            else if (arg == "--config" && i + 1 < args.Length) config = args[++i];
+            else if (arg.StartsWith("--config=", StringComparison.Ordinal)) config = arg["--config=".Length..];
+            else if (arg is "-h" or "--help")
+            {
+                error.WriteLine(Usage(program));
+                return null;
+            }
+            else
+            {
+                error.WriteLine($"{program}: unexpected argument '{arg}'");
+                error.WriteLine(Usage(program));
+                return null;
+            }
+        }
+        return new ConnectorCommandLine(command, config);
+    }
+
+    static string Usage(string program) =>
+        $"""
+        usage: {program} [run|check] --config FILE
+          run     stream until SIGTERM/SIGINT (default)
+          check   verify every prerequisite, print one pass/fail line each, exit 0 when all pass
+        Every config key can also be set as an environment variable KCDC_<KEY> (upper case, dots as underscores).
+        """;
+}

@@ -1,0 +1,18 @@
+using Microsoft.Extensions.Logging;
+
+namespace KafkaCdc.Shared.Hosting;
+
+/// <summary>Console logging for the connector processes: one line per entry, UTC timestamps.</summary>
+public static class ConnectorLogging
+{
+    /// <summary>Creates the process's logger factory at <paramref name="minimumLevel"/>.</summary>
+    public static ILoggerFactory Create(LogLevel minimumLevel = LogLevel.Information) =>
+        LoggerFactory.Create(builder => builder
+            .SetMinimumLevel(minimumLevel)
+            .AddSimpleConsole(options =>
+            {
+                options.SingleLine = true;
+                options.UseUtcTimestamp = true;
+                options.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            }));
+}
