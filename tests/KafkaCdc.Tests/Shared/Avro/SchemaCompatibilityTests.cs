@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using KafkaCdc.Shared.Avro;
 
 namespace KafkaCdc.Tests.Shared.Avro;
@@ -95,6 +96,29 @@ public class SchemaCompatibilityTests
             Assert.That(result.IsCompatible, Is.False);
             Assert.That(result.Incompatibilities.Select(i => i.ToString()), Has.Some.StartsWith(incompatibility));
         }
+    }
+
+    [Test]
+    public void Check_EveryTableRow_GivesTheSameVerdictAsPythonAvro()
+    {
+        var rows = Table().Select(r => (Reader: (string)r.Arguments[0]!, Writer: (string)r.Arguments[1]!, Name: r.TestName!)).ToList();
+        var request = new JsonObject
+        {
+            ["command"] = "compatibility",
+            ["pairs"] = new JsonArray([.. rows.Select(r => (JsonNode)new JsonObject { ["reader"] = r.Reader, ["writer"] = r.Writer })]),
+        };
+
+        var results = PythonAvro.Run(request)["results"]!.AsArray();
+
+        Assert.Multiple(() =>
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var ours = AvroSchemaCompatibility.Check(AvroSchema.Parse(rows[i].Reader), AvroSchema.Parse(rows[i].Writer));
+                Assert.That(ours.IsCompatible, Is.EqualTo(results[i]!["compatible"]!.GetValue<bool>()),
+                    $"{rows[i].Name}: python says {results[i]!.ToJsonString()}");
+            }
+        });
     }
 
     [Test]

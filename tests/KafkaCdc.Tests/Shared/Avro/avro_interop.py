@@ -4,6 +4,8 @@ decodes and canonicalises what the tests send, so both implementations are check
 Reads one JSON request on stdin and writes one JSON response on stdout:
   {"command": "decode", "schema": "<schema json>", "bodies": ["<hex>", ...]}  -> {"values": [<rendering>, ...]}
   {"command": "encode", "schema": "<schema json>", "values": [<rendering>, ...]} -> {"bodies": ["<hex>", ...]}
+  {"command": "compatibility", "pairs": [{"reader": "<json>", "writer": "<json>"}, ...]}
+      -> {"results": [{"compatible": bool, "locations": [...], "messages": [...]}, ...]}
   {"command": "canonical", "schemas": [{"schema": "<json>", "ours": "<C# canonical form>"}, ...]}
       -> {"avro_version": ..., "has_fingerprint_api": bool,
           "results": [{"canonical": ..., "fingerprint": ..., "ours_reparsed": ..., "ours_fingerprint": ...}, ...]}
@@ -22,6 +24,7 @@ import sys
 import warnings
 
 import avro
+import avro.compatibility
 import avro.io
 import avro.schema
 
@@ -181,9 +184,23 @@ def canonical(request):
     return {"avro_version": version, "has_fingerprint_api": has_fingerprint_api, "results": results}
 
 
+def compatibility(request):
+    results = []
+    for pair in request["pairs"]:
+        reader = avro.schema.parse(pair["reader"])
+        writer = avro.schema.parse(pair["writer"])
+        result = avro.compatibility.ReaderWriterCompatibilityChecker().get_compatibility(reader, writer)
+        results.append({
+            "compatible": result.compatibility is avro.compatibility.SchemaCompatibilityType.compatible,
+            "locations": sorted(result.locations),
+            "messages": sorted(result.messages),
+        })
+    return {"results": results}
+
+
 def main():
     request = json.load(sys.stdin)
-    handler = {"decode": decode, "encode": encode, "canonical": canonical}[request["command"]]
+    handler = {"decode": decode, "encode": encode, "compatibility": compatibility, "canonical": canonical}[request["command"]]
     json.dump(handler(request), sys.stdout, ensure_ascii=True, allow_nan=False)
 
 
