@@ -123,10 +123,11 @@ internal sealed class DevStackProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the process if it still runs.</summary>
+    /// <summary>Stops the process if it still runs and removes its temporary directory.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited) await StopAsync(TimeSpan.FromSeconds(15));
+        DeleteDirectory();
         _process.Dispose();
     }
 
@@ -146,7 +147,7 @@ internal sealed class DevStackProcess : IAsyncDisposable
     {
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
         }
         catch (IOException)
         {
