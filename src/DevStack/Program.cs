@@ -1,2 +1,27 @@
-Console.Error.WriteLine("KafkaCdc DevStack: not implemented yet");
-return 1;
+using KafkaCdc.DevStack;
+using Microsoft.Extensions.Logging;
+
+DevStackOptions options;
+try
+{
+    if (args is ["--help"] or ["-h"])
+    {
+        Console.WriteLine(DevStackOptions.Usage);
+        return 0;
+    }
+    options = DevStackOptions.Parse(args);
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"KafkaCdc.DevStack: {e.Message}");
+    Console.Error.WriteLine(DevStackOptions.Usage);
+    return 2;
+}
+
+// Logs go to stderr; stdout carries only the KEY=VALUE lines.
+using var loggerFactory = LoggerFactory.Create(logging => logging
+    .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; })
+    .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+using var stop = new StopSignal(options.ParentPid, loggerFactory.CreateLogger("KafkaCdc.DevStack"));
+var host = new DevStackHost(DevStackComposition.Create(options, loggerFactory), loggerFactory.CreateLogger("KafkaCdc.DevStack"));
+return await host.RunAsync(options.EnvFile, Console.Out, stop.Token);

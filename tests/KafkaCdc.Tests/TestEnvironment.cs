@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using KafkaCdc.DevStack;
+using KafkaCdc.DevStack.Admin;
+using Npgsql;
+
+namespace KafkaCdc.Tests;
+
+/// <summary>
+/// The servers the tests run against, set up once per test run by <see cref="TestEnvironmentSetUp"/>: by
+/// default one dev stack child process (mock Kafka cluster, throwaway PostgreSQL, admin endpoint, and later
+/// the schema registry). Environment variables replace parts of it with external services:
+/// <c>KAFKA_BOOTSTRAP_SERVERS</c>, <c>SCHEMA_REGISTRY_URL</c>, <c>KCDC_TEST_PG</c> (an Npgsql connection
+/// string of a superuser). When all three are set no dev stack is started.
+/// </summary>
+public static class TestEnvironment
+{
+    static readonly string s_runId = Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
+    static readonly List<string> s_databases = [];
+    static int s_nameCounter;
+    static DevStackProcess? s_devStack;
+    static string? s_kafkaBootstrapServers;
+    static string? s_postgresConnectionString;
+
+    /// <summary>The Kafka cluster's bootstrap servers.</summary>
+    public static string KafkaBootstrapServers => s_kafkaBootstrapServers ?? throw NotSetUp();
+
+    /// <summary>The schema registry's URL, or null while none is available (see <see cref="RequireSchemaRegistryUrl"/>).</summary>
+    public static string? SchemaRegistryUrl { get; private set; }
+
+    /// <summary>A superuser connection string of the PostgreSQL server (database <c>postgres</c>).</summary>
+    public static string PostgresConnectionString => s_postgresConnectionString ?? throw NotSetUp();
+
+    /// <summary>
+    /// The dev stack's fault-injection endpoint, or null when Kafka is external (see <see cref="RequireDevStackAdmin"/>).
+    /// </summary>
+    public static DevStackAdminClient? DevStackAdmin { get; private set; }
+
+    /// <summary>Whether Kafka is the dev stack's mock cluster (which has quirks tests may need to allow for).</summary>
+    public static bool IsMockKafka => DevStackAdmin is not null;
+
+    /// <summary>The schema registry's URL; fails the test when there is none.</summary>
+    public static string RequireSchemaRegistryUrl() =>
+        SchemaRegistryUrl ?? throw new AssertionException(
+            $"this test needs a schema registry: set SCHEMA_REGISTRY_URL, or use a dev stack that hosts one (none published {DevStackVariables.SchemaRegistryUrl})");
+
+    /// <summary>The dev stack's admin endpoint; ignores the test when Kafka is external.</summary>
+    public static DevStackAdminClient RequireDevStackAdmin()
+    {
+        if (DevStackAdmin is null)
+            Assert.Ignore("fault injection needs the dev stack's mock Kafka cluster; KAFKA_BOOTSTRAP_SERVERS points elsewhere");
+        return DevStackAdmin!;
+    }
+
+    /// <summary>
+    /// A name unique to this run and call, usable as a Kafka topic, replication slot, table or database name:
+    /// lower-case letters, digits and underscores, at most 63 characters.
+    /// </summary>
+    public static string UniqueName(string prefix)
+    {
+        var suffix = $"_{s_runId}_{Interlocked.Increment(ref s_nameCounter)}";
+        var clean = new string(prefix.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_').ToArray());
+        return clean[..Math.Min(clean.Length, 63 - suffix.Length)] + suffix;
+    }
+
+    /// <summary>Creates a uniquely named database, dropped at the end of the run.</summary>
+    /// <returns>A connection string for it (same server and user as <see cref="PostgresConnectionString"/>).</returns>
+    public static async Task<string> CreateDatabaseAsync(string prefix, CancellationToken cancellationToken = default)
+    {
+        var name = UniqueName(prefix);
+        await using (var connection = new NpgsqlConnection(PostgresConnectionString))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        lock (s_databases) s_databases.Add(name);
+        return new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>
+    /// Creates a topic with <paramref name="partitions"/> partitions: through the dev stack on the mock cluster
+    /// (which has no CreateTopics API), through the admin API elsewhere.
+    /// </summary>
+    public static async Task CreateTopicAsync(string topic, int partitions, CancellationToken cancellationToken = default)
+    {
+        if (DevStackAdmin is not null)
+        {
+            await DevStackAdmin.CreateTopicAsync(topic, partitions, cancellationToken);
+            return;
+        }
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = KafkaBootstrapServers }).Build();
+        var timeout = TimeSpan.FromSeconds(30);
+        await admin.CreateTopicsAsync([new TopicSpecification { Name = topic, NumPartitions = partitions, ReplicationFactor = -1 }],
+            new CreateTopicsOptions { RequestTimeout = timeout, OperationTimeout = timeout }).WaitAsync(cancellationToken);
+    }
+
+    internal static async Task StartAsync()
+    {
+        var kafka = Environment.GetEnvironmentVariable(DevStackVariables.KafkaBootstrapServers);
+        var registry = Environment.GetEnvironmentVariable(DevStackVariables.SchemaRegistryUrl);
+        var postgres = Environment.GetEnvironmentVariable(DevStackVariables.PostgresConnectionString);
+        if (string.IsNullOrEmpty(kafka) || string.IsNullOrEmpty(registry) || string.IsNullOrEmpty(postgres))
+        {
+            List<string> arguments = ["--parent-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+            if (string.IsNullOrEmpty(postgres)) arguments.Add("--postgres");
+            s_devStack = await DevStackProcess.StartAsync(arguments, TimeSpan.FromSeconds(60));
+            var variables = s_devStack.Variables;
+            if (string.IsNullOrEmpty(kafka))
+            {
+                kafka = variables[DevStackVariables.KafkaBootstrapServers];
+                DevStackAdmin = new DevStackAdminClient(new Uri(variables[DevStackVariables.AdminUrl]));
+            }
+            if (string.IsNullOrEmpty(registry)) registry = variables.GetValueOrDefault(DevStackVariables.SchemaRegistryUrl);
+            if (string.IsNullOrEmpty(postgres)) postgres = variables[DevStackVariables.PostgresConnectionString];
+        }
+        s_kafkaBootstrapServers = kafka;
+        SchemaRegistryUrl = string.IsNullOrEmpty(registry) ? null : registry;
+        s_postgresConnectionString = postgres;
+    }
+
+    internal static async Task StopAsync()
+    {
+        try
+        {
+            await DropDatabasesAsync();
+        }
+        finally
+        {
+            DevStackAdmin?.Dispose();
+            DevStackAdmin = null;
+            if (s_devStack is not null)
+            {
+                var exitCode = await s_devStack.StopAsync(TimeSpan.FromSeconds(20));
+                var output = s_devStack.Output;
+                s_devStack = null;
+                if (exitCode != 0)
+                    TestContext.Progress.WriteLine($"The dev stack did not stop cleanly (exit code {exitCode?.ToString() ?? "none: killed"}); its output:\n{output}");
+            }
+        }
+    }
+
+    static async Task DropDatabasesAsync()
+    {
+        List<string> names;
+        lock (s_databases) names = [.. s_databases];
+        if (names.Count == 0 || s_postgresConnectionString is null) return;
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(s_postgresConnectionString);
+        await connection.OpenAsync();
+        foreach (var name in names)
+        {
+            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        lock (s_databases) s_databases.Clear();
+    }
+
+    static InvalidOperationException NotSetUp() =>
+        new("the test environment is not set up: tests must live in the KafkaCdc.Tests namespace so TestEnvironmentSetUp runs first");
+}

@@ -1,0 +1,14 @@
+namespace KafkaCdc.Tests;
+
+/// <summary>Starts the test environment (<see cref="TestEnvironment"/>) once before all tests and stops it after.</summary>
+[SetUpFixture]
+public sealed class TestEnvironmentSetUp
+{
+    /// <summary>Starts the dev stack (or connects to the external services configured).</summary>
+    [OneTimeSetUp]
+    public Task StartAsync() => TestEnvironment.StartAsync();
+
+    /// <summary>Drops the databases tests created and stops the dev stack.</summary>
+    [OneTimeTearDown]
+    public Task StopAsync() => TestEnvironment.StopAsync();
+}
