@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Net;
+using KafkaCdc.Shared.Avro;
+
+namespace KafkaCdc.Shared.SchemaRegistry.Serdes;
+
+/// <summary>
+/// Decodes Kafka message keys and values written in the Confluent wire format (<see cref="ConfluentWireFormat"/>),
+/// fetching each writer schema from the registry by the id in the message's header.
+/// </summary>
+/// <remarks>
+/// <para>Schemas and their compiled <see cref="AvroDatumReader"/>s are kept by id for the deserializer's lifetime
+/// (a registry never changes the schema of an id), so after the first message of a schema decoding completes
+/// synchronously. Datums are read with the writer's schema as it is, without resolution to another reader schema.</para>
+/// <para>Errors: <see cref="MessageDecodingException"/> for messages that can never be decoded;
+/// <see cref="SchemaRegistryException"/> when the registry fails otherwise (transient when unreachable). Thread-safe.</para>
+/// </remarks>
+public sealed class AvroDeserializer
+{
+    readonly ISchemaRegistryClient _registry;
+    readonly ConcurrentDictionary<int, AvroDatumReader> _readers = new();
+
+    /// <summary>Creates a deserializer fetching schemas from <paramref name="registry"/>.</summary>
+    public AvroDeserializer(ISchemaRegistryClient registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        _registry = registry;
+    }
+
+    /// <summary>Decodes one message key or value.</summary>
+    /// <param name="message">The raw bytes; empty (a null key or a tombstone value) gives null.</param>
+    /// <param name="cancellationToken">Cancels waiting for the registry.</param>
+    /// <exception cref="MessageDecodingException">Not the wire format, an unknown schema id, or a corrupt body.</exception>
+    /// <exception cref="SchemaRegistryException">The registry could not be reached or refused the request.</exception>
+    public ValueTask<AvroMessage?> DeserializeAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        if (message.IsEmpty) return new ValueTask<AvroMessage?>((AvroMessage?)null);
+        var schemaId = SchemaIdOf(message.Span);
+        return _readers.TryGetValue(schemaId, out var reader)
+            ? new ValueTask<AvroMessage?>(Decode(schemaId, reader, message.Span))
+            : new ValueTask<AvroMessage?>(FetchAndDecodeAsync(schemaId, message, cancellationToken));
+    }
+
+    async Task<AvroMessage?> FetchAndDecodeAsync(int schemaId, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            text = await _registry.GetSchemaAsync(schemaId, cancellationToken);
+        }
+        catch (SchemaRegistryException e) when (e.Status == HttpStatusCode.NotFound && e.ErrorCode == 40403)
+        {
+            throw new MessageDecodingException(
+                $"Schema id {schemaId} in the message header is unknown to the schema registry (error code {e.ErrorCode}: {e.RegistryMessage}); " +
+                "the message was written against another registry, or its schema was deleted", schemaId, e);
+        }
+
+        AvroSchema schema;
+        try
+        {
+            schema = AvroSchema.Parse(text);
+        }
+        catch (AvroSchemaException e)
+        {
+            throw new MessageDecodingException($"Schema id {schemaId} from the registry is not a valid Avro schema: {e.Message}", schemaId, e);
+        }
+
+        var reader = _readers.GetOrAdd(schemaId, new AvroDatumReader(schema));
+        return Decode(schemaId, reader, message.Span);
+    }
+
+    static int SchemaIdOf(ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            ConfluentWireFormat.ReadHeader(message, out var schemaId);
+            return schemaId;
+        }
+        catch (AvroDecodingException e)
+        {
+            throw new MessageDecodingException($"The message is not in the Confluent wire format: {e.Message}", null, e);
+        }
+    }
+
+    static AvroMessage Decode(int schemaId, AvroDatumReader reader, ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            return new AvroMessage(schemaId, reader.WriterSchema, reader.Read(message[ConfluentWireFormat.HeaderSize..]));
+        }
+        catch (AvroDecodingException e)
+        {
+            throw new MessageDecodingException(
+                $"The body of a message written with schema id {schemaId} is not a valid datum of that schema: {e.Message}", schemaId, e);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using KafkaCdc.DevStack.SchemaRegistry;
+using KafkaCdc.Shared.SchemaRegistry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace KafkaCdc.Tests.Shared.SchemaRegistry;
+
+/// <summary>
+/// Base of the schema registry test fixtures: one registry per fixture, started in-process in
+/// <c>[OneTimeSetUp]</c> (the dev stack's <see cref="SchemaRegistryServer"/>), or the registry at
+/// <c>SCHEMA_REGISTRY_URL</c> when that is set. Tests use subjects unique to them, so they can share a registry.
+/// </summary>
+public abstract class SchemaRegistryFixture
+{
+    /// <summary>The variable naming an external registry to test against instead.</summary>
+    public const string ExternalUrlVariable = "SCHEMA_REGISTRY_URL";
+
+    readonly List<SchemaRegistryClient> _clients = [];
+    SchemaRegistryServer? _server;
+
+    /// <summary>The registry's base URL.</summary>
+    protected Uri RegistryUrl { get; private set; } = null!;
+
+    /// <summary>True when the tests run against <c>SCHEMA_REGISTRY_URL</c> rather than an in-process server.</summary>
+    protected bool IsExternalRegistry => _server is null;
+
+    /// <summary>Options of the in-process server; a fixture that needs credentials overrides this.</summary>
+    protected virtual SchemaRegistryServerOptions ServerOptions => new();
+
+    /// <summary>True for fixtures that test the server's own configuration (auth...): ignored against an external registry.</summary>
+    protected virtual bool NeedsInProcessServer => false;
+
+    /// <summary>Where the in-process server logs.</summary>
+    protected virtual ILoggerFactory ServerLoggerFactory => NullLoggerFactory.Instance;
+
+    [OneTimeSetUp]
+    public async Task StartRegistryAsync()
+    {
+        var external = Environment.GetEnvironmentVariable(ExternalUrlVariable);
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            if (NeedsInProcessServer) Assert.Ignore($"{GetType().Name} configures its own registry; skipped with {ExternalUrlVariable} set");
+            RegistryUrl = new Uri(external.Split(',')[0].Trim());
+            return;
+        }
+
+        _server = await SchemaRegistryServer.StartAsync(ServerOptions, ServerLoggerFactory, CancellationToken.None);
+        RegistryUrl = _server.Url;
+    }
+
+    [OneTimeTearDown]
+    public async Task StopRegistryAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync();
+    }
+
+    [TearDown]
+    public void DisposeClients()
+    {
+        foreach (var client in _clients) client.Dispose();
+        _clients.Clear();
+    }
+
+    /// <summary>Ignores the test when running against an external registry (it changes global state or relies on the dev server).</summary>
+    protected void RequireInProcessRegistry(string reason)
+    {
+        if (IsExternalRegistry) Assert.Ignore($"needs the in-process registry: {reason}");
+    }
+
+    /// <summary>
+    /// A client of the fixture's registry with fast retries, disposed after the test; <paramref name="configure"/>
+    /// may change the options.
+    /// </summary>
+    protected SchemaRegistryClient CreateClient(
+        Func<SchemaRegistryClientOptions, SchemaRegistryClientOptions>? configure = null,
+        HttpMessageHandler? handler = null, ILoggerFactory? loggerFactory = null)
+    {
+        var options = new SchemaRegistryClientOptions
+        {
+            Urls = [RegistryUrl],
+            RequestTimeout = TimeSpan.FromSeconds(10),
+            MaxRetries = 3,
+            RetryBackoff = TimeSpan.FromMilliseconds(1),
+            RetryBackoffMax = TimeSpan.FromMilliseconds(10),
+        };
+        var client = new SchemaRegistryClient(configure?.Invoke(options) ?? options, loggerFactory, handler);
+        _clients.Add(client);
+        return client;
+    }
+
+    /// <summary>A subject no other test uses: the test's name and a random suffix.</summary>
+    protected static string UniqueSubject(string side = "value")
+    {
+        var test = TestContext.CurrentContext.Test.MethodName ?? "test";
+        return $"{test[..Math.Min(test.Length, 40)]}-{Guid.NewGuid().ToString("N")[..12]}-{side}";
+    }
+
+    /// <summary>A topic no other test uses.</summary>
+    protected static string UniqueTopic() => $"t_{Guid.NewGuid():N}";
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Sockets;
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.Shared.SchemaRegistry.Serdes;
+using static KafkaCdc.Tests.Shared.SchemaRegistry.Serdes.SerdesTestData;
+
+namespace KafkaCdc.Tests.Shared.SchemaRegistry.Serdes;
+
+public class AvroDeserializerTests : SchemaRegistryFixture
+{
+    async Task<(byte[] Message, int SchemaId)> ValueMessageAsync(long id = 1)
+    {
+        using var client = CreateClient();
+        var serializer = new AvroSerializer(client);
+        var topic = UniqueTopic();
+        var schemaId = await serializer.RegisterAsync(topic, isKey: false, Value, CancellationToken.None);
+        return (serializer.Serialize(topic, isKey: false, Value, ValueOf(id)), schemaId);
+    }
+
+    [Test]
+    public async Task Deserialize_EmptyMessage_IsATombstone()
+    {
+        var deserializer = new AvroDeserializer(CreateClient());
+
+        Assert.That(await deserializer.DeserializeAsync(ReadOnlyMemory<byte>.Empty, CancellationToken.None), Is.Null);
+        Assert.That(await deserializer.DeserializeAsync((byte[]?)null, CancellationToken.None), Is.Null);
+    }
+
+    [Test]
+    public void Deserialize_WrongMagicByte_ThrowsSayingWhatWasFound()
+    {
+        var deserializer = new AvroDeserializer(CreateClient());
+
+        var error = Assert.ThrowsAsync<MessageDecodingException>(async () =>
+            await deserializer.DeserializeAsync(new byte[] { 0x7b, 0, 0, 0, 1, 2 }, CancellationToken.None));
+
+        Assert.That(error.Message, Does.Contain("0x7b").And.Contain("magic byte"));
+        Assert.That(error.SchemaId, Is.Null);
+        Assert.That(error.InnerException, Is.InstanceOf<AvroDecodingException>());
+    }
+
+    [Test]
+    public void Deserialize_TruncatedHeader_ThrowsSayingTheLength()
+    {
+        var deserializer = new AvroDeserializer(CreateClient());
+
+        var error = Assert.ThrowsAsync<MessageDecodingException>(async () =>
+            await deserializer.DeserializeAsync(new byte[] { 0, 0, 1 }, CancellationToken.None));
+
+        Assert.That(error.Message, Does.Contain("3 bytes").And.Contain("too short"));
+    }
+
+    [Test]
+    public void Deserialize_UnknownSchemaId_ThrowsNamingTheIdAndErrorCode()
+    {
+        var deserializer = new AvroDeserializer(CreateClient());
+
+        var error = Assert.ThrowsAsync<MessageDecodingException>(async () =>
+            await deserializer.DeserializeAsync(ConfluentWireFormat.Frame(912345, [2]), CancellationToken.None));
+
+        Assert.That(error.SchemaId, Is.EqualTo(912345));
+        Assert.That(error.Message, Does.Contain("912345").And.Contain("40403"));
+        Assert.That(error.InnerException, Is.TypeOf<SchemaRegistryException>());
+    }
+
+    [Test]
+    public async Task Deserialize_TruncatedBody_ThrowsWithTheSchemaId()
+    {
+        var (message, schemaId) = await ValueMessageAsync();
+        var deserializer = new AvroDeserializer(CreateClient());
+
+        var error = Assert.ThrowsAsync<MessageDecodingException>(async () =>
+            await deserializer.DeserializeAsync(message[..^3], CancellationToken.None));
+
+        Assert.That(error.SchemaId, Is.EqualTo(schemaId));
+        Assert.That(error.Message, Does.Contain($"schema id {schemaId}"));
+        Assert.That(error.InnerException, Is.InstanceOf<AvroDecodingException>());
+    }
+
+    [Test]
+    public async Task Deserialize_RegistryUnreachable_ThrowsTransientRegistryError()
+    {
+        var (message, _) = await ValueMessageAsync();
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var deserializer = new AvroDeserializer(CreateClient(o => new SchemaRegistryClientOptions
+        {
+            Urls = [new Uri($"http://127.0.0.1:{port}/")], MaxRetries = 0,
+        }));
+
+        var error = Assert.ThrowsAsync<SchemaRegistryException>(async () => await deserializer.DeserializeAsync(message, CancellationToken.None));
+
+        Assert.That(error.IsTransient, Is.True);
+    }
+
+    [Test]
+    public async Task Deserialize_SecondMessageOfASchema_CompletesSynchronously()
+    {
+        var (message, schemaId) = await ValueMessageAsync();
+        var handler = new FaultInjectingHandler();
+        var deserializer = new AvroDeserializer(CreateClient(handler: handler));
+        await deserializer.DeserializeAsync(message, CancellationToken.None);
+
+        var second = deserializer.DeserializeAsync(message, CancellationToken.None);
+
+        Assert.That(second.IsCompletedSuccessfully, Is.True);
+        Assert.That(second.Result!.Value.SchemaId, Is.EqualTo(schemaId));
+        Assert.That(handler.Count, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Deserialize_ManyThreadsAtOnce_FetchTheSchemaOnce()
+    {
+        var (message, _) = await ValueMessageAsync(5);
+        var handler = new FaultInjectingHandler();
+        var deserializer = new AvroDeserializer(CreateClient(handler: handler));
+
+        var decoded = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+            (await deserializer.DeserializeAsync(message, CancellationToken.None))!.Value.Datum)));
+
+        Assert.That(decoded, Is.All.EqualTo(ValueOf(5)));
+        Assert.That(handler.Count, Is.EqualTo(1));
+    }
+}

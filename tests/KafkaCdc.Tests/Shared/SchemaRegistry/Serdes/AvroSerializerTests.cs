@@ -1,0 +1,138 @@
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.Shared.SchemaRegistry.Serdes;
+using static KafkaCdc.Tests.Shared.SchemaRegistry.Serdes.SerdesTestData;
+
+namespace KafkaCdc.Tests.Shared.SchemaRegistry.Serdes;
+
+public class AvroSerializerTests : SchemaRegistryFixture
+{
+    [Test]
+    public async Task RoundTrip_KeyAndValue_ThroughTheRegistry()
+    {
+        using var client = CreateClient();
+        var serializer = new AvroSerializer(client);
+        var deserializer = new AvroDeserializer(CreateClient());
+        var topic = UniqueTopic();
+
+        var keyId = await serializer.RegisterAsync(topic, isKey: true, Key, CancellationToken.None);
+        var valueId = await serializer.RegisterAsync(topic, isKey: false, Value, CancellationToken.None);
+        var keyBytes = serializer.Serialize(topic, isKey: true, Key, KeyOf(7));
+        var valueBytes = serializer.Serialize(topic, isKey: false, Value, ValueOf(7, "gift"));
+        var key = await deserializer.DeserializeAsync(keyBytes, CancellationToken.None);
+        var value = await deserializer.DeserializeAsync(valueBytes, CancellationToken.None);
+
+        Assert.That(await client.GetSubjectsAsync(CancellationToken.None), Is.SupersetOf(new[] { $"{topic}-key", $"{topic}-value" }));
+        Assert.That(keyBytes[..5], Is.EqualTo(ConfluentWireFormat.Frame(keyId, [])));
+        Assert.That(key!.Value.SchemaId, Is.EqualTo(keyId));
+        Assert.That(key.Value.Datum, Is.EqualTo(KeyOf(7)));
+        Assert.That(value!.Value.SchemaId, Is.EqualTo(valueId));
+        Assert.That(value.Value.WriterSchema, Is.EqualTo(Value));
+        Assert.That(value.Value.Datum, Is.EqualTo(ValueOf(7, "gift")));
+    }
+
+    [Test]
+    public void SubjectName_FollowsTopicNameStrategy()
+    {
+        Assert.That(AvroSerializer.SubjectName("shop_orders", isKey: true), Is.EqualTo("shop_orders-key"));
+        Assert.That(AvroSerializer.SubjectName("shop_orders", isKey: false), Is.EqualTo("shop_orders-value"));
+    }
+
+    [Test]
+    public void Serialize_BeforeRegister_ThrowsNamingTheSubject()
+    {
+        using var client = CreateClient();
+        var serializer = new AvroSerializer(client);
+
+        Assert.That(() => serializer.Serialize("orders", isKey: false, Value, ValueOf(1)),
+            Throws.InvalidOperationException.With.Message.Contains("\"orders-value\""));
+    }
+
+    [Test]
+    public async Task RegisterAsync_AlreadyRegistered_CompletesSynchronouslyWithoutRequest()
+    {
+        var handler = new FaultInjectingHandler();
+        using var client = CreateClient(handler: handler);
+        var serializer = new AvroSerializer(client);
+        var topic = UniqueTopic();
+        var id = await serializer.RegisterAsync(topic, isKey: false, Value, CancellationToken.None);
+
+        var again = serializer.RegisterAsync(topic, isKey: false, AvroSchema.Parse(ValueJson), CancellationToken.None);
+
+        Assert.That(again.IsCompletedSuccessfully, Is.True);
+        Assert.That(again.Result, Is.EqualTo(id));
+        Assert.That(handler.Count, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task RegisterAsync_IncompatibleChange_ThrowsNamingSubjectAndReason()
+    {
+        using var client = CreateClient();
+        var serializer = new AvroSerializer(client);
+        var topic = UniqueTopic();
+        await client.SetCompatibilityLevelAsync($"{topic}-key", CompatibilityLevel.Backward, CancellationToken.None);
+        await serializer.RegisterAsync(topic, isKey: true, Key, CancellationToken.None);
+        var changed = AvroSchema.Parse(KeyJson.Replace("\"long\"", "\"string\""));
+
+        var error = Assert.ThrowsAsync<SchemaRegistryException>(async () =>
+            await serializer.RegisterAsync(topic, isKey: true, changed, CancellationToken.None));
+
+        Assert.That(error.Subject, Is.EqualTo($"{topic}-key"));
+        Assert.That(error.IsTransient, Is.False);
+        Assert.That(error.Message, Does.Contain($"{topic}-key").And.Contain("incompatible").And.Contain("TYPE_MISMATCH"));
+        Assert.That(serializer.TryGetSchemaId(topic, isKey: true, changed, out _), Is.False);
+    }
+
+    [Test]
+    public async Task SerializeAsync_ManyThreadsAtOnce_RegisterOnce()
+    {
+        var handler = new FaultInjectingHandler();
+        using var client = CreateClient(handler: handler);
+        var serializer = new AvroSerializer(client);
+        var topic = UniqueTopic();
+        var schemas = Enumerable.Range(0, 4).Select(_ => AvroSchema.Parse(ValueJson)).ToArray(); // equal, distinct instances
+
+        var messages = await Task.WhenAll(Enumerable.Range(0, 32).Select(thread => Task.Run(async () =>
+        {
+            var written = new List<byte[]>();
+            for (var i = 0; i < 50; i++)
+                written.Add(await serializer.SerializeAsync(topic, isKey: false, schemas[(thread + i) % schemas.Length], ValueOf(i), CancellationToken.None));
+            return written;
+        })));
+
+        var registrations = handler.Requests.Count(r => r.StartsWith("POST", StringComparison.Ordinal) && r.Contains("/versions"));
+        Assert.That(registrations, Is.EqualTo(1));
+        Assert.That(messages.SelectMany(m => m).Select(m => Convert.ToHexString(m[..5])).Distinct().Count(), Is.EqualTo(1), "one schema id in every header");
+    }
+
+    [Test]
+    public async Task Serialize_Registered_AllocatesOnlyTheOutput()
+    {
+        using var client = CreateClient();
+        var serializer = new AvroSerializer(client);
+        var topic = UniqueTopic();
+        await serializer.RegisterAsync(topic, isKey: false, Value, CancellationToken.None);
+        var datum = ValueOf(42, "note");
+        var size = serializer.Serialize(topic, isKey: false, Value, datum).Length;
+        const int calls = 1000;
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < calls; i++) serializer.Serialize(topic, isKey: false, Value, datum);
+        var perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)calls;
+
+        var arrayBytes = 24 + ((size + 7) / 8 * 8); // object header and length, then the bytes padded to 8
+        Assert.That(perCall, Is.LessThanOrEqualTo(arrayBytes), $"a {size}-byte message");
+    }
+
+    [Test]
+    public async Task Serialize_ValueNotFittingTheSchema_ThrowsAvroEncodingException()
+    {
+        using var client = CreateClient();
+        var serializer = new AvroSerializer(client);
+        var topic = UniqueTopic();
+        await serializer.RegisterAsync(topic, isKey: true, Key, CancellationToken.None);
+
+        Assert.That(() => serializer.Serialize(topic, isKey: true, Key, new GenericRecord(Key, ["not a long"])),
+            Throws.InstanceOf<AvroEncodingException>());
+    }
+}
