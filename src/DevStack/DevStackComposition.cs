@@ -1,6 +1,7 @@
 using KafkaCdc.DevStack.Admin;
 using KafkaCdc.DevStack.Kafka;
 using KafkaCdc.DevStack.Postgres;
+using KafkaCdc.DevStack.SchemaRegistry;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaCdc.DevStack;
@@ -16,11 +17,7 @@ public static class DevStackComposition
         var components = new List<IDevStackComponent> { kafka };
         if (options.Postgres) components.Add(new PostgresComponent(logger));
 
-        // Extension point: the schema registry. It is an IDevStackComponent hosting its own HTTP server in this
-        // process on its own port; it goes here, after Kafka (and PostgreSQL), reads KAFKA_BOOTSTRAP_SERVERS from
-        // the environment passed to StartAsync if it needs it, and returns SCHEMA_REGISTRY_URL
-        // (DevStackVariables.SchemaRegistryUrl), which the host prints and writes to the env file.
-
+        components.Add(new SchemaRegistryComponent(options.RegistryPort, loggerFactory));
         components.Add(new AdminEndpoint(kafka, options.AdminPort, logger));
         return components;
     }

@@ -8,15 +8,17 @@ namespace KafkaCdc.DevStack;
 /// <param name="Postgres">Whether to start a throwaway PostgreSQL.</param>
 /// <param name="ParentPid">A process whose exit stops the dev stack, or null.</param>
 /// <param name="AdminPort">The admin endpoint's port on 127.0.0.1; 0 for a free one.</param>
-public sealed record DevStackOptions(string? EnvFile, int Brokers, bool Postgres, int? ParentPid, int AdminPort)
+/// <param name="RegistryPort">The schema registry's port on 127.0.0.1; 0 for a free one.</param>
+public sealed record DevStackOptions(string? EnvFile, int Brokers, bool Postgres, int? ParentPid, int AdminPort, int RegistryPort = 0)
 {
     /// <summary>The command line help.</summary>
     public const string Usage =
         """
         Usage: KafkaCdc.DevStack [--env-file PATH] [--brokers N] [--postgres] [--parent-pid PID] [--admin-port N]
+                                 [--registry-port N]
 
-        Runs a local Kafka (librdkafka's in-memory mock cluster), optionally a throwaway PostgreSQL, and an HTTP
-        admin endpoint for fault injection, until SIGINT/SIGTERM or until the --parent-pid process exits.
+        Runs a local Kafka (librdkafka's in-memory mock cluster), a schema registry (Confluent's REST API,
+        in memory), optionally a throwaway PostgreSQL, and an HTTP admin endpoint for fault injection, until SIGINT/SIGTERM or until the --parent-pid process exits.
         Prints the endpoints as KEY=VALUE lines and writes them to the --env-file (atomically).
 
           --env-file PATH   also write the KEY=VALUE lines to PATH
@@ -24,6 +26,7 @@ public sealed record DevStackOptions(string? EnvFile, int Brokers, bool Postgres
           --postgres        start a throwaway PostgreSQL (adds KCDC_TEST_PG and PGHOST/PGPORT/... lines)
           --parent-pid PID  stop when process PID exits (so a crashed test run leaks no servers)
           --admin-port N    admin endpoint port on 127.0.0.1 (default: a free port)
+          --registry-port N schema registry port on 127.0.0.1 (default: a free port)
         """;
 
     /// <summary>Parses the command line.</summary>
@@ -41,6 +44,7 @@ public sealed record DevStackOptions(string? EnvFile, int Brokers, bool Postgres
                 "--postgres" => options with { Postgres = true },
                 "--parent-pid" => options with { ParentPid = Number(args, ref i, min: 1, max: int.MaxValue) },
                 "--admin-port" => options with { AdminPort = Number(args, ref i, min: 0, max: 65535) },
+                "--registry-port" => options with { RegistryPort = Number(args, ref i, min: 0, max: 65535) },
                 _ => throw new FormatException($"unknown option {option}"),
             };
         }

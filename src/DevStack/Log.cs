@@ -36,6 +36,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "PostgreSQL on 127.0.0.1:{Port}")]
     internal static partial void PostgresStarted(ILogger logger, int port);
 
+    [LoggerMessage(EventId = 250, Level = LogLevel.Information, Message = "Schema registry at {Url}")]
+    public static partial void SchemaRegistryStarted(ILogger logger, string url);
+
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Admin endpoint at {Url}")]
     internal static partial void AdminStarted(ILogger logger, string url);
 

@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.Hosting;
 using System.Net;
 using KafkaCdc.DevStack.Kafka;
 using Microsoft.AspNetCore.Builder;
@@ -43,7 +44,7 @@ public sealed class AdminEndpoint : IDevStackComponent
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
         // The dev stack handles SIGINT/SIGTERM itself and stops this endpoint in order.
-        builder.Services.AddSingleton<IHostLifetime, ProcessOwnedLifetime>();
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, _port));
 
         _app = builder.Build();
@@ -62,13 +63,5 @@ public sealed class AdminEndpoint : IDevStackComponent
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _app.StopAsync(timeout.Token);
         await _app.DisposeAsync();
-    }
-
-    /// <summary>A host lifetime that leaves signals alone.</summary>
-    sealed class ProcessOwnedLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

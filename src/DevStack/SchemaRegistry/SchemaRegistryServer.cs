@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.Hosting;
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;

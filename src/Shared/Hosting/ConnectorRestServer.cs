@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaCdc.Shared.Hosting;
@@ -43,6 +44,7 @@ public sealed class ConnectorRestServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.ConfigureKestrel(options => options.ListenAnyIP(port));
         var app = builder.Build();
 

@@ -21,14 +21,16 @@ public class DevStackProcessTests
 
         Assert.That(variables.Keys, Is.EquivalentTo(new[]
         {
-            DevStackVariables.KafkaBootstrapServers, DevStackVariables.AdminUrl, DevStackVariables.PostgresConnectionString,
-            DevStackVariables.PgHost, DevStackVariables.PgPort, DevStackVariables.PgUser, DevStackVariables.PgPassword, DevStackVariables.PgDatabase,
+            DevStackVariables.KafkaBootstrapServers, DevStackVariables.AdminUrl, DevStackVariables.SchemaRegistryUrl,
+            DevStackVariables.PostgresConnectionString, DevStackVariables.PgHost, DevStackVariables.PgPort, DevStackVariables.PgUser, DevStackVariables.PgPassword, DevStackVariables.PgDatabase,
         }));
         var bootstrap = variables[DevStackVariables.KafkaBootstrapServers];
         using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
             Assert.That(admin.GetMetadata(TimeSpan.FromSeconds(10)).Brokers, Has.Count.EqualTo(2));
         using (var adminEndpoint = new DevStackAdminClient(new Uri(variables[DevStackVariables.AdminUrl])))
             Assert.That(await adminEndpoint.GetBrokersAsync(), Has.Count.EqualTo(2));
+        using (var http = new HttpClient())
+            Assert.That(await http.GetStringAsync(variables[DevStackVariables.SchemaRegistryUrl] + "/subjects"), Is.EqualTo("[]"));
         var connectionString = variables[DevStackVariables.PostgresConnectionString];
         Assert.That(variables[DevStackVariables.PgPort], Is.EqualTo(new NpgsqlConnectionStringBuilder(connectionString).Port.ToString(CultureInfo.InvariantCulture)));
         await using (var connection = new NpgsqlConnection(connectionString))
@@ -43,6 +45,9 @@ public class DevStackProcessTests
         Assert.Throws<SocketException>(() => socket.Connect("127.0.0.1", kafkaPort), "Kafka listener closed");
         await using var after = new NpgsqlConnection(connectionString + ";Timeout=2");
         Assert.ThrowsAsync<NpgsqlException>(() => after.OpenAsync(), "PostgreSQL stopped");
+        using var registryAfter = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        Assert.ThrowsAsync<HttpRequestException>(() => registryAfter.GetStringAsync(variables[DevStackVariables.SchemaRegistryUrl] + "/subjects"),
+            "schema registry stopped");
     }
 
     [Test]

@@ -162,21 +162,6 @@ public class SchemaRegistryCompatibilityTests : SchemaRegistryFixture
         Assert.That(after, Is.EqualTo(CompatibilityLevel.FullTransitive));
     }
 
-    [Test]
-    public async Task GlobalLevel_DefaultsToBackward_AndCanBeSet()
-    {
-        RequireInProcessRegistry("changes the global level other tests rely on");
-        using var client = CreateClient();
-
-        var initial = await client.GetCompatibilityLevelAsync(CancellationToken.None);
-        await client.SetCompatibilityLevelAsync(CompatibilityLevel.Forward, CancellationToken.None);
-        var changed = await client.GetCompatibilityLevelAsync(CancellationToken.None);
-        await client.SetCompatibilityLevelAsync(CompatibilityLevel.Backward, CancellationToken.None);
-
-        Assert.That(initial, Is.EqualTo(CompatibilityLevel.Backward));
-        Assert.That(changed, Is.EqualTo(CompatibilityLevel.Forward));
-    }
-
     [TestCase("NONE", CompatibilityLevel.None)]
     [TestCase("backward_transitive", CompatibilityLevel.BackwardTransitive)]
     [TestCase("FULL_TRANSITIVE", CompatibilityLevel.FullTransitive)]

@@ -6,9 +6,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KafkaCdc.Tests.Shared.SchemaRegistry;
 
 /// <summary>
-/// Base of the schema registry test fixtures: one registry per fixture, started in-process in
-/// <c>[OneTimeSetUp]</c> (the dev stack's <see cref="SchemaRegistryServer"/>), or the registry at
-/// <c>SCHEMA_REGISTRY_URL</c> when that is set. Tests use subjects unique to them, so they can share a registry.
+/// Base of the schema registry test fixtures: the test run's registry (the dev stack's, or the one at
+/// <c>SCHEMA_REGISTRY_URL</c>); fixtures that configure the server itself (auth, global config) start their
+/// own <see cref="SchemaRegistryServer"/> in-process instead. Tests use subjects unique to them, so they can
+/// share a registry.
 /// </summary>
 public abstract class SchemaRegistryFixture
 {
@@ -20,9 +21,6 @@ public abstract class SchemaRegistryFixture
 
     /// <summary>The registry's base URL.</summary>
     protected Uri RegistryUrl { get; private set; } = null!;
-
-    /// <summary>True when the tests run against <c>SCHEMA_REGISTRY_URL</c> rather than an in-process server.</summary>
-    protected bool IsExternalRegistry => _server is null;
 
     /// <summary>Options of the in-process server; a fixture that needs credentials overrides this.</summary>
     protected virtual SchemaRegistryServerOptions ServerOptions => new();
@@ -36,13 +34,13 @@ public abstract class SchemaRegistryFixture
     [OneTimeSetUp]
     public async Task StartRegistryAsync()
     {
-        var external = Environment.GetEnvironmentVariable(ExternalUrlVariable);
-        if (!string.IsNullOrWhiteSpace(external))
+        if (!NeedsInProcessServer)
         {
-            if (NeedsInProcessServer) Assert.Ignore($"{GetType().Name} configures its own registry; skipped with {ExternalUrlVariable} set");
-            RegistryUrl = new Uri(external.Split(',')[0].Trim());
+            RegistryUrl = new Uri(TestEnvironment.RequireSchemaRegistryUrl().Split(',')[0].Trim());
             return;
         }
+        if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(ExternalUrlVariable)))
+            Assert.Ignore($"{GetType().Name} configures its own registry; skipped with {ExternalUrlVariable} set");
 
         _server = await SchemaRegistryServer.StartAsync(ServerOptions, ServerLoggerFactory, CancellationToken.None);
         RegistryUrl = _server.Url;
@@ -59,12 +57,6 @@ public abstract class SchemaRegistryFixture
     {
         foreach (var client in _clients) client.Dispose();
         _clients.Clear();
-    }
-
-    /// <summary>Ignores the test when running against an external registry (it changes global state or relies on the dev server).</summary>
-    protected void RequireInProcessRegistry(string reason)
-    {
-        if (IsExternalRegistry) Assert.Ignore($"needs the in-process registry: {reason}");
     }
 
     /// <summary>
