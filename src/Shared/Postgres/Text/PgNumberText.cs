@@ -31,14 +31,14 @@ internal static class PgNumberText
         float.IsNaN(value) ? "NaN"
         : float.IsPositiveInfinity(value) ? "Infinity"
         : float.IsNegativeInfinity(value) ? "-Infinity"
-        : value.ToString("R", CultureInfo.InvariantCulture);
+        : LowerExponent(value.ToString("R", CultureInfo.InvariantCulture));
 
     /// <summary>Writes a double in a form PostgreSQL reads back to the same value.</summary>
     public static string FormatFloat8(double value) =>
         double.IsNaN(value) ? "NaN"
         : double.IsPositiveInfinity(value) ? "Infinity"
         : double.IsNegativeInfinity(value) ? "-Infinity"
-        : value.ToString("R", CultureInfo.InvariantCulture);
+        : LowerExponent(value.ToString("R", CultureInfo.InvariantCulture));
 
     /// <summary>Parses numeric text, keeping the scale written (<c>12.30</c> is 1230 at scale 2).</summary>
     /// <exception cref="FormatException">Not plain decimal text.</exception>
@@ -81,6 +81,9 @@ internal static class PgNumberText
 
     /// <summary>The inverse of <see cref="UnscaledBytes"/>; no bytes is zero.</summary>
     public static BigInteger UnscaledFromBytes(byte[] bytes) => new(bytes, isUnsigned: false, isBigEndian: true);
+
+    /// <summary>PostgreSQL writes <c>1e+30</c> where .NET writes <c>1E+30</c>; both read back the same, but the same text is easier to compare.</summary>
+    private static string LowerExponent(string text) => text.Replace('E', 'e');
 
     /// <summary>The text cut to a length fit for an error message.</summary>
     public static string Shorten(string text) => text.Length <= 60 ? text : $"{text[..30]}...({text.Length} chars)";
