@@ -28,7 +28,11 @@ internal static class PgDatumEncoding
             return Branch(branches[0], binaryEncoding, delimiter);
         }
 
-        var choices = branches.Select(b => (Accepts: Accepts(b), Encode: Branch(b, binaryEncoding, delimiter))).ToArray();
+        // Next to an array, the string branch holds an array literal as PostgreSQL wrote it, never base64 or hex.
+        var hasArray = branches.Any(b => b is ArraySchema);
+        var choices = branches
+            .Select(b => (Accepts: Accepts(b), Encode: Branch(b, hasArray && b.Type == AvroType.String ? null : binaryEncoding, delimiter)))
+            .ToArray();
         return value =>
         {
             foreach (var (accepts, encode) in choices)

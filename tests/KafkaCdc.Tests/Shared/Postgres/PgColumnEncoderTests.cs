@@ -83,6 +83,7 @@ public class PgColumnEncoderTests
         yield return Case(Of("numeric", dimensions: 1), "{1.50,NaN,-0.001,NULL}");
         yield return Case(Of("bytea", dimensions: 1), "{\"\\\\x00ff\",NULL}");
         yield return Case(Of("bytea", dimensions: 1), "{\"\\\\x00ff\",NULL}", Base64);
+        yield return Case(Of("bytea", dimensions: 1), "[2:2]={\"\\\\x00ff\"}", Hex);
         yield return Case(Of("date", dimensions: 1), "{2024-01-01,infinity,\"0001-12-31 BC\"}");
         yield return Case(Of("timestamptz", dimensions: 1), "{\"2024-01-15 10:20:30+00\",-infinity}");
         yield return Case(Of("float8", dimensions: 2), "{{NaN,Infinity},{-0,1e-05}}");
