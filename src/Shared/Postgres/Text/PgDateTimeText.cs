@@ -1,0 +1,292 @@
+using System.Globalization;
+using System.Text;
+
+namespace KafkaCdc.Shared.Postgres;
+
+/// <summary>
+/// PostgreSQL's ISO text forms (<c>DateStyle=ISO</c>) of <c>date</c>, <c>time</c>, <c>timestamp</c> and
+/// <c>timestamptz</c>, to and from the Avro integers of the contract: days since 1970-01-01, microseconds after
+/// midnight, microseconds since 1970-01-01T00:00 (wall clock, or UTC with a time zone).
+/// </summary>
+/// <remarks>
+/// Dates are proleptic Gregorian with astronomical year numbering inside (1 BC is year 0), as PostgreSQL computes
+/// them; the text writes BC years with the <c> BC</c> suffix. PostgreSQL's ranges exceed <see cref="DateTime"/>, so
+/// nothing here goes through it. <c>infinity</c> and <c>-infinity</c> map to the integer type's maximum and minimum.
+/// </remarks>
+internal static class PgDateTimeText
+{
+    /// <summary>The day number standing for <c>infinity</c>.</summary>
+    public const int DateInfinity = int.MaxValue;
+
+    /// <summary>The day number standing for <c>-infinity</c>.</summary>
+    public const int DateMinusInfinity = int.MinValue;
+
+    /// <summary>The microseconds standing for <c>infinity</c>.</summary>
+    public const long TimestampInfinity = long.MaxValue;
+
+    /// <summary>The microseconds standing for <c>-infinity</c>.</summary>
+    public const long TimestampMinusInfinity = long.MinValue;
+
+    /// <summary>Microseconds in a day, also the value of <c>24:00:00</c>.</summary>
+    public const long MicrosPerDay = 86_400_000_000L;
+
+    private const long MicrosPerSecond = 1_000_000L;
+
+    /// <summary>Parses <c>2024-01-15</c>, <c>0044-03-15 BC</c>, <c>infinity</c>, <c>-infinity</c>.</summary>
+    /// <exception cref="FormatException">Not a date in that form.</exception>
+    public static int ParseDate(string text)
+    {
+        if (text == "infinity")
+        {
+            return DateInfinity;
+        }
+
+        if (text == "-infinity")
+        {
+            return DateMinusInfinity;
+        }
+
+        var position = 0;
+        var date = ReadDate(text, ref position);
+        var days = ReadEra(text, ref position, date);
+        ExpectEnd(text, position);
+        return checked((int)days);
+    }
+
+    /// <summary>Parses <c>HH:MM:SS[.ffffff]</c>, up to <c>24:00:00</c>, to microseconds after midnight.</summary>
+    /// <exception cref="FormatException">Not a time of day in that form.</exception>
+    public static long ParseTime(string text)
+    {
+        var position = 0;
+        var micros = ReadTime(text, ref position);
+        ExpectEnd(text, position);
+        return micros;
+    }
+
+    /// <summary>
+    /// Parses <c>YYYY-MM-DD HH:MM:SS[.ffffff][±HH[:MM[:SS]]][ BC]</c> (the offset only <paramref name="withTimeZone"/>)
+    /// or the infinities, to microseconds since the epoch (UTC when <paramref name="withTimeZone"/>).
+    /// </summary>
+    /// <exception cref="FormatException">Not a timestamp in that form.</exception>
+    /// <exception cref="OverflowException">The instant is beyond what 64-bit microseconds since 1970 can hold (after year 294246).</exception>
+    public static long ParseTimestamp(string text, bool withTimeZone)
+    {
+        if (text == "infinity")
+        {
+            return TimestampInfinity;
+        }
+
+        if (text == "-infinity")
+        {
+            return TimestampMinusInfinity;
+        }
+
+        var position = 0;
+        var date = ReadDate(text, ref position);
+        Expect(text, ref position, ' ');
+        var time = ReadTime(text, ref position);
+        var offsetSeconds = 0L;
+        if (withTimeZone)
+        {
+            offsetSeconds = ReadOffset(text, ref position);
+        }
+
+        var days = ReadEra(text, ref position, date);
+        ExpectEnd(text, position);
+        var micros = checked((days * MicrosPerDay) + time - (offsetSeconds * MicrosPerSecond));
+        if (micros == TimestampInfinity)
+        {
+            // The one real instant whose value is the infinity sentinel: refuse rather than turn it into infinity.
+            throw new OverflowException("the instant coincides with the value standing for infinity");
+        }
+
+        return micros;
+    }
+
+    /// <summary>Writes a day number as PostgreSQL does: <c>2024-01-15</c>, <c>0044-03-15 BC</c>, <c>infinity</c>.</summary>
+    public static string FormatDate(int days) => days switch
+    {
+        DateInfinity => "infinity",
+        DateMinusInfinity => "-infinity",
+        _ => AppendDate(new StringBuilder(16), days, out var bc).Append(bc ? " BC" : "").ToString(),
+    };
+
+    /// <summary>Writes microseconds after midnight as <c>HH:MM:SS[.ffffff]</c> (trailing zeros dropped).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Outside 0 to 24:00:00.</exception>
+    public static string FormatTime(long micros)
+    {
+        if (micros is < 0 or > MicrosPerDay)
+        {
+            throw new ArgumentOutOfRangeException(nameof(micros), micros, "a time of day is between 0 and 86400000000 µs");
+        }
+
+        return AppendTime(new StringBuilder(15), micros).ToString();
+    }
+
+    /// <summary>Writes a timestamp as PostgreSQL does (with <c>+00</c> when <paramref name="withTimeZone"/>, as in UTC).</summary>
+    public static string FormatTimestamp(long micros, bool withTimeZone)
+    {
+        switch (micros)
+        {
+            case TimestampInfinity:
+                return "infinity";
+            case TimestampMinusInfinity:
+                return "-infinity";
+        }
+
+        var days = Math.DivRem(micros, MicrosPerDay, out var time);
+        if (time < 0)
+        {
+            days--;
+            time += MicrosPerDay;
+        }
+
+        var text = AppendDate(new StringBuilder(40), days, out var bc).Append(' ');
+        AppendTime(text, time);
+        if (withTimeZone)
+        {
+            text.Append("+00");
+        }
+
+        return text.Append(bc ? " BC" : "").ToString();
+    }
+
+    private static StringBuilder AppendDate(StringBuilder text, long days, out bool bc)
+    {
+        var (year, month, day) = PgCalendar.CivilFromDays(days);
+        bc = year <= 0;
+        var shown = bc ? 1 - year : year;
+        return text.Append(shown.ToString("D4", CultureInfo.InvariantCulture)).Append('-')
+            .Append(month.ToString("D2", CultureInfo.InvariantCulture)).Append('-')
+            .Append(day.ToString("D2", CultureInfo.InvariantCulture));
+    }
+
+    private static StringBuilder AppendTime(StringBuilder text, long micros)
+    {
+        var seconds = Math.DivRem(micros, MicrosPerSecond, out var fraction);
+        text.Append((seconds / 3600).ToString("D2", CultureInfo.InvariantCulture)).Append(':')
+            .Append((seconds / 60 % 60).ToString("D2", CultureInfo.InvariantCulture)).Append(':')
+            .Append((seconds % 60).ToString("D2", CultureInfo.InvariantCulture));
+        if (fraction != 0)
+        {
+            text.Append('.').Append(fraction.ToString("D6", CultureInfo.InvariantCulture).TrimEnd('0'));
+        }
+
+        return text;
+    }
+
+    private static (long Year, int Month, int Day) ReadDate(string text, ref int position)
+    {
+        var year = ReadNumber(text, ref position, 1, 9);
+        Expect(text, ref position, '-');
+        var month = (int)ReadNumber(text, ref position, 2, 2);
+        Expect(text, ref position, '-');
+        var day = (int)ReadNumber(text, ref position, 2, 2);
+        return (year, month, day);
+    }
+
+    /// <summary>Reads the optional <c> BC</c> suffix and turns the date read into a day number.</summary>
+    private static long ReadEra(string text, ref int position, (long Year, int Month, int Day) date)
+    {
+        var (year, month, day) = date;
+        if (string.CompareOrdinal(text, position, " BC", 0, 3) == 0)
+        {
+            position += 3;
+            year = 1 - year;
+        }
+
+        if (date.Year < 1 || month is < 1 or > 12 || day < 1 || day > PgCalendar.DaysInMonth(year, month))
+        {
+            throw new FormatException($"'{text}' is not a valid date");
+        }
+
+        return PgCalendar.DaysFromCivil(year, month, day);
+    }
+
+    private static long ReadTime(string text, ref int position)
+    {
+        var hours = ReadNumber(text, ref position, 2, 2);
+        Expect(text, ref position, ':');
+        var minutes = ReadNumber(text, ref position, 2, 2);
+        Expect(text, ref position, ':');
+        var seconds = ReadNumber(text, ref position, 2, 2);
+        long fraction = 0;
+        if (position < text.Length && text[position] == '.')
+        {
+            position++;
+            var start = position;
+            fraction = ReadNumber(text, ref position, 1, 6);
+            for (var digits = position - start; digits < 6; digits++)
+            {
+                fraction *= 10;
+            }
+        }
+
+        var micros = (((((hours * 60) + minutes) * 60) + seconds) * MicrosPerSecond) + fraction;
+        if (minutes > 59 || seconds > 59 || micros > MicrosPerDay)
+        {
+            throw new FormatException($"'{text}' is not a valid time of day");
+        }
+
+        return micros;
+    }
+
+    private static long ReadOffset(string text, ref int position)
+    {
+        if (position >= text.Length || text[position] is not ('+' or '-'))
+        {
+            throw new FormatException($"'{text}' has no time zone offset");
+        }
+
+        var sign = text[position++] == '-' ? -1 : 1;
+        var seconds = ReadNumber(text, ref position, 2, 2) * 3600;
+        if (position < text.Length && text[position] == ':')
+        {
+            position++;
+            seconds += ReadNumber(text, ref position, 2, 2) * 60;
+            if (position < text.Length && text[position] == ':')
+            {
+                position++;
+                seconds += ReadNumber(text, ref position, 2, 2);
+            }
+        }
+
+        return sign * seconds;
+    }
+
+    private static long ReadNumber(string text, ref int position, int minDigits, int maxDigits)
+    {
+        var start = position;
+        long value = 0;
+        while (position < text.Length && char.IsAsciiDigit(text[position]) && position - start < maxDigits)
+        {
+            value = (value * 10) + (text[position] - '0');
+            position++;
+        }
+
+        if (position - start < minDigits)
+        {
+            throw new FormatException($"'{text}': expected digits at position {start}");
+        }
+
+        return value;
+    }
+
+    private static void Expect(string text, ref int position, char expected)
+    {
+        if (position >= text.Length || text[position] != expected)
+        {
+            throw new FormatException($"'{text}': expected '{expected}' at position {position}");
+        }
+
+        position++;
+    }
+
+    private static void ExpectEnd(string text, int position)
+    {
+        if (position != text.Length)
+        {
+            throw new FormatException($"'{text}': unexpected text at position {position}");
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text.Json.Nodes;
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.Postgres;
+using static KafkaCdc.Tests.Shared.Postgres.PgTestColumns;
+
+namespace KafkaCdc.Tests.Shared.Postgres;
+
+public class PgTableSchemaTests
+{
+    [TestCase("int2", -1, 0, "[\"null\",\"int\"]")]
+    [TestCase("int8", -1, 0, "[\"null\",\"long\"]")]
+    [TestCase("oid", -1, 0, "[\"null\",\"long\"]")]
+    [TestCase("float4", -1, 0, "[\"null\",\"float\"]")]
+    [TestCase("float8", -1, 0, "[\"null\",\"double\"]")]
+    [TestCase("numeric", 655366, 0, "[\"null\",{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":10,\"scale\":2},\"string\"]")]
+    [TestCase("numeric", -1, 0, "[\"null\",{\"type\":\"record\",\"name\":\"VariableScaleDecimal\",\"namespace\":\"io.debezium.data\",\"fields\":[{\"name\":\"scale\",\"type\":\"int\"},{\"name\":\"value\",\"type\":\"bytes\"}]},\"string\"]")]
+    [TestCase("money", -1, 0, "[\"null\",{\"type\":\"bytes\",\"logicalType\":\"decimal\",\"precision\":19,\"scale\":2}]")]
+    [TestCase("bool", -1, 0, "[\"null\",\"boolean\"]")]
+    [TestCase("bpchar", 14, 0, "[\"null\",\"string\"]")]
+    [TestCase("bytea", -1, 0, "[\"null\",\"bytes\"]")]
+    [TestCase("date", -1, 0, "[\"null\",{\"type\":\"int\",\"logicalType\":\"date\"}]")]
+    [TestCase("time", 3, 0, "[\"null\",{\"type\":\"long\",\"logicalType\":\"time-micros\"}]")]
+    [TestCase("timestamp", -1, 0, "[\"null\",{\"type\":\"long\",\"logicalType\":\"local-timestamp-micros\"}]")]
+    [TestCase("timestamptz", -1, 0, "[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}]")]
+    [TestCase("uuid", -1, 0, "[\"null\",{\"type\":\"string\",\"logicalType\":\"uuid\"}]")]
+    [TestCase("interval", -1, 0, "[\"null\",\"string\"]")]
+    [TestCase("int4", -1, 1, "[\"null\",{\"type\":\"array\",\"items\":[\"null\",\"int\"]},\"string\"]")]
+    [TestCase("text", -1, 2, "[\"null\",{\"type\":\"array\",\"items\":{\"type\":\"array\",\"items\":[\"null\",\"string\"]}},\"string\"]")]
+    public void ValueField_ColumnType_HasTheContractSchema(string type, int typeModifier, int dimensions, string json)
+    {
+        var field = PgTableSchema.Build("db", "public", "t", [Of(type, typeModifier, dimensions)]).Value.Fields[0];
+
+        Assert.That(field.Schema.ToJson(), Is.EqualTo(json));
+        Assert.That(field.HasDefault && field.Default is null, Is.True);
+    }
+
+    [TestCase(BinaryHandlingMode.Base64, "base64")]
+    [TestCase(BinaryHandlingMode.Hex, "hex")]
+    public void ValueField_ByteaAsText_IsStringWithEncoding(BinaryHandlingMode mode, string encoding)
+    {
+        var field = PgTableSchema.Build("db", "public", "t", [Of("bytea")], new PgAvroOptions { BinaryHandling = mode }).Value.Fields[0];
+
+        Assert.That(field.Schema.ToJson(), Is.EqualTo("[\"null\",\"string\"]"));
+        Assert.That(field.Properties[PgColumnProperties.Encoding]!.GetValue<string>(), Is.EqualTo(encoding));
+    }
+
+    [TestCase(DecimalHandlingMode.String, "[\"null\",\"string\"]")]
+    [TestCase(DecimalHandlingMode.Double, "[\"null\",\"double\",\"string\"]")]
+    public void ValueField_NumericModes_ChangeTheSchema(DecimalHandlingMode mode, string json) =>
+        Assert.That(PgTableSchema.Build("db", "public", "t", [Of("numeric", NumericModifier(5, 1))], new PgAvroOptions { DecimalHandling = mode })
+            .Value.Fields[0].Schema.ToJson(), Is.EqualTo(json));
+
+    [Test]
+    public void ValueField_ColumnProperties_DescribeTheColumn()
+    {
+        var column = Of("numeric", NumericModifier(12, 2), 1, name: "Total €", notNull: true, keyPosition: 2, formatted: "numeric(12,2)[]")
+            with { AttributeNumber = 3 };
+        column = column with { Type = column.Type with { Domain = "public.amounts" } };
+
+        var properties = PgTableSchema.Build("db", "public", "t", [column]).Value.Fields[0].Properties;
+
+        Assert.That(properties.ToDictionary(p => p.Key, p => p.Value!.ToJsonString()), Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["kafkacdc.column"] = "\"Total \\u20AC\"",
+            ["kafkacdc.type"] = "\"numeric(12,2)[]\"",
+            ["kafkacdc.type.name"] = "\"numeric\"",
+            ["kafkacdc.type.schema"] = "\"pg_catalog\"",
+            ["kafkacdc.type.kind"] = "\"base\"",
+            ["kafkacdc.precision"] = "12",
+            ["kafkacdc.scale"] = "2",
+            ["kafkacdc.array.dims"] = "1",
+            ["kafkacdc.nullable"] = "false",
+            ["kafkacdc.domain"] = "\"public.amounts\"",
+            ["kafkacdc.key.position"] = "2",
+        }));
+    }
+
+    [TestCase("varchar", 44, PgColumnProperties.Length, 40)]
+    [TestCase("bpchar", 5, PgColumnProperties.Length, 1)]
+    [TestCase("bit", 8, PgColumnProperties.Length, 8)]
+    [TestCase("timestamptz", 3, PgColumnProperties.Precision, 3)]
+    [TestCase("time", 0, PgColumnProperties.Precision, 0)]
+    public void ValueField_TypeModifier_GivesLengthOrPrecision(string type, int typeModifier, string property, int expected) =>
+        Assert.That(PgTableSchema.Build("db", "public", "t", [Of(type, typeModifier)]).Value.Fields[0].Properties[property]!.GetValue<int>(),
+            Is.EqualTo(expected));
+
+    [Test]
+    public void Build_PrimaryKey_GivesKeyFieldsInKeyOrder()
+    {
+        var table = PgTableSchema.Build("shop", "public", "order lines", [
+            Of("int4", name: "line", notNull: true, keyPosition: 2),
+            Of("text", name: "note"),
+            Of("int8", name: "order", notNull: true, keyPosition: 1),
+        ]);
+
+        Assert.That(table.Key!.FullName, Is.EqualTo("kafkacdc.shop.public.order_lines.Key"));
+        Assert.That(table.Key.Fields.Select(f => f.Name), Is.EqualTo(new[] { "order", "line" }));
+        Assert.That(table.Key.Fields.Select(f => f.Schema.ToJson()), Is.EqualTo(new[] { "\"long\"", "\"int\"" }));
+        Assert.That(table.Key.Fields[0].Properties[PgColumnProperties.KeyPosition]!.GetValue<int>(), Is.EqualTo(1));
+        Assert.That(table.Value.Fields.Select(f => f.Name), Is.EqualTo(new[] { "line", "note", "order" }));
+        Assert.That(table.KeyColumns.Select(c => c.Column.Name), Is.EqualTo(new[] { "order", "line" }));
+    }
+
+    [Test]
+    public void Build_NoPrimaryKey_HasNoKeySchema()
+    {
+        var table = PgTableSchema.Build("db", "public", "log", [Of("text", name: "line")]);
+
+        Assert.That(table.Key, Is.Null);
+        Assert.That(table.KeyOf(table.DecodeValue(["x"])), Is.Null);
+    }
+
+    [Test]
+    public void KeyOf_ValueRecord_TakesTheKeyColumns()
+    {
+        var table = PgTableSchema.Build("db", "public", "t", [Of("text", name: "b", notNull: true, keyPosition: 2), Of("int4", name: "a", notNull: true, keyPosition: 1)]);
+
+        var key = table.KeyOf(table.DecodeValue(["x", "7"]))!;
+
+        Assert.That(key.Schema, Is.SameAs(table.Key));
+        Assert.That(key["a"], Is.EqualTo(7));
+        Assert.That(key["b"], Is.EqualTo("x"));
+        Assert.That(() => table.KeyOf(table.DecodeValue([null, "7"])), Throws.ArgumentException.With.Message.Contains("\"b\""));
+    }
+
+    [Test]
+    public void Build_SeveralUnconstrainedNumerics_DefineVariableScaleDecimalOnce()
+    {
+        var table = PgTableSchema.Build("db", "public", "t", [Of("numeric", name: "a"), Of("numeric", dimensions: 1, name: "b"), Of("numeric", name: "c")]);
+
+        var json = table.Envelope.ToJson();
+
+        Assert.That(json.Split("\"name\":\"VariableScaleDecimal\"").Length - 1, Is.EqualTo(1));
+        Assert.That(AvroSchema.Parse(json), Is.EqualTo(table.Envelope));
+    }
+
+    [Test]
+    public void Build_CollidingColumnNames_DeduplicatesFieldNames()
+    {
+        var table = PgTableSchema.Build("db", "public", "t", [Of("int4", name: "a b"), Of("int4", name: "a_b"), Of("int4", name: "a-b")]);
+
+        Assert.That(table.Value.Fields.Select(f => f.Name), Is.EqualTo(new[] { "a_b", "a_b_2", "a_b_3" }));
+        Assert.That(table.Value.Fields.Select(f => f.Properties[PgColumnProperties.Column]!.GetValue<string>()), Is.EqualTo(new[] { "a b", "a_b", "a-b" }));
+    }
+
+    [Test]
+    public void Envelope_ValueRecordWithAfter_RoundTripsThroughAvro()
+    {
+        var table = PgTableSchema.Build("db", "public", "t", [Of("int4", name: "id", notNull: true, keyPosition: 1), Of("numeric", name: "n")]);
+        var source = new GenericRecord(ChangeEventSchemas.Source, ["0.1.0", "postgresql", "test", 1L, "false", "db", null, null, "public", "t", 7L, 100L, null]);
+        var envelope = new GenericRecord(table.Envelope, [null, table.DecodeValue(["1", "-1.5"]), source, "c", 2L, 2000L, null]);
+
+        var read = new AvroDatumReader(table.Envelope).Read(new AvroDatumWriter(table.Envelope).Serialize(envelope));
+
+        Assert.That(read, Is.EqualTo(envelope));
+    }
+
+    [Test]
+    public void Properties_UserDefinedEnum_NameTheType()
+    {
+        var properties = PgTableSchema.Build("db", "public", "t", [UserDefined("mood", PgTypeKind.Enum)]).Value.Fields[0].Properties;
+
+        Assert.That(properties[PgColumnProperties.Type]!.GetValue<string>(), Is.EqualTo("public.mood"));
+        Assert.That(properties[PgColumnProperties.TypeKind]!.GetValue<string>(), Is.EqualTo("enum"));
+        Assert.That(properties[PgColumnProperties.TypeSchema]!.GetValue<string>(), Is.EqualTo("public"));
+        Assert.That(properties.ContainsKey(PgColumnProperties.Length), Is.False);
+        Assert.That(properties[PgColumnProperties.Nullable], Is.EqualTo(JsonValue.Create(true)).Using<JsonNode>((a, b) => JsonNode.DeepEquals(a, b)));
+    }
+}
