@@ -23,8 +23,7 @@ internal sealed class HeartbeatEmitter(
     TimeSpan interval, string topic, string connectorName, AvroSerializer serializer, IProducer<byte[]?, byte[]?> producer,
     LogicalReplicationConnection replication, Checkpointer checkpointer, DatabaseHeartbeat? database, SourceStatus status, ILogger logger)
 {
-    readonly byte[] _key = serializer.Serialize(topic, true, ChangeEventSchemas.HeartbeatKey,
-        new GenericRecord(ChangeEventSchemas.HeartbeatKey, [connectorName]));
+    byte[]? _key;
 
     /// <summary>Runs until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -48,6 +47,7 @@ internal sealed class HeartbeatEmitter(
 
     void Send(ulong lsn)
     {
+        _key ??= serializer.Serialize(topic, true, ChangeEventSchemas.HeartbeatKey, new GenericRecord(ChangeEventSchemas.HeartbeatKey, [connectorName]));
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var value = serializer.Serialize(topic, false, ChangeEventSchemas.HeartbeatValue,
             new GenericRecord(ChangeEventSchemas.HeartbeatValue, [now, lsn == 0 ? null : (long)lsn]));
