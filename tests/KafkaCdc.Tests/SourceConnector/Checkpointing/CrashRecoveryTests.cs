@@ -8,7 +8,7 @@ namespace KafkaCdc.Tests.SourceConnector.Checkpointing;
 /// </summary>
 public class CrashRecoveryTests
 {
-    const int Rows = 1500;
+    const int RowsAfterKill = 300;
     static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
 
     [Test]
@@ -20,33 +20,39 @@ public class CrashRecoveryTests
         await first.WaitForOutputAsync("Streaming changes", s_timeout);
         var startLsn = (await database.ConfirmedFlushLsnAsync())!.Value;
 
+        // The writer commits one row per transaction until RowsAfterKill rows after the kill.
         var written = 0;
+        var killed = new TaskCompletionSource<int>();
         var writer = Task.Run(async () =>
         {
             await using var connection = new NpgsqlConnection(database.ConnectionString);
             await connection.OpenAsync();
-            for (var id = 1; id <= Rows; id++)
+            for (var id = 1; !killed.Task.IsCompleted || id <= killed.Task.Result + RowsAfterKill; id++)
             {
                 await using var insert = new NpgsqlCommand($"INSERT INTO events VALUES ({id}, repeat('x', 100))", connection);
                 await insert.ExecuteNonQueryAsync();
                 Volatile.Write(ref written, id);
             }
         });
-        await Poll.UntilAsync(async () => (await database.ConfirmedFlushLsnAsync())!.Value > startLsn || writer.IsCompleted, s_timeout,
+        // Kill mid-stream: the connector has confirmed some of the writer's rows and is producing more.
+        await Poll.UntilAsync(async () => (await database.ConfirmedFlushLsnAsync())!.Value > startLsn, s_timeout,
             "the connector to confirm some of the writer's transactions");
+        var midStream = await database.CurrentWalLsnAsync();
+        await Poll.UntilAsync(async () => (await database.ConfirmedFlushLsnAsync())!.Value >= midStream, s_timeout,
+            "the connector to confirm a later part of the stream");
         await first.KillAsync();
-        var writtenAtKill = Volatile.Read(ref written);
+        killed.SetResult(Volatile.Read(ref written));
         await writer;
-        Assert.That(writtenAtKill, Is.LessThan(Rows), "the connector was killed while the writer was still writing");
+        var rows = Volatile.Read(ref written);
 
         await using var second = ConnectorProcess.Start(config);
         var records = await ChangeTopic.ReadUntilAsync(database.Topic("events"),
-            r => r.Select(x => (int)x.Key!["id"]!).Distinct().Count() == Rows, s_timeout, $"all {Rows} rows");
+            r => r.Select(x => (int)x.Key!["id"]!).Distinct().Count() == rows, s_timeout, $"all {rows} rows");
 
         var ids = records.Select(r => (int)r.Key!["id"]!).ToList();
-        Assert.That(ids.Distinct().Order(), Is.EqualTo(Enumerable.Range(1, Rows)), "no row is missing");
+        Assert.That(ids.Distinct().Order(), Is.EqualTo(Enumerable.Range(1, rows)), "no row is missing");
         Assert.That(records.All(r => r.Op == "c"), Is.True);
-        TestContext.Out.WriteLine($"killed after {writtenAtKill} rows; {ids.Count - Rows} duplicates re-sent after the restart");
+        TestContext.Out.WriteLine($"killed after {killed.Task.Result} of {rows} rows; {ids.Count - rows} records re-sent after the restart");
         Assert.That(await second.TerminateAsync(s_timeout), Is.Zero, second.Output);
     }
 }
