@@ -50,10 +50,11 @@ internal sealed class ChangeStreamReader(
         Log.StreamingFrom(logger, slotName, publication, new NpgsqlLogSequenceNumber(startLsn).ToString());
         await using var messages = replication.StartReplication(slot, options, cancellationToken, new NpgsqlLogSequenceNumber(startLsn))
             .GetAsyncEnumerator(cancellationToken);
-        while (!_stopRequested && await messages.MoveNextAsync())
+        while (!_stopRequested)
         {
-            if (_stopRequested) break;
-            if (!await HandleAsync(messages.Current, cancellationToken)) break;
+            if (!await messages.MoveNextAsync())
+                throw new SourceConnectorException(FailureKind.Transient, $"PostgreSQL ended the replication stream of slot {slotName}");
+            if (_stopRequested || !await HandleAsync(messages.Current, cancellationToken)) break;
         }
         // Keep the replication connection in streaming mode until the session has confirmed its last position.
         await Task.Delay(Timeout.Infinite, cancellationToken);
