@@ -133,6 +133,9 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
             throw new SourceConnectorException(FailureKind.Permanent, $"PostgreSQL {server.Version} is too old: logical replication with pgoutput needs version 10 or later");
         if (_options.ReadOnly && server.MajorVersion < 13)
             throw new SourceConnectorException(FailureKind.Permanent, $"read.only=true needs PostgreSQL 13 or later; the server runs {server.Version}");
+        if (server.IsInRecovery && server.MajorVersion < 16)
+            throw new SourceConnectorException(FailureKind.Permanent,
+                $"the server is a standby running PostgreSQL {server.Version}; logical decoding on a standby needs PostgreSQL 16 or later: connect to the primary (read.only=true keeps the connector from writing there)");
         if (server.WalLevel != "logical")
             throw new SourceConnectorException(FailureKind.Permanent,
                 $"wal_level is '{server.WalLevel}' on the server; logical replication needs wal_level=logical (ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL)");

@@ -33,6 +33,8 @@ internal sealed class HeartbeatEmitter(
             await Task.Delay(Timeout.Infinite, cancellationToken);
             return;
         }
+        // A first database heartbeat at once: a missing heartbeat table or privilege stops the start, not a later tick.
+        if (database is not null) await database.BeatAsync(cancellationToken);
         using var timer = new PeriodicTimer(interval);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
