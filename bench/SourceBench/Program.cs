@@ -29,6 +29,10 @@ results.Add(await bench.RunAsync("large", $"{settings.LargeTransactions} transac
     }));
 results.Add(await bench.RunAsync("small", $"{settings.SmallTransactions:N0} single-row transactions", settings.SmallTransactions, async connection =>
     await Bench.ExecuteAsync(connection, $"CALL bench_small({settings.SmallTransactions})")));
+// The writer above commits about as fast as the connector reads; this one shows the connector's own pace on small
+// transactions: they are committed first (the slot keeps them), then the connector starts and catches up.
+results.Add(await bench.RunAsync("catchup", $"{settings.SmallTransactions:N0} single-row transactions, caught up after a stop", settings.SmallTransactions,
+    async connection => await Bench.ExecuteAsync(connection, $"CALL bench_small({settings.SmallTransactions})"), catchUp: true));
 if (settings.HugeRows > 0)
 {
     results.Add(await bench.RunAsync("huge", $"1 transaction of {settings.HugeRows:N0} rows", settings.HugeRows, async connection =>
@@ -77,10 +81,21 @@ sealed class Bench(TemporaryPostgres postgres, string bootstrapServers, string r
             """);
     }
 
-    /// <summary>Starts a connector process, runs the workload, waits for every record to be acknowledged, and reports.</summary>
-    public async Task<string> RunAsync(string name, string description, long changes, Func<NpgsqlConnection, Task> workload)
+    /// <summary>
+    /// Starts a connector process, runs the workload, waits for every record to be acknowledged, and reports. With
+    /// <c>catchUp</c> the workload is committed before the connector starts (its slot exists) and the clock starts with the process.
+    /// </summary>
+    public async Task<string> RunAsync(string name, string description, long changes, Func<NpgsqlConnection, Task> workload, bool catchUp = false)
     {
-        await using (var connection = await OpenAsync()) await ExecuteAsync(connection, "TRUNCATE bench");
+        await using (var connection = await OpenAsync())
+        {
+            await ExecuteAsync(connection, "TRUNCATE bench");
+            if (catchUp)
+            {
+                await ExecuteAsync(connection, $"SELECT pg_create_logical_replication_slot('bench_{name}', 'pgoutput')");
+                await workload(connection);
+            }
+        }
         var port = FreePort();
         var configPath = Path.Combine(Path.GetTempPath(), $"sourcebench-{name}-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(new Dictionary<string, string>
@@ -103,14 +118,19 @@ sealed class Bench(TemporaryPostgres postgres, string bootstrapServers, string r
             ["log.level"] = "warn",
         }));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        var clock = Stopwatch.StartNew();
         using var connector = StartConnector(configPath);
         try
         {
             await WaitAsync(http, s => s.GetProperty("state").GetString() == "streaming", TimeSpan.FromSeconds(60), connector);
             Console.WriteLine($"{name}: {description}...");
 
-            var clock = Stopwatch.StartNew();
-            await using (var connection = await OpenAsync()) await workload(connection);
+            if (!catchUp)
+            {
+                clock.Restart();
+                await using var connection = await OpenAsync();
+                await workload(connection);
+            }
             var committed = clock.Elapsed;
             await WaitAsync(http, s => s.GetProperty("tables").TryGetProperty("public.bench", out var table) && table.GetProperty("c").GetInt64() >= changes
                                        && s.GetProperty("records_in_flight").GetInt64() == 0, TimeSpan.FromMinutes(10), connector);
