@@ -4,7 +4,6 @@ using KafkaCdc.SourceConnector.Configuration;
 using KafkaCdc.SourceConnector.Status;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Npgsql.Replication.PgOutput.Messages;
 
 namespace KafkaCdc.SourceConnector.Replication;
 
@@ -28,15 +27,10 @@ internal sealed class RelationCache(
     /// Records a Relation message: for a captured relation, describes its columns on <paramref name="connection"/> and
     /// builds the table version that the following changes use. Must be called before the next message is read.
     /// </summary>
-    public async Task OnRelationAsync(RelationMessage relation, NpgsqlConnection connection, CancellationToken cancellationToken)
+    public async Task OnRelationAsync(RelationDescription relation, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var name = new TableName(relation.Namespace.Length == 0 ? "pg_catalog" : relation.Namespace, relation.RelationName);
-        var columns = new PgRelationColumn[relation.Columns.Count];
-        for (var i = 0; i < columns.Length; i++)
-        {
-            var column = relation.Columns[i];
-            columns[i] = new PgRelationColumn(column.ColumnName, column.DataTypeId, column.TypeModifier);
-        }
+        var name = new TableName(relation.Namespace.Length == 0 ? "pg_catalog" : relation.Namespace, relation.Name);
+        var columns = relation.Columns;
         var relationId = relation.RelationId;
         if (!rules.IsCaptured(name))
         {
