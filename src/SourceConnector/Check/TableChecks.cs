@@ -110,7 +110,8 @@ internal static class TableChecks
         NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            SELECT has_table_privilege(c.oid, 'SELECT'), has_table_privilege(c.oid, 'INSERT'), has_table_privilege(c.oid, 'UPDATE')
+            SELECT has_table_privilege(c.oid, 'SELECT'), has_table_privilege(c.oid, 'INSERT'), has_table_privilege(c.oid, 'UPDATE'),
+                   pg_has_role(c.relowner, 'USAGE')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2
             """, connection) { Parameters = { new() { Value = table.Schema }, new() { Value = table.Name } } };
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -120,7 +121,8 @@ internal static class TableChecks
                 ? new(item, false, $"{table.Quoted} does not exist ({use}): create it as in schemas/sql/source-setup.sql")
                 : new(item, true, $"{table.Quoted} does not exist; not needed ({use})");
         }
-        var (select, insert, update) = (reader.GetBoolean(0), reader.GetBoolean(1), reader.GetBoolean(2));
+        var (select, insert, update, owner) = (reader.GetBoolean(0), reader.GetBoolean(1), reader.GetBoolean(2), reader.GetBoolean(3));
+        canBeAdded &= owner;
         if (required && !(select && insert && update))
             return new(item, false, $"{table.Quoted} exists but role '{options.User}' lacks SELECT, INSERT or UPDATE on it: GRANT SELECT, INSERT, UPDATE, DELETE ON {table.Quoted} TO {PgIdentifier.Quote(options.User)};");
         if (!Publishes(publication, table) && !canBeAdded)

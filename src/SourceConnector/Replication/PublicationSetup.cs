@@ -55,11 +55,15 @@ internal static class PublicationSetup
                ?? throw new SourceConnectorException(FailureKind.Transient, $"publication '{name}' disappeared while the connector set it up");
     }
 
-    /// <summary>The tables a filtered publication should hold: the captured ones plus the heartbeat and signal tables that exist.</summary>
+    /// <summary>
+    /// The tables a filtered publication should hold: the captured ones, plus the heartbeat and signal tables that
+    /// exist and that the connector's role owns (adding a table needs ownership; without them only the heartbeat
+    /// table's changes are missing from the stream, which the keepalives make up for, so that is no reason to stop).
+    /// </summary>
     public static async Task<IReadOnlyList<TableName>> WantedTablesAsync(NpgsqlConnection connection, CaptureRules rules, CancellationToken cancellationToken)
     {
         var tables = await SourceTables.ListAsync(connection, cancellationToken);
-        return tables.Select(t => t.Name).Where(t => rules.IsCaptured(t) || rules.IsConnectorTable(t)).ToList();
+        return tables.Where(t => rules.IsCaptured(t.Name) || rules.IsConnectorTable(t.Name) && t.IsOwner).Select(t => t.Name).ToList();
     }
 
     static async Task ExecuteAsync(NpgsqlConnection connection, string sql, string privilegeHint, CancellationToken cancellationToken)
