@@ -37,8 +37,11 @@ internal sealed class ChangeStreamReader(
     /// <summary>Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).</summary>
     const long PostgresEpochMicros = 946_684_800_000_000;
 
+    const int InitialBuffer = 64 * 1024;
+    const int LargeBuffer = 4 * 1024 * 1024;
+
     volatile bool _stopRequested;
-    byte[] _buffer = new byte[64 * 1024];
+    byte[] _buffer = new byte[InitialBuffer];
     TransactionProgress? _transaction;
     long? _transactionId;
     long _commitTimeMicros;
@@ -66,6 +69,8 @@ internal sealed class ChangeStreamReader(
             if (_stopRequested) break;
             var length = await ReadPayloadAsync(messages.Current.Data, cancellationToken);
             if (!await HandleAsync(length, (ulong)messages.Current.WalStart, cancellationToken)) break;
+            // A huge value grew the buffer: let it go, so one outlier does not keep its memory for the session.
+            if (_buffer.Length > LargeBuffer) _buffer = new byte[InitialBuffer];
         }
         // Keep the replication connection in streaming mode until the session has confirmed its last position.
         await Task.Delay(Timeout.Infinite, cancellationToken);
