@@ -40,8 +40,8 @@ if (settings.HugeRows > 0)
 }
 
 Console.WriteLine();
-Console.WriteLine("| workload | changes | first change written -> last record acked | changes/s | last commit -> last ack | connector peak RSS |");
-Console.WriteLine("|---|---|---|---|---|---|");
+Console.WriteLine("| workload | changes | first change written -> last record acked | changes/s | last commit -> last ack | connector CPU per change | connector peak RSS |");
+Console.WriteLine("|---|---|---|---|---|---|---|");
 foreach (var line in results) Console.WriteLine(line);
 
 sealed record BenchSettings(int LargeTransactions, int LargeRows, int SmallTransactions, int HugeRows)
@@ -125,6 +125,7 @@ sealed class Bench(TemporaryPostgres postgres, string bootstrapServers, string r
             await WaitAsync(http, s => s.GetProperty("state").GetString() == "streaming", TimeSpan.FromSeconds(60), connector);
             Console.WriteLine($"{name}: {description}...");
 
+            var cpuBefore = CpuSeconds(connector.Id);
             if (!catchUp)
             {
                 clock.Restart();
@@ -135,10 +136,12 @@ sealed class Bench(TemporaryPostgres postgres, string bootstrapServers, string r
             await WaitAsync(http, s => s.GetProperty("tables").TryGetProperty("public.bench", out var table) && table.GetProperty("c").GetInt64() >= changes
                                        && s.GetProperty("records_in_flight").GetInt64() == 0, TimeSpan.FromMinutes(10), connector);
             var acked = clock.Elapsed;
+            var cpuMicros = (CpuSeconds(connector.Id) - cpuBefore) * 1e6 / changes;
             var peakKb = PeakRssKb(connector.Id);
             var rate = changes / acked.TotalSeconds;
-            Console.WriteLine($"{name}: {changes:N0} changes acknowledged after {acked.TotalSeconds:0.0} s ({rate:N0}/s), committed after {committed.TotalSeconds:0.0} s, peak RSS {peakKb / 1024.0:0} MB");
-            return $"| {description} | {changes:N0} | {acked.TotalSeconds:0.0} s | {rate:N0} | {(acked - committed).TotalSeconds:0.0} s | {peakKb / 1024.0:0} MB |";
+            Console.WriteLine($"{name}: {changes:N0} changes acknowledged after {acked.TotalSeconds:0.0} s ({rate:N0}/s), committed after {committed.TotalSeconds:0.0} s, " +
+                              $"connector CPU {cpuMicros:0.0} µs/change, peak RSS {peakKb / 1024.0:0} MB");
+            return $"| {description} | {changes:N0} | {acked.TotalSeconds:0.0} s | {rate:N0} | {(acked - committed).TotalSeconds:0.0} s | {cpuMicros:0.0} µs | {peakKb / 1024.0:0} MB |";
         }
         finally
         {
@@ -195,6 +198,13 @@ sealed class Bench(TemporaryPostgres postgres, string bootstrapServers, string r
             if (DateTime.UtcNow > deadline) throw new TimeoutException("the connector did not get there in time");
             await Task.Delay(20);
         }
+    }
+
+    /// <summary>User plus system CPU time of a process so far (/proc/PID/stat, clock ticks of 1/100 s).</summary>
+    static double CpuSeconds(int pid)
+    {
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
     }
 
     static long PeakRssKb(int pid) =>

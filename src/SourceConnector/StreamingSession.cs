@@ -31,7 +31,8 @@ namespace KafkaCdc.SourceConnector;
 /// </remarks>
 internal sealed class StreamingSession(SourceProcess process, ILogger logger)
 {
-    const int ChannelCapacity = 8192;
+    /// <summary>Batches between reader and publisher: at most 32 × <see cref="PipelineBatch.MaxItems"/> items.</summary>
+    const int ChannelCapacity = 32;
     static readonly TimeSpan s_slotReleaseWait = TimeSpan.FromSeconds(15);
     static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(30);
 
@@ -58,11 +59,10 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         using var loops = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
         var fault = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         var checkpointer = new Checkpointer(startLsn, process.Offsets, new ReplicationFeedback(replication, process.Status), e => fault.TrySetResult(e));
-        var channel = Channel.CreateBounded<PipelineItem>(new BoundedChannelOptions(ChannelCapacity)
+        var channel = Channel.CreateBounded<PipelineBatch>(new BoundedChannelOptions(ChannelCapacity)
         {
             SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
         });
-        process.Status.QueueDepth = () => channel.Reader.Count;
         var relations = new RelationCache(_options.Database, process.CaptureRules, process.Topics, new PgTypeCatalog(), _options.AvroOptions, process.Status, logger);
         var reader = new ChangeStreamReader(replication, _options.SlotName, _options.PublicationName, startLsn, relations, catalogConnection,
             checkpointer, channel.Writer, process.Status, logger);

@@ -10,7 +10,7 @@ using NpgsqlTypes;
 namespace KafkaCdc.SourceConnector.Publishing;
 
 /// <summary>
-/// The publisher stage, on its own thread: takes items from the reader's channel in order, readies each table
+/// The publisher stage, on its own thread: takes batches from the reader's channel in order, readies each table
 /// version (topic, schemas), encodes each change and produces its records without awaiting them; delivery reports
 /// count the records down in the <see cref="Checkpointer"/>.
 /// </summary>
@@ -26,9 +26,10 @@ namespace KafkaCdc.SourceConnector.Publishing;
 /// stored offset (transient) or stops the connector (permanent).</para>
 /// </remarks>
 internal sealed class ChangePublisher(
-    ChannelReader<PipelineItem> input, IProducer<byte[]?, byte[]?> producer, ChangeEventEncoder encoder, SchemaRegistrar registrar,
+    ChannelReader<PipelineBatch> input, IProducer<byte[]?, byte[]?> producer, ChangeEventEncoder encoder, SchemaRegistrar registrar,
     PartitionCounts partitions, Checkpointer checkpointer, SourceStatus status, bool tombstonesOnDelete, ILogger logger)
 {
+    const int IdlePollsBeforeBlocking = 100;
     static readonly TimeSpan s_queueFullWait = TimeSpan.FromMilliseconds(5);
     readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     TransactionProgress? _handlerTransaction;
@@ -48,9 +49,27 @@ internal sealed class ChangePublisher(
     {
         try
         {
+            var idlePolls = 0;
             while (true)
             {
-                while (input.TryRead(out var item)) Handle(item, abort);
+                if (input.TryRead(out var batch))
+                {
+                    foreach (var item in batch.Items) Handle(item, abort);
+                    status.AddQueued(-batch.Items.Count);
+                    idlePolls = 0;
+                    continue;
+                }
+                if (input.Completion.IsCompleted) break;
+                // Nothing queued: look again every millisecond for a while before blocking. A trickle of small
+                // transactions would otherwise make the reader wake this thread for nearly every one, and a thread
+                // wake-up costs more CPU than publishing the change; the price is up to a millisecond of latency.
+                if (idlePolls++ < IdlePollsBeforeBlocking)
+                {
+                    Thread.Sleep(1);
+                    abort.ThrowIfCancellationRequested();
+                    continue;
+                }
+                idlePolls = 0;
                 var more = input.WaitToReadAsync(abort);
                 if (!(more.IsCompletedSuccessfully ? more.Result : more.AsTask().GetAwaiter().GetResult())) break;
             }

@@ -20,7 +20,8 @@ namespace KafkaCdc.SourceConnector.Replication;
 /// <para>Npgsql delivers each pgoutput message as the payload of an XLogData message; the reader copies the payload
 /// into its buffer and parses it itself (<see cref="PgOutputCursor"/>): one read per message instead of one per
 /// column value, which makes this stage several times cheaper than Npgsql's per-value API.</para>
-/// <para><b>Hand-off</b>: the bounded channel given to the constructor; when it is full the reader waits, so the
+/// <para><b>Hand-off</b>: the bounded channel of <see cref="PipelineBatch"/>es given to the constructor, a batch sent
+/// when full or when the reader is about to wait for the server; when the channel is full the reader waits, so the
 /// stream stops being read and PostgreSQL keeps the WAL (memory stays bounded whatever the transaction size:
 /// PostgreSQL spills large transactions to disk itself, and changes are passed on as they arrive). Items are owned
 /// by the channel's reader once written. A failure of the reader ends <see cref="RunAsync"/> with the exception; a
@@ -32,7 +33,7 @@ namespace KafkaCdc.SourceConnector.Replication;
 /// </remarks>
 internal sealed class ChangeStreamReader(
     LogicalReplicationConnection replication, string slotName, string publication, ulong startLsn, RelationCache relations,
-    NpgsqlConnection catalogConnection, Checkpointer checkpointer, ChannelWriter<PipelineItem> output, SourceStatus status, ILogger logger)
+    NpgsqlConnection catalogConnection, Checkpointer checkpointer, ChannelWriter<PipelineBatch> output, SourceStatus status, ILogger logger)
 {
     /// <summary>Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).</summary>
     const long PostgresEpochMicros = 946_684_800_000_000;
@@ -42,6 +43,7 @@ internal sealed class ChangeStreamReader(
 
     volatile bool _stopRequested;
     byte[] _buffer = new byte[InitialBuffer];
+    List<PipelineItem> _pending = new(PipelineBatch.MaxItems);
     TransactionProgress? _transaction;
     long? _transactionId;
     long _commitTimeMicros;
@@ -64,7 +66,14 @@ internal sealed class ChangeStreamReader(
             .GetAsyncEnumerator(cancellationToken);
         while (!_stopRequested)
         {
-            if (!await messages.MoveNextAsync())
+            var next = messages.MoveNextAsync();
+            // About to wait for the server: hand over what was read so far first.
+            if (!next.IsCompleted && !await FlushAsync(cancellationToken))
+            {
+                await next;
+                break;
+            }
+            if (!await next)
                 throw new SourceConnectorException(FailureKind.Transient, $"PostgreSQL ended the replication stream of slot {slotName}");
             if (_stopRequested) break;
             var length = await ReadPayloadAsync(messages.Current.Data, cancellationToken);
@@ -191,18 +200,33 @@ internal sealed class ChangeStreamReader(
         _transaction ?? throw new SourceConnectorException(FailureKind.Transient,
             $"pgoutput sent a '{kind}' message at LSN {new NpgsqlLogSequenceNumber(lsn)} outside a transaction");
 
-    ValueTask<bool> EmitAsync(PipelineItem item, CancellationToken cancellationToken) =>
-        output.TryWrite(item) ? ValueTask.FromResult(true) : WaitAndEmitAsync(item, cancellationToken);
+    /// <summary>Adds <paramref name="item"/> to the pending batch, sending the batch when it is full.</summary>
+    ValueTask<bool> EmitAsync(PipelineItem item, CancellationToken cancellationToken)
+    {
+        _pending.Add(item);
+        return _pending.Count >= PipelineBatch.MaxItems ? FlushAsync(cancellationToken) : ValueTask.FromResult(true);
+    }
 
-    async ValueTask<bool> WaitAndEmitAsync(PipelineItem item, CancellationToken cancellationToken)
+    /// <summary>Writes the pending batch to the channel (waiting while it is full); false when the channel was closed.</summary>
+    ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0) return ValueTask.FromResult(true);
+        var batch = new PipelineBatch(_pending);
+        _pending = new List<PipelineItem>(PipelineBatch.MaxItems);
+        status.AddQueued(batch.Items.Count);
+        return output.TryWrite(batch) ? ValueTask.FromResult(true) : WaitAndWriteAsync(batch, cancellationToken);
+    }
+
+    async ValueTask<bool> WaitAndWriteAsync(PipelineBatch batch, CancellationToken cancellationToken)
     {
         try
         {
-            await output.WriteAsync(item, cancellationToken);
+            await output.WriteAsync(batch, cancellationToken);
             return true;
         }
         catch (ChannelClosedException)
         {
+            status.AddQueued(-batch.Items.Count);
             return false;
         }
     }

@@ -29,7 +29,7 @@ internal sealed class SourceMetrics
         registry.GaugeFunc("kafkacdc_source_lag_bytes", "WAL bytes between the server's WAL end and the LSN confirmed to PostgreSQL", () => status.LagBytes);
         registry.GaugeFunc("kafkacdc_source_confirmed_lsn", "The LSN last confirmed to PostgreSQL, as a number", () => status.ConfirmedLsn);
         registry.GaugeFunc("kafkacdc_source_current_lsn", "The LSN of the last change read, as a number", () => status.CurrentLsn);
-        registry.GaugeFunc("kafkacdc_source_queue_depth", "Change events read and waiting to be encoded and produced", () => status.QueueDepth());
+        registry.GaugeFunc("kafkacdc_source_queue_depth", "Change events read and waiting to be encoded and produced", () => status.QueueDepth);
         registry.GaugeFunc("kafkacdc_source_records_in_flight", "Records produced and not yet acknowledged by Kafka", () => status.RecordsInFlight);
         registry.GaugeFunc("kafkacdc_source_events_per_second", "Change events written per second, over the last second", () => status.EventsPerSecond);
         _produceErrors.Inc(0);

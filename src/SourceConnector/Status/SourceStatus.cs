@@ -21,6 +21,7 @@ internal sealed class SourceStatus(string name)
     long _heartbeats;
     long _produceErrors;
     long _restarts;
+    long _queued;
     double _eventsPerSecond;
     long _lastSampleEvents;
     TimeSpan _lastSampleTime;
@@ -82,8 +83,11 @@ internal sealed class SourceStatus(string name)
     /// <summary>Events per second over the last sampling period (see <see cref="Sample"/>).</summary>
     public double EventsPerSecond => Volatile.Read(ref _eventsPerSecond);
 
-    /// <summary>Items waiting between the reader and the publisher (set by the session).</summary>
-    public Func<int> QueueDepth { get; set; } = () => 0;
+    /// <summary>Change events and commits read and not yet taken by the publisher.</summary>
+    public long QueueDepth => Interlocked.Read(ref _queued);
+
+    /// <summary>Counts items handed to (positive) or taken from (negative) the reader → publisher channel.</summary>
+    public void AddQueued(int count) => Interlocked.Add(ref _queued, count);
 
     /// <summary>The counters of every table seen.</summary>
     public IEnumerable<TableCounters> Tables => _tables.Values;
@@ -135,7 +139,7 @@ internal sealed class SourceStatus(string name)
         LagBytes,
         EventsPerSecond,
         RecordsInFlight,
-        QueueDepth = QueueDepth(),
+        QueueDepth,
         Heartbeats,
         Restarts,
         Error,
