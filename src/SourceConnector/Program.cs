@@ -1,2 +1,1 @@
-Console.Error.WriteLine("KafkaCdc SourceConnector: not implemented yet");
-return 1;
+return await KafkaCdc.SourceConnector.SourceProgram.MainAsync(args);

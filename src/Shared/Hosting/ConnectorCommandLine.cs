@@ -15,36 +15,47 @@ public sealed record ConnectorCommandLine(string Command, string? ConfigPath)
     public const int CheckFailedExitCode = 3;
 
     /// <summary>Parses <paramref name="args"/>; returns null and writes usage to <paramref name="error"/> when they are wrong.</summary>
-    public static ConnectorCommandLine? Parse(string[] args, string program, TextWriter error)
+    public static ConnectorCommandLine? Parse(string[] args, string program, TextWriter error) => Parse(args, program, error, null);
+
+    /// <summary>
+    /// Parses <paramref name="args"/>, also accepting the connector's own sub-commands <paramref name="extraCommands"/>
+    /// (name and one-line description, shown in the usage); returns null and writes usage to <paramref name="error"/>
+    /// when they are wrong.
+    /// </summary>
+    public static ConnectorCommandLine? Parse(string[] args, string program, TextWriter error, IReadOnlyDictionary<string, string>? extraCommands)
     {
         string command = "run";
         string? config = null;
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
-            if (arg is "run" or "check" && i == 0) command = arg;
+            if (i == 0 && (arg is "run" or "check" || extraCommands?.ContainsKey(arg) == true)) command = arg;
             else if (arg == "--config" && i + 1 < args.Length) config = args[++i];
             else if (arg.StartsWith("--config=", StringComparison.Ordinal)) config = arg["--config=".Length..];
             else if (arg is "-h" or "--help")
             {
-                error.WriteLine(Usage(program));
+                error.WriteLine(Usage(program, extraCommands));
                 return null;
             }
             else
             {
                 error.WriteLine($"{program}: unexpected argument '{arg}'");
-                error.WriteLine(Usage(program));
+                error.WriteLine(Usage(program, extraCommands));
                 return null;
             }
         }
         return new ConnectorCommandLine(command, config);
     }
 
-    static string Usage(string program) =>
-        $"""
-        usage: {program} [run|check] --config FILE
-          run     stream until SIGTERM/SIGINT (default)
-          check   verify every prerequisite, print one pass/fail line each, exit 0 when all pass
-        Every config key can also be set as an environment variable KCDC_<KEY> (upper case, dots as underscores).
-        """;
+    static string Usage(string program, IReadOnlyDictionary<string, string>? extraCommands)
+    {
+        var names = string.Join("|", new[] { "run", "check" }.Concat(extraCommands?.Keys ?? []));
+        var extra = string.Concat((extraCommands ?? new Dictionary<string, string>()).Select(c => $"\n  {c.Key,-7} {c.Value}"));
+        return $"""
+            usage: {program} [{names}] --config FILE
+              run     stream until SIGTERM/SIGINT (default)
+              check   verify every prerequisite, print one pass/fail line each, exit 0 when all pass{extra}
+            Every config key can also be set as an environment variable KCDC_<KEY> (upper case, dots as underscores).
+            """;
+    }
 }

@@ -2,13 +2,15 @@ using Microsoft.Extensions.Logging;
 
 namespace KafkaCdc.Shared.Hosting;
 
-/// <summary>Console logging for the connector processes: one line per entry, UTC timestamps.</summary>
+/// <summary>Console logging for the connector processes: one line per entry, UTC timestamps; ASP.NET Core's request logging only from Warning.</summary>
 public static class ConnectorLogging
 {
     /// <summary>Creates the process's logger factory at <paramref name="minimumLevel"/>.</summary>
     public static ILoggerFactory Create(LogLevel minimumLevel = LogLevel.Information) =>
         LoggerFactory.Create(builder => builder
             .SetMinimumLevel(minimumLevel)
+            // The REST endpoint's per-request lines would drown the connector's own.
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
             .AddSimpleConsole(options =>
             {
                 options.SingleLine = true;

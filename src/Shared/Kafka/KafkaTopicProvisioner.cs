@@ -36,7 +36,7 @@ public sealed class KafkaTopicProvisioner : IDisposable
     /// <summary>Creates a provisioner with its own admin client built from <paramref name="config"/>.</summary>
     /// <param name="config">The admin client configuration, e.g. <see cref="KafkaClientSettings.CreateAdminClientConfig"/>.</param>
     /// <param name="logger">Receives the admin client's librdkafka logs, the fallback notice and each topic created.</param>
-    /// <param name="timeout">How long one <see cref="EnsureTopicsAsync"/> call may take; 30 seconds by default.</param>
+    /// <param name="timeout">How long one <c>EnsureTopicsAsync</c> call may take; 30 seconds by default.</param>
     public KafkaTopicProvisioner(AdminClientConfig config, ILogger logger, TimeSpan? timeout = null)
     {
         _config = config;
@@ -47,21 +47,34 @@ public sealed class KafkaTopicProvisioner : IDisposable
 
     /// <summary>Creates those of <paramref name="topics"/> that do not exist yet and waits until all are visible.</summary>
     /// <exception cref="KafkaException">A topic could not be created or did not appear in time; the message names it.</exception>
-    public async Task EnsureTopicsAsync(IEnumerable<string> topics, CancellationToken cancellationToken = default)
+    public Task EnsureTopicsAsync(IEnumerable<string> topics, CancellationToken cancellationToken = default) =>
+        EnsureTopicsAsync(topics, null, cancellationToken);
+
+    /// <summary>
+    /// Creates those of <paramref name="topics"/> that do not exist yet, with the topic-level <paramref name="configs"/>
+    /// (e.g. <c>cleanup.policy=compact</c>) where the admin API is available, and waits until all are visible. Where the
+    /// cluster falls back to auto-creation, the configs are not applied (the broker's defaults hold).
+    /// </summary>
+    /// <exception cref="KafkaException">A topic could not be created or did not appear in time; the message names it.</exception>
+    public async Task EnsureTopicsAsync(IEnumerable<string> topics, IReadOnlyDictionary<string, string>? configs, CancellationToken cancellationToken = default)
     {
         var names = topics.Distinct(StringComparer.Ordinal).ToList();
         if (names.Count == 0) return;
         var deadline = DateTime.UtcNow + _timeout;
 
         _createTopicsSupported ??= await Task.Run(ClusterHasController, cancellationToken);
-        if (_createTopicsSupported == true) await CreateThroughAdminApiAsync(names, cancellationToken);
+        if (_createTopicsSupported == true) await CreateThroughAdminApiAsync(names, configs, cancellationToken);
 
         foreach (var topic in names) await AwaitInMetadataAsync(topic, deadline, cancellationToken);
     }
 
-    async Task CreateThroughAdminApiAsync(List<string> topics, CancellationToken cancellationToken)
+    async Task CreateThroughAdminApiAsync(List<string> topics, IReadOnlyDictionary<string, string>? configs, CancellationToken cancellationToken)
     {
-        var specifications = topics.Select(t => new TopicSpecification { Name = t, NumPartitions = -1, ReplicationFactor = -1 });
+        var specifications = topics.Select(t => new TopicSpecification
+        {
+            Name = t, NumPartitions = -1, ReplicationFactor = -1,
+            Configs = configs?.ToDictionary(c => c.Key, c => c.Value),
+        });
         var options = new CreateTopicsOptions { RequestTimeout = _timeout, OperationTimeout = _timeout };
         IReadOnlyList<CreateTopicReport> reports;
         try

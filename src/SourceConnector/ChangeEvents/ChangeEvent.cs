@@ -1,0 +1,31 @@
+using KafkaCdc.SourceConnector.Checkpointing;
+
+namespace KafkaCdc.SourceConnector.ChangeEvents;
+
+/// <summary>One captured change of one row (or a truncate of a table), before encoding.</summary>
+/// <remarks>
+/// The values are text, exactly as pgoutput (or a snapshot query under the same session settings) gives them; the
+/// encoder decodes them with the table version's decoders. Immutable once handed to the pipeline.
+/// </remarks>
+internal sealed class ChangeEvent(
+    ChangeOperation operation, CapturedTable table, RowImage? before, RowImage? after, SourceInfo source, TransactionProgress transaction)
+    : PipelineItem
+{
+    /// <summary>What happened.</summary>
+    public ChangeOperation Operation { get; } = operation;
+
+    /// <summary>The table version whose columns the row images follow.</summary>
+    public CapturedTable Table { get; } = table;
+
+    /// <summary>The old row (REPLICA IDENTITY FULL) or the old key columns; null when not sent.</summary>
+    public RowImage? Before { get; } = before;
+
+    /// <summary>The new row; null for deletes and truncates.</summary>
+    public RowImage? After { get; } = after;
+
+    /// <summary>Position and time of the change.</summary>
+    public SourceInfo Source { get; } = source;
+
+    /// <summary>The transaction whose delivery tracking the records of this event count towards.</summary>
+    public TransactionProgress Transaction { get; } = transaction;
+}

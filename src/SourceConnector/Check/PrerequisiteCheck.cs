@@ -1,0 +1,94 @@
+using KafkaCdc.Shared.Hosting;
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.SourceConnector.Configuration;
+using KafkaCdc.SourceConnector.Replication;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace KafkaCdc.SourceConnector.Check;
+
+/// <summary>
+/// The <c>check</c> command: verifies every prerequisite without changing anything and prints one pass/fail line
+/// per item (PostgreSQL, publication, slot, heartbeat and signal tables, topics, Kafka, the registry, the stored
+/// offset). Exit code 0 when all pass, <see cref="ConnectorCommandLine.CheckFailedExitCode"/> otherwise.
+/// </summary>
+internal static class PrerequisiteCheck
+{
+    /// <summary>Runs every check and prints the results; returns the exit code.</summary>
+    public static async Task<int> RunAsync(SourceOptions options, TextWriter output, CancellationToken cancellationToken)
+    {
+        var results = await CheckAsync(options, cancellationToken);
+        foreach (var result in results) await output.WriteLineAsync(result.ToString());
+        var failed = results.Count(r => !r.Passed);
+        await output.WriteLineAsync(failed == 0
+            ? $"All {results.Count} checks passed."
+            : $"{failed} of {results.Count} checks failed.");
+        return failed == 0 ? 0 : ConnectorCommandLine.CheckFailedExitCode;
+    }
+
+    /// <summary>The results, in the order printed.</summary>
+    public static async Task<IReadOnlyList<CheckResult>> CheckAsync(SourceOptions options, CancellationToken cancellationToken)
+    {
+        var results = new List<CheckResult>();
+        (bool Known, SlotInfo? Slot) slot = (false, null);
+        if (options.IsPoolerHost)
+        {
+            results.Add(new("database host", false, options.PoolerRefusal));
+        }
+        else
+        {
+            results.Add(new("database host", true, $"{options.Hostname}:{options.Port} is not a connection pooler endpoint"));
+            slot = await CheckPostgresAsync(options, results, cancellationToken);
+        }
+        await KafkaChecks.AddAsync(options, slot, results, cancellationToken);
+        return results;
+    }
+
+    /// <returns>The slot as found (Known false when PostgreSQL could not be asked).</returns>
+    static async Task<(bool Known, SlotInfo? Slot)> CheckPostgresAsync(SourceOptions options, List<CheckResult> results, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(options.ConnectionString("check"));
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            results.Add(new("connection", false, $"cannot connect to database '{options.Database}' as '{options.User}': {e.Message} (the remaining PostgreSQL checks need a connection)"));
+            return (false, null);
+        }
+        var server = await ServerInfo.ReadAsync(connection, cancellationToken);
+        results.Add(new("connection", true, $"connected to database '{options.Database}' as '{server.User}'"));
+
+        var versionProblem = server.MajorVersion < 10 ? "logical replication with pgoutput needs PostgreSQL 10 or later"
+            : options.ReadOnly && server.MajorVersion < 13 ? "read.only=true needs PostgreSQL 13 or later"
+            : options.HeartbeatAction == HeartbeatAction.LogicalMessage && server.MajorVersion < 14 ? "heartbeat.action=logical_message needs PostgreSQL 14 or later"
+            : server.IsInRecovery && server.MajorVersion < 16 ? "the server is a standby; logical decoding on a standby needs PostgreSQL 16 or later"
+            : null;
+        results.Add(new("PostgreSQL version", versionProblem is null, $"{server.Version}{(versionProblem is null ? " (10 or later" + (options.ReadOnly ? "; read-only mode needs 13 or later" : "") + ")" : ": " + versionProblem)}"));
+        results.Add(new("wal_level", server.WalLevel == "logical", server.WalLevel == "logical" ? "logical"
+            : $"'{server.WalLevel}'; set wal_level = logical (ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL)"));
+        results.Add(new("REPLICATION attribute", server.HasReplication, server.HasReplication
+            ? $"role '{server.User}' may open replication connections"
+            : $"role '{server.User}' lacks it; as an administrator: ALTER ROLE {PgIdentifier.Quote(server.User)} WITH REPLICATION;"));
+
+        var rules = new CaptureRules(options.Tables, options.HeartbeatTable, options.SignalTable);
+        var tables = await SourceTables.ListAsync(connection, cancellationToken);
+        var publication = await PublicationInfo.ReadAsync(connection, options.PublicationName, server.VersionNum, cancellationToken);
+        await TableChecks.AddAsync(options, server, rules, tables, publication, connection, results, cancellationToken);
+
+        var slot = await SlotInfo.ReadAsync(connection, options.SlotName, cancellationToken);
+        results.Add(slot switch
+        {
+            null when !server.HasReplication => new("replication slot", false, $"'{options.SlotName}' does not exist and cannot be created without the REPLICATION attribute"),
+            null when server.UsedReplicationSlots >= server.MaxReplicationSlots => new("replication slot", false,
+                $"'{options.SlotName}' does not exist and all {server.MaxReplicationSlots} slots (max_replication_slots) are used"),
+            null => new("replication slot", true, $"'{options.SlotName}' does not exist yet; the connector creates it on start"),
+            { Plugin: not "pgoutput" } => new("replication slot", false, $"'{options.SlotName}' uses the plugin '{slot.Plugin}', not pgoutput"),
+            _ when slot.Database != options.Database => new("replication slot", false, $"'{options.SlotName}' belongs to database '{slot.Database}'"),
+            { IsActive: true } => new("replication slot", false, $"'{options.SlotName}' is in use by walsender PID {slot.ActivePid}: another consumer streams from it"),
+            _ => new("replication slot", true, $"'{options.SlotName}' exists (pgoutput, confirmed at {new NpgsqlLogSequenceNumber(slot.ConfirmedFlushLsn ?? 0)})"),
+        });
+        return (true, slot);
+    }
+}

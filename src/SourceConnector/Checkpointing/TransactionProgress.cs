@@ -1,0 +1,47 @@
+namespace KafkaCdc.SourceConnector.Checkpointing;
+
+/// <summary>
+/// The delivery state of one source transaction, owned by <see cref="Checkpointer"/>: how many of its records Kafka
+/// has not acknowledged yet, and whether the publisher has seen its commit (so the count is final).
+/// </summary>
+/// <remarks>
+/// Created by the reader at BEGIN (reader thread), counted up by the publisher before each produce (publisher thread),
+/// counted down by delivery reports (librdkafka's thread), completed by the publisher at COMMIT.
+/// </remarks>
+internal sealed class TransactionProgress
+{
+    int _pending;
+    int _committed;
+    long _endLsn;
+
+    internal TransactionProgress(long? transactionId, ulong commitLsn)
+    {
+        TransactionId = transactionId;
+        CommitLsn = commitLsn;
+    }
+
+    /// <summary>The source transaction id, for messages.</summary>
+    public long? TransactionId { get; }
+
+    /// <summary>The LSN of the transaction's commit record (from BEGIN), for messages.</summary>
+    public ulong CommitLsn { get; }
+
+    /// <summary>Records produced and not yet acknowledged.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    /// <summary>True once the commit went through the publisher.</summary>
+    public bool IsCommitted => Volatile.Read(ref _committed) == 1;
+
+    /// <summary>The end LSN of the commit record, once committed.</summary>
+    public ulong EndLsn => (ulong)Interlocked.Read(ref _endLsn);
+
+    internal void AddPending() => Interlocked.Increment(ref _pending);
+
+    internal void RemovePending() => Interlocked.Decrement(ref _pending);
+
+    internal void MarkCommitted(ulong endLsn)
+    {
+        Interlocked.Exchange(ref _endLsn, (long)endLsn);
+        Volatile.Write(ref _committed, 1);
+    }
+}

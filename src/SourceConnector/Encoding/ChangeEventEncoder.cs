@@ -1,0 +1,94 @@
+using System.Globalization;
+using KafkaCdc.Shared;
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.Shared.SchemaRegistry.Serdes;
+using KafkaCdc.SourceConnector.ChangeEvents;
+using NpgsqlTypes;
+
+namespace KafkaCdc.SourceConnector.Encoding;
+
+/// <summary>
+/// Turns a <see cref="ChangeEvent"/> into its Kafka key and value in the contract's format (schemas/README.md): key =
+/// the primary-key columns (null without a primary key), value = the Debezium-style envelope. Text values are decoded
+/// by the table version's column decoders; unchanged TOASTed values become the placeholder.
+/// </summary>
+/// <remarks>The schemas must be registered first (<see cref="SchemaRegistrar"/>). Publisher thread only.</remarks>
+internal sealed class ChangeEventEncoder(AvroSerializer serializer, string connectorName, string database)
+{
+    static readonly string s_version = KafkaCdcVersion.Current;
+
+    /// <summary>The encoded key (null for tables without a primary key and for truncates) and value.</summary>
+    /// <exception cref="SourceConnectorException">A value cannot be decoded or encoded (permanent); names the table, column and LSN.</exception>
+    public (byte[]? Key, byte[] Value) Encode(ChangeEvent change, long nowMicros)
+    {
+        var table = change.Table;
+        var schema = table.Schema;
+        try
+        {
+            var before = change.Before is { } b ? Decode(schema, b) : null;
+            var after = change.After is { } a ? Decode(schema, a) : null;
+            var keySource = change.Operation == ChangeOperation.Delete ? before : after;
+            var key = keySource is null || schema.Key is null ? null : KeyOf(change, keySource);
+
+            var source = new GenericRecord(ChangeEventSchemas.Source,
+            [
+                s_version,
+                "postgresql",
+                connectorName,
+                change.Source.CommitTimeMicros / 1000,
+                change.Source.Snapshot,
+                database,
+                Sequence(change.Source),
+                change.Source.CommitTimeMicros,
+                table.Name.Schema,
+                table.Name.Name,
+                change.Source.TransactionId,
+                (long)change.Source.Lsn,
+                null,
+            ]);
+            var envelope = new GenericRecord(schema.Envelope, [before, after, source, change.Operation.Code(), nowMicros / 1000, nowMicros, null]);
+            var keyBytes = key is null ? null : serializer.Serialize(table.Topic, true, schema.Key!, key);
+            return (keyBytes, serializer.Serialize(table.Topic, false, schema.Envelope, envelope));
+        }
+        catch (Exception e) when (e is PgValueDecodingException or AvroEncodingException or ArgumentException)
+        {
+            throw new SourceConnectorException(FailureKind.Permanent,
+                $"Cannot encode the {change.Operation.Code()} change of table {table.Name.Quoted} at LSN {new NpgsqlLogSequenceNumber(change.Source.Lsn)} " +
+                $"(transaction {change.Source.TransactionId}) for topic {table.Topic}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The <c>Value</c> record of a row image.</summary>
+    static GenericRecord Decode(PgTableSchema schema, RowImage row)
+    {
+        var columns = schema.Columns;
+        if (row.Values.Length != columns.Count)
+            throw new ArgumentException($"the row has {row.Values.Length} values for {columns.Count} columns");
+        var values = new object?[columns.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = row.UnchangedToast is { } unchanged && unchanged[i]
+                ? columns[i].Decoder.UnavailableValue
+                : columns[i].Decoder.Decode(row.Values[i]);
+        }
+        return new GenericRecord(schema.Value, values);
+    }
+
+    static GenericRecord KeyOf(ChangeEvent change, GenericRecord row)
+    {
+        try
+        {
+            return change.Table.Schema.KeyOf(row)!;
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException(
+                $"{e.Message.Split(" (Parameter", 2)[0]}: the row image lacks a primary-key column, which happens when the table's REPLICA IDENTITY " +
+                "uses an index other than the primary key; set REPLICA IDENTITY DEFAULT or FULL", e);
+        }
+    }
+
+    static string Sequence(SourceInfo source) =>
+        $"[{(source.LastCommitLsn is { } last ? "\"" + last.ToString(CultureInfo.InvariantCulture) + "\"" : "null")},\"{source.Lsn.ToString(CultureInfo.InvariantCulture)}\"]";
+}

@@ -1,0 +1,75 @@
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.Kafka;
+using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.Shared.SchemaRegistry.Serdes;
+using KafkaCdc.SourceConnector.ChangeEvents;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaCdc.SourceConnector.Encoding;
+
+/// <summary>
+/// Readies a table version before its first record: its topic exists (admin API, or auto-creation where the
+/// cluster has none) and its key and envelope schemas are registered under TopicNameStrategy subjects. A schema the
+/// registry rejects stops the connector with a message naming the table, the changed columns and the registry's reason.
+/// </summary>
+internal sealed class SchemaRegistrar(AvroSerializer serializer, ISchemaRegistryClient registry, KafkaTopicProvisioner provisioner, ILogger logger)
+{
+    readonly HashSet<string> _topics = new(StringComparer.Ordinal);
+
+    /// <summary>Makes sure <paramref name="table"/>'s topic exists and its schemas are registered.</summary>
+    /// <exception cref="SourceConnectorException">The registry rejected a schema (permanent).</exception>
+    /// <exception cref="SchemaRegistryException">The registry could not be reached (transient).</exception>
+    public async Task EnsureReadyAsync(CapturedTable table, CancellationToken cancellationToken)
+    {
+        if (_topics.Add(table.Topic))
+        {
+            try
+            {
+                await provisioner.EnsureTopicsAsync([table.Topic], cancellationToken);
+            }
+            catch
+            {
+                _topics.Remove(table.Topic);
+                throw;
+            }
+        }
+        if (table.Schema.Key is { } key) await RegisterAsync(table, true, key, cancellationToken);
+        var id = await RegisterAsync(table, false, table.Schema.Envelope, cancellationToken);
+        Log.SchemaRegistered(logger, table.Name.ToString(), AvroSerializer.SubjectName(table.Topic, false), id);
+    }
+
+    async Task<int> RegisterAsync(CapturedTable table, bool isKey, AvroSchema schema, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await serializer.RegisterAsync(table.Topic, isKey, schema, cancellationToken);
+        }
+        catch (SchemaRegistryException e) when (!e.IsTransient)
+        {
+            var subject = AvroSerializer.SubjectName(table.Topic, isKey);
+            var changes = await DescribeChangesAsync(subject, isKey, schema, cancellationToken);
+            throw new SourceConnectorException(FailureKind.Permanent,
+                $"The schema registry rejected the new {(isKey ? "key" : "value")} schema of table {table.Name.Quoted} (subject {subject}): " +
+                $"{(changes.Count == 0 ? "the table's columns changed" : string.Join("; ", changes))}. Registry: {e.RegistryMessage} " +
+                $"(error code {e.ErrorCode}). The connector stopped before writing any record with the new schema; make the change " +
+                "compatible with the subject's compatibility level (value fields are optional, so adding and dropping columns is BACKWARD " +
+                "compatible; changing a type usually is not), or change the subject's compatibility level, then restart", e);
+        }
+    }
+
+    /// <summary>The column changes against the subject's latest registered version, when it can be read.</summary>
+    async Task<IReadOnlyList<string>> DescribeChangesAsync(string subject, bool isKey, AvroSchema schema, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var latest = AvroSchema.Parse((await registry.GetVersionAsync(subject, SchemaVersion.Latest, cancellationToken)).Schema);
+            return isKey
+                ? SchemaChange.Describe(latest as RecordSchema, (RecordSchema)schema)
+                : SchemaChange.Describe(SchemaChange.ValueOf(latest), SchemaChange.ValueOf(schema)!);
+        }
+        catch (Exception e) when (e is SchemaRegistryException or AvroSchemaException)
+        {
+            return [];
+        }
+    }
+}

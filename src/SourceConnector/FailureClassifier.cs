@@ -1,0 +1,67 @@
+using System.Net.Sockets;
+using Confluent.Kafka;
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.Configuration;
+using KafkaCdc.Shared.Kafka;
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.Shared.SchemaRegistry;
+using Npgsql;
+
+namespace KafkaCdc.SourceConnector;
+
+/// <summary>
+/// The one place that decides whether a failure is transient (reconnect with backoff and resume from the stored
+/// offset; duplicates possible, loss not) or permanent (stop and exit non-zero). Tested row by row.
+/// </summary>
+/// <remarks>
+/// PostgreSQL, by SQLSTATE: class 08 (connection), 57P01–57P03 (shutdown, cannot connect now), 53 (insufficient
+/// resources), 40001/40P01 (serialization, deadlock), 55P03 (lock not available) and 58 (system errors) are
+/// transient; 28 (authorization), 42 (syntax, privileges, undefined objects such as a dropped slot), 3D (no such
+/// database), 55 (object in use, wrong state: e.g. the slot is active elsewhere, wal_level) and everything else
+/// permanent. Network errors and timeouts without a SQLSTATE are transient. Kafka: fatal errors
+/// (<see cref="Error.IsFatal"/>) and errors retrying cannot fix (record too large, authorization, invalid config)
+/// are permanent, the rest transient. Registry: <see cref="SchemaRegistryException.IsTransient"/>. Values that do
+/// not decode or encode, and configuration errors, are permanent.
+/// </remarks>
+internal static class FailureClassifier
+{
+    static readonly ErrorCode[] s_permanentKafkaCodes =
+    [
+        ErrorCode.MsgSizeTooLarge, ErrorCode.TopicAuthorizationFailed,
+        ErrorCode.ClusterAuthorizationFailed, ErrorCode.TransactionalIdAuthorizationFailed, ErrorCode.SaslAuthenticationFailed,
+        ErrorCode.Local_Authentication, ErrorCode.InvalidConfig, ErrorCode.Local_InvalidArg, ErrorCode.TopicException,
+        ErrorCode.Local_Fatal, ErrorCode.UnsupportedSaslMechanism, ErrorCode.InvalidRecord,
+    ];
+
+    /// <summary>Classifies <paramref name="exception"/> (and, for wrappers, what it wraps).</summary>
+    public static FailureKind Classify(Exception exception) => exception switch
+    {
+        SourceConnectorException e => e.Kind,
+        PostgresException e => ClassifySqlState(e.SqlState),
+        NpgsqlException e => e.IsTransient || e.InnerException is IOException or SocketException or TimeoutException
+            ? FailureKind.Transient
+            : e.InnerException is { } inner ? Classify(inner) : FailureKind.Permanent,
+        KafkaException e => ClassifyKafka(e.Error),
+        SchemaRegistryException e => e.IsTransient ? FailureKind.Transient : FailureKind.Permanent,
+        PgValueDecodingException or AvroException or ConfigException or KafkaConfigException => FailureKind.Permanent,
+        IOException or SocketException or TimeoutException => FailureKind.Transient,
+        AggregateException { InnerExceptions.Count: > 0 } e => e.InnerExceptions.Select(Classify).Max(),
+        _ => FailureKind.Permanent,
+    };
+
+    /// <summary>Classifies a PostgreSQL error by its SQLSTATE.</summary>
+    public static FailureKind ClassifySqlState(string sqlState) => sqlState switch
+    {
+        ['0', '8', ..] => FailureKind.Transient,
+        "57P01" or "57P02" or "57P03" => FailureKind.Transient,
+        ['5', '3', ..] => FailureKind.Transient,
+        "40001" or "40P01" => FailureKind.Transient,
+        "55P03" => FailureKind.Transient,
+        ['5', '8', ..] => FailureKind.Transient,
+        _ => FailureKind.Permanent,
+    };
+
+    /// <summary>Classifies a Kafka client error.</summary>
+    public static FailureKind ClassifyKafka(Error error) =>
+        error.IsFatal || s_permanentKafkaCodes.Contains(error.Code) ? FailureKind.Permanent : FailureKind.Transient;
+}

@@ -1,0 +1,69 @@
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.SourceConnector.ChangeEvents;
+using KafkaCdc.SourceConnector.Configuration;
+using KafkaCdc.SourceConnector.Status;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace KafkaCdc.SourceConnector.Replication;
+
+/// <summary>
+/// The relations of one replication session, by relation id: pgoutput sends a Relation message before the first
+/// change of a relation and again after each change of its definition; each captured one becomes a
+/// <see cref="CapturedTable"/> version built through the type layer (catalog description, schemas, decoders).
+/// </summary>
+/// <remarks>
+/// A Relation message whose columns produce the same schemas as the current version keeps that version, so the
+/// publisher registers nothing new. Used by the reader only (not thread-safe).
+/// </remarks>
+internal sealed class RelationCache(
+    string database, CaptureRules rules, TopicAssignments topics, PgTypeCatalog catalog, PgAvroOptions avroOptions,
+    SourceStatus status, ILogger logger)
+{
+    readonly Dictionary<uint, (TableName Name, CapturedTable? Table)> _relations = [];
+    readonly HashSet<(TableName, string)> _warned = [];
+
+    /// <summary>
+    /// Records a Relation message: for a captured relation, describes its columns on <paramref name="connection"/> and
+    /// builds the table version that the following changes use. Must be called before the next message is read.
+    /// </summary>
+    public async Task OnRelationAsync(RelationDescription relation, NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var name = new TableName(relation.Namespace.Length == 0 ? "pg_catalog" : relation.Namespace, relation.Name);
+        var columns = relation.Columns;
+        var relationId = relation.RelationId;
+        if (!rules.IsCaptured(name))
+        {
+            _relations[relationId] = (name, null);
+            return;
+        }
+
+        var described = await catalog.DescribeColumnsAsync(connection, relationId, columns, cancellationToken);
+        var schema = PgTableSchema.Build(database, name.Schema, name.Name, described, avroOptions);
+        foreach (var column in schema.Columns)
+        {
+            if (column.Decoder.FallbackWarning is { } warning && _warned.Add((name, column.Column.Name)))
+                Log.TypeFallback(logger, name.ToString(), warning);
+        }
+
+        if (_relations.TryGetValue(relationId, out var current) && current.Table is { } previous && previous.Name == name
+            && SameSchemas(previous.Schema, schema))
+        {
+            return;
+        }
+        var topic = topics.Assign(name);
+        var table = new CapturedTable(name, topic, schema, status.CountersFor(name.ToString()));
+        _relations[relationId] = (name, table);
+        Log.RelationVersion(logger, name.ToString(), topic, schema.Columns.Count, schema.Key is null ? "none" : string.Join(", ", schema.KeyColumns.Select(k => k.Column.Name)));
+    }
+
+    /// <summary>The current version of a captured relation, or null when the relation is published but not captured.</summary>
+    /// <exception cref="SourceConnectorException">No Relation message came for <paramref name="relationId"/> (a protocol violation).</exception>
+    public CapturedTable? Captured(uint relationId) =>
+        _relations.TryGetValue(relationId, out var entry)
+            ? entry.Table
+            : throw new SourceConnectorException(FailureKind.Transient, $"pgoutput sent a change of relation {relationId} before describing it in a Relation message");
+
+    static bool SameSchemas(PgTableSchema a, PgTableSchema b) =>
+        a.Value.ToJson() == b.Value.ToJson() && (a.Key?.ToJson() ?? "") == (b.Key?.ToJson() ?? "");
+}

@@ -1,0 +1,76 @@
+using Confluent.Kafka;
+using KafkaCdc.Shared.Kafka;
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.Shared.SchemaRegistry.Serdes;
+using KafkaCdc.SourceConnector.Checkpointing;
+using KafkaCdc.SourceConnector.Configuration;
+using KafkaCdc.SourceConnector.Publishing;
+using KafkaCdc.SourceConnector.Replication;
+using KafkaCdc.SourceConnector.Status;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaCdc.SourceConnector;
+
+/// <summary>
+/// What lives as long as the process and outlives reconnects: the Kafka producer (one, idempotent), the registry
+/// client and serializer, the topic provisioner, the offset store, the topic assignments and the status.
+/// </summary>
+internal sealed class SourceProcess : IDisposable
+{
+    readonly TaskCompletionSource<Exception> _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly SchemaRegistryClient _registry;
+
+    public SourceProcess(SourceOptions options, SourceStatus status, ILoggerFactory loggerFactory)
+    {
+        Options = options;
+        Status = status;
+        var logger = loggerFactory.CreateLogger("KafkaCdc.SourceConnector.Kafka");
+        Producer = new ProducerBuilder<byte[]?, byte[]?>(SourceProducerSettings.Create(options.Kafka, $"kafkacdc-source-{options.Name}"))
+            .SetLogger(logger, error => _fatal.TrySetResult(new SourceConnectorException(FailureKind.Permanent,
+                $"The Kafka producer failed fatally ({error.Code}: {error.Reason}); records can no longer be written with the idempotent guarantee. Restart the connector")))
+            .Build();
+        _registry = new SchemaRegistryClient(options.SchemaRegistry, loggerFactory);
+        Serializer = new AvroSerializer(_registry);
+        Provisioner = new KafkaTopicProvisioner(options.Kafka.CreateAdminClientConfig(), logger);
+        Offsets = new SourceOffsetStore(options.OffsetStorageTopic, options.Name, options.SlotName, options.PublicationName, options.Database,
+            Producer, options.Kafka.CreateConsumerConfig(KafkaOwnedProperties.ManualCommitConsumer), loggerFactory.CreateLogger("KafkaCdc.SourceConnector.Offsets"));
+        CaptureRules = new CaptureRules(options.Tables, options.HeartbeatTable, options.SignalTable);
+        Topics = new TopicAssignments(options.Database, options.TopicNamer);
+    }
+
+    public SourceOptions Options { get; }
+    public SourceStatus Status { get; }
+    public IProducer<byte[]?, byte[]?> Producer { get; }
+    public ISchemaRegistryClient Registry => _registry;
+    public AvroSerializer Serializer { get; }
+    public KafkaTopicProvisioner Provisioner { get; }
+    public SourceOffsetStore Offsets { get; }
+    public CaptureRules CaptureRules { get; }
+    public TopicAssignments Topics { get; }
+
+    /// <summary>Completes with the failure when the producer reports a fatal error.</summary>
+    public Task<Exception> Fatal => _fatal.Task;
+
+    /// <summary>
+    /// Creates the offsets and heartbeat topics and registers the heartbeat schemas: what every session needs first.
+    /// </summary>
+    public async Task PrepareKafkaAsync(CancellationToken cancellationToken)
+    {
+        await Provisioner.EnsureTopicsAsync([Options.OffsetStorageTopic], SourceOffsetStore.TopicConfig, cancellationToken);
+        if (Options.HeartbeatInterval > TimeSpan.Zero)
+        {
+            await Provisioner.EnsureTopicsAsync([Options.HeartbeatTopic], cancellationToken);
+            await Serializer.RegisterAsync(Options.HeartbeatTopic, true, ChangeEventSchemas.HeartbeatKey, cancellationToken);
+            await Serializer.RegisterAsync(Options.HeartbeatTopic, false, ChangeEventSchemas.HeartbeatValue, cancellationToken);
+        }
+    }
+
+    public void Dispose()
+    {
+        Producer.Flush(TimeSpan.FromSeconds(5));
+        Producer.Dispose();
+        Provisioner.Dispose();
+        _registry.Dispose();
+    }
+}

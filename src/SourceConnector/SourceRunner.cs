@@ -1,0 +1,76 @@
+using KafkaCdc.SourceConnector.Configuration;
+using KafkaCdc.SourceConnector.Status;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaCdc.SourceConnector;
+
+/// <summary>
+/// Runs replication sessions until stopped: a transient failure (see <see cref="FailureClassifier"/>) reconnects
+/// after a capped exponential backoff and resumes from the stored offset (records may repeat, none is lost); a
+/// permanent one stops the connector with its reason.
+/// </summary>
+internal sealed class SourceRunner(SourceOptions options, SourceStatus status, ILoggerFactory loggerFactory)
+{
+    static readonly TimeSpan s_initialBackoff = TimeSpan.FromSeconds(1);
+    static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan s_healthyAfter = TimeSpan.FromMinutes(1);
+    readonly ILogger _logger = loggerFactory.CreateLogger("KafkaCdc.SourceConnector");
+
+    /// <summary>Streams until <paramref name="stop"/> (exit code 0) or a permanent failure (1).</summary>
+    public async Task<int> RunAsync(CancellationToken stop)
+    {
+        using var process = new SourceProcess(options, status, loggerFactory);
+        var backoff = s_initialBackoff;
+        var prepared = false;
+        while (true)
+        {
+            var streamingSince = DateTime.MaxValue;
+            try
+            {
+                status.Set(ConnectorState.Starting);
+                if (!prepared)
+                {
+                    await process.PrepareKafkaAsync(stop);
+                    await process.Offsets.ReadAsync(stop);
+                    prepared = true;
+                }
+                await new StreamingSession(process, _logger).RunAsync(stop, () =>
+                {
+                    streamingSince = DateTime.UtcNow;
+                    status.Set(ConnectorState.Streaming);
+                    Log.Streaming(_logger);
+                });
+                status.Set(ConnectorState.Stopped);
+                return 0;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                status.Set(ConnectorState.Stopped);
+                return 0;
+            }
+            catch (Exception e)
+            {
+                if (FailureClassifier.Classify(e) == FailureKind.Permanent)
+                {
+                    status.Set(ConnectorState.Failed, e.Message);
+                    Log.Failed(_logger, e.Message, e);
+                    return 1;
+                }
+                if (DateTime.UtcNow - streamingSince > s_healthyAfter) backoff = s_initialBackoff;
+                status.Set(ConnectorState.Retrying, e.Message);
+                status.RecordRestart();
+                Log.Retrying(_logger, backoff.TotalSeconds, e.Message, e);
+                try
+                {
+                    await Task.Delay(backoff, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    status.Set(ConnectorState.Stopped);
+                    return 0;
+                }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, s_maxBackoff.Ticks));
+            }
+        }
+    }
+}

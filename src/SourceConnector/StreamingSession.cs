@@ -1,0 +1,222 @@
+using System.Threading.Channels;
+using Confluent.Kafka;
+using KafkaCdc.Shared.Kafka;
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.Shared.SchemaRegistry.Serdes;
+using KafkaCdc.SourceConnector.ChangeEvents;
+using KafkaCdc.SourceConnector.Checkpointing;
+using KafkaCdc.SourceConnector.Configuration;
+using KafkaCdc.SourceConnector.Encoding;
+using KafkaCdc.SourceConnector.Heartbeats;
+using KafkaCdc.SourceConnector.Publishing;
+using KafkaCdc.SourceConnector.Replication;
+using KafkaCdc.SourceConnector.Status;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Npgsql.Replication;
+using NpgsqlTypes;
+
+namespace KafkaCdc.SourceConnector;
+
+/// <summary>
+/// One replication session: prepares the publication and slot, decides the start position, then runs the stages —
+/// reader (<see cref="ChangeStreamReader"/>) → bounded channel → publisher (<see cref="ChangePublisher"/>, own
+/// thread) → Kafka — with the checkpoint and heartbeat loops beside them, until stopped or failed.
+/// </summary>
+/// <remarks>
+/// Stopping (the stop token) is graceful: stop reading, drain the channel, flush the producer, checkpoint the last
+/// acknowledged LSN (offsets topic, then PostgreSQL), then close. A failure of any stage ends the session with that
+/// exception; the runner decides whether to reconnect (<see cref="FailureClassifier"/>).
+/// </remarks>
+internal sealed class StreamingSession(SourceProcess process, ILogger logger)
+{
+    /// <summary>Batches between reader and publisher: at most 32 × <see cref="PipelineBatch.MaxItems"/> items.</summary>
+    const int ChannelCapacity = 32;
+    static readonly TimeSpan s_slotReleaseWait = TimeSpan.FromSeconds(15);
+    static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(30);
+
+    readonly SourceOptions _options = process.Options;
+
+    /// <summary>Runs the session; returns after a graceful stop, throws on failure.</summary>
+    /// <param name="stop">Requests the graceful stop.</param>
+    /// <param name="onStreaming">Called once the stages run.</param>
+    public async Task RunAsync(CancellationToken stop, Action onStreaming)
+    {
+        await using var catalogConnection = new NpgsqlConnection(_options.ConnectionString("catalog"));
+        await catalogConnection.OpenAsync(stop);
+        var server = await ServerInfo.ReadAsync(catalogConnection, stop);
+        CheckServer(server);
+        var publication = await PublicationSetup.EnsureAsync(catalogConnection, _options, server, process.CaptureRules, logger, stop);
+        await AssignTopicsAsync(catalogConnection, publication, stop);
+        var slot = await AwaitSlotReleasedAsync(catalogConnection, stop);
+
+        await using var replication = new LogicalReplicationConnection(_options.ConnectionString("replication"));
+        await replication.Open(stop);
+        var startLsn = await StartPositionAsync(replication, slot, stop);
+
+        using var abort = new CancellationTokenSource();
+        using var loops = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
+        var fault = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var checkpointer = new Checkpointer(startLsn, process.Offsets, new ReplicationFeedback(replication, process.Status), e => fault.TrySetResult(e));
+        var channel = Channel.CreateBounded<PipelineBatch>(new BoundedChannelOptions(ChannelCapacity)
+        {
+            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
+        });
+        var relations = new RelationCache(_options.Database, process.CaptureRules, process.Topics, new PgTypeCatalog(), _options.AvroOptions, process.Status, logger);
+        var reader = new ChangeStreamReader(replication, _options.SlotName, _options.PublicationName, startLsn, relations, catalogConnection,
+            checkpointer, channel.Writer, process.Status, logger);
+        var publisher = new ChangePublisher(channel.Reader, process.Producer,
+            new ChangeEventEncoder(process.Serializer, _options.Name, _options.Database),
+            new SchemaRegistrar(process.Serializer, process.Registry, process.Provisioner, logger),
+            new PartitionCounts(process.Producer), checkpointer, process.Status, _options.TombstonesOnDelete, logger);
+        await using var databaseHeartbeat = _options.HeartbeatAction == HeartbeatAction.None ? null
+            : new DatabaseHeartbeat(_options.ConnectionString("heartbeat"), _options.HeartbeatAction, _options.HeartbeatTable, _options.Name, logger);
+        var heartbeats = new HeartbeatEmitter(_options.HeartbeatInterval, _options.HeartbeatTopic, _options.Name, process.Serializer, process.Producer,
+            replication, checkpointer, databaseHeartbeat, process.Status, logger);
+
+        publisher.Start(abort.Token);
+        var readerTask = reader.RunAsync(abort.Token);
+        var checkpointTask = CheckpointLoopAsync(checkpointer, replication, loops.Token);
+        var heartbeatTask = heartbeats.RunAsync(loops.Token);
+        var stopped = Task.Delay(Timeout.Infinite, stop);
+        onStreaming();
+
+        var first = await Task.WhenAny(readerTask, publisher.Completion, checkpointTask, heartbeatTask, fault.Task, process.Fatal, stopped);
+        if (first != stopped)
+        {
+            var failure = first switch
+            {
+                _ when first == fault.Task => fault.Task.Result,
+                _ when first == process.Fatal => process.Fatal.Result,
+                { Exception: { } e } => e.InnerExceptions.Count == 1 ? e.InnerException! : e,
+                _ => new SourceConnectorException(FailureKind.Transient, "a pipeline stage ended without an error"),
+            };
+            await abort.CancelAsync();
+            channel.Writer.TryComplete();
+            await Quietly(readerTask, publisher.Completion, checkpointTask, heartbeatTask);
+            throw failure;
+        }
+
+        // Graceful stop: nothing more is read, what was read is delivered, the last acknowledged LSN is confirmed.
+        process.Status.Set(ConnectorState.Stopping);
+        reader.RequestStop();
+        channel.Writer.TryComplete();
+        await loops.CancelAsync();
+        await Quietly(checkpointTask, heartbeatTask);
+        using var drain = new CancellationTokenSource(s_drainTimeout);
+        if (await Task.WhenAny(publisher.Completion, Task.Delay(Timeout.Infinite, drain.Token)) != publisher.Completion)
+        {
+            Log.DrainTimedOut(logger, s_drainTimeout.TotalSeconds);
+            await abort.CancelAsync();
+        }
+        await Quietly(publisher.Completion);
+        await Task.Run(() => process.Producer.Flush(s_drainTimeout), CancellationToken.None);
+        using var final = new CancellationTokenSource(s_drainTimeout);
+        try
+        {
+            await checkpointer.CheckpointAsync(final.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.FinalCheckpointTimedOut(logger, s_drainTimeout.TotalSeconds);
+        }
+        Log.Stopped(logger, new NpgsqlLogSequenceNumber(checkpointer.ConfirmedLsn).ToString(), new NpgsqlLogSequenceNumber(checkpointer.StoredLsn).ToString(),
+            checkpointer.OpenTransactions);
+        await abort.CancelAsync();
+        await Quietly(readerTask);
+    }
+
+    void CheckServer(ServerInfo server)
+    {
+        if (server.MajorVersion < 10)
+            throw new SourceConnectorException(FailureKind.Permanent, $"PostgreSQL {server.Version} is too old: logical replication with pgoutput needs version 10 or later");
+        if (_options.ReadOnly && server.MajorVersion < 13)
+            throw new SourceConnectorException(FailureKind.Permanent, $"read.only=true needs PostgreSQL 13 or later; the server runs {server.Version}");
+        if (server.IsInRecovery && server.MajorVersion < 16)
+            throw new SourceConnectorException(FailureKind.Permanent,
+                $"the server is a standby running PostgreSQL {server.Version}; logical decoding on a standby needs PostgreSQL 16 or later: connect to the primary (read.only=true keeps the connector from writing there)");
+        if (server.WalLevel != "logical")
+            throw new SourceConnectorException(FailureKind.Permanent,
+                $"wal_level is '{server.WalLevel}' on the server; logical replication needs wal_level=logical (ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL)");
+        if (!server.HasReplication)
+            throw new SourceConnectorException(FailureKind.Permanent,
+                $"the role '{server.User}' lacks the REPLICATION attribute, which a replication connection needs: ALTER ROLE {PgIdentifier.Quote(server.User)} WITH REPLICATION;");
+    }
+
+    /// <summary>Assigns the topics of the captured published tables now, so that two tables mapping to one topic stop the start.</summary>
+    async Task AssignTopicsAsync(NpgsqlConnection connection, PublicationInfo publication, CancellationToken cancellationToken)
+    {
+        var captured = publication.Tables.Where(process.CaptureRules.IsCaptured).ToList();
+        foreach (var table in captured) process.Topics.Assign(table);
+        if (!publication.ViaRoot)
+        {
+            var partitioned = (await SourceTables.ListAsync(connection, cancellationToken))
+                .Where(t => t.IsPartitioned && process.CaptureRules.IsCaptured(t.Name)).Select(t => t.Name.Quoted).ToList();
+            if (partitioned.Count > 0) Log.PartitionsNotViaRoot(logger, _options.PublicationName, string.Join(", ", partitioned));
+        }
+        Log.Capturing(logger, _options.PublicationName, captured.Count, string.Join(", ", captured.Take(20)), process.CaptureRules.Filter.ToString());
+    }
+
+    /// <summary>The slot, after waiting for a walsender still holding it (a previous process of this connector) to let go.</summary>
+    async Task<SlotInfo?> AwaitSlotReleasedAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + s_slotReleaseWait;
+        while (true)
+        {
+            var slot = await SlotInfo.ReadAsync(connection, _options.SlotName, cancellationToken);
+            if (slot is not { IsActive: true }) return slot;
+            if (DateTime.UtcNow > deadline)
+                throw new SourceConnectorException(FailureKind.Permanent,
+                    $"Replication slot '{_options.SlotName}' is in use by another connection (walsender PID {slot.ActivePid}) and was not released within " +
+                    $"{s_slotReleaseWait.TotalSeconds:0}s: another connector (or process) streams from it. A slot serves one consumer: give each connector its own slot.name");
+            Log.SlotBusy(logger, _options.SlotName, slot.ActivePid ?? 0);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
+        }
+    }
+
+    async Task<ulong> StartPositionAsync(LogicalReplicationConnection replication, SlotInfo? slot, CancellationToken cancellationToken)
+    {
+        var decision = StartPosition.Decide(process.Offsets.Last, slot, _options.Name, _options.SlotName, _options.Database, _options.OffsetStorageTopic);
+        switch (decision.Action)
+        {
+            case StartAction.Refuse:
+                throw new SourceConnectorException(FailureKind.Permanent, decision.Reason!);
+            case StartAction.CreateSlot:
+                var created = await replication.CreatePgOutputReplicationSlot(
+                    _options.SlotName, temporarySlot: false, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.NoExport, cancellationToken: cancellationToken);
+                Log.SlotCreated(logger, _options.SlotName, created.ConsistentPoint.ToString());
+                await process.Offsets.WriteAsync((ulong)created.ConsistentPoint, cancellationToken);
+                return (ulong)created.ConsistentPoint;
+            case StartAction.AdoptSlot:
+                Log.SlotAdopted(logger, _options.SlotName, new NpgsqlLogSequenceNumber(decision.Lsn!.Value).ToString());
+                await process.Offsets.WriteAsync(decision.Lsn!.Value, cancellationToken);
+                return decision.Lsn.Value;
+            default:
+                return decision.Lsn!.Value;
+        }
+    }
+
+    async Task CheckpointLoopAsync(Checkpointer checkpointer, LogicalReplicationConnection replication, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.OffsetFlushInterval);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            process.Status.ServerWalEnd = (ulong)replication.LastReceivedLsn;
+            if (await checkpointer.CheckpointAsync(cancellationToken) is { } lsn)
+                Log.Confirmed(logger, new NpgsqlLogSequenceNumber(lsn).ToString());
+        }
+    }
+
+    static async Task Quietly(params Task[] tasks)
+    {
+        try
+        {
+            await Task.WhenAll(tasks);
+        }
+        catch (Exception)
+        {
+            // The session's outcome is decided by the first failure; later ones are its consequences.
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using Confluent.Kafka;
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.Shared.SchemaRegistry.Serdes;
+
+namespace KafkaCdc.Tests.SourceConnector;
+
+/// <summary>One record of a change topic, decoded through the registry.</summary>
+/// <param name="Partition">The partition.</param>
+/// <param name="Offset">The offset in it.</param>
+/// <param name="Key">The decoded key record, or null for a null key.</param>
+/// <param name="Value">The decoded envelope, or null for a tombstone.</param>
+/// <param name="ValueSchemaId">The schema id of the value, 0 for a tombstone.</param>
+internal sealed record ChangeRecord(int Partition, long Offset, GenericRecord? Key, GenericRecord? Value, int ValueSchemaId)
+{
+    /// <summary>The envelope's <c>op</c>.</summary>
+    public string? Op => (string?)Value?["op"];
+
+    /// <summary>The envelope's <c>after</c> record.</summary>
+    public GenericRecord? After => (GenericRecord?)Value?["after"];
+
+    /// <summary>The envelope's <c>before</c> record.</summary>
+    public GenericRecord? Before => (GenericRecord?)Value?["before"];
+
+    /// <summary>The envelope's <c>source</c> record.</summary>
+    public GenericRecord Source => (GenericRecord)Value!["source"]!;
+}
+
+/// <summary>Reads change topics from the beginning (no consumer group) and decodes them with the shared <see cref="AvroDeserializer"/>.</summary>
+internal static class ChangeTopic
+{
+    static readonly Lazy<(SchemaRegistryClient Client, AvroDeserializer Deserializer)> s_registry = new(() =>
+    {
+        var client = new SchemaRegistryClient(new SchemaRegistryClientOptions { Urls = [new Uri(TestEnvironment.RequireSchemaRegistryUrl())] });
+        return (client, new AvroDeserializer(client));
+    });
+
+    /// <summary>The run's registry client.</summary>
+    public static ISchemaRegistryClient Registry => s_registry.Value.Client;
+
+    /// <summary>Reads <paramref name="topic"/> until <paramref name="done"/> holds for the records read so far (in partition, offset order).</summary>
+    public static async Task<IReadOnlyList<ChangeRecord>> ReadUntilAsync(
+        string topic, Func<IReadOnlyList<ChangeRecord>, bool> done, TimeSpan timeout, string what)
+    {
+        var config = new ConsumerConfig
+        {
+            BootstrapServers = TestEnvironment.KafkaBootstrapServers,
+            GroupId = "unused-" + topic,
+            EnableAutoCommit = false,
+            EnablePartitionEof = false,
+        };
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetLogHandler((_, _) => { }).Build();
+        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+        List<int> partitions = [];
+        await Poll.UntilAsync(() =>
+        {
+            var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.SingleOrDefault(t => t.Topic == topic);
+            partitions = metadata is { Error.IsError: false } ? metadata.Partitions.Select(p => p.PartitionId).ToList() : [];
+            return partitions.Count > 0;
+        }, timeout, $"topic {topic} to exist ({what})");
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+
+        var records = new List<ChangeRecord>();
+        var deserializer = s_registry.Value.Deserializer;
+        await Poll.UntilAsync(async () =>
+        {
+            while (consumer.Consume(TimeSpan.FromMilliseconds(20)) is { } result)
+            {
+                var key = await deserializer.DeserializeAsync(result.Message.Key ?? [], CancellationToken.None);
+                var value = await deserializer.DeserializeAsync(result.Message.Value ?? [], CancellationToken.None);
+                records.Add(new ChangeRecord(result.Partition.Value, result.Offset.Value, (GenericRecord?)key?.Datum, (GenericRecord?)value?.Datum, value?.SchemaId ?? 0));
+            }
+            records.Sort((a, b) => a.Partition != b.Partition ? a.Partition.CompareTo(b.Partition) : a.Offset.CompareTo(b.Offset));
+            return done(records);
+        }, timeout, $"{what} in topic {topic} (have {records.Count} records)");
+        return records;
+    }
+
+    /// <summary>Reads until <paramref name="count"/> records (tombstones included) arrived.</summary>
+    public static Task<IReadOnlyList<ChangeRecord>> ReadAsync(string topic, int count, TimeSpan? timeout = null) =>
+        ReadUntilAsync(topic, r => r.Count >= count, timeout ?? TimeSpan.FromSeconds(30), $"{count} records");
+}

@@ -1,0 +1,32 @@
+using KafkaCdc.Shared.Hosting;
+
+namespace KafkaCdc.Tests.SourceConnector;
+
+/// <summary>The source's command line: run, check and its own reset-offsets.</summary>
+public class CommandLineTests
+{
+    static readonly Dictionary<string, string> s_extra = new() { ["reset-offsets"] = "forget the stored offset" };
+
+    [TestCase(new[] { "--config", "s.json" }, "run")]
+    [TestCase(new[] { "check", "--config", "s.json" }, "check")]
+    [TestCase(new[] { "reset-offsets", "--config=s.json" }, "reset-offsets")]
+    public void Parse_Commands(string[] args, string command)
+    {
+        var parsed = ConnectorCommandLine.Parse(args, "source", TextWriter.Null, s_extra);
+
+        Assert.That(parsed, Is.EqualTo(new ConnectorCommandLine(command, "s.json")));
+    }
+
+    [Test]
+    public void Parse_UnknownCommand_PrintsUsageWithTheExtraCommand()
+    {
+        var error = new StringWriter();
+
+        Assert.That(ConnectorCommandLine.Parse(["reset", "--config", "s.json"], "source", error, s_extra), Is.Null);
+        Assert.That(error.ToString(), Does.Contain("unexpected argument 'reset'").And.Contain("[run|check|reset-offsets]").And.Contain("forget the stored offset"));
+    }
+
+    [Test]
+    public void Parse_WithoutExtraCommands_RejectsResetOffsets() =>
+        Assert.That(ConnectorCommandLine.Parse(["reset-offsets"], "sink", TextWriter.Null), Is.Null);
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Sockets;
+using Confluent.Kafka;
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.Configuration;
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.SourceConnector;
+using Npgsql;
+
+namespace KafkaCdc.Tests.SourceConnector;
+
+/// <summary>The one place that decides retry (reconnect from the stored offset) or stop, row by row.</summary>
+public class FailureClassifierTests
+{
+    static IEnumerable<TestCaseData> Failures()
+    {
+        static TestCaseData Row(Exception exception, FailureKind kind, string name) => new TestCaseData(exception, kind.ToString()).SetName($"Classify_{name}_Is{kind}");
+
+        static PostgresException Pg(string sqlState) => new("message", "ERROR", "ERROR", sqlState);
+
+        yield return Row(Pg("08006"), FailureKind.Transient, "ConnectionFailure08006");
+        yield return Row(Pg("08P01"), FailureKind.Transient, "ProtocolViolation08P01");
+        yield return Row(Pg("57P01"), FailureKind.Transient, "AdminShutdown57P01");
+        yield return Row(Pg("57P02"), FailureKind.Transient, "CrashShutdown57P02");
+        yield return Row(Pg("57P03"), FailureKind.Transient, "CannotConnectNow57P03");
+        yield return Row(Pg("53300"), FailureKind.Transient, "TooManyConnections53300");
+        yield return Row(Pg("53100"), FailureKind.Transient, "DiskFull53100");
+        yield return Row(Pg("40001"), FailureKind.Transient, "SerializationFailure40001");
+        yield return Row(Pg("40P01"), FailureKind.Transient, "Deadlock40P01");
+        yield return Row(Pg("55P03"), FailureKind.Transient, "LockNotAvailable55P03");
+        yield return Row(Pg("58030"), FailureKind.Transient, "IoError58030");
+        yield return Row(Pg("28P01"), FailureKind.Permanent, "BadPassword28P01");
+        yield return Row(Pg("28000"), FailureKind.Permanent, "NoPgHbaEntry28000");
+        yield return Row(Pg("42501"), FailureKind.Permanent, "InsufficientPrivilege42501");
+        yield return Row(Pg("42704"), FailureKind.Permanent, "SlotDoesNotExist42704");
+        yield return Row(Pg("42P01"), FailureKind.Permanent, "UndefinedTable42P01");
+        yield return Row(Pg("3D000"), FailureKind.Permanent, "NoSuchDatabase3D000");
+        yield return Row(Pg("55006"), FailureKind.Permanent, "SlotInUse55006");
+        yield return Row(Pg("55000"), FailureKind.Permanent, "WalLevelNotLogical55000");
+        yield return Row(Pg("22P02"), FailureKind.Permanent, "InvalidText22P02");
+        yield return Row(new NpgsqlException("broken", new IOException("reset")), FailureKind.Transient, "NpgsqlIoError");
+        yield return Row(new NpgsqlException("timeout", new TimeoutException()), FailureKind.Transient, "NpgsqlTimeout");
+        yield return Row(new NpgsqlException("refused", new SocketException((int)SocketError.ConnectionRefused)), FailureKind.Transient, "ConnectionRefused");
+        yield return Row(new NpgsqlException("SSL required"), FailureKind.Permanent, "NpgsqlWithoutCause");
+        yield return Row(new KafkaException(new Error(ErrorCode.Local_Transport, "down")), FailureKind.Transient, "KafkaTransport");
+        yield return Row(new KafkaException(new Error(ErrorCode.Local_TimedOut, "slow")), FailureKind.Transient, "KafkaTimeout");
+        yield return Row(new KafkaException(new Error(ErrorCode.NotEnoughReplicas, "isr")), FailureKind.Transient, "KafkaNotEnoughReplicas");
+        yield return Row(new KafkaException(new Error(ErrorCode.OutOfOrderSequenceNumber, "fatal", true)), FailureKind.Permanent, "KafkaFatal");
+        yield return Row(new KafkaException(new Error(ErrorCode.MsgSizeTooLarge, "big")), FailureKind.Permanent, "KafkaRecordTooLarge");
+        yield return Row(new KafkaException(new Error(ErrorCode.TopicAuthorizationFailed, "acl")), FailureKind.Permanent, "KafkaTopicAuthorization");
+        yield return Row(new KafkaException(new Error(ErrorCode.SaslAuthenticationFailed, "sasl")), FailureKind.Permanent, "KafkaAuthentication");
+        yield return Row(new SchemaRegistryException("down", null, 0, "refused"), FailureKind.Transient, "RegistryUnreachable");
+        yield return Row(new SchemaRegistryException("busy", HttpStatusCode.ServiceUnavailable, 503, "busy"), FailureKind.Transient, "Registry503");
+        yield return Row(new SchemaRegistryException("incompatible", HttpStatusCode.Conflict, 409, "incompatible"), FailureKind.Permanent, "Registry409");
+        yield return Row(new SchemaRegistryException("auth", HttpStatusCode.Unauthorized, 401, "auth"), FailureKind.Permanent, "Registry401");
+        yield return Row(new PgValueDecodingException("c", "integer", "x", new FormatException()), FailureKind.Permanent, "UndecodableValue");
+        yield return Row(new AvroEncodingException("does not fit"), FailureKind.Permanent, "UnencodableValue");
+        yield return Row(new ConfigException(["name: is required"]), FailureKind.Permanent, "Configuration");
+        yield return Row(new SourceConnectorException(FailureKind.Transient, "retry me"), FailureKind.Transient, "OwnTransient");
+        yield return Row(new SourceConnectorException(FailureKind.Permanent, "slot dropped"), FailureKind.Permanent, "OwnPermanent");
+        yield return Row(new IOException("pipe"), FailureKind.Transient, "IoError");
+        yield return Row(new AggregateException(new IOException("a"), new KafkaException(ErrorCode.Local_Transport)), FailureKind.Transient, "AggregateOfTransient");
+        yield return Row(new AggregateException(new IOException("a"), new AvroEncodingException("b")), FailureKind.Permanent, "AggregateWithPermanent");
+        yield return Row(new InvalidOperationException("bug"), FailureKind.Permanent, "Unexpected");
+    }
+
+    [TestCaseSource(nameof(Failures))]
+    public void Classify(Exception exception, string expected) =>
+        Assert.That(FailureClassifier.Classify(exception).ToString(), Is.EqualTo(expected));
+}

@@ -1,0 +1,75 @@
+using KafkaCdc.Shared.Hosting;
+
+namespace KafkaCdc.Tests.SourceConnector;
+
+/// <summary>The built connector as a process: configuration errors, the pooler refusal, and SIGTERM.</summary>
+public class ProcessTests
+{
+    static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+
+    [Test]
+    public async Task Run_BadConfig_ExitsWithCode2ListingEveryProblem()
+    {
+        var config = new Dictionary<string, string>
+        {
+            ["name"] = "bad",
+            ["database.port"] = "not-a-port",
+            ["heartbeat.interval.ms"] = "-5",
+            ["decimal.handling.mode"] = "float",
+            ["kafka.bootstrap.servers"] = "localhost:9092",
+            ["kafka.enable.idempotence"] = "false",
+            ["schema.registry.url"] = "ftp://registry",
+            ["tables.include.list"] = "public",
+        };
+
+        var (exitCode, output) = await ConnectorProcess.RunAsync(config, null, s_timeout);
+
+        Assert.That(exitCode, Is.EqualTo(ConnectorCommandLine.ConfigErrorExitCode), output);
+        Assert.That(output, Does.Contain("invalid configuration (9 problems)"));
+        foreach (var key in new[]
+                 {
+                     "database.hostname:", "database.user:", "database.dbname:", "database.port: 'not-a-port' is not an integer",
+                     "heartbeat.interval.ms:", "decimal.handling.mode: decimal.handling.mode 'float' is not one of precise, string, double",
+                     "kafka.enable.idempotence: set by the connector itself", "schema.registry.url:",
+                     "tables.include.list: unknown key; did you mean 'table.include.list'?",
+                 })
+            Assert.That(output, Does.Contain(key));
+    }
+
+    [Test]
+    public async Task Run_PoolerHost_RefusedExplainingWhyPgBouncerCannotReplicate()
+    {
+        await using var database = await SourceTestDatabase.CreateAsync("pooler");
+        var config = database.Config();
+        config["database.hostname"] = "ep-quiet-sun-123456-pooler.eu-central-1.aws.neon.tech";
+
+        var (exitCode, output) = await ConnectorProcess.RunAsync(config, null, s_timeout);
+
+        Assert.That(exitCode, Is.EqualTo(ConnectorCommandLine.ConfigErrorExitCode), output);
+        Assert.That(output, Does.Contain("PgBouncer").And.Contain("'replication' startup parameter").And.Contain("without '-pooler'"));
+    }
+
+    [Test]
+    public async Task Run_Sigterm_FlushesConfirmsTheLastAcknowledgedLsnAndExits0()
+    {
+        await using var database = await SourceTestDatabase.CreateAsync("sigterm", "CREATE TABLE items (id integer PRIMARY KEY, v text)");
+        var config = database.Config();
+        config["heartbeat.interval.ms"] = "0";
+        config["offset.flush.interval.ms"] = "60000"; // only the shutdown's own checkpoint confirms
+        await using var connector = ConnectorProcess.Start(config);
+        await connector.WaitForOutputAsync("Streaming changes", s_timeout);
+
+        await database.ExecuteAsync("INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, 500) g");
+        var afterInsert = await database.CurrentWalLsnAsync();
+        await ChangeTopic.ReadAsync(database.Topic("items"), 500);
+        var exitCode = await connector.TerminateAsync(s_timeout);
+
+        Assert.That(exitCode, Is.Zero, connector.Output);
+        Assert.That(connector.Output, Does.Contain("Stopped: confirmed LSN"));
+        var stored = OffsetsTopic.Read(config["offset.storage.topic"], config["name"]);
+        var confirmed = await database.ConfirmedFlushLsnAsync();
+        Assert.That(stored, Is.Not.Null);
+        Assert.That(confirmed, Is.EqualTo(stored!.LsnValue), "PostgreSQL was told exactly what the offsets topic holds");
+        Assert.That(confirmed, Is.GreaterThanOrEqualTo(afterInsert), "the inserts' transaction was acknowledged and confirmed at shutdown");
+    }
+}
