@@ -18,9 +18,12 @@ internal sealed class ChangeEventEncoder(AvroSerializer serializer, string conne
 {
     static readonly string s_version = KafkaCdcVersion.Current;
 
-    /// <summary>The encoded key (null for tables without a primary key and for truncates) and value.</summary>
+    /// <summary>
+    /// The encoded key (null for tables without a primary key and for truncates) and value; for an update that changed
+    /// the primary key, also the old key and a delete envelope for it, and the value is then a create under the new key.
+    /// </summary>
     /// <exception cref="SourceConnectorException">A value cannot be decoded or encoded (permanent); names the table, column and LSN.</exception>
-    public (byte[]? Key, byte[] Value) Encode(ChangeEvent change, long nowMicros)
+    public EncodedChange Encode(ChangeEvent change, long nowMicros)
     {
         var table = change.Table;
         var schema = table.Schema;
@@ -47,9 +50,23 @@ internal sealed class ChangeEventEncoder(AvroSerializer serializer, string conne
                 (long)change.Source.Lsn,
                 null,
             ]);
-            var envelope = new GenericRecord(schema.Envelope, [before, after, source, change.Operation.Code(), nowMicros / 1000, nowMicros, null]);
             var keyBytes = key is null ? null : serializer.Serialize(table.Topic, true, schema.Key!, key);
-            return (keyBytes, serializer.Serialize(table.Topic, false, schema.Envelope, envelope));
+            if (change.Operation == ChangeOperation.Update && before is not null && keyBytes is not null)
+            {
+                // A key-changing update becomes a delete of the old key and a create under the new one, as Debezium
+                // does: each key's records stay in its own partition's order, so a later re-insert of the old key
+                // cannot be overtaken by the removal of the old row.
+                var oldKey = serializer.Serialize(table.Topic, true, schema.Key!, KeyOf(change, before));
+                if (!oldKey.AsSpan().SequenceEqual(keyBytes))
+                {
+                    var delete = new GenericRecord(schema.Envelope, [before, null, source, ChangeOperation.Delete.Code(), nowMicros / 1000, nowMicros, null]);
+                    var create = new GenericRecord(schema.Envelope, [null, after, source, ChangeOperation.Create.Code(), nowMicros / 1000, nowMicros, null]);
+                    return new EncodedChange(keyBytes, serializer.Serialize(table.Topic, false, schema.Envelope, create),
+                        oldKey, serializer.Serialize(table.Topic, false, schema.Envelope, delete));
+                }
+            }
+            var envelope = new GenericRecord(schema.Envelope, [before, after, source, change.Operation.Code(), nowMicros / 1000, nowMicros, null]);
+            return new EncodedChange(keyBytes, serializer.Serialize(table.Topic, false, schema.Envelope, envelope), null, null);
         }
         catch (Exception e) when (e is PgValueDecodingException or AvroEncodingException or ArgumentException)
         {

@@ -18,7 +18,8 @@ namespace KafkaCdc.SourceConnector.Publishing;
 /// <para>Records: one per change, keyed by the primary key (librdkafka's partitioner keeps a key on one partition,
 /// so a row's changes stay in commit order); a null key (table without a primary key) goes to partition 0; a
 /// truncate goes to every partition; a delete is followed by a tombstone (null value, same key) when
-/// <c>tombstones.on.delete</c> and the table has a key.</para>
+/// <c>tombstones.on.delete</c> and the table has a key; an update that changed the key is a delete of the old key
+/// (and its tombstone) followed by a create under the new key.</para>
 /// <para><b>Back-pressure</b>: when librdkafka's queue is full (<c>queue.buffering.max.*</c>) the publisher waits
 /// for room instead of buffering, so the channel fills and the reader stops reading the stream.</para>
 /// <para><b>Failures</b>: an exception here ends <see cref="Completion"/> with it; a failed delivery reaches the
@@ -106,7 +107,7 @@ internal sealed class ChangePublisher(
             registrar.EnsureReadyAsync(table, abort).GetAwaiter().GetResult();
             table.IsReady = true;
         }
-        var (key, value) = encoder.Encode(change, UnixMicrosNow());
+        var (key, value, oldKey, oldKeyDelete) = encoder.Encode(change, UnixMicrosNow());
         var handler = HandlerFor(change.Transaction);
         switch (change.Operation)
         {
@@ -115,6 +116,13 @@ internal sealed class ChangePublisher(
                 for (var partition = 0; partition < count; partition++)
                     Produce(change, new TopicPartition(table.Topic, partition), null, value, handler, abort);
                 break;
+            case ChangeOperation.Update when oldKey is not null:
+                Produce(change, null, oldKey, oldKeyDelete, handler, abort);
+                if (tombstonesOnDelete) Produce(change, null, oldKey, null, handler, abort);
+                Produce(change, null, key, value, handler, abort);
+                table.Counters.Increment(ChangeOperation.Delete);
+                table.Counters.Increment(ChangeOperation.Create);
+                return;
             default:
                 Produce(change, key is null ? new TopicPartition(table.Topic, 0) : null, key, value, handler, abort);
                 if (change.Operation == ChangeOperation.Delete && tombstonesOnDelete && key is not null)

@@ -20,7 +20,9 @@ internal static class SourceProducerSettings
     /// Defaults that differ from librdkafka's, each overridable with its <c>kafka.*</c> key:
     /// <c>message.timeout.ms=0</c> (never give up on a record: while Kafka is unavailable the producer keeps retrying and
     /// the LSN is not confirmed), a 64 MiB send queue (<c>queue.buffering.max.kbytes</c>; when it is full the connector
-    /// stops reading the replication stream instead of buffering more) and <c>linger.ms=10</c> for larger batches.
+    /// stops reading the replication stream instead of buffering more), <c>linger.ms=10</c> for larger batches, and
+    /// <c>partitioner=murmur2_random</c>, the Java client's partitioner, so a key lands on the partition a Java
+    /// producer (Kafka Connect, Debezium) would choose rather than librdkafka's CRC32-based default.
     /// </summary>
     public static IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
     {
@@ -29,6 +31,7 @@ internal static class SourceProducerSettings
         ["queue.buffering.max.messages"] = "200000",
         ["linger.ms"] = "10",
         ["batch.num.messages"] = "10000",
+        ["partitioner"] = "murmur2_random",
     };
 
     /// <summary>The producer configuration: defaults, then the configured <c>kafka.*</c> properties, then the owned ones.</summary>

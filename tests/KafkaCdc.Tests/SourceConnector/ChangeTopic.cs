@@ -11,7 +11,8 @@ namespace KafkaCdc.Tests.SourceConnector;
 /// <param name="Key">The decoded key record, or null for a null key.</param>
 /// <param name="Value">The decoded envelope, or null for a tombstone.</param>
 /// <param name="ValueSchemaId">The schema id of the value, 0 for a tombstone.</param>
-internal sealed record ChangeRecord(int Partition, long Offset, GenericRecord? Key, GenericRecord? Value, int ValueSchemaId)
+/// <param name="RawKey">The key's bytes as stored in Kafka.</param>
+internal sealed record ChangeRecord(int Partition, long Offset, GenericRecord? Key, GenericRecord? Value, int ValueSchemaId, byte[]? RawKey = null)
 {
     /// <summary>The envelope's <c>op</c>.</summary>
     public string? Op => (string?)Value?["op"];
@@ -68,7 +69,7 @@ internal static class ChangeTopic
             {
                 var key = await deserializer.DeserializeAsync(result.Message.Key ?? [], CancellationToken.None);
                 var value = await deserializer.DeserializeAsync(result.Message.Value ?? [], CancellationToken.None);
-                records.Add(new ChangeRecord(result.Partition.Value, result.Offset.Value, (GenericRecord?)key?.Datum, (GenericRecord?)value?.Datum, value?.SchemaId ?? 0));
+                records.Add(new ChangeRecord(result.Partition.Value, result.Offset.Value, (GenericRecord?)key?.Datum, (GenericRecord?)value?.Datum, value?.SchemaId ?? 0, result.Message.Key));
             }
             records.Sort((a, b) => a.Partition != b.Partition ? a.Partition.CompareTo(b.Partition) : a.Offset.CompareTo(b.Offset));
             return done(records);

@@ -146,18 +146,74 @@ public class StreamingTests
     }
 
     [Test]
-    public async Task Stream_KeyChangingUpdate_CarriesTheOldKeyInBeforeAndTheNewKey()
+    public async Task Stream_KeyChangingUpdate_DeletesTheOldKeyThenCreatesTheNewKey()
     {
         await _database.ExecuteAsync("""
             CREATE TABLE rekey (id integer PRIMARY KEY, v text);
             INSERT INTO rekey VALUES (1, 'a');
-            UPDATE rekey SET id = 2 WHERE id = 1;
+            UPDATE rekey SET id = 2, v = 'b' WHERE id = 1;
+            INSERT INTO rekey VALUES (1, 'again');
             """);
 
-        var records = await ChangeTopic.ReadAsync(_database.Topic("rekey"), 2);
+        var records = await ChangeTopic.ReadAsync(_database.Topic("rekey"), 5);
 
-        var update = records.Single(r => r.Op == "u");
-        Assert.That((update.Key!["id"], update.Before!["id"], update.After!["id"]), Is.EqualTo((2, 1, 2)));
+        var oldKey = records.Where(r => (int)r.Key!["id"]! == 1).ToList();
+        var newKey = records.Where(r => (int)r.Key!["id"]! == 2).ToList();
+        Assert.That(oldKey.Select(r => r.Op), Is.EqualTo(new[] { "c", "d", null, "c" }), "old key: insert, delete, tombstone, re-insert, in one partition's order");
+        Assert.That(oldKey.Select(r => r.Partition).Distinct().Count(), Is.EqualTo(1));
+        Assert.That((oldKey[1].Before!["id"], oldKey[1].After), Is.EqualTo((1, (GenericRecord?)null)));
+        Assert.That(newKey.Select(r => r.Op), Is.EqualTo(new[] { "c" }));
+        Assert.That((newKey[0].Before, newKey[0].After!["id"], newKey[0].After!["v"]), Is.EqualTo(((GenericRecord?)null, 2, "b")));
+        Assert.That(newKey[0].Source["lsn"], Is.EqualTo(oldKey[1].Source["lsn"]), "both records carry the update's position");
+    }
+
+    [Test]
+    public async Task Stream_KeyedRecords_LandOnThePartitionJavasPartitionerChooses()
+    {
+        await _database.ExecuteAsync("CREATE TABLE placed (id bigint PRIMARY KEY, v text); INSERT INTO placed SELECT g, 'x' FROM generate_series(1, 40) g");
+
+        var records = await ChangeTopic.ReadAsync(_database.Topic("placed"), 40);
+        var partitions = records.Max(r => r.Partition) + 1;
+
+        Assert.That(partitions, Is.GreaterThan(1), "a topic with several partitions");
+        Assert.That(records.Select(r => (r.Partition, (Murmur2(r.RawKey!) & 0x7fffffff) % partitions)),
+            Has.All.Matches<(int Actual, int Java)>(p => p.Actual == p.Java),
+            "partition = toPositive(murmur2(key)) % partitions, as Kafka's Java producer computes it");
+    }
+
+    /// <summary>Kafka's Java <c>Utils.murmur2</c>, the reference the producer's partitioner must agree with.</summary>
+    static int Murmur2(byte[] data)
+    {
+        const uint m = 0x5bd1e995;
+        var h = 0x9747b28cu ^ (uint)data.Length;
+        var length4 = data.Length / 4;
+        for (var i = 0; i < length4; i++)
+        {
+            var k = (uint)(data[i * 4] | data[i * 4 + 1] << 8 | data[i * 4 + 2] << 16 | data[i * 4 + 3] << 24);
+            k *= m;
+            k ^= k >> 24;
+            k *= m;
+            h *= m;
+            h ^= k;
+        }
+        var tail = data.Length & ~3;
+        switch (data.Length % 4)
+        {
+            case 3:
+                h ^= (uint)data[tail + 2] << 16;
+                goto case 2;
+            case 2:
+                h ^= (uint)data[tail + 1] << 8;
+                goto case 1;
+            case 1:
+                h ^= data[tail];
+                h *= m;
+                break;
+        }
+        h ^= h >> 13;
+        h *= m;
+        h ^= h >> 15;
+        return (int)h;
     }
 
     /// <summary>Runs <paramref name="sql"/> in a transaction and returns its transaction id.</summary>
