@@ -1,0 +1,295 @@
+using Confluent.Kafka;
+using KafkaCdc.Shared.Kafka;
+using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.SinkConnector.Applying;
+using KafkaCdc.SinkConnector.Batching;
+using KafkaCdc.SinkConnector.Committing;
+using KafkaCdc.SinkConnector.Decoding;
+using KafkaCdc.SinkConnector.Errors;
+using KafkaCdc.SinkConnector.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KafkaCdc.SinkConnector.Consuming;
+
+/// <summary>
+/// One task: a Kafka consumer in the sink's group, on a thread of its own, that decodes records, batches them per
+/// partition and has each due batch applied and committed before it reads on. The consume loop, the rebalance handlers
+/// (which librdkafka calls inside <c>Consume</c> and <c>Close</c>) and every database call run on this thread, so the
+/// stages need no locks and a revoked partition's batch in flight is finished and committed before it is given up.
+/// </summary>
+/// <remarks>
+/// <para>Hand-off: <see cref="PartitionBatcher"/> holds at most <c>batch.size</c> records per partition; while a batch is
+/// applied the consumer is not polled, and librdkafka's prefetch queue (<c>queued.max.messages.kbytes</c>) is the only
+/// other buffer, so memory stays bounded.</para>
+/// <para>Failure path: a <see cref="SinkTaskFailedException"/> (or any unexpected exception) ends the loop; the task
+/// closes its consumer without flushing further and reports the failure through <see cref="Completion"/>, and the worker
+/// stops the other tasks. Shutdown (the token) ends the loop; the task then flushes everything pending, commits, and
+/// leaves the group.</para>
+/// </remarks>
+public sealed class SinkTask : IKafkaOffsetCommit
+{
+    static readonly TimeSpan s_maxPoll = TimeSpan.FromMilliseconds(200);
+    static readonly TimeSpan s_statusInterval = TimeSpan.FromSeconds(1);
+
+    readonly int _id;
+    readonly SinkTaskContext _context;
+    readonly ILogger _logger;
+    readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly HashSet<TopicPartition> _assigned = [];
+    readonly Dictionary<TopicPartition, long> _applied = [];
+    readonly PartitionBatcher _batcher;
+    IConsumer<byte[]?, byte[]?>? _consumer;
+    DestinationSession? _session;
+    OffsetCommitter? _committer;
+    BatchFlusher? _flusher;
+    ChangeRecordDecoder? _decoder;
+    CancellationToken _stopping;
+    Error? _fatal;
+    bool _failed;
+    string _state = "starting";
+    string? _lastError;
+    DateTime _statusAt;
+
+    /// <summary>Creates task <paramref name="id"/>.</summary>
+    public SinkTask(int id, SinkTaskContext context)
+    {
+        _id = id;
+        _context = context;
+        _logger = context.LoggerFactory.CreateLogger($"KafkaCdc.SinkConnector.Task{id}");
+        _batcher = new PartitionBatcher(context.Options.BatchSize, context.Options.BatchLinger);
+    }
+
+    /// <summary>Completes when the task stopped; faulted with the reason when it failed.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Starts the task's thread; it runs until <paramref name="stopping"/> is cancelled or the task fails.</summary>
+    public void Start(CancellationToken stopping)
+    {
+        _stopping = stopping;
+        new Thread(Run) { Name = $"kafkacdc-sink-task-{_id}", IsBackground = true }.Start();
+    }
+
+    void IKafkaOffsetCommit.Commit(TopicPartitionOffset offset)
+    {
+        _applied[offset.TopicPartition] = offset.Offset.Value;
+        _consumer!.Commit([offset]);
+    }
+
+    void Run()
+    {
+        try
+        {
+            Setup();
+            Log.TaskStarted(_logger, _id);
+            SetState("running");
+            Loop();
+            SetState("stopping");
+            foreach (var batch in _batcher.TakeAll()) Flush(batch);
+            _consumer!.Close();
+            Log.TaskStopped(_logger, _id);
+            SetState("stopped");
+            _completion.SetResult();
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Shutdown during a retry wait: what is not committed is re-delivered to whoever reads the partition next.
+            _failed = true;
+            CloseQuietly();
+            SetState("stopped");
+            _completion.SetResult();
+        }
+        catch (Exception e)
+        {
+            _failed = true;
+            _lastError = e.Message;
+            Log.TaskFailed(_logger, _id, e.Message, e);
+            CloseQuietly();
+            SetState("failed");
+            _completion.SetException(e);
+        }
+        finally
+        {
+            _consumer?.Dispose();
+            _session?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    void Setup()
+    {
+        var options = _context.Options;
+        _session = new DestinationSession(_context.DataSource);
+        var barrier = new TruncateBarrier(options.SchemaName);
+        _committer = new OffsetCommitter(new SinkOffsetsTable(options.SchemaName, options.GroupId), this, _logger, _context.Metrics.KafkaCommitFailed);
+        var applier = new BatchApplier(options, _session, new RecordShapes(options), new SchemaEvolution(options, _logger), barrier, _committer);
+        _flusher = new BatchFlusher(options, _session, applier, _context.DeadLetters, _context.Metrics, _id, _logger);
+        _flusher.Retrying += error =>
+        {
+            if (error is not null) _lastError = error;
+            SetState(error is null ? "running" : "retrying");
+        };
+        _decoder = new ChangeRecordDecoder(_context.Deserializer, options.TableNameFormat);
+
+        var config = options.Kafka.CreateConsumerConfig(options.ConsumerOwnedProperties);
+        var configured = options.Kafka.Properties;
+        if (!configured.ContainsKey("client.id")) config.ClientId = $"kafkacdc-sink-{options.Name}-{_id}";
+        if (!configured.ContainsKey("auto.offset.reset")) config.AutoOffsetReset = AutoOffsetReset.Earliest;
+        if (!configured.ContainsKey("queued.max.messages.kbytes")) config.QueuedMaxMessagesKbytes = 32 * 1024;
+        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetLogger(_logger, error => _fatal = error)
+            .SetPartitionsAssignedHandler(OnAssigned)
+            .SetPartitionsRevokedHandler(OnRevoked)
+            .SetPartitionsLostHandler(OnLost)
+            .Build();
+        if (options.TopicsRegex is { } regex) _consumer.Subscribe(Configuration.SinkOptions.Anchored(regex));
+        else _consumer.Subscribe(options.Topics);
+    }
+
+    void Loop()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            if (_fatal is { } fatal) throw new SinkTaskFailedException($"the Kafka consumer failed fatally ({fatal.Code}: {fatal.Reason})", null, new KafkaException(fatal));
+            var wait = _batcher.TimeUntilDue() is { } due && due < s_maxPoll ? due : s_maxPoll;
+            ConsumeResult<byte[]?, byte[]?>? result;
+            try
+            {
+                result = _consumer!.Consume(wait);
+            }
+            catch (ConsumeException e) when (!e.Error.IsFatal)
+            {
+                Log.ConsumeError(_logger, _id, e.Error.Code, e.Error.Reason);
+                result = null;
+            }
+
+            if (result is { IsPartitionEOF: false })
+            {
+                _context.Metrics.RecordConsumed(result.Topic);
+                _batcher.Add(Decode(result));
+            }
+            foreach (var batch in _batcher.TakeDue()) Flush(batch);
+            if (DateTime.UtcNow - _statusAt >= s_statusInterval) SetState(_state);
+        }
+    }
+
+    ChangeRecord Decode(ConsumeResult<byte[]?, byte[]?> result)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var decoding = _decoder!.DecodeAsync(result, _stopping);
+                return decoding.IsCompletedSuccessfully ? decoding.Result : decoding.AsTask().GetAwaiter().GetResult();
+            }
+            catch (SchemaRegistryException e) when (e.IsTransient)
+            {
+                var delay = TimeSpan.FromMilliseconds(Math.Min(_context.Options.RetryDelayMax.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(attempt, 20))));
+                Log.RegistryRetry(_logger, _id, result.Topic, result.Partition.Value, result.Offset.Value, delay.TotalMilliseconds, e);
+                _lastError = e.Message;
+                SetState("retrying");
+                Task.Delay(delay, _stopping).GetAwaiter().GetResult();
+            }
+            catch (SchemaRegistryException e)
+            {
+                throw new SinkTaskFailedException(
+                    $"the schema registry refused to give the schema of record {result.Topic}/{result.Partition.Value}/{result.Offset.Value}: {e.Message}",
+                    result.TopicPartitionOffset, e);
+            }
+        }
+    }
+
+    /// <summary>Applies and commits a batch; the wait on the thread is deliberate (see the class remarks).</summary>
+    void Flush(PartitionBatch batch) => _flusher!.FlushAsync(batch, _stopping).GetAwaiter().GetResult();
+
+    IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
+    {
+        Log.PartitionsAssigned(_logger, _id, Describe(partitions));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var connection = _session!.ConnectionAsync(_stopping).GetAwaiter().GetResult();
+                var offsets = _committer!.ResumeOffsetsAsync(connection, partitions,
+                    wanted => consumer.Committed(wanted, TimeSpan.FromSeconds(30)), _stopping).GetAwaiter().GetResult();
+                foreach (var partition in partitions) _assigned.Add(partition);
+                SetState(_state);
+                return offsets;
+            }
+            catch (Exception e) when (SinkErrorClassifier.Classify(e) == FailureKind.Transient && !_stopping.IsCancellationRequested)
+            {
+                _session!.ResetAsync().GetAwaiter().GetResult();
+                var delay = TimeSpan.FromMilliseconds(Math.Min(_context.Options.RetryDelayMax.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(attempt, 20))));
+                Log.PrepareRetry(_logger, delay.TotalMilliseconds, e);
+                Task.Delay(delay, _stopping).GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    {
+        var revoked = partitions.Select(p => p.TopicPartition).ToList();
+        if (_failed) _batcher.Drop(revoked);
+        else foreach (var batch in _batcher.TakeAll(revoked)) Flush(batch);
+        Forget(revoked);
+        Log.PartitionsRevoked(_logger, _id, Describe(revoked));
+    }
+
+    void OnLost(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    {
+        var lost = partitions.Select(p => p.TopicPartition).ToList();
+        _batcher.Drop(lost);
+        Forget(lost);
+        Log.PartitionsLost(_logger, _id, Describe(lost));
+    }
+
+    void Forget(List<TopicPartition> partitions)
+    {
+        foreach (var partition in partitions)
+        {
+            _assigned.Remove(partition);
+            _applied.Remove(partition);
+        }
+        SetState(_state);
+    }
+
+    void CloseQuietly()
+    {
+        try
+        {
+            _consumer?.Close();
+        }
+        catch (Exception e) when (e is KafkaException or InvalidOperationException or OperationCanceledException or SinkTaskFailedException)
+        {
+            // The task is already stopping for another reason, which is what gets reported; leaving the group is best effort.
+            _ = e;
+        }
+    }
+
+    void SetState(string state)
+    {
+        _state = state;
+        _statusAt = DateTime.UtcNow;
+        var partitions = new List<PartitionSnapshot>(_assigned.Count);
+        foreach (var partition in _assigned.OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition.Value))
+        {
+            long? next = _applied.TryGetValue(partition, out var applied) ? applied : null;
+            long? high = null;
+            try
+            {
+                var watermarks = _consumer?.GetWatermarkOffsets(partition);
+                if (watermarks is { High.IsSpecial: false }) high = watermarks.High.Value;
+                if (next is null && _consumer?.Position(partition) is { IsSpecial: false } position) next = position.Value;
+            }
+            catch (KafkaException)
+            {
+                // Not fetched yet: lag unknown for now.
+            }
+            long? lag = high is { } h && next is { } n ? Math.Max(0, h - n) : null;
+            if (lag is { } known) _context.Metrics.SetLag(partition.Topic, partition.Partition.Value, known);
+            partitions.Add(new PartitionSnapshot(partition.Topic, partition.Partition.Value, next, high, lag));
+        }
+        _context.Status.Update(new TaskSnapshot(_id, state, partitions, _lastError));
+    }
+
+    static string Describe(IEnumerable<TopicPartition> partitions) =>
+        string.Join(", ", partitions.Select(p => $"{p.Topic}/{p.Partition.Value}"));
+}
