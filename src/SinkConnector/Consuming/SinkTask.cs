@@ -208,9 +208,14 @@ public sealed class SinkTask : IKafkaOffsetCommit
             try
             {
                 var connection = _session!.ConnectionAsync(_stopping).GetAwaiter().GetResult();
+                IReadOnlyList<TopicPartitionOffset>? committed = null;
                 var offsets = _committer!.ResumeOffsetsAsync(connection, partitions,
-                    wanted => consumer.Committed(wanted, TimeSpan.FromSeconds(30)), _stopping).GetAwaiter().GetResult();
+                    wanted => committed = consumer.Committed(wanted, TimeSpan.FromSeconds(30)), _stopping).GetAwaiter().GetResult();
+                committed ??= consumer.Committed(partitions, TimeSpan.FromSeconds(30));
                 foreach (var partition in partitions) _assigned.Add(partition);
+                // Where each partition stands, for the lag in /status until its first batch commits.
+                foreach (var offset in offsets.Concat(committed).Where(o => !o.Offset.IsSpecial))
+                    _applied[offset.TopicPartition] = Math.Max(offset.Offset.Value, _applied.GetValueOrDefault(offset.TopicPartition));
                 SetState(_state);
                 return offsets;
             }
