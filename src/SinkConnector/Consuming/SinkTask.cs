@@ -37,6 +37,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
     readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly HashSet<TopicPartition> _assigned = [];
     readonly Dictionary<TopicPartition, long> _applied = [];
+    readonly Dictionary<TopicPartition, long> _kafkaBehind = [];
     readonly PartitionBatcher _batcher;
     IConsumer<byte[]?, byte[]?>? _consumer;
     DestinationSession? _session;
@@ -72,7 +73,32 @@ public sealed class SinkTask : IKafkaOffsetCommit
     void IKafkaOffsetCommit.Commit(TopicPartitionOffset offset)
     {
         _applied[offset.TopicPartition] = offset.Offset.Value;
+        _kafkaBehind[offset.TopicPartition] = offset.Offset.Value;
         _consumer!.Commit([offset]);
+        _kafkaBehind.Remove(offset.TopicPartition);
+    }
+
+    /// <summary>
+    /// Commits to Kafka the offsets the database already holds but Kafka does not (a commit that failed during a
+    /// rebalance, a partition resumed from the offsets table), so Kafka's view of the group catches up. Best effort: the
+    /// offsets table stays the truth whatever happens here.
+    /// </summary>
+    void CatchUpKafkaCommits(IReadOnlyCollection<TopicPartition>? only = null)
+    {
+        var due = _kafkaBehind.Where(p => _assigned.Contains(p.Key) && (only is null || only.Contains(p.Key)))
+            .Select(p => new TopicPartitionOffset(p.Key, p.Value)).ToList();
+        foreach (var stale in _kafkaBehind.Keys.Where(p => !_assigned.Contains(p)).ToList()) _kafkaBehind.Remove(stale);
+        if (due.Count == 0) return;
+        try
+        {
+            _consumer!.Commit(due);
+            foreach (var offset in due) _kafkaBehind.Remove(offset.TopicPartition);
+        }
+        catch (KafkaException e)
+        {
+            Log.KafkaCommitFailed(_logger, due[0].Topic, due[0].Partition.Value, due[0].Offset.Value, e.Error.Code, e.Error.Reason);
+            _context.Metrics.KafkaCommitFailed();
+        }
     }
 
     void Run()
@@ -85,6 +111,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
             Loop();
             SetState("stopping");
             foreach (var batch in _batcher.TakeAll()) Flush(batch);
+            CatchUpKafkaCommits();
             _consumer!.Close();
             Log.TaskStopped(_logger, _id);
             SetState("stopped");
@@ -167,7 +194,11 @@ public sealed class SinkTask : IKafkaOffsetCommit
                 _batcher.Add(Decode(result));
             }
             foreach (var batch in _batcher.TakeDue()) Flush(batch);
-            if (DateTime.UtcNow - _statusAt >= s_statusInterval) SetState(_state);
+            if (DateTime.UtcNow - _statusAt >= s_statusInterval)
+            {
+                CatchUpKafkaCommits();
+                SetState(_state);
+            }
         }
     }
 
@@ -216,6 +247,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
                 // Where each partition stands, for the lag in /status until its first batch commits.
                 foreach (var offset in offsets.Concat(committed).Where(o => !o.Offset.IsSpecial))
                     _applied[offset.TopicPartition] = Math.Max(offset.Offset.Value, _applied.GetValueOrDefault(offset.TopicPartition));
+                foreach (var resumed in offsets.Where(o => !o.Offset.IsSpecial)) _kafkaBehind[resumed.TopicPartition] = resumed.Offset.Value;
                 SetState(_state);
                 return offsets;
             }
@@ -232,8 +264,15 @@ public sealed class SinkTask : IKafkaOffsetCommit
     void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
     {
         var revoked = partitions.Select(p => p.TopicPartition).ToList();
-        if (_failed) _batcher.Drop(revoked);
-        else foreach (var batch in _batcher.TakeAll(revoked)) Flush(batch);
+        if (_failed)
+        {
+            _batcher.Drop(revoked);
+        }
+        else
+        {
+            foreach (var batch in _batcher.TakeAll(revoked)) Flush(batch);
+            CatchUpKafkaCommits(revoked);
+        }
         Forget(revoked);
         Log.PartitionsRevoked(_logger, _id, Describe(revoked));
     }
