@@ -94,7 +94,7 @@ public class SinkWorkerTests
         // As if the process died after the database commit but before the Kafka commit: Kafka's offset is behind.
         using (var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
-            BootstrapServers = TestEnvironment.KafkaBootstrapServers, GroupId = group, EnableAutoCommit = false, SessionTimeoutMs = 6000,
+            BootstrapServers = TestEnvironment.KafkaBootstrapServers, GroupId = group, EnableAutoCommit = false, SessionTimeoutMs = SinkConfigs.SessionTimeoutMs,
         }).Build())
         {
             consumer.Subscribe(name);

@@ -6,6 +6,9 @@ namespace KafkaCdc.Tests.SinkConnector.Support;
 /// <summary>Sink configurations for tests: the run's Kafka and registry, a destination, short timeouts.</summary>
 internal static class SinkConfigs
 {
+    /// <summary>3 s on the mock cluster; 6 s (the lowest <c>group.min.session.timeout.ms</c> of real brokers) elsewhere.</summary>
+    public static int SessionTimeoutMs => TestEnvironment.IsMockKafka ? 3000 : 6000;
+
     /// <summary>
     /// The keys every test sink needs, reading <paramref name="topic"/> into <paramref name="destination"/>, in a group of
     /// its own. Rebalances wait for the session timeout on the mock cluster, hence 6 s (the lowest real brokers allow).
@@ -18,7 +21,7 @@ internal static class SinkConfigs
             ["topics"] = topic,
             ["group.id"] = TestEnvironment.UniqueName("sink_group"),
             ["kafka.bootstrap.servers"] = TestEnvironment.KafkaBootstrapServers,
-            ["kafka.session.timeout.ms"] = "6000",
+            ["kafka.session.timeout.ms"] = SessionTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["kafka.heartbeat.interval.ms"] = "500",
             ["schema.registry.url"] = TestEnvironment.RequireSchemaRegistryUrl(),
             ["rest.port"] = "0",
