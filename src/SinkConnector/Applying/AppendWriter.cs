@@ -54,11 +54,13 @@ public static class AppendWriter
                 line.Append('\n');
                 if (line.Length >= 1 << 16)
                 {
-                    await writer.WriteAsync(line, cancellationToken);
+                    // Synchronous, like the binary COPY of the set-based path: the write only blocks while the socket
+                    // takes a buffer, and an await per chunk would hop threads thousands of times per batch.
+                    writer.Write(line);
                     line.Clear();
                 }
             }
-            await writer.WriteAsync(line, cancellationToken);
+            writer.Write(line);
         }
         transaction.Counts.AddRows(table.Table.Name, "insert", rows.Count);
     }

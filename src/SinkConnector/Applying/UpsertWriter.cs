@@ -31,18 +31,19 @@ public static class UpsertWriter
         long deletes = 0, upserts = 0, unavailable = 0;
         await using (var import = await transaction.Connection.BeginBinaryImportAsync(sql.Copy, cancellationToken))
         {
+            // Synchronous writes: they only fill Npgsql's buffer (flushing it now and then), and an await per value costs
+            // more than the value itself.
             foreach (var change in changes)
             {
-                await import.StartRowAsync(cancellationToken);
-                await import.WriteAsync(change.IsDelete, NpgsqlDbType.Boolean, cancellationToken);
-                await import.WriteAsync(change.HasUnavailable, NpgsqlDbType.Boolean, cancellationToken);
+                import.StartRow();
+                import.Write(change.IsDelete, NpgsqlDbType.Boolean);
+                import.Write(change.HasUnavailable, NpgsqlDbType.Boolean);
                 foreach (var value in change.Values)
                 {
-                    if (value is null) await import.WriteNullAsync(cancellationToken);
-                    else await import.WriteAsync(value, NpgsqlDbType.Text, cancellationToken);
+                    if (value is null) import.WriteNull();
+                    else import.Write(value, NpgsqlDbType.Text);
                 }
-                foreach (var index in table.Unavailable)
-                    await import.WriteAsync(change.Unavailable?[index] ?? false, NpgsqlDbType.Boolean, cancellationToken);
+                foreach (var index in table.Unavailable) import.Write(change.Unavailable?[index] ?? false, NpgsqlDbType.Boolean);
                 if (change.IsDelete) deletes++;
                 else if (change.HasUnavailable) unavailable++;
                 else upserts++;

@@ -10,8 +10,9 @@ namespace KafkaCdc.SinkConnector.Batching;
 /// </summary>
 /// <remarks>
 /// Hand-off: the consume loop adds records and takes due batches on the task thread only, so nothing is shared. The
-/// bound is <c>batch.size</c> records per partition in the open batch; closed batches are taken on the same loop
-/// turn, so at most one closed batch per partition waits. Batches of a partition are taken in offset order.
+/// bound is four times <c>batch.size</c> records over all partitions: beyond it the largest open batch is cut (with many
+/// partitions, lingering batches of all of them would otherwise hold <c>batch.size</c> records each). Closed batches
+/// are taken on the same loop turn. Batches of a partition are taken in offset order.
 /// </remarks>
 public sealed class PartitionBatcher
 {
@@ -19,6 +20,8 @@ public sealed class PartitionBatcher
     readonly TimeSpan _linger;
     readonly TimeProvider _time;
     readonly Dictionary<TopicPartition, State> _partitions = [];
+    int _closedBatches;
+    DateTimeOffset _earliestDeadline = DateTimeOffset.MaxValue;
 
     /// <summary>Creates a batcher.</summary>
     public PartitionBatcher(int batchSize, TimeSpan linger, TimeProvider? time = null)
@@ -39,26 +42,49 @@ public sealed class PartitionBatcher
         PendingRecords++;
         if (record.Operation is ChangeOperation.Truncate or ChangeOperation.Failed)
         {
-            state.Close();
+            Close(state);
             var single = new PartitionBatch(partition, _time.GetUtcNow(), 1);
             single.Add(record);
             state.Closed.Enqueue(single);
+            _closedBatches++;
             return;
         }
 
-        state.Open ??= new PartitionBatch(partition, _time.GetUtcNow(), Math.Min(_batchSize, 1024));
+        if (state.Open is null)
+        {
+            state.Open = new PartitionBatch(partition, _time.GetUtcNow(), Math.Min(_batchSize, 1024));
+            if (state.Open.OpenedAt + _linger < _earliestDeadline) _earliestDeadline = state.Open.OpenedAt + _linger;
+        }
         state.Open.Add(record);
-        if (state.Open.Records.Count >= _batchSize) state.Close();
+        if (state.Open.Records.Count >= _batchSize) Close(state);
+        else if (PendingRecords > 4L * _batchSize) CloseLargest();
+    }
+
+    void CloseLargest()
+    {
+        State? largest = null;
+        foreach (var candidate in _partitions.Values)
+        {
+            if (candidate.Open is { } open && (largest is null || open.Records.Count > largest.Open!.Records.Count)) largest = candidate;
+        }
+        if (largest is not null) Close(largest);
     }
 
     /// <summary>The batches that are due: cut, full, or lingered long enough.</summary>
+    /// <remarks>Cheap when nothing is due (called once per consumed record): no partition is visited then.</remarks>
     public List<PartitionBatch> TakeDue()
     {
         var now = _time.GetUtcNow();
+        if (_closedBatches == 0 && now < _earliestDeadline) return [];
         var due = new List<PartitionBatch>();
+        _earliestDeadline = DateTimeOffset.MaxValue;
         foreach (var state in _partitions.Values)
         {
-            if (state.Open is { } open && now - open.OpenedAt >= _linger) state.Close();
+            if (state.Open is { } open)
+            {
+                if (now - open.OpenedAt >= _linger) Close(state);
+                else if (open.OpenedAt + _linger < _earliestDeadline) _earliestDeadline = open.OpenedAt + _linger;
+            }
             Drain(state, due);
         }
         return due;
@@ -71,7 +97,7 @@ public sealed class PartitionBatcher
         foreach (var (partition, state) in _partitions)
         {
             if (partitions is not null && !partitions.Contains(partition)) continue;
-            state.Close();
+            Close(state);
             Drain(state, taken);
         }
         return taken;
@@ -84,24 +110,25 @@ public sealed class PartitionBatcher
         {
             if (!_partitions.Remove(partition, out var state)) continue;
             PendingRecords -= (state.Open?.Records.Count ?? 0) + state.Closed.Sum(b => b.Records.Count);
+            _closedBatches -= state.Closed.Count;
         }
     }
 
     /// <summary>How long until the oldest open batch lingered enough; null when nothing is pending.</summary>
     public TimeSpan? TimeUntilDue()
     {
-        var now = _time.GetUtcNow();
-        TimeSpan? earliest = null;
-        foreach (var state in _partitions.Values)
-        {
-            if (state.Closed.Count > 0) return TimeSpan.Zero;
-            if (state.Open is { } open)
-            {
-                var left = open.OpenedAt + _linger - now;
-                if (earliest is null || left < earliest) earliest = left;
-            }
-        }
-        return earliest is { } value && value < TimeSpan.Zero ? TimeSpan.Zero : earliest;
+        if (_closedBatches > 0) return TimeSpan.Zero;
+        if (_earliestDeadline == DateTimeOffset.MaxValue) return _partitions.Values.Any(s => s.Open is not null) ? TimeSpan.Zero : null;
+        var left = _earliestDeadline - _time.GetUtcNow();
+        return left < TimeSpan.Zero ? TimeSpan.Zero : left;
+    }
+
+    void Close(State state)
+    {
+        if (state.Open is null) return;
+        state.Closed.Enqueue(state.Open);
+        state.Open = null;
+        _closedBatches++;
     }
 
     void Drain(State state, List<PartitionBatch> into)
@@ -109,6 +136,7 @@ public sealed class PartitionBatcher
         while (state.Closed.TryDequeue(out var batch))
         {
             PendingRecords -= batch.Records.Count;
+            _closedBatches--;
             into.Add(batch);
         }
     }
@@ -118,12 +146,5 @@ public sealed class PartitionBatcher
         public PartitionBatch? Open { get; set; }
 
         public Queue<PartitionBatch> Closed { get; } = new();
-
-        public void Close()
-        {
-            if (Open is null) return;
-            Closed.Enqueue(Open);
-            Open = null;
-        }
     }
 }

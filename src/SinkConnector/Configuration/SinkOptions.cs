@@ -178,6 +178,8 @@ public sealed class SinkOptions
             Database = database,
             SslMode = sslMode,
             ApplicationName = $"kafkacdc-sink {name}",
+            // COPY streams megabytes per batch: fewer, larger socket writes than the default 8 KiB buffer.
+            WriteBufferSize = 64 * 1024,
         };
         return new SinkOptions
         {

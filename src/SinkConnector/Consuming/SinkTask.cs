@@ -13,14 +13,18 @@ namespace KafkaCdc.SinkConnector.Consuming;
 
 /// <summary>
 /// One task: a Kafka consumer in the sink's group, on a thread of its own, that decodes records, batches them per
-/// partition and has each due batch applied and committed before it reads on. The consume loop, the rebalance handlers
-/// (which librdkafka calls inside <c>Consume</c> and <c>Close</c>) and every database call run on this thread, so the
-/// stages need no locks and a revoked partition's batch in flight is finished and committed before it is given up.
+/// partition and hands each due batch to <see cref="BatchFlusher"/>, one batch in flight at a time, so that consuming
+/// and decoding the next batch overlaps with writing the previous one. The consume loop, the rebalance handlers (which
+/// librdkafka calls inside <c>Consume</c> and <c>Close</c>) and every consumer call run on this thread; a revoked
+/// partition's batch in flight is finished and committed before it is given up.
 /// </summary>
 /// <remarks>
-/// <para>Hand-off: <see cref="PartitionBatcher"/> holds at most <c>batch.size</c> records per partition; while a batch is
-/// applied the consumer is not polled, and librdkafka's prefetch queue (<c>queued.max.messages.kbytes</c>) is the only
-/// other buffer, so memory stays bounded.</para>
+/// <para>Hand-off: <see cref="PartitionBatcher"/> holds at most <c>batch.size</c> records per partition, and one more
+/// batch is in flight (owned by the flush until it completes; the thread waits for it before starting another, so
+/// batches of a partition are applied in order). librdkafka's prefetch queue (<c>queued.max.messages.kbytes</c>) is the
+/// only other buffer, so memory stays bounded. Offsets the flush committed to the database are handed back through
+/// <see cref="IKafkaOffsetCommit.Commit"/> (under a lock) and committed to Kafka by this thread once the flush is
+/// observed complete.</para>
 /// <para>Failure path: a <see cref="SinkTaskFailedException"/> (or any unexpected exception) ends the loop; the task
 /// closes its consumer without flushing further and reports the failure through <see cref="Completion"/>, and the worker
 /// stops the other tasks. Shutdown (the token) ends the loop; the task then flushes everything pending, commits, and
@@ -38,6 +42,8 @@ public sealed class SinkTask : IKafkaOffsetCommit
     readonly HashSet<TopicPartition> _assigned = [];
     readonly Dictionary<TopicPartition, long> _applied = [];
     readonly Dictionary<TopicPartition, long> _kafkaBehind = [];
+    readonly object _offsetsLock = new();
+    Task? _inFlight;
     readonly PartitionBatcher _batcher;
     IConsumer<byte[]?, byte[]?>? _consumer;
     DestinationSession? _session;
@@ -47,8 +53,9 @@ public sealed class SinkTask : IKafkaOffsetCommit
     CancellationToken _stopping;
     Error? _fatal;
     bool _failed;
-    string _state = "starting";
-    string? _lastError;
+    volatile string _state = "starting";
+    volatile string? _lastError;
+    volatile TaskSnapshot? _published;
     DateTime _statusAt;
 
     /// <summary>Creates task <paramref name="id"/>.</summary>
@@ -70,12 +77,14 @@ public sealed class SinkTask : IKafkaOffsetCommit
         new Thread(Run) { Name = $"kafkacdc-sink-task-{_id}", IsBackground = true }.Start();
     }
 
+    /// <summary>Called by the flush (on a pool thread) once the database committed: Kafka's commit follows on this task's thread.</summary>
     void IKafkaOffsetCommit.Commit(TopicPartitionOffset offset)
     {
-        _applied[offset.TopicPartition] = offset.Offset.Value;
-        _kafkaBehind[offset.TopicPartition] = offset.Offset.Value;
-        _consumer!.Commit([offset]);
-        _kafkaBehind.Remove(offset.TopicPartition);
+        lock (_offsetsLock)
+        {
+            _applied[offset.TopicPartition] = offset.Offset.Value;
+            _kafkaBehind[offset.TopicPartition] = offset.Offset.Value;
+        }
     }
 
     /// <summary>
@@ -85,14 +94,24 @@ public sealed class SinkTask : IKafkaOffsetCommit
     /// </summary>
     void CatchUpKafkaCommits(IReadOnlyCollection<TopicPartition>? only = null)
     {
-        var due = _kafkaBehind.Where(p => _assigned.Contains(p.Key) && (only is null || only.Contains(p.Key)))
-            .Select(p => new TopicPartitionOffset(p.Key, p.Value)).ToList();
-        foreach (var stale in _kafkaBehind.Keys.Where(p => !_assigned.Contains(p)).ToList()) _kafkaBehind.Remove(stale);
+        List<TopicPartitionOffset> due;
+        lock (_offsetsLock)
+        {
+            due = [.. _kafkaBehind.Where(p => _assigned.Contains(p.Key) && (only is null || only.Contains(p.Key)))
+                .Select(p => new TopicPartitionOffset(p.Key, p.Value))];
+            foreach (var stale in _kafkaBehind.Keys.Where(p => !_assigned.Contains(p)).ToList()) _kafkaBehind.Remove(stale);
+        }
         if (due.Count == 0) return;
         try
         {
             _consumer!.Commit(due);
-            foreach (var offset in due) _kafkaBehind.Remove(offset.TopicPartition);
+            lock (_offsetsLock)
+            {
+                foreach (var offset in due)
+                {
+                    if (_kafkaBehind.GetValueOrDefault(offset.TopicPartition) == offset.Offset.Value) _kafkaBehind.Remove(offset.TopicPartition);
+                }
+            }
         }
         catch (KafkaException e)
         {
@@ -111,7 +130,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
             Loop();
             SetState("stopping");
             foreach (var batch in _batcher.TakeAll()) Flush(batch);
-            CatchUpKafkaCommits();
+            AwaitFlush();
             _consumer!.Close();
             Log.TaskStopped(_logger, _id);
             SetState("stopped");
@@ -121,6 +140,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
         {
             // Shutdown during a retry wait: what is not committed is re-delivered to whoever reads the partition next.
             _failed = true;
+            CatchUpKafkaCommitsQuietly();
             CloseQuietly();
             SetState("stopped");
             _completion.SetResult();
@@ -130,6 +150,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
             _failed = true;
             _lastError = e.Message;
             Log.TaskFailed(_logger, _id, e.Message, e);
+            CatchUpKafkaCommitsQuietly();
             CloseQuietly();
             SetState("failed");
             _completion.SetException(e);
@@ -149,10 +170,12 @@ public sealed class SinkTask : IKafkaOffsetCommit
         _committer = new OffsetCommitter(new SinkOffsetsTable(options.SchemaName, options.GroupId), this, _logger, _context.Metrics.KafkaCommitFailed);
         var applier = new BatchApplier(options, _session, new RecordShapes(options), new SchemaEvolution(options, _logger), barrier, _committer);
         _flusher = new BatchFlusher(options, _session, applier, _context.DeadLetters, _context.Metrics, _id, _logger);
+        // Raised on the flush's thread: only the state word changes there; the partitions are this thread's business.
         _flusher.Retrying += error =>
         {
             if (error is not null) _lastError = error;
-            SetState(error is null ? "running" : "retrying");
+            _state = error is null ? "running" : "retrying";
+            if (_published is { } published) _context.Status.Update(_published = published with { State = _state, LastError = _lastError });
         };
         _decoder = new ChangeRecordDecoder(_context.Deserializer, options.TableNameFormat);
 
@@ -161,6 +184,8 @@ public sealed class SinkTask : IKafkaOffsetCommit
         if (!configured.ContainsKey("client.id")) config.ClientId = $"kafkacdc-sink-{options.Name}-{_id}";
         if (!configured.ContainsKey("auto.offset.reset")) config.AutoOffsetReset = AutoOffsetReset.Earliest;
         if (!configured.ContainsKey("queued.max.messages.kbytes")) config.QueuedMaxMessagesKbytes = 32 * 1024;
+        // Timestamps are never used, headers only for the dead-letter topic: not marshalling them saves work per record.
+        if (!configured.ContainsKey("dotnet.consumer.consume.result.fields")) config.ConsumeResultFields = options.DeadLetterTopic is null ? "topic" : "topic,headers";
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetLogger(_logger, error => _fatal = error)
             .SetPartitionsAssignedHandler(OnAssigned)
@@ -188,12 +213,9 @@ public sealed class SinkTask : IKafkaOffsetCommit
                 result = null;
             }
 
-            if (result is { IsPartitionEOF: false })
-            {
-                _context.Metrics.RecordConsumed(result.Topic);
-                _batcher.Add(Decode(result));
-            }
+            if (result is { IsPartitionEOF: false }) _batcher.Add(Decode(result));
             foreach (var batch in _batcher.TakeDue()) Flush(batch);
+            if (_inFlight is { IsCompleted: true }) AwaitFlush();
             if (DateTime.UtcNow - _statusAt >= s_statusInterval)
             {
                 CatchUpKafkaCommits();
@@ -228,8 +250,39 @@ public sealed class SinkTask : IKafkaOffsetCommit
         }
     }
 
-    /// <summary>Applies and commits a batch; the wait on the thread is deliberate (see the class remarks).</summary>
-    void Flush(PartitionBatch batch) => _flusher!.FlushAsync(batch, _stopping).GetAwaiter().GetResult();
+    /// <summary>Starts applying <paramref name="batch"/> once the batch in flight is through (see the class remarks).</summary>
+    void Flush(PartitionBatch batch)
+    {
+        AwaitFlush();
+        _context.Metrics.RecordsConsumed(batch.Partition.Topic, batch.Records.Count);
+        _inFlight = Task.Run(() => _flusher!.FlushAsync(batch, _stopping));
+    }
+
+    /// <summary>Waits for the batch in flight (its failure is thrown here), then commits to Kafka what it committed to the database.</summary>
+    void AwaitFlush()
+    {
+        if (_inFlight is { } flush)
+        {
+            _inFlight = null;
+            // A plain blocking wait: the flush takes milliseconds, spinning for it only burns the CPU it needs.
+            if (!flush.IsCompleted) ((IAsyncResult)flush).AsyncWaitHandle.WaitOne();
+            flush.GetAwaiter().GetResult();
+        }
+        CatchUpKafkaCommits();
+    }
+
+    void CatchUpKafkaCommitsQuietly()
+    {
+        try
+        {
+            CatchUpKafkaCommits();
+        }
+        catch (Exception e) when (e is KafkaException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The task stops for another reason; the offsets table holds what Kafka may lack.
+            _ = e;
+        }
+    }
 
     IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
     {
@@ -243,11 +296,14 @@ public sealed class SinkTask : IKafkaOffsetCommit
                 var offsets = _committer!.ResumeOffsetsAsync(connection, partitions,
                     wanted => committed = consumer.Committed(wanted, TimeSpan.FromSeconds(30)), _stopping).GetAwaiter().GetResult();
                 committed ??= consumer.Committed(partitions, TimeSpan.FromSeconds(30));
-                foreach (var partition in partitions) _assigned.Add(partition);
-                // Where each partition stands, for the lag in /status until its first batch commits.
-                foreach (var offset in offsets.Concat(committed).Where(o => !o.Offset.IsSpecial))
-                    _applied[offset.TopicPartition] = Math.Max(offset.Offset.Value, _applied.GetValueOrDefault(offset.TopicPartition));
-                foreach (var resumed in offsets.Where(o => !o.Offset.IsSpecial)) _kafkaBehind[resumed.TopicPartition] = resumed.Offset.Value;
+                lock (_offsetsLock)
+                {
+                    foreach (var partition in partitions) _assigned.Add(partition);
+                    // Where each partition stands, for the lag in /status until its first batch commits.
+                    foreach (var offset in offsets.Concat(committed).Where(o => !o.Offset.IsSpecial))
+                        _applied[offset.TopicPartition] = Math.Max(offset.Offset.Value, _applied.GetValueOrDefault(offset.TopicPartition));
+                    foreach (var resumed in offsets.Where(o => !o.Offset.IsSpecial)) _kafkaBehind[resumed.TopicPartition] = resumed.Offset.Value;
+                }
                 SetState(_state);
                 return offsets;
             }
@@ -271,7 +327,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
         else
         {
             foreach (var batch in _batcher.TakeAll(revoked)) Flush(batch);
-            CatchUpKafkaCommits(revoked);
+            AwaitFlush();
         }
         Forget(revoked);
         Log.PartitionsRevoked(_logger, _id, Describe(revoked));
@@ -280,6 +336,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
     void OnLost(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
     {
         var lost = partitions.Select(p => p.TopicPartition).ToList();
+        if (!_failed) AwaitFlush();
         _batcher.Drop(lost);
         Forget(lost);
         Log.PartitionsLost(_logger, _id, Describe(lost));
@@ -287,10 +344,14 @@ public sealed class SinkTask : IKafkaOffsetCommit
 
     void Forget(List<TopicPartition> partitions)
     {
-        foreach (var partition in partitions)
+        lock (_offsetsLock)
         {
-            _assigned.Remove(partition);
-            _applied.Remove(partition);
+            foreach (var partition in partitions)
+            {
+                _assigned.Remove(partition);
+                _applied.Remove(partition);
+                _kafkaBehind.Remove(partition);
+            }
         }
         SetState(_state);
     }
@@ -315,7 +376,8 @@ public sealed class SinkTask : IKafkaOffsetCommit
         var partitions = new List<PartitionSnapshot>(_assigned.Count);
         foreach (var partition in _assigned.OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition.Value))
         {
-            long? next = _applied.TryGetValue(partition, out var applied) ? applied : null;
+            long? next;
+            lock (_offsetsLock) next = _applied.TryGetValue(partition, out var applied) ? applied : null;
             long? high = null;
             try
             {
@@ -331,7 +393,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
             if (lag is { } known) _context.Metrics.SetLag(partition.Topic, partition.Partition.Value, known);
             partitions.Add(new PartitionSnapshot(partition.Topic, partition.Partition.Value, next, high, lag));
         }
-        _context.Status.Update(new TaskSnapshot(_id, state, partitions, _lastError));
+        _context.Status.Update(_published = new TaskSnapshot(_id, state, partitions, _lastError));
     }
 
     static string Describe(IEnumerable<TopicPartition> partitions) =>

@@ -21,7 +21,7 @@ public sealed class SinkMetrics
     public SinkMetrics(MetricsRegistry? registry = null)
     {
         Registry = registry ?? new MetricsRegistry();
-        _records = Registry.Counter("kafkacdc_sink_records_total", "Records consumed", "topic");
+        _records = Registry.Counter("kafkacdc_sink_records_total", "Records consumed and handed to the database in batches", "topic");
         _rows = Registry.Counter("kafkacdc_sink_rows_total", "Rows written, by table and operation (upsert, insert, delete, truncate)", "table", "op");
         _batches = Registry.Counter("kafkacdc_sink_batches_total", "Batches committed");
         _batchSeconds = Registry.Counter("kafkacdc_sink_batch_seconds_total", "Time spent applying committed batches (divide by kafkacdc_sink_batches_total for the mean latency)");
@@ -40,8 +40,8 @@ public sealed class SinkMetrics
     /// <summary>Rows written per second, recently.</summary>
     public RateMeter RowRate { get; } = new();
 
-    /// <summary>Counts a consumed record.</summary>
-    public void RecordConsumed(string topic) => _records.Inc(topic);
+    /// <summary>Counts consumed records (a batch's, once it is handed to the database).</summary>
+    public void RecordsConsumed(string topic, int count) => _records.Inc(count, topic);
 
     /// <summary>Records a committed batch.</summary>
     public void BatchCommitted(WriteCounts counts, TimeSpan duration)

@@ -73,4 +73,18 @@ public class PartitionBatcherTests
         Assert.That(batcher.PendingRecords, Is.EqualTo(1));
         Assert.That(Describe(batcher.TakeAll()), Is.EqualTo("0:5"));
     }
+
+    [Test]
+    public void ManyPartitions_HoldAtMostFourBatchesOfRecords_TheLargestIsCutFirst()
+    {
+        var batcher = new PartitionBatcher(batchSize: 10, TimeSpan.FromSeconds(10), new ManualTime());
+        for (var offset = 0; offset < 9; offset++) batcher.Add(Record(0, offset));
+        for (var partition = 1; partition <= 31; partition++) batcher.Add(Record(partition, 0));
+        Assert.That(batcher.TakeDue(), Is.Empty, "40 records held: at the bound");
+
+        batcher.Add(Record(32, 0));
+
+        Assert.That(Describe(batcher.TakeDue()), Is.EqualTo("0:0,1,2,3,4,5,6,7,8"));
+        Assert.That(batcher.PendingRecords, Is.EqualTo(32));
+    }
 }
