@@ -39,7 +39,9 @@ for (var i = 0; i < args.Length - 1; i++)
 Console.WriteLine($"SinkBench: {records:N0} records per topic, {Partitions} partitions, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 await using var postgres = await TemporaryPostgres.StartAsync();
 using var kafka = MockKafkaCluster.Start(1);
-kafka.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
+// As a real broker's group.initial.rebalance.delay.ms (3 s by default): the tasks of one process join one generation,
+// so nothing is consumed before the assignment the measurement starts from.
+kafka.SetGroupInitialRebalanceDelay(TimeSpan.FromSeconds(2));
 await using var registryServer = await SchemaRegistryServer.StartAsync(new SchemaRegistryServerOptions { Port = 0 }, NullLoggerFactory.Instance, CancellationToken.None);
 var registryUrl = registryServer.Url.ToString().TrimEnd('/');
 
@@ -81,6 +83,8 @@ foreach (var scenario in scenarios)
         ["connection.username"] = builder.Username!, ["connection.password"] = builder.Password!, ["connection.database"] = database,
         ["connection.sslmode"] = "disable", ["kafka.bootstrap.servers"] = kafka.BootstrapServers, ["schema.registry.url"] = registryUrl,
         ["rest.port"] = port.ToString(CultureInfo.InvariantCulture), ["log.level"] = "warning",
+        // The mock cluster waits up to the session timeout for members to rejoin after the second task joins.
+        ["kafka.session.timeout.ms"] = "6000",
     };
     var configPath = Path.Combine(Path.GetTempPath(), $"sinkbench-{Guid.NewGuid():N}.json");
     await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(config));
@@ -94,7 +98,7 @@ foreach (var scenario in scenarios)
     sink.BeginErrorReadLine();
 
     using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(2) };
-    await UntilAsync(async () => await AssignedAsync(http) == Partitions, TimeSpan.FromSeconds(60), "the sink's assignment", sink, output);
+    await UntilAsync(async () => await AssignedAsync(http, tasks) == Partitions, TimeSpan.FromSeconds(60), "the sink's assignment", sink, output);
     var assigned = Stopwatch.StartNew();
     var (sinkCpu, postgresCpu, benchCpu) = (CpuSeconds(sink.Id), PostgresCpuSeconds(), CpuSeconds(Environment.ProcessId));
     await UntilAsync(async () => await AppliedAsync(destination, group) >= records, TimeSpan.FromMinutes(10), "the offsets table to reach the end", sink, output);
@@ -232,12 +236,14 @@ static async Task<long> AppliedAsync(string connectionString, string group)
     }
 }
 
-static async Task<int> AssignedAsync(HttpClient http)
+// The partitions held, once every task holds some (the group's first, stable assignment).
+static async Task<int> AssignedAsync(HttpClient http, int tasks)
 {
     try
     {
         using var status = JsonDocument.Parse(await http.GetStringAsync("/status"));
-        return status.RootElement.GetProperty("tasks").EnumerateArray().Sum(t => t.GetProperty("partitions").GetArrayLength());
+        var held = status.RootElement.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("partitions").GetArrayLength()).ToList();
+        return held.Count(h => h > 0) == tasks ? held.Sum() : 0;
     }
     catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
     {

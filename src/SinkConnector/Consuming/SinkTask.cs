@@ -177,13 +177,13 @@ public sealed class SinkTask : IKafkaOffsetCommit
             _state = error is null ? "running" : "retrying";
             if (_published is { } published) _context.Status.Update(_published = published with { State = _state, LastError = _lastError });
         };
-        _decoder = new ChangeRecordDecoder(_context.Deserializer, options.TableNameFormat);
+        _decoder = new ChangeRecordDecoder(_context.Deserializer, options.TableNameFormat, keepRaw: options.DeadLetterTopic is not null);
 
         var config = options.Kafka.CreateConsumerConfig(options.ConsumerOwnedProperties);
         var configured = options.Kafka.Properties;
         if (!configured.ContainsKey("client.id")) config.ClientId = $"kafkacdc-sink-{options.Name}-{_id}";
         if (!configured.ContainsKey("auto.offset.reset")) config.AutoOffsetReset = AutoOffsetReset.Earliest;
-        if (!configured.ContainsKey("queued.max.messages.kbytes")) config.QueuedMaxMessagesKbytes = 32 * 1024;
+        if (!configured.ContainsKey("queued.max.messages.kbytes")) config.QueuedMaxMessagesKbytes = 16 * 1024;
         // Timestamps are never used, headers only for the dead-letter topic: not marshalling them saves work per record.
         if (!configured.ContainsKey("dotnet.consumer.consume.result.fields")) config.ConsumeResultFields = options.DeadLetterTopic is null ? "topic" : "topic,headers";
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
