@@ -157,6 +157,12 @@ public sealed class SinkTask : IKafkaOffsetCommit
         }
         finally
         {
+            // After a failure a batch may still be in flight: let it end before its connection goes.
+            if (_inFlight is { } flush)
+            {
+                ((IAsyncResult)flush).AsyncWaitHandle.WaitOne();
+                _ = flush.Exception;
+            }
             _consumer?.Dispose();
             _session?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
@@ -291,7 +297,8 @@ public sealed class SinkTask : IKafkaOffsetCommit
         {
             try
             {
-                var connection = _session!.ConnectionAsync(_stopping).GetAwaiter().GetResult();
+                // A connection of its own: the batch in flight (of other partitions) may be using the task's session.
+                using var connection = _context.DataSource.OpenConnection();
                 IReadOnlyList<TopicPartitionOffset>? committed = null;
                 var offsets = _committer!.ResumeOffsetsAsync(connection, partitions,
                     wanted => committed = consumer.Committed(wanted, TimeSpan.FromSeconds(30)), _stopping).GetAwaiter().GetResult();
@@ -309,7 +316,6 @@ public sealed class SinkTask : IKafkaOffsetCommit
             }
             catch (Exception e) when (SinkErrorClassifier.Classify(e) == FailureKind.Transient && !_stopping.IsCancellationRequested)
             {
-                _session!.ResetAsync().GetAwaiter().GetResult();
                 var delay = TimeSpan.FromMilliseconds(Math.Min(_context.Options.RetryDelayMax.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(attempt, 20))));
                 Log.PrepareRetry(_logger, delay.TotalMilliseconds, e);
                 Task.Delay(delay, _stopping).GetAwaiter().GetResult();
