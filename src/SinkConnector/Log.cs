@@ -27,6 +27,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Sink stopped (exit code {ExitCode})")]
     internal static partial void Stopped(ILogger logger, int exitCode);
 
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Critical, Message = "Sink failed: {Reason}")]
+    internal static partial void SinkFailed(ILogger logger, string reason, Exception exception);
+
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Cannot prepare the destination yet, retrying in {DelayMs:0} ms")]
     internal static partial void PrepareRetry(ILogger logger, double delayMs, Exception exception);
 

@@ -95,21 +95,33 @@ public sealed class SinkWorker
     int Fail(Exception failure)
     {
         Failure = failure;
-        Log.TaskFailed(_logger, -1, failure.Message, failure);
+        Log.SinkFailed(_logger, failure.Message, failure);
         Log.Stopped(_logger, 1);
         return 1;
     }
 
-    /// <summary>Creates the offsets and truncate tables, retrying while the destination is unreachable.</summary>
+    /// <summary>
+    /// Creates the offsets and truncate tables, and the dead-letter topic when one is configured, retrying while the
+    /// destination or the brokers are unreachable.
+    /// </summary>
     async Task PrepareAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                await new SinkOffsetsTable(_options.SchemaName, _options.GroupId).EnsureAsync(connection, cancellationToken);
-                await new TruncateBarrier(_options.SchemaName).EnsureAsync(connection, cancellationToken);
+                await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+                {
+                    await new SinkOffsetsTable(_options.SchemaName, _options.GroupId).EnsureAsync(connection, cancellationToken);
+                    await new TruncateBarrier(_options.SchemaName).EnsureAsync(connection, cancellationToken);
+                }
+                if (_options.DeadLetterTopic is { } deadLetters)
+                {
+                    var config = _options.Kafka.CreateAdminClientConfig();
+                    config.Set("log_level", "3"); // consumer-only kafka.* keys would each draw a warning from an admin client
+                    using var provisioner = new KafkaTopicProvisioner(config, _logger);
+                    await provisioner.EnsureTopicsAsync([deadLetters], cancellationToken);
+                }
                 return;
             }
             catch (Exception e) when (SinkErrorClassifier.Classify(e) == FailureKind.Transient && !cancellationToken.IsCancellationRequested)

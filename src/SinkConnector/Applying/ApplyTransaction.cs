@@ -30,9 +30,6 @@ public sealed class ApplyTransaction : IAsyncDisposable
     /// <summary>Staging tables filled in this transaction (by their COPY statement).</summary>
     public HashSet<string> StagingUsed { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Whether DDL ran in this transaction (caches must be dropped if it does not commit).</summary>
-    public bool ChangedCatalog { get; set; }
-
     /// <summary>What was written and skipped.</summary>
     public WriteCounts Counts { get; } = new();
 

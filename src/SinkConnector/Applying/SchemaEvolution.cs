@@ -65,7 +65,6 @@ public sealed partial class SchemaEvolution
             if (plan.Create || plan.AddColumns.Count > 0)
             {
                 await ApplyAsync(transaction, shape, qualified, plan, cancellationToken);
-                transaction.ChangedCatalog = true;
                 table = await session.Catalog.DescribeAsync(transaction.Connection, _schema, shape.Table, cancellationToken)
                     ?? throw new InvalidOperationException($"table {qualified} is missing right after it was created");
             }
