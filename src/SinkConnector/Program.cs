@@ -1,2 +1,1 @@
-Console.Error.WriteLine("KafkaCdc SinkConnector: not implemented yet");
-return 1;
+return await KafkaCdc.SinkConnector.SinkProgram.RunAsync(args, Console.Out, Console.Error);

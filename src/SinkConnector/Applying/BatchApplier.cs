@@ -1,0 +1,245 @@
+using KafkaCdc.SinkConnector.Batching;
+using KafkaCdc.SinkConnector.Committing;
+using KafkaCdc.SinkConnector.Configuration;
+using KafkaCdc.SinkConnector.Decoding;
+using KafkaCdc.SinkConnector.Errors;
+
+namespace KafkaCdc.SinkConnector.Applying;
+
+/// <summary>
+/// Applies a <see cref="PartitionBatch"/> in one database transaction and has <see cref="OffsetCommitter"/> commit it:
+/// <see cref="ApplyAsync"/> is the fast path (segments of records with one table and shape, set-based or COPY),
+/// <see cref="ApplyIsolatingAsync"/> re-applies a batch record by record, each in a savepoint, to single out records
+/// that can never be written. Failures propagate with the transaction rolled back; the caller (<see cref="BatchFlusher"/>)
+/// classifies them. One per task.
+/// </summary>
+public sealed class BatchApplier
+{
+    readonly SinkOptions _options;
+    readonly DestinationSession _session;
+    readonly RecordShapes _shapes;
+    readonly SchemaEvolution _evolution;
+    readonly TruncateBarrier _barrier;
+    readonly TruncateApplier _truncates;
+    readonly OffsetCommitter _committer;
+
+    /// <summary>Creates the applier.</summary>
+    public BatchApplier(SinkOptions options, DestinationSession session, RecordShapes shapes, SchemaEvolution evolution,
+        TruncateBarrier barrier, OffsetCommitter committer)
+    {
+        _options = options;
+        _session = session;
+        _shapes = shapes;
+        _evolution = evolution;
+        _barrier = barrier;
+        _truncates = new TruncateApplier(options.SchemaName, barrier);
+        _committer = committer;
+    }
+
+    /// <summary>Applies the batch set-based and commits it (database, then Kafka).</summary>
+    /// <returns>What was written and skipped.</returns>
+    public async Task<WriteCounts> ApplyAsync(PartitionBatch batch, CancellationToken cancellationToken)
+    {
+        await using var transaction = await _session.BeginAsync(cancellationToken);
+        var fence = await _committer.BeginAsync(transaction, batch.Partition, cancellationToken);
+        var records = batch.Records;
+        var segment = new List<ChangeRecord>();
+        RecordShape? segmentShape = null;
+        foreach (var record in records)
+        {
+            if (fence is { } applied && record.Offset < applied)
+            {
+                transaction.Counts.Skip("already_applied");
+                continue;
+            }
+            if (Classify(record, transaction.Counts) is not { } action) continue;
+            if (action == ChangeOperation.Truncate || action == ChangeOperation.Failed)
+            {
+                await WriteSegmentAsync(transaction, segmentShape, segment, cancellationToken);
+                segment.Clear();
+                segmentShape = null;
+                if (action == ChangeOperation.Failed) throw record.Failure!;
+                await _truncates.ApplyAsync(_session, transaction, record, cancellationToken);
+                continue;
+            }
+
+            if (segmentShape is not null && !Continues(segmentShape, segment[0], record))
+            {
+                await WriteSegmentAsync(transaction, segmentShape, segment, cancellationToken);
+                segment.Clear();
+                segmentShape = null;
+            }
+            segmentShape ??= _shapes.For(record);
+            segment.Add(record);
+        }
+        await WriteSegmentAsync(transaction, segmentShape, segment, cancellationToken);
+        await _committer.CommitAsync(transaction, batch.Partition, Math.Max(batch.NextOffset, fence ?? 0), cancellationToken);
+        return transaction.Counts;
+    }
+
+    /// <summary>
+    /// Applies the batch record by record, each in a savepoint. A record failing with a record-level error
+    /// (<see cref="SinkErrorClassifier"/>) is rolled back and reported; with <paramref name="stopAtFailure"/> the batch
+    /// is committed up to (not including) the first one, otherwise all others are applied and
+    /// <paramref name="beforeCommit"/> receives the failures (to dead-letter them) before the commit.
+    /// </summary>
+    public async Task<(IReadOnlyList<RecordFailure> Failures, WriteCounts Counts)> ApplyIsolatingAsync(PartitionBatch batch, bool stopAtFailure,
+        Func<IReadOnlyList<RecordFailure>, CancellationToken, Task> beforeCommit, CancellationToken cancellationToken)
+    {
+        await using var transaction = await _session.BeginAsync(cancellationToken);
+        var fence = await _committer.BeginAsync(transaction, batch.Partition, cancellationToken);
+        var failures = new List<RecordFailure>();
+        var next = batch.NextOffset;
+        foreach (var record in batch.Records)
+        {
+            if (fence is { } applied && record.Offset < applied)
+            {
+                transaction.Counts.Skip("already_applied");
+                continue;
+            }
+            await ExecuteAsync(transaction, "SAVEPOINT kafkacdc_record", cancellationToken);
+            try
+            {
+                await ApplyOneAsync(transaction, record, cancellationToken);
+                await ExecuteAsync(transaction, "RELEASE SAVEPOINT kafkacdc_record", cancellationToken);
+            }
+            catch (Exception e) when (SinkErrorClassifier.Classify(e) == FailureKind.Record)
+            {
+                await ExecuteAsync(transaction, "ROLLBACK TO SAVEPOINT kafkacdc_record", cancellationToken);
+                await ExecuteAsync(transaction, "RELEASE SAVEPOINT kafkacdc_record", cancellationToken);
+                // DDL of the failed record is undone: what is cached about tables may be stale now.
+                _session.Tables.Clear();
+                _session.Bound.Clear();
+                failures.Add(new RecordFailure(record, e));
+                if (stopAtFailure)
+                {
+                    next = record.Offset;
+                    break;
+                }
+            }
+        }
+
+        if (failures.Count > 0 && !stopAtFailure) await beforeCommit(failures, cancellationToken);
+        await _committer.CommitAsync(transaction, batch.Partition, Math.Max(next, fence ?? 0), cancellationToken);
+        return (failures, transaction.Counts);
+    }
+
+    async Task ApplyOneAsync(ApplyTransaction transaction, ChangeRecord record, CancellationToken cancellationToken)
+    {
+        var action = Classify(record, transaction.Counts);
+        if (action is null) return;
+        if (action == ChangeOperation.Failed) throw record.Failure!;
+        if (action == ChangeOperation.Truncate)
+        {
+            await _truncates.ApplyAsync(_session, transaction, record, cancellationToken);
+            return;
+        }
+
+        var shape = _shapes.For(record);
+        var bound = await BindAsync(transaction, shape, [record], cancellationToken);
+        if (bound is null || bound.Value.Records.Count == 0) return;
+        var table = bound.Value.Table;
+        var changes = new List<RowChange>(2);
+        if (RowEncoder.Encode(record, table, ModeOf(table), ReplaceWithoutKey, changes) is { } skipped)
+        {
+            transaction.Counts.Skip(skipped);
+            return;
+        }
+        var sql = table.RowSql ??= new RowStatements(table);
+        foreach (var change in changes)
+        {
+            if (ModeOf(table) == WriteMode.SetBased)
+            {
+                if (change.IsDelete) await sql.DeleteByKeyAsync(transaction, change, cancellationToken);
+                else await sql.UpsertAsync(transaction, change, cancellationToken);
+                transaction.Counts.AddRows(table.Table.Name, change.IsDelete ? "delete" : "upsert", 1);
+            }
+            else if (change.IsDelete)
+            {
+                await AppendWriter.DeleteAsync(transaction, table, change, cancellationToken);
+            }
+            else
+            {
+                await sql.InsertAsync(transaction, change, cancellationToken);
+                transaction.Counts.AddRows(table.Table.Name, "insert", 1);
+            }
+        }
+    }
+
+    async Task WriteSegmentAsync(ApplyTransaction transaction, RecordShape? shape, List<ChangeRecord> segment, CancellationToken cancellationToken)
+    {
+        if (shape is null || segment.Count == 0) return;
+        var bound = await BindAsync(transaction, shape, segment, cancellationToken);
+        if (bound is null || bound.Value.Records.Count == 0) return;
+        var (table, records) = bound.Value;
+        var mode = ModeOf(table);
+        var changes = new List<RowChange>(records.Count);
+        foreach (var record in records)
+        {
+            if (RowEncoder.Encode(record, table, mode, ReplaceWithoutKey, changes) is { } skipped) transaction.Counts.Skip(skipped);
+        }
+        if (mode == WriteMode.SetBased) await UpsertWriter.WriteAsync(_session, transaction, table, KeyReduction.Reduce(changes), cancellationToken);
+        else await AppendWriter.WriteAsync(transaction, table, changes, cancellationToken);
+    }
+
+    /// <summary>Binds the shape (schema evolution, table lock) and drops records the table's truncate barrier is past.</summary>
+    async Task<(BoundTable Table, List<ChangeRecord> Records)?> BindAsync(ApplyTransaction transaction, RecordShape shape, List<ChangeRecord> records, CancellationToken cancellationToken)
+    {
+        var table = await _evolution.BindAsync(_session, transaction, shape, cancellationToken);
+        if (table is null)
+        {
+            transaction.Counts.Skip("table_missing", records.Count);
+            return null;
+        }
+        var barrier = await _barrier.ReadAsync(transaction, _options.SchemaName, shape.Table, cancellationToken);
+        if (barrier is not { } truncatedAt) return (table, records);
+        var kept = records.Where(r => r.Lsn is not { } lsn || lsn >= truncatedAt).ToList();
+        if (kept.Count < records.Count) transaction.Counts.Skip("before_truncate", records.Count - kept.Count);
+        return (table, kept);
+    }
+
+    /// <summary>What to do with a record: null (skipped, counted), or its operation.</summary>
+    ChangeOperation? Classify(ChangeRecord record, WriteCounts counts)
+    {
+        switch (record.Operation)
+        {
+            case ChangeOperation.Skip:
+                counts.Skip(record.SkipReason ?? "skipped");
+                return null;
+            case ChangeOperation.Truncate when !_options.TruncateEnabled:
+                counts.Skip("truncate_disabled");
+                return null;
+            case ChangeOperation.Delete when !_options.DeleteEnabled:
+                counts.Skip("delete_disabled");
+                return null;
+            case ChangeOperation.Delete when _options.PrimaryKeyMode == PrimaryKeyMode.Kafka:
+                counts.Skip("delete_needs_key");
+                return null;
+            case ChangeOperation.Delete when record.IsTombstone && _options.PrimaryKeyMode != PrimaryKeyMode.RecordKey:
+                counts.Skip("tombstone_needs_record_key");
+                return null;
+            default:
+                return record.Operation;
+        }
+    }
+
+    /// <summary>Whether <paramref name="record"/> belongs to the segment started by <paramref name="first"/>.</summary>
+    bool Continues(RecordShape shape, ChangeRecord first, ChangeRecord record)
+    {
+        if (record.Table != shape.Table) return false;
+        // A tombstone carries only the key: it joins a segment of the same table and key schema.
+        if (record.IsTombstone) return shape.HasPrimaryKey && record.KeySchemaId == first.KeySchemaId;
+        return ReferenceEquals(_shapes.For(record), shape);
+    }
+
+    WriteMode ModeOf(BoundTable table) =>
+        _options.InsertMode == InsertMode.Upsert && table.PrimaryKey.Length > 0 ? WriteMode.SetBased : WriteMode.Append;
+
+    bool ReplaceWithoutKey => _options.InsertMode == InsertMode.Upsert;
+
+    static async Task ExecuteAsync(ApplyTransaction transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Command(sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

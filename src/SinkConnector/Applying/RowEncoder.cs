@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text;
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.SinkConnector.Batching;
+using KafkaCdc.SinkConnector.Decoding;
+
+namespace KafkaCdc.SinkConnector.Applying;
+
+/// <summary>
+/// Turns a <see cref="ChangeRecord"/> into the <see cref="RowChange"/>s of a bound table: every column's value as
+/// PostgreSQL text input (the type layer's encoders), the unchanged-TOAST placeholders marked, the key for reduction.
+/// </summary>
+/// <remarks>
+/// An update whose before image has a different key (the key changed) first deletes the old key. Without a primary key,
+/// an upsert-mode update with a before image replaces one row equal to it (a delete of one matching row, then an
+/// insert), and a delete needs the before image. A placeholder takes the before image's value when it has one (REPLICA
+/// IDENTITY FULL), else it is marked so the stored value stays.
+/// </remarks>
+public static class RowEncoder
+{
+    /// <summary>Appends the changes of <paramref name="record"/> to <paramref name="into"/>.</summary>
+    /// <returns>Null, or why nothing could be written (for the skipped-records metric).</returns>
+    /// <exception cref="Shared.Postgres.PgValueEncodingException">A datum does not fit its schema.</exception>
+    public static string? Encode(ChangeRecord record, BoundTable table, WriteMode mode, bool replaceWithoutKey, List<RowChange> into)
+    {
+        return record.Operation == ChangeOperation.Delete
+            ? EncodeDelete(record, table, into)
+            : EncodeUpsert(record, table, mode, replaceWithoutKey, into);
+    }
+
+    static string? EncodeUpsert(ChangeRecord record, BoundTable table, WriteMode mode, bool replaceWithoutKey, List<RowChange> into)
+    {
+        var columns = table.Columns;
+        var values = new string?[columns.Length];
+        bool[]? unavailable = null;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var column = columns[i];
+            var datum = ValueOf(column, record, record.After);
+            if (column.Column.CanBeUnavailable && column.Encoder!.IsUnavailable(datum))
+            {
+                var old = record.Before?[column.Column.ValuePosition];
+                if (old is not null && !column.Encoder.IsUnavailable(old))
+                {
+                    datum = old;
+                }
+                else
+                {
+                    (unavailable ??= new bool[columns.Length])[i] = true;
+                    continue;
+                }
+            }
+            values[i] = Text(column, datum);
+        }
+
+        var key = KeyText(values, table.PrimaryKey);
+        if (record.Before is { } before && record.SourceOp == 'u')
+        {
+            if (table.PrimaryKey.Length > 0 && mode == WriteMode.SetBased)
+            {
+                if (OldKey(table, before) is { } oldValues && KeyText(oldValues, table.PrimaryKey) is var oldKey && oldKey != key)
+                    into.Add(new RowChange(record, isDelete: true, oldValues, null, oldKey));
+            }
+            else if (table.PrimaryKey.Length == 0 && replaceWithoutKey)
+            {
+                into.Add(new RowChange(record, isDelete: true, Image(table, record, before), null, ""));
+            }
+        }
+        into.Add(new RowChange(record, isDelete: false, values, unavailable, key));
+        return null;
+    }
+
+    static string? EncodeDelete(ChangeRecord record, BoundTable table, List<RowChange> into)
+    {
+        if (table.PrimaryKey.Length == 0)
+        {
+            if (record.Before is null) return "delete_without_before_image";
+            into.Add(new RowChange(record, isDelete: true, Image(table, record, record.Before), null, ""));
+            return null;
+        }
+
+        var values = new string?[table.Columns.Length];
+        foreach (var index in table.PrimaryKey)
+        {
+            var column = table.Columns[index];
+            object? datum = null;
+            if (column.Column.KeyPosition >= 0 && record.Key is GenericRecord key) datum = key[column.Column.KeyPosition];
+            else if (column.Column.Source == ColumnSource.Value) datum = record.Before?[column.Column.ValuePosition];
+            if (datum is null) return "delete_without_key";
+            values[index] = Text(column, datum);
+        }
+        into.Add(new RowChange(record, isDelete: true, values, null, KeyText(values, table.PrimaryKey)));
+        return null;
+    }
+
+    /// <summary>The old key's values from a before image, or null when it does not hold the whole key.</summary>
+    static string?[]? OldKey(BoundTable table, GenericRecord before)
+    {
+        var values = new string?[table.Columns.Length];
+        foreach (var index in table.PrimaryKey)
+        {
+            var column = table.Columns[index];
+            if (column.Column.Source != ColumnSource.Value || before[column.Column.ValuePosition] is not { } datum) return null;
+            values[index] = Text(column, datum);
+        }
+        return values;
+    }
+
+    static string?[] Image(BoundTable table, ChangeRecord record, GenericRecord image)
+    {
+        var values = new string?[table.Columns.Length];
+        for (var i = 0; i < values.Length; i++) values[i] = Text(table.Columns[i], ValueOf(table.Columns[i], record, image));
+        return values;
+    }
+
+    static object? ValueOf(BoundColumn column, ChangeRecord record, GenericRecord? image) => column.Column.Source switch
+    {
+        ColumnSource.Value => image?[column.Column.ValuePosition],
+        ColumnSource.Key => (record.Key as GenericRecord)?[column.Column.KeyPosition],
+        ColumnSource.KafkaTopic => record.Topic,
+        ColumnSource.KafkaPartition => record.Partition,
+        _ => record.Offset,
+    };
+
+    static string? Text(BoundColumn column, object? datum) =>
+        column.Encoder is { } encoder ? encoder.Encode(datum) : Convert.ToString(datum, CultureInfo.InvariantCulture);
+
+    /// <summary>The key's values as one string: each as its length and text, so no two keys collide.</summary>
+    static string KeyText(string?[] values, int[] primaryKey)
+    {
+        if (primaryKey.Length == 1) return values[primaryKey[0]] ?? "\0";
+        var text = new StringBuilder();
+        foreach (var index in primaryKey)
+        {
+            var value = values[index];
+            if (value is null) text.Append("-;");
+            else text.Append(value.Length).Append(':').Append(value);
+        }
+        return text.ToString();
+    }
+}

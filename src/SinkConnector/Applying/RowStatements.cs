@@ -1,0 +1,80 @@
+using System.Text;
+using KafkaCdc.SinkConnector.Batching;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace KafkaCdc.SinkConnector.Applying;
+
+/// <summary>
+/// Single-row SQL for one bound table, every value a <c>text</c> parameter cast server-side: used where order matters
+/// row by row (deletes in append mode, updates and deletes of tables without a key) and when a batch is re-applied
+/// record by record to isolate a failing record.
+/// </summary>
+internal sealed class RowStatements
+{
+    readonly BoundTable _table;
+    readonly Dictionary<string, string> _upserts = new(StringComparer.Ordinal);
+    readonly string _insert;
+    readonly string _deleteByKey;
+    readonly string _deleteOneMatching;
+
+    public RowStatements(BoundTable table)
+    {
+        _table = table;
+        var columns = table.Columns;
+        _insert = $"INSERT INTO {table.QualifiedName} ({string.Join(", ", columns.Select(c => c.QuotedName))}) " +
+                  $"VALUES ({string.Join(", ", columns.Select((c, i) => $"${i + 1}::{c.CastType}"))})";
+        _deleteByKey = $"DELETE FROM {table.QualifiedName} WHERE " +
+                       string.Join(" AND ", table.PrimaryKey.Select((k, n) => $"{columns[k].QuotedName} = ${n + 1}::{columns[k].CastType}"));
+        // Text comparison: json, xml, point... have no equality operator; their text output is exact and settings are pinned.
+        _deleteOneMatching = $"DELETE FROM {table.QualifiedName} WHERE ctid = (SELECT ctid FROM {table.QualifiedName} WHERE " +
+                             $"({string.Join(", ", columns.Select(c => $"{c.QuotedName}::text"))}) IS NOT DISTINCT FROM " +
+                             $"({string.Join(", ", columns.Select((c, i) => $"${i + 1}::{c.CastType}::text"))}) LIMIT 1)";
+    }
+
+    /// <summary>Inserts the row (placeholders as NULL).</summary>
+    public Task<int> InsertAsync(ApplyTransaction transaction, RowChange change, CancellationToken cancellationToken) =>
+        ExecuteAsync(transaction, _insert, change.Values, cancellationToken);
+
+    /// <summary>Inserts or updates the row by key, keeping the stored values of placeholder columns.</summary>
+    public Task<int> UpsertAsync(ApplyTransaction transaction, RowChange change, CancellationToken cancellationToken)
+    {
+        var mask = change.Unavailable is null ? "" : string.Concat(change.Unavailable.Select(u => u ? '1' : '0'));
+        if (!_upserts.TryGetValue(mask, out var sql)) _upserts[mask] = sql = UpsertSql(change.Unavailable);
+        var values = change.Unavailable is null ? change.Values : [.. change.Values.Where((_, i) => !change.Unavailable[i])];
+        return ExecuteAsync(transaction, sql, values, cancellationToken);
+    }
+
+    /// <summary>Deletes the row with the change's key.</summary>
+    public Task<int> DeleteByKeyAsync(ApplyTransaction transaction, RowChange change, CancellationToken cancellationToken) =>
+        ExecuteAsync(transaction, _deleteByKey, [.. _table.PrimaryKey.Select(k => change.Values[k])], cancellationToken);
+
+    /// <summary>Deletes one row equal to the change's values (a before image), if any.</summary>
+    public Task<int> DeleteOneMatchingAsync(ApplyTransaction transaction, RowChange change, CancellationToken cancellationToken) =>
+        ExecuteAsync(transaction, _deleteOneMatching, change.Values, cancellationToken);
+
+    string UpsertSql(bool[]? unavailable)
+    {
+        var columns = _table.Columns;
+        var values = new List<string>();
+        var parameter = 0;
+        for (var i = 0; i < columns.Length; i++)
+            values.Add(unavailable?[i] == true ? "NULL" : $"${++parameter}::{columns[i].CastType}");
+        var updates = Enumerable.Range(0, columns.Length)
+            .Where(i => !_table.PrimaryKey.Contains(i) && unavailable?[i] != true)
+            .Select(i => $"{columns[i].QuotedName} = EXCLUDED.{columns[i].QuotedName}")
+            .ToList();
+        return new StringBuilder($"INSERT INTO {_table.QualifiedName} ({string.Join(", ", columns.Select(c => c.QuotedName))}) VALUES ({string.Join(", ", values)}) ")
+            .Append($"ON CONFLICT ({string.Join(", ", _table.PrimaryKey.Select(k => columns[k].QuotedName))}) ")
+            .Append(updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates))
+            .ToString();
+    }
+
+    static async Task<int> ExecuteAsync(ApplyTransaction transaction, string sql, IReadOnlyList<string?> values, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Command(sql);
+        foreach (var value in values)
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,48 @@
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.SinkConnector.Decoding;
+
+namespace KafkaCdc.SinkConnector.Applying;
+
+/// <summary>
+/// Applies a truncate event once per distinct <c>source.lsn</c>: under the table's exclusive lock, if the recorded
+/// barrier is not already at or past the event's LSN, empties the table (TRUNCATE, or DELETE where the connector's user
+/// lacks the TRUNCATE privilege on a table it does not own) and records the LSN as the table's barrier, which makes
+/// later-arriving older records of the table be skipped (<see cref="TruncateBarrier"/>). The barrier is recorded even
+/// when the table does not exist yet, so older records cannot create it with rows the truncate removed.
+/// </summary>
+public sealed class TruncateApplier
+{
+    readonly string _schema;
+    readonly TruncateBarrier _barrier;
+
+    /// <summary>Creates the applier for tables of <paramref name="schema"/>.</summary>
+    public TruncateApplier(string schema, TruncateBarrier barrier)
+    {
+        _schema = schema;
+        _barrier = barrier;
+    }
+
+    /// <summary>Applies <paramref name="record"/> (a <c>t</c> event) in the batch's transaction.</summary>
+    public async Task ApplyAsync(DestinationSession session, ApplyTransaction transaction, ChangeRecord record, CancellationToken cancellationToken)
+    {
+        var table = record.Table!;
+        var qualified = PgIdentifier.Quote(_schema, table);
+        await TableLocks.LockExclusiveAsync(transaction, qualified, cancellationToken);
+        var barrier = await _barrier.ReadAsync(transaction, _schema, table, cancellationToken);
+        if (record.Lsn is { } lsn && barrier >= lsn)
+        {
+            transaction.Counts.Skip("truncate_already_applied");
+            return;
+        }
+
+        var destination = await session.Catalog.DescribeAsync(transaction.Connection, _schema, table, cancellationToken);
+        session.Tables[table] = destination;
+        if (destination is not null)
+        {
+            await using var command = transaction.Command(destination.CanTruncate ? $"TRUNCATE {qualified}" : $"DELETE FROM {qualified}");
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            transaction.Counts.AddRows(table, "truncate", 1);
+        }
+        if (record.Lsn is { } recorded) await _barrier.RecordAsync(transaction, _schema, table, recorded, cancellationToken);
+    }
+}

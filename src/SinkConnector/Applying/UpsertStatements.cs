@@ -1,0 +1,65 @@
+using System.Text;
+
+namespace KafkaCdc.SinkConnector.Applying;
+
+/// <summary>
+/// The SQL of the set-based path for one bound table and its staging table: a temporary table of <c>text</c> columns
+/// (plus the delete flag <c>d</c>, the has-placeholder flag <c>h</c> and one placeholder flag per TOAST-able column),
+/// filled by binary COPY, then applied with one DELETE, one INSERT ... ON CONFLICT DO UPDATE and, only when rows carry
+/// placeholders, an UPDATE that keeps the stored values of those columns plus an INSERT ... DO NOTHING for new rows.
+/// Values are cast server-side to the destination column types (text input, the exact inverse of the source's output).
+/// </summary>
+internal sealed class UpsertStatements
+{
+    public UpsertStatements(BoundTable table, string stagingName)
+    {
+        var columns = table.Columns;
+        var staging = "pg_temp." + stagingName;
+        var names = string.Join(", ", columns.Select(c => c.QuotedName));
+        var casts = string.Join(", ", columns.Select((c, i) => $"s.c{i}::{c.CastType}"));
+        var keyNames = string.Join(", ", table.PrimaryKey.Select(i => columns[i].QuotedName));
+        var keyMatch = string.Join(" AND ", table.PrimaryKey.Select(i => $"t.{columns[i].QuotedName} = s.c{i}::{columns[i].CastType}"));
+        var others = Enumerable.Range(0, columns.Length).Where(i => !table.PrimaryKey.Contains(i)).ToList();
+
+        var create = new StringBuilder($"CREATE TEMPORARY TABLE {stagingName} (d boolean NOT NULL, h boolean NOT NULL");
+        for (var i = 0; i < columns.Length; i++) create.Append($", c{i} text");
+        foreach (var i in table.Unavailable) create.Append($", t{i} boolean");
+        CreateStaging = create.Append(") ON COMMIT DELETE ROWS").ToString();
+        Copy = $"COPY {staging} FROM STDIN (FORMAT BINARY)";
+        Clear = $"TRUNCATE {staging}";
+
+        Delete = $"DELETE FROM {table.QualifiedName} AS t USING {staging} s WHERE s.d AND {keyMatch}";
+        var update = others.Count == 0
+            ? "DO NOTHING"
+            : "DO UPDATE SET " + string.Join(", ", others.Select(i => $"{columns[i].QuotedName} = EXCLUDED.{columns[i].QuotedName}"));
+        Upsert = $"INSERT INTO {table.QualifiedName} AS t ({names}) SELECT {casts} FROM {staging} s WHERE NOT s.d AND NOT s.h ON CONFLICT ({keyNames}) {update}";
+
+        if (table.Unavailable.Length > 0 && others.Count > 0)
+        {
+            var sets = others.Select(i => table.Unavailable.Contains(i)
+                ? $"{columns[i].QuotedName} = CASE WHEN s.t{i} THEN t.{columns[i].QuotedName} ELSE s.c{i}::{columns[i].CastType} END"
+                : $"{columns[i].QuotedName} = s.c{i}::{columns[i].CastType}");
+            KeepUnavailable = $"UPDATE {table.QualifiedName} AS t SET {string.Join(", ", sets)} FROM {staging} s WHERE NOT s.d AND s.h AND {keyMatch}";
+        }
+        InsertUnavailable = $"INSERT INTO {table.QualifiedName} AS t ({names}) SELECT {casts} FROM {staging} s WHERE NOT s.d AND s.h ON CONFLICT ({keyNames}) DO NOTHING";
+    }
+
+    /// <summary>Whether the staging table exists on the session's connection.</summary>
+    public bool StagingCreated { get; set; }
+
+    public string CreateStaging { get; }
+
+    public string Copy { get; }
+
+    public string Clear { get; }
+
+    public string Delete { get; }
+
+    public string Upsert { get; }
+
+    /// <summary>Updates existing rows having placeholders, keeping those columns; null when no column can hold one.</summary>
+    public string? KeepUnavailable { get; }
+
+    /// <summary>Inserts rows having placeholders that do not exist yet (the placeholder columns NULL).</summary>
+    public string InsertUnavailable { get; }
+}

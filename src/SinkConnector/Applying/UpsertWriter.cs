@@ -1,0 +1,67 @@
+using KafkaCdc.SinkConnector.Batching;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace KafkaCdc.SinkConnector.Applying;
+
+/// <summary>
+/// Writes a segment's reduced row changes set-based (<see cref="UpsertStatements"/>): binary COPY into the staging
+/// table, then the DELETE and INSERT ... ON CONFLICT statements in one round trip, in the batch's transaction.
+/// </summary>
+public static class UpsertWriter
+{
+    /// <summary>Writes <paramref name="changes"/> (at most one per key) to <paramref name="table"/>.</summary>
+    public static async Task WriteAsync(DestinationSession session, ApplyTransaction transaction, BoundTable table, List<RowChange> changes, CancellationToken cancellationToken)
+    {
+        var sql = table.UpsertSql ??= new UpsertStatements(table, session.NextStagingName());
+        if (!sql.StagingCreated)
+        {
+            await using var create = transaction.Command(sql.CreateStaging);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            sql.StagingCreated = true;
+        }
+        else if (!transaction.StagingUsed.Add(sql.Copy))
+        {
+            // Staged rows go away at commit; a second segment of this table in the same transaction clears them first.
+            await using var clear = transaction.Command(sql.Clear);
+            await clear.ExecuteNonQueryAsync(cancellationToken);
+        }
+        transaction.StagingUsed.Add(sql.Copy);
+
+        long deletes = 0, upserts = 0, unavailable = 0;
+        await using (var import = await transaction.Connection.BeginBinaryImportAsync(sql.Copy, cancellationToken))
+        {
+            // Synchronous writes: they only fill Npgsql's buffer (flushing it now and then), and an await per value costs
+            // more than the value itself.
+            foreach (var change in changes)
+            {
+                import.StartRow();
+                import.Write(change.IsDelete, NpgsqlDbType.Boolean);
+                import.Write(change.HasUnavailable, NpgsqlDbType.Boolean);
+                foreach (var value in change.Values)
+                {
+                    if (value is null) import.WriteNull();
+                    else import.Write(value, NpgsqlDbType.Text);
+                }
+                foreach (var index in table.Unavailable) import.Write(change.Unavailable?[index] ?? false, NpgsqlDbType.Boolean);
+                if (change.IsDelete) deletes++;
+                else if (change.HasUnavailable) unavailable++;
+                else upserts++;
+            }
+            await import.CompleteAsync(cancellationToken);
+        }
+
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction.Transaction);
+        if (deletes > 0) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.Delete));
+        if (upserts > 0) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.Upsert));
+        if (unavailable > 0)
+        {
+            if (sql.KeepUnavailable is not null) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.KeepUnavailable));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.InsertUnavailable));
+        }
+        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
+
+        transaction.Counts.AddRows(table.Table.Name, "upsert", upserts + unavailable);
+        transaction.Counts.AddRows(table.Table.Name, "delete", deletes);
+    }
+}

@@ -1,0 +1,24 @@
+namespace KafkaCdc.SinkConnector.Applying;
+
+/// <summary>What one batch transaction wrote and skipped, recorded into the metrics once it committed.</summary>
+public sealed class WriteCounts
+{
+    /// <summary>Rows written per (table, op): op is <c>upsert</c>, <c>insert</c>, <c>delete</c> or <c>truncate</c>.</summary>
+    public Dictionary<(string Table, string Op), long> Rows { get; } = [];
+
+    /// <summary>Records skipped per reason (<c>delete_disabled</c>, <c>before_truncate</c>, <c>already_applied</c>...).</summary>
+    public Dictionary<string, long> Skipped { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Adds <paramref name="count"/> rows.</summary>
+    public void AddRows(string table, string op, long count)
+    {
+        if (count == 0) return;
+        Rows[(table, op)] = Rows.GetValueOrDefault((table, op)) + count;
+    }
+
+    /// <summary>Counts a skipped record.</summary>
+    public void Skip(string reason, long count = 1) => Skipped[reason] = Skipped.GetValueOrDefault(reason) + count;
+
+    /// <summary>The rows written in all.</summary>
+    public long TotalRows => Rows.Values.Sum();
+}

@@ -1,0 +1,58 @@
+using KafkaCdc.SinkConnector.Decoding;
+
+namespace KafkaCdc.SinkConnector.Batching;
+
+/// <summary>
+/// One row's change as text, ready to write: the values of the bound columns as PostgreSQL text input (null for SQL
+/// NULL), which of them are unchanged TOAST placeholders, and the key it is reduced by. Built by the applying stage
+/// from a <see cref="ChangeRecord"/>; a key-changing update gives two (a delete of the old key, then the new row).
+/// </summary>
+public sealed class RowChange
+{
+    /// <summary>Creates a row change.</summary>
+    public RowChange(ChangeRecord record, bool isDelete, string?[] values, bool[]? unavailable, string key)
+    {
+        Record = record;
+        IsDelete = isDelete;
+        Values = values;
+        Unavailable = unavailable;
+        Key = key;
+    }
+
+    /// <summary>The record it comes from.</summary>
+    public ChangeRecord Record { get; }
+
+    /// <summary>Whether the row is to be deleted (only the key columns of <see cref="Values"/> matter then).</summary>
+    public bool IsDelete { get; }
+
+    /// <summary>Per bound column, the text input or null.</summary>
+    public string?[] Values { get; }
+
+    /// <summary>Per bound column, whether the value is an unchanged TOAST placeholder (keep the stored value); null when none is.</summary>
+    public bool[]? Unavailable { get; private set; }
+
+    /// <summary>The primary key's values as one string, for reduction.</summary>
+    public string Key { get; }
+
+    /// <summary>Whether any column keeps its stored value.</summary>
+    public bool HasUnavailable => Unavailable is not null;
+
+    /// <summary>Fills this row's placeholders from an earlier change of the same row, when that one had the value.</summary>
+    internal void InheritUnavailable(RowChange earlier)
+    {
+        if (Unavailable is null || earlier.IsDelete) return;
+        var stillUnavailable = false;
+        for (var i = 0; i < Unavailable.Length; i++)
+        {
+            if (!Unavailable[i]) continue;
+            if (earlier.Unavailable?[i] == true)
+            {
+                stillUnavailable = true;
+                continue;
+            }
+            Values[i] = earlier.Values[i];
+            Unavailable[i] = false;
+        }
+        if (!stillUnavailable) Unavailable = null;
+    }
+}

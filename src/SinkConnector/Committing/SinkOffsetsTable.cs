@@ -1,0 +1,97 @@
+using Confluent.Kafka;
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.SinkConnector.Applying;
+using Npgsql;
+
+namespace KafkaCdc.SinkConnector.Committing;
+
+/// <summary>
+/// <c>kafkacdc_sink_offsets</c> in the destination schema: per (group, topic, partition) the next offset to apply,
+/// written in the same transaction as the rows of each batch. Used through <see cref="OffsetCommitter"/> only.
+/// </summary>
+public sealed class SinkOffsetsTable
+{
+    /// <summary>The table's name.</summary>
+    public const string TableName = "kafkacdc_sink_offsets";
+
+    readonly string _groupId;
+
+    /// <summary>The offsets of <paramref name="groupId"/> in <paramref name="schema"/>.</summary>
+    public SinkOffsetsTable(string schema, string groupId)
+    {
+        QualifiedName = PgIdentifier.Quote(schema, TableName);
+        _groupId = groupId;
+    }
+
+    /// <summary>The quoted qualified name.</summary>
+    public string QualifiedName { get; }
+
+    /// <summary>Creates the table if missing (serialised with other processes by an advisory lock).</summary>
+    public async Task EnsureAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand($"SELECT pg_catalog.pg_advisory_xact_lock({TableLocks.LockSpace}, pg_catalog.hashtext($1))", connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = QualifiedName });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var command = new NpgsqlCommand($"""
+            CREATE TABLE IF NOT EXISTS {QualifiedName} (
+                group_id text NOT NULL,
+                topic text NOT NULL,
+                partition integer NOT NULL,
+                next_offset bigint NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (group_id, topic, partition))
+            """, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Locks the partition's row for the transaction and returns its next offset, or null when there is none yet.</summary>
+    public async Task<long?> LockAsync(ApplyTransaction transaction, TopicPartition partition, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Command($"SELECT next_offset FROM {QualifiedName} WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE");
+        AddKey(command, partition);
+        return await command.ExecuteScalarAsync(cancellationToken) as long?;
+    }
+
+    /// <summary>Records <paramref name="nextOffset"/> for the partition in the transaction.</summary>
+    public async Task RecordAsync(ApplyTransaction transaction, TopicPartition partition, long nextOffset, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Command($"""
+            INSERT INTO {QualifiedName} (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+            ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()
+            """);
+        AddKey(command, partition);
+        command.Parameters.Add(new NpgsqlParameter { Value = nextOffset });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The recorded next offsets of <paramref name="partitions"/> (those with a row).</summary>
+    public async Task<Dictionary<TopicPartition, long>> ReadAsync(NpgsqlConnection connection, IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<TopicPartition, long>();
+        if (partitions.Count == 0) return result;
+        await using var command = new NpgsqlCommand(
+            $"SELECT topic, partition, next_offset FROM {QualifiedName} WHERE group_id = $1 AND topic = ANY($2)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = _groupId });
+        command.Parameters.Add(new NpgsqlParameter { Value = partitions.Select(p => p.Topic).Distinct().ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var partition = new TopicPartition(reader.GetString(0), reader.GetInt32(1));
+            if (partitions.Contains(partition)) result[partition] = reader.GetInt64(2);
+        }
+        return result;
+    }
+
+    void AddKey(NpgsqlCommand command, TopicPartition partition)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = _groupId });
+        command.Parameters.Add(new NpgsqlParameter { Value = partition.Topic });
+        command.Parameters.Add(new NpgsqlParameter { Value = partition.Partition.Value });
+    }
+}

@@ -1,0 +1,77 @@
+using Confluent.Kafka;
+using KafkaCdc.Shared.Avro;
+
+namespace KafkaCdc.SinkConnector.Decoding;
+
+/// <summary>
+/// One Kafka record decoded into a row change: where it came from, the operation, the key and the row images, the
+/// LSN of the change and the destination table. Immutable once built; owned by the partition batch holding it.
+/// </summary>
+public sealed class ChangeRecord
+{
+    /// <summary>The topic.</summary>
+    public required string Topic { get; init; }
+
+    /// <summary>The partition.</summary>
+    public required int Partition { get; init; }
+
+    /// <summary>The offset.</summary>
+    public required long Offset { get; init; }
+
+    /// <summary>The operation.</summary>
+    public required ChangeOperation Operation { get; init; }
+
+    /// <summary>The envelope's op (<c>c</c>, <c>u</c>, <c>d</c>, <c>t</c>, <c>r</c>), <c>c</c> for plain rows, <c>x</c> for a tombstone; for metrics and messages.</summary>
+    public char SourceOp { get; init; }
+
+    /// <summary>Whether the value was null (a tombstone).</summary>
+    public bool IsTombstone => SourceOp == 'x';
+
+    /// <summary>The decoded key (a <see cref="GenericRecord"/> for KafkaCdc's records), or null.</summary>
+    public object? Key { get; init; }
+
+    /// <summary>The registry id of the key's schema, or -1 without a key.</summary>
+    public int KeySchemaId { get; init; } = -1;
+
+    /// <summary>The old row image (<c>before</c>), or null.</summary>
+    public GenericRecord? Before { get; init; }
+
+    /// <summary>The new row image (<c>after</c>, or the whole value of a plain row), or null.</summary>
+    public GenericRecord? After { get; init; }
+
+    /// <summary>The schema of the row images (the envelope's <c>Value</c>), or null for tombstones and truncates without one.</summary>
+    public RecordSchema? RowSchema { get; init; }
+
+    /// <summary>The registry id of the value's schema, or -1 for a tombstone.</summary>
+    public int ValueSchemaId { get; init; } = -1;
+
+    /// <summary><c>source.lsn</c>: the LSN of the change (of the TRUNCATE for <c>t</c>), or null.</summary>
+    public long? Lsn { get; init; }
+
+    /// <summary>The destination table name (<c>table.name.format</c> applied), or null when it cannot be known (a tombstone whose table was never seen).</summary>
+    public string? Table { get; init; }
+
+    /// <summary>Why there is nothing to write (<see cref="ChangeOperation.Skip"/>), for the skipped-records metric.</summary>
+    public string? SkipReason { get; init; }
+
+    /// <summary>Why the record could not be decoded (<see cref="ChangeOperation.Failed"/>).</summary>
+    public Exception? Failure { get; init; }
+
+    /// <summary>The key as received, for the dead-letter topic.</summary>
+    public byte[]? RawKey { get; init; }
+
+    /// <summary>The value as received, for the dead-letter topic.</summary>
+    public byte[]? RawValue { get; init; }
+
+    /// <summary>The headers as received, for the dead-letter topic.</summary>
+    public Headers? Headers { get; init; }
+
+    /// <summary>The record's coordinates.</summary>
+    public TopicPartitionOffset Position => new(Topic, Partition, Offset);
+
+    /// <summary><c>topic/partition/offset</c> for messages.</summary>
+    public string Describe() => $"{Topic}/{Partition}/{Offset}";
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Describe()} {SourceOp} {Operation}";
+}

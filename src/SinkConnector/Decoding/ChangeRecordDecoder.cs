@@ -1,0 +1,172 @@
+using Confluent.Kafka;
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.Shared.SchemaRegistry.Serdes;
+using KafkaCdc.SinkConnector.Configuration;
+using KafkaCdc.SinkConnector.Errors;
+
+namespace KafkaCdc.SinkConnector.Decoding;
+
+/// <summary>
+/// Kafka record → <see cref="ChangeRecord"/>: decodes key and value through the registry (<see cref="AvroDeserializer"/>),
+/// reads the envelope (op, row images, <c>source.lsn</c>) and names the destination table (<c>table.name.format</c>).
+/// One per task; not thread-safe.
+/// </summary>
+/// <remarks>
+/// Failure path: a record that can never be decoded (not the wire format, unknown schema id, corrupt body, unknown op)
+/// comes back as a <see cref="ChangeOperation.Failed"/> record, so that it is handled in order with its partition's
+/// other records (dead-lettered, or the task stops at its offset). Registry failures that are not the message's fault
+/// are thrown as <see cref="SchemaRegistryException"/> (the caller retries transient ones).
+/// </remarks>
+public sealed class ChangeRecordDecoder
+{
+    readonly AvroDeserializer _deserializer;
+    readonly TableNameFormat _tableNameFormat;
+    readonly Dictionary<int, ValueLayout> _layouts = [];
+    readonly Dictionary<string, string> _lastTableOfTopic = new(StringComparer.Ordinal);
+    readonly bool _keepRaw;
+
+    /// <summary>Creates a decoder.</summary>
+    /// <param name="deserializer">The Avro deserializer.</param>
+    /// <param name="tableNameFormat"><c>table.name.format</c>.</param>
+    /// <param name="keepRaw">
+    /// Keep the received bytes and headers on records that decode (for the dead-letter topic, when one is configured;
+    /// records that fail to decode always keep them). Without it batches hold a third less memory.
+    /// </param>
+    public ChangeRecordDecoder(AvroDeserializer deserializer, TableNameFormat tableNameFormat, bool keepRaw = true)
+    {
+        _deserializer = deserializer;
+        _tableNameFormat = tableNameFormat;
+        _keepRaw = keepRaw;
+    }
+
+    /// <summary>Decodes one consumed record.</summary>
+    /// <exception cref="SchemaRegistryException">The registry failed (not because of this message).</exception>
+    public async ValueTask<ChangeRecord> DecodeAsync(ConsumeResult<byte[]?, byte[]?> result, CancellationToken cancellationToken)
+    {
+        var message = result.Message;
+        AvroMessage? key, value;
+        try
+        {
+            key = await _deserializer.DeserializeAsync(message.Key ?? ReadOnlyMemory<byte>.Empty, cancellationToken);
+        }
+        catch (MessageDecodingException e)
+        {
+            return Failed(result, new MessageDecodingException($"key: {e.Message}", e.SchemaId, e));
+        }
+        try
+        {
+            value = await _deserializer.DeserializeAsync(message.Value ?? ReadOnlyMemory<byte>.Empty, cancellationToken);
+        }
+        catch (MessageDecodingException e)
+        {
+            return Failed(result, new MessageDecodingException($"value: {e.Message}", e.SchemaId, e));
+        }
+
+        if (value is not { } decoded) return Tombstone(result, key);
+        if (decoded.Datum is not GenericRecord datum || decoded.WriterSchema is not RecordSchema schema)
+            return Failed(result, new UnwritableRecordException($"the value is a {decoded.WriterSchema.Type}, not a record (a change event or a row)"));
+
+        var valueSchemaId = decoded.SchemaId;
+        if (!_layouts.TryGetValue(valueSchemaId, out var layout)) _layouts[valueSchemaId] = layout = ValueLayout.For(schema);
+        if (layout.IsHeartbeat) return Skipped(result, "heartbeat");
+        if (!layout.IsEnvelope)
+            return Build(result, key, valueSchemaId, layout, ChangeOperation.Upsert, 'c', before: null, after: datum, lsn: null, null, null);
+
+        var op = datum[layout.Op] as string;
+        var source = layout.Source >= 0 ? datum[layout.Source] as GenericRecord : null;
+        var lsn = source is not null && layout.SourceLsn >= 0 ? source[layout.SourceLsn] as long? : null;
+        var sourceSchema = source is not null && layout.SourceSchema >= 0 ? source[layout.SourceSchema] as string : null;
+        var sourceTable = source is not null && layout.SourceTable >= 0 ? source[layout.SourceTable] as string : null;
+        var before = layout.Before >= 0 ? datum[layout.Before] as GenericRecord : null;
+        var after = datum[layout.After] as GenericRecord;
+        switch (op)
+        {
+            case "c" or "u" or "r":
+                if (after is null) return Failed(result, new UnwritableRecordException($"op '{op}' without an 'after' row image"));
+                return Build(result, key, valueSchemaId, layout, ChangeOperation.Upsert, op[0], before, after, lsn, sourceSchema, sourceTable);
+            case "d":
+                return Build(result, key, valueSchemaId, layout, ChangeOperation.Delete, 'd', before, null, lsn, sourceSchema, sourceTable);
+            case "t":
+                return Build(result, key, valueSchemaId, layout, ChangeOperation.Truncate, 't', null, null, lsn, sourceSchema, sourceTable);
+            default:
+                return Failed(result, new UnwritableRecordException($"unknown op '{op}' (expected c, u, d, t or r)"));
+        }
+    }
+
+    ChangeRecord Build(ConsumeResult<byte[]?, byte[]?> result, AvroMessage? key, int valueSchemaId, ValueLayout layout,
+        ChangeOperation operation, char sourceOp, GenericRecord? before, GenericRecord? after, long? lsn, string? sourceSchema, string? sourceTable)
+    {
+        var topic = result.Topic;
+        var table = _tableNameFormat.Render(topic, sourceSchema, sourceTable);
+        if (table is null)
+        {
+            return Failed(result, new UnwritableRecordException(
+                $"table.name.format '{_tableNameFormat}' uses the source block, which this record does not have"));
+        }
+        _lastTableOfTopic[topic] = table;
+        return new ChangeRecord
+        {
+            Topic = topic,
+            Partition = result.Partition.Value,
+            Offset = result.Offset.Value,
+            Operation = operation,
+            SourceOp = sourceOp,
+            Key = key?.Datum,
+            KeySchemaId = key?.SchemaId ?? -1,
+            Before = before,
+            After = after,
+            RowSchema = layout.RowSchema,
+            ValueSchemaId = valueSchemaId,
+            Lsn = lsn,
+            Table = table,
+            RawKey = _keepRaw ? result.Message.Key : null,
+            RawValue = _keepRaw ? result.Message.Value : null,
+            Headers = _keepRaw ? result.Message.Headers : null,
+        };
+    }
+
+    ChangeRecord Tombstone(ConsumeResult<byte[]?, byte[]?> result, AvroMessage? key)
+    {
+        if (key is not { } decodedKey) return Skipped(result, "null_key_and_value");
+        // A tombstone has no source block: with a format naming source parts, it goes to the table this topic's
+        // last record went to (normally the delete it follows). Unknown after a restart: the delete before it did the work.
+        var table = _tableNameFormat.UsesSource ? _lastTableOfTopic.GetValueOrDefault(result.Topic) : _tableNameFormat.Render(result.Topic, null, null);
+        if (table is null) return Skipped(result, "tombstone_table_unknown");
+        return new ChangeRecord
+        {
+            Topic = result.Topic,
+            Partition = result.Partition.Value,
+            Offset = result.Offset.Value,
+            Operation = ChangeOperation.Delete,
+            SourceOp = 'x',
+            Key = decodedKey.Datum,
+            KeySchemaId = decodedKey.SchemaId,
+            Table = table,
+            RawKey = _keepRaw ? result.Message.Key : null,
+            RawValue = null,
+            Headers = _keepRaw ? result.Message.Headers : null,
+        };
+    }
+
+    static ChangeRecord Skipped(ConsumeResult<byte[]?, byte[]?> result, string reason) => new()
+    {
+        Topic = result.Topic,
+        Partition = result.Partition.Value,
+        Offset = result.Offset.Value,
+        Operation = ChangeOperation.Skip,
+        SkipReason = reason,
+    };
+
+    static ChangeRecord Failed(ConsumeResult<byte[]?, byte[]?> result, Exception failure) => new()
+    {
+        Topic = result.Topic,
+        Partition = result.Partition.Value,
+        Offset = result.Offset.Value,
+        Operation = ChangeOperation.Failed,
+        Failure = failure,
+        RawKey = result.Message.Key,
+        RawValue = result.Message.Value,
+        Headers = result.Message.Headers,
+    };
+}

@@ -1,0 +1,86 @@
+using KafkaCdc.Shared.Avro;
+
+namespace KafkaCdc.SinkConnector.Decoding;
+
+/// <summary>
+/// Where the parts of a value schema are, worked out once per schema id: a Debezium-style envelope (<c>before</c>,
+/// <c>after</c>, <c>source</c>, <c>op</c>) with its row schema and the <c>source</c> fields the sink uses, or a plain
+/// row from another producer, or a KafkaCdc heartbeat (skipped).
+/// </summary>
+internal sealed class ValueLayout
+{
+    const string HeartbeatName = "kafkacdc.heartbeat.Heartbeat";
+
+    ValueLayout(RecordSchema schema) => Schema = schema;
+
+    /// <summary>The value schema.</summary>
+    public RecordSchema Schema { get; }
+
+    /// <summary>Whether the value is an envelope; otherwise it is the row itself.</summary>
+    public bool IsEnvelope { get; private init; }
+
+    /// <summary>Whether the value is a KafkaCdc heartbeat, which carries no row.</summary>
+    public bool IsHeartbeat { get; private init; }
+
+    /// <summary>The schema of the row images.</summary>
+    public RecordSchema? RowSchema { get; private init; }
+
+    /// <summary>Field positions in the envelope (-1 when absent).</summary>
+    public int Before { get; private init; } = -1;
+
+    /// <inheritdoc cref="Before"/>
+    public int After { get; private init; } = -1;
+
+    /// <inheritdoc cref="Before"/>
+    public int Op { get; private init; } = -1;
+
+    /// <inheritdoc cref="Before"/>
+    public int Source { get; private init; } = -1;
+
+    /// <summary>Field positions in the <c>source</c> record (-1 when absent).</summary>
+    public int SourceLsn { get; private init; } = -1;
+
+    /// <inheritdoc cref="SourceLsn"/>
+    public int SourceSchema { get; private init; } = -1;
+
+    /// <inheritdoc cref="SourceLsn"/>
+    public int SourceTable { get; private init; } = -1;
+
+    /// <summary>The layout of values of <paramref name="schema"/>.</summary>
+    public static ValueLayout For(RecordSchema schema)
+    {
+        if (schema.FullName == HeartbeatName) return new ValueLayout(schema) { IsHeartbeat = true };
+        if (!schema.TryGetField("op", out var op) || !IsString(op.Schema) || !schema.TryGetField("after", out var after)
+            || RecordOf(after.Schema) is not { } row)
+        {
+            return new ValueLayout(schema) { RowSchema = schema };
+        }
+
+        var source = schema.TryGetField("source", out var sourceField) ? sourceField : null;
+        var sourceRecord = source is null ? null : RecordOf(source.Schema);
+        return new ValueLayout(schema)
+        {
+            IsEnvelope = true,
+            RowSchema = row,
+            Op = op.Position,
+            After = after.Position,
+            Before = schema.TryGetField("before", out var before) && RecordOf(before.Schema) is not null ? before.Position : -1,
+            Source = sourceRecord is null ? -1 : source!.Position,
+            SourceLsn = Position(sourceRecord, "lsn"),
+            SourceSchema = Position(sourceRecord, "schema"),
+            SourceTable = Position(sourceRecord, "table"),
+        };
+    }
+
+    static int Position(RecordSchema? record, string name) =>
+        record is not null && record.TryGetField(name, out var field) ? field.Position : -1;
+
+    static bool IsString(AvroSchema schema) => schema.Type == AvroType.String;
+
+    static RecordSchema? RecordOf(AvroSchema schema) => schema switch
+    {
+        RecordSchema record => record,
+        UnionSchema union => union.Branches.OfType<RecordSchema>().FirstOrDefault(),
+        _ => null,
+    };
+}

@@ -1,0 +1,134 @@
+using System.Text.RegularExpressions;
+using Confluent.Kafka;
+using KafkaCdc.Shared.Kafka;
+using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.SinkConnector.Configuration;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace KafkaCdc.SinkConnector.Hosting;
+
+/// <summary>
+/// <c>check</c>: verifies every prerequisite without writing anything and prints one <c>PASS</c>/<c>FAIL</c> line per
+/// item: the destination accepts the connection; the schema exists with the privileges of
+/// <c>schemas/sql/sink-setup.sql</c> (USAGE and CREATE on it; SELECT, INSERT, UPDATE, DELETE on its existing tables);
+/// temporary tables are allowed (upsert staging); the topics exist (or some match <c>topics.regex</c>); the schema
+/// registry answers.
+/// </summary>
+public static class SinkCheck
+{
+    static readonly string[] s_tablePrivileges = ["SELECT", "INSERT", "UPDATE", "DELETE"];
+
+    /// <summary>Runs every check; true when all pass.</summary>
+    public static async Task<bool> RunAsync(SinkOptions options, TextWriter output, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var passed = true;
+        async Task Report(string item, Func<Task<string?>> check)
+        {
+            string? problem;
+            try
+            {
+                problem = await check();
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                problem = e.Message;
+            }
+            passed &= problem is null;
+            await output.WriteLineAsync(problem is null ? $"PASS {item}" : $"FAIL {item}: {problem}");
+        }
+
+        NpgsqlConnection? connection = null;
+        try
+        {
+            await Report($"connect to {options.ConnectionDisplay}", async () =>
+            {
+                var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString) { Timeout = 10, Pooling = false };
+                connection = new NpgsqlConnection(builder.ConnectionString);
+                await connection.OpenAsync(cancellationToken);
+                return null;
+            });
+            var schema = options.SchemaName;
+            await Report($"USAGE and CREATE on schema \"{schema}\"", () => Database(connection, async c => await SchemaProblemAsync(c, schema, cancellationToken)));
+            await Report($"SELECT, INSERT, UPDATE, DELETE on the tables of schema \"{schema}\"", () => Database(connection, async c => await TablesProblemAsync(c, schema, cancellationToken)));
+            await Report("temporary tables (upsert staging)", () => Database(connection, async c =>
+            {
+                await using var command = new NpgsqlCommand("SELECT pg_catalog.has_database_privilege(pg_catalog.current_database(), 'TEMP')", c);
+                return (bool)(await command.ExecuteScalarAsync(cancellationToken))! ? null : "the user lacks TEMP on the database (GRANT TEMP ON DATABASE ... TO ...)";
+            }));
+        }
+        finally
+        {
+            if (connection is not null) await connection.DisposeAsync();
+        }
+
+        await Report(options.TopicsRegex is { } regex ? $"topics matching {regex}" : $"topics {string.Join(", ", options.Topics)}",
+            () => Task.Run(() => TopicsProblem(options, loggerFactory), cancellationToken));
+        await Report($"schema registry {string.Join(", ", options.SchemaRegistry.Urls)}", async () =>
+        {
+            using var registry = new SchemaRegistryClient(options.SchemaRegistry, loggerFactory);
+            await registry.GetSubjectsAsync(cancellationToken);
+            return null;
+        });
+        return passed;
+    }
+
+    static Task<string?> Database(NpgsqlConnection? connection, Func<NpgsqlConnection, Task<string?>> check) =>
+        connection is { State: System.Data.ConnectionState.Open } ? check(connection) : Task.FromResult<string?>("not checked: no connection");
+
+    static async Task<string?> SchemaProblemAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT pg_catalog.has_schema_privilege(n.oid, 'USAGE'), pg_catalog.has_schema_privilege(n.oid, 'CREATE')
+            FROM pg_catalog.pg_namespace n WHERE n.nspname = $1
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = schema });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return $"schema \"{schema}\" does not exist (create it as in schemas/sql/sink-setup.sql)";
+        var missing = new List<string>();
+        if (!reader.GetBoolean(0)) missing.Add("USAGE");
+        if (!reader.GetBoolean(1)) missing.Add("CREATE");
+        return missing.Count == 0 ? null : $"the user lacks {string.Join(" and ", missing)} on schema \"{schema}\" (GRANT USAGE, CREATE ON SCHEMA ... TO ...)";
+    }
+
+    static async Task<string?> TablesProblemAsync(NpgsqlConnection connection, string schema, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT c.relname::text, array_remove(ARRAY[
+                CASE WHEN NOT pg_catalog.has_table_privilege(c.oid, 'SELECT') THEN 'SELECT' END,
+                CASE WHEN NOT pg_catalog.has_table_privilege(c.oid, 'INSERT') THEN 'INSERT' END,
+                CASE WHEN NOT pg_catalog.has_table_privilege(c.oid, 'UPDATE') THEN 'UPDATE' END,
+                CASE WHEN NOT pg_catalog.has_table_privilege(c.oid, 'DELETE') THEN 'DELETE' END], NULL)
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p')
+            ORDER BY 1
+            """, connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = schema });
+        var problems = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var missing = reader.GetFieldValue<string[]>(1);
+            if (missing.Length > 0) problems.Add($"\"{reader.GetString(0)}\" lacks {string.Join(", ", missing)}");
+        }
+        if (problems.Count == 0) return null;
+        return $"{string.Join("; ", problems.Take(10))}{(problems.Count > 10 ? $" and {problems.Count - 10} more" : "")} " +
+               $"(GRANT {string.Join(", ", s_tablePrivileges)} ON ALL TABLES IN SCHEMA ... TO ...)";
+    }
+
+    static string? TopicsProblem(SinkOptions options, ILoggerFactory loggerFactory)
+    {
+        var config = options.Kafka.CreateAdminClientConfig();
+        config.Set("log_level", "3"); // errors only: consumer-only kafka.* keys would each draw a warning from an admin client
+        using var admin = new AdminClientBuilder(config).SetLogger(loggerFactory.CreateLogger("KafkaCdc.SinkConnector.Check")).Build();
+        var topics = admin.GetMetadata(TimeSpan.FromSeconds(15)).Topics
+            .Where(t => t.Error.Code == ErrorCode.NoError).Select(t => t.Topic).ToHashSet(StringComparer.Ordinal);
+        if (options.TopicsRegex is { } regex)
+        {
+            var pattern = new Regex(SinkOptions.Anchored(regex));
+            return topics.Any(pattern.IsMatch) ? null : $"no topic matches {regex} (yet)";
+        }
+        var missing = options.Topics.Where(t => !topics.Contains(t)).ToList();
+        return missing.Count == 0 ? null : $"missing: {string.Join(", ", missing)}";
+    }
+}

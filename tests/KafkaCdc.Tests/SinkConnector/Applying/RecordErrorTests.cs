@@ -1,0 +1,82 @@
+using KafkaCdc.Tests.SinkConnector.Support;
+
+namespace KafkaCdc.Tests.SinkConnector.Applying;
+
+/// <summary>Records that can never be written: isolated from their batch, then the task stops at them or they are set aside.</summary>
+public class RecordErrorTests
+{
+    string _source = "";
+    SinkDestination _destination = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabasesAsync()
+    {
+        _source = await SourceTable.CreateDatabaseAsync("errors_src");
+        _destination = await SinkDestination.CreateAsync("errors_dst");
+    }
+
+    async Task<(SourceTable, ChangeEvents, List<ChangeMessage>)> TableAsync(string name)
+    {
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, 'good'), (2, 'bad'), (3, 'good too')");
+        var events = new ChangeEvents(name);
+        var messages = new List<ChangeMessage>();
+        foreach (var row in await table.RowsAsync()) messages.Add(await events.InsertAsync(table, row));
+        return (table, events, messages);
+    }
+
+    [Test]
+    public async Task GarbageRecord_ToleranceNone_StopsNamingTopicPartitionOffset_AfterCommittingTheRecordsBefore()
+    {
+        var name = TestEnvironment.UniqueName("garbage");
+        var (_, events, messages) = await TableAsync(name);
+        using var _ = events;
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name));
+
+        var failure = await pipeline.ApplyFailingAsync(name, messages[0], new ChangeMessage(null, [0, 0, 0, 0, 42, 1, 2, 3]), messages[2]);
+
+        Assert.That(failure.Message, Does.StartWith($"record {name}/0/1 cannot be written: value: "));
+        Assert.That(failure.Message, Does.Contain("errors.tolerance=none stops the task"));
+        Assert.That(failure.Position!.Offset.Value, Is.EqualTo(1));
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(1,good)" }));
+        Assert.That(pipeline.KafkaCommits.Select(c => c.Offset.Value), Is.EqualTo(new[] { 1L, 1L }));
+    }
+
+    [Test]
+    public async Task ConstraintViolation_ToleranceAll_IsSetAside_AndTheRestOfTheBatchIsWritten()
+    {
+        var name = TestEnvironment.UniqueName("checked");
+        var (_, events, messages) = await TableAsync(name);
+        using var _ = events;
+        await _destination.ExecuteAsync($"CREATE TABLE {_destination.Schema}.{name} (id integer PRIMARY KEY, v text CHECK (v <> 'bad')); GRANT ALL ON {_destination.Schema}.{name} TO {_destination.User}");
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("errors.tolerance", "all")));
+
+        await pipeline.ApplyAsync(name, [.. messages, new ChangeMessage(null, [1, 2, 3])]);
+
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(1,good)", "(3,\"good too\")" }));
+        Assert.That(pipeline.KafkaCommits.Last().Offset.Value, Is.EqualTo(4));
+        var tolerated = pipeline.Logging.Logger.Entries.Where(e => e.EventId == 4300).Select(e => e.Message).ToList();
+        Assert.That(tolerated, Is.EqualTo(new[]
+        {
+            $"Record {name}/0/1 cannot be written and is skipped (errors.tolerance=all, no dead-letter topic)",
+            $"Record {name}/0/3 cannot be written and is skipped (errors.tolerance=all, no dead-letter topic)",
+        }));
+    }
+
+    [Test]
+    public async Task BrokenConnection_IsRetried_AndTheBatchAppliedOnce()
+    {
+        var name = TestEnvironment.UniqueName("retried");
+        var (table, events, messages) = await TableAsync(name);
+        using var _ = events;
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("insert.mode", "insert")));
+        await pipeline.ApplyAsync(name, messages[0]);
+
+        // The sink's connection dies between batches (a server restart, a network cut).
+        await _destination.ExecuteAsync($"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{_destination.User}'");
+        await pipeline.ApplyAsync(name, messages[1], messages[2]);
+
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()));
+        Assert.That(pipeline.Metrics.Registry.Render(), Does.Contain("kafkacdc_sink_retries_total 1"));
+    }
+}

@@ -1,0 +1,50 @@
+using KafkaCdc.SinkConnector.Batching;
+using KafkaCdc.SinkConnector.Decoding;
+
+namespace KafkaCdc.Tests.SinkConnector.Batching;
+
+public class KeyReductionTests
+{
+    static RowChange Change(string key, long offset, bool delete = false, string?[]? values = null, bool[]? unavailable = null) =>
+        new(new ChangeRecord { Topic = "t", Partition = 0, Offset = offset, Operation = delete ? ChangeOperation.Delete : ChangeOperation.Upsert },
+            delete, values ?? [key, $"v{offset}"], unavailable, key);
+
+    [Test]
+    public void LastChangeOfEachKeyWins_DeletesIncluded_InTheOrderOfTheLastChange()
+    {
+        var reduced = KeyReduction.Reduce([Change("a", 0), Change("b", 1), Change("a", 2), Change("c", 3), Change("b", 4, delete: true), Change("c", 5)]);
+
+        Assert.That(reduced.Select(r => (r.Key, r.Record.Offset, r.IsDelete)), Is.EqualTo(new[] { ("a", 2L, false), ("b", 4L, true), ("c", 5L, false) }));
+    }
+
+    [Test]
+    public void DeleteThenInsert_KeepsTheInsert()
+    {
+        var reduced = KeyReduction.Reduce([Change("a", 0), Change("a", 1, delete: true), Change("a", 2)]);
+
+        Assert.That(reduced.Single().Record.Offset, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Placeholder_TakesTheValueOfTheChangeItReplaces()
+    {
+        var insert = Change("a", 0, values: ["a", "big text", "x"]);
+        var update = Change("a", 1, values: ["a", null, "y"], unavailable: [false, true, false]);
+
+        var reduced = KeyReduction.Reduce([insert, update]).Single();
+
+        Assert.That(reduced.Values, Is.EqualTo(new[] { "a", "big text", "y" }));
+        Assert.That(reduced.HasUnavailable, Is.False);
+    }
+
+    [Test]
+    public void Placeholder_AfterAPlaceholderOrADelete_StaysAPlaceholder()
+    {
+        var first = Change("a", 0, values: ["a", null, "x"], unavailable: [false, true, false]);
+        var second = Change("a", 1, values: ["a", null, "y"], unavailable: [false, true, false]);
+        Assert.That(KeyReduction.Reduce([first, second]).Single().Unavailable, Is.EqualTo(new[] { false, true, false }));
+
+        var third = Change("b", 2, values: ["b", null, "z"], unavailable: [false, true, false]);
+        Assert.That(KeyReduction.Reduce([Change("b", 1, delete: true), third]).Single().HasUnavailable, Is.True);
+    }
+}

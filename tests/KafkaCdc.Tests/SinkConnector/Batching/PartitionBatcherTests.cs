@@ -1,0 +1,90 @@
+using KafkaCdc.SinkConnector.Batching;
+using KafkaCdc.SinkConnector.Decoding;
+
+namespace KafkaCdc.Tests.SinkConnector.Batching;
+
+public class PartitionBatcherTests
+{
+    sealed class ManualTime : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    static ChangeRecord Record(int partition, long offset, ChangeOperation operation = ChangeOperation.Upsert) =>
+        new() { Topic = "t", Partition = partition, Offset = offset, Operation = operation };
+
+    static string Describe(IEnumerable<PartitionBatch> batches) =>
+        string.Join(" | ", batches.Select(b => $"{b.Partition.Partition.Value}:{string.Join(",", b.Records.Select(r => r.Offset))}"));
+
+    [Test]
+    public void FullBatch_IsDueAtOnce_PerPartition()
+    {
+        var batcher = new PartitionBatcher(batchSize: 3, TimeSpan.FromSeconds(10), new ManualTime());
+        foreach (var offset in new long[] { 0, 1, 2, 3 }) batcher.Add(Record(0, offset));
+        batcher.Add(Record(1, 0));
+
+        Assert.That(Describe(batcher.TakeDue()), Is.EqualTo("0:0,1,2"));
+        Assert.That(batcher.PendingRecords, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void OpenBatch_IsDueOnceItsFirstRecordLingered()
+    {
+        var time = new ManualTime();
+        var batcher = new PartitionBatcher(100, TimeSpan.FromMilliseconds(200), time);
+        batcher.Add(Record(0, 0));
+        time.Now += TimeSpan.FromMilliseconds(150);
+        batcher.Add(Record(0, 1));
+        Assert.That(batcher.TakeDue(), Is.Empty);
+        Assert.That(batcher.TimeUntilDue(), Is.EqualTo(TimeSpan.FromMilliseconds(50)));
+
+        time.Now += TimeSpan.FromMilliseconds(50);
+
+        Assert.That(Describe(batcher.TakeDue()), Is.EqualTo("0:0,1"));
+        Assert.That(batcher.TimeUntilDue(), Is.Null);
+    }
+
+    [TestCase(ChangeOperation.Truncate)]
+    [TestCase(ChangeOperation.Failed)]
+    public void TruncateOrUndecodableRecord_CutsTheBatch_AndIsABatchOfItsOwn(ChangeOperation operation)
+    {
+        var batcher = new PartitionBatcher(100, TimeSpan.FromSeconds(10), new ManualTime());
+        batcher.Add(Record(0, 0));
+        batcher.Add(Record(0, 1));
+        batcher.Add(Record(0, 2, operation));
+        batcher.Add(Record(0, 3));
+
+        Assert.That(Describe(batcher.TakeDue()), Is.EqualTo("0:0,1 | 0:2"));
+        Assert.That(Describe(batcher.TakeAll()), Is.EqualTo("0:3"));
+    }
+
+    [Test]
+    public void Revocation_TakesOnlyThosePartitions_AndLossDropsThem()
+    {
+        var batcher = new PartitionBatcher(100, TimeSpan.FromSeconds(10), new ManualTime());
+        batcher.Add(Record(0, 5));
+        batcher.Add(Record(1, 7));
+        batcher.Add(Record(2, 9));
+
+        Assert.That(Describe(batcher.TakeAll([new("t", 1)])), Is.EqualTo("1:7"));
+        batcher.Drop([new("t", 2)]);
+        Assert.That(batcher.PendingRecords, Is.EqualTo(1));
+        Assert.That(Describe(batcher.TakeAll()), Is.EqualTo("0:5"));
+    }
+
+    [Test]
+    public void ManyPartitions_HoldAtMostFourBatchesOfRecords_TheLargestIsCutFirst()
+    {
+        var batcher = new PartitionBatcher(batchSize: 10, TimeSpan.FromSeconds(10), new ManualTime());
+        for (var offset = 0; offset < 9; offset++) batcher.Add(Record(0, offset));
+        for (var partition = 1; partition <= 31; partition++) batcher.Add(Record(partition, 0));
+        Assert.That(batcher.TakeDue(), Is.Empty, "40 records held: at the bound");
+
+        batcher.Add(Record(32, 0));
+
+        Assert.That(Describe(batcher.TakeDue()), Is.EqualTo("0:0,1,2,3,4,5,6,7,8"));
+        Assert.That(batcher.PendingRecords, Is.EqualTo(32));
+    }
+}

@@ -1,0 +1,118 @@
+using KafkaCdc.Shared.Configuration;
+using KafkaCdc.SinkConnector.Configuration;
+using Npgsql;
+
+namespace KafkaCdc.Tests.SinkConnector.Configuration;
+
+public class SinkOptionsTests
+{
+    static Dictionary<string, string> Minimal() => new()
+    {
+        ["name"] = "orders",
+        ["topics"] = "shop_orders, shop_lines",
+        ["connection.hostname"] = "db.example",
+        ["connection.username"] = "kafkacdc_user",
+        ["connection.password"] = "s3cret-pa55",
+        ["connection.database"] = "warehouse",
+        ["kafka.bootstrap.servers"] = "localhost:9092",
+        ["schema.registry.url"] = "http://localhost:8081",
+    };
+
+    static SinkOptions Read(Dictionary<string, string> config, Dictionary<string, string>? environment = null) =>
+        SinkOptions.Read(new ConfigReader(RawConfig.FromPairs(config), environment ?? []));
+
+    [Test]
+    public void Defaults_FollowTheIssue()
+    {
+        var options = Read(Minimal());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(options.Topics, Is.EqualTo(new[] { "shop_orders", "shop_lines" }));
+            Assert.That(options.SchemaName, Is.EqualTo("public"));
+            Assert.That(options.InsertMode, Is.EqualTo(InsertMode.Upsert));
+            Assert.That(options.DeleteEnabled, Is.True);
+            Assert.That(options.TruncateEnabled, Is.True);
+            Assert.That(options.SchemaEvolution, Is.EqualTo(SchemaEvolutionMode.Basic));
+            Assert.That(options.PrimaryKeyMode, Is.EqualTo(PrimaryKeyMode.RecordKey));
+            Assert.That(options.TableNameFormat.ToString(), Is.EqualTo("${topic}"));
+            Assert.That(options.TasksMax, Is.EqualTo(1));
+            Assert.That(options.BatchSize, Is.EqualTo(10_000));
+            Assert.That(options.BatchLinger, Is.EqualTo(TimeSpan.FromMilliseconds(200)));
+            Assert.That(options.ErrorTolerance, Is.EqualTo(ErrorTolerance.None));
+            Assert.That(options.GroupId, Is.EqualTo("kafkacdc-sink-orders"));
+            Assert.That(options.RestPort, Is.EqualTo(8084));
+            var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+            Assert.That((connection.Host, connection.Port, connection.SslMode), Is.EqualTo(("db.example", 5432, SslMode.Require)));
+            Assert.That(connection.Options, Does.Contain("TimeZone=UTC"), "the type layer's session settings are pinned");
+        });
+    }
+
+    [Test]
+    public void EveryProblem_IsReportedAtOnce_EachNamingItsKey_WithoutSecrets()
+    {
+        var config = Minimal();
+        config.Remove("name");
+        config["topics.regex"] = "shop_.*";
+        config["connection.sslmode"] = "sometimes";
+        config["insert.mode"] = "merge";
+        config["primary.key.mode"] = "record_value";
+        config["tasks.max"] = "0";
+        config["table.name.format"] = "${source.db}_${table}";
+        config["errors.deadletterqueue.topic.name"] = "dlq";
+        config["kafka.group.id"] = "mine";
+        config["kafka.enable.auto.commit"] = "true";
+        config["batch.sise"] = "5";
+        config["connection.password"] = "${env:MISSING_SECRET}";
+
+        var problems = Assert.Throws<ConfigException>(() => Read(config))!.Problems;
+
+        Assert.That(problems, Has.Some.StartsWith("name: is required"));
+        Assert.That(problems, Has.Some.StartsWith("topics: set either topics or topics.regex"));
+        Assert.That(problems, Has.Some.StartsWith("connection.sslmode: 'sometimes' is not one of"));
+        Assert.That(problems, Has.Some.StartsWith("insert.mode: 'merge' is not one of: upsert, insert"));
+        Assert.That(problems, Has.Some.StartsWith("primary.key.fields: is required with primary.key.mode=record_value"));
+        Assert.That(problems, Has.Some.StartsWith("tasks.max: 0 is out of range"));
+        Assert.That(problems, Has.Some.StartsWith("table.name.format: unknown placeholders ${source.db}, ${table}"));
+        Assert.That(problems, Has.Some.StartsWith("errors.deadletterqueue.topic.name: is only used with errors.tolerance=all"));
+        Assert.That(problems, Has.Some.StartsWith("kafka.group.id: set the consumer group with group.id"));
+        Assert.That(problems, Has.Some.StartsWith("kafka.enable.auto.commit: set by the connector itself"));
+        Assert.That(problems, Has.Some.StartsWith("batch.sise: unknown key; did you mean 'batch.size'?"));
+        Assert.That(problems, Has.Some.StartsWith("connection.password: references environment variable MISSING_SECRET"));
+        Assert.That(problems, Has.Count.EqualTo(12));
+    }
+
+    [Test]
+    public void SecretsNeverAppear_InProblemsOrTheEffectiveSettings()
+    {
+        var config = Minimal();
+        config["connection.port"] = "not-a-port";
+        var message = Assert.Throws<ConfigException>(() => Read(config))!.Message;
+        Assert.That(message, Does.Contain("connection.port").And.Not.Contain("s3cret-pa55"));
+
+        var options = Read(Minimal(), new Dictionary<string, string> { ["KCDC_CONNECTION_PASSWORD"] = "from-env-pa55" });
+
+        Assert.That(options.Effective["connection.password"], Is.EqualTo("****"));
+        Assert.That(new NpgsqlConnectionStringBuilder(options.ConnectionString).Password, Is.EqualTo("from-env-pa55"), "KCDC_<KEY> overrides the file");
+        Assert.That(options.ConnectionDisplay, Does.Not.Contain("pa55"));
+    }
+
+    [Test]
+    public void TopicsRegex_AndDeadLetterTopic_AreChecked()
+    {
+        var config = Minimal();
+        config.Remove("topics");
+        config["topics.regex"] = "shop_(orders";
+        var problem = Assert.Throws<ConfigException>(() => Read(config))!.Problems.Single();
+        Assert.That(problem, Does.StartWith("topics.regex: 'shop_(orders' is not a valid regular expression"));
+
+        config["topics.regex"] = "shop_.*";
+        config["errors.tolerance"] = "all";
+        config["errors.deadletterqueue.topic.name"] = "shop_dlq";
+        problem = Assert.Throws<ConfigException>(() => Read(config))!.Problems.Single();
+        Assert.That(problem, Is.EqualTo("errors.deadletterqueue.topic.name: 'shop_dlq' is one of the topics the sink reads"));
+
+        config["errors.deadletterqueue.topic.name"] = "dead_letters";
+        Assert.That(SinkOptions.Anchored(Read(config).TopicsRegex!), Is.EqualTo("^shop_.*"));
+    }
+}

@@ -1,0 +1,176 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Confluent.Kafka;
+using KafkaCdc.Tests.SinkConnector.Support;
+
+namespace KafkaCdc.Tests.SinkConnector.Consuming;
+
+/// <summary>The sink end to end in this process: consumer group, tasks, REST, dead letters, stopping on a bad record.</summary>
+public class SinkWorkerTests
+{
+    string _source = "";
+    SinkDestination _destination = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabasesAsync()
+    {
+        _source = await SourceTable.CreateDatabaseAsync("worker_src");
+        _destination = await SinkDestination.CreateAsync("worker_dst");
+    }
+
+    static Dictionary<int, long> CommittedInKafka(string groupId, string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = TestEnvironment.KafkaBootstrapServers, GroupId = groupId }).Build();
+        return consumer.Committed(Enumerable.Range(0, partitions).Select(p => new TopicPartition(topic, p)), TimeSpan.FromSeconds(10))
+            .ToDictionary(o => o.Partition.Value, o => o.Offset.Value);
+    }
+
+    [Test]
+    public async Task TwoTasks_StreamFourPartitions_ReportStatus_ThenANewGroupReplaysToTheSameState()
+    {
+        var name = TestEnvironment.UniqueName("stream");
+        using var events = new ChangeEvents(name);
+        var (table, messages) = await StreamHistory.CreateAsync(_source, name, events, rows: 400);
+        using var kafka = await KafkaChanges.CreateAsync(name, partitions: 4);
+        kafka.Produce(messages);
+        var port = SinkProcess.FreePort();
+        var config = SinkConfigs.For(_destination, name, ("tasks.max", "2"), ("rest.port", port.ToString()), ("batch.size", "100"));
+
+        await using (var sink = InProcessSink.Start(config))
+        {
+            await _destination.WaitUntilAppliedAsync(config["group.id"], name);
+            Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()));
+
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(5) };
+            var lastStatus = "";
+            async Task<bool> HoldingEveryPartitionWithoutLag()
+            {
+                lastStatus = await http.GetStringAsync("/status");
+                using var status = JsonDocument.Parse(lastStatus);
+                var tasks = status.RootElement.GetProperty("tasks").EnumerateArray().ToList();
+                var partitions = tasks.SelectMany(t => t.GetProperty("partitions").EnumerateArray()).ToList();
+                return partitions.Count == 4 && tasks.All(t => t.GetProperty("partitions").GetArrayLength() > 0)
+                       && partitions.All(p => p.GetProperty("lag").ValueKind == JsonValueKind.Number && p.GetProperty("lag").GetInt64() == 0);
+            }
+            try
+            {
+                await Poll.UntilAsync(HoldingEveryPartitionWithoutLag, TimeSpan.FromSeconds(30), "/status to show both tasks holding the 4 partitions with no lag");
+            }
+            catch (AssertionException)
+            {
+                Assert.Fail($"the last /status: {lastStatus}");
+            }
+            var metrics = await http.GetStringAsync("/metrics");
+            Assert.That(metrics, Does.Contain($"kafkacdc_sink_rows_total{{table=\"{name}\",op=\"upsert\"}}").And.Contain("kafkacdc_sink_batches_total"));
+            Assert.That((await http.GetAsync("/health")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+            Assert.That(await sink.StopAsync(), Is.EqualTo(0));
+        }
+        Assert.That(CommittedInKafka(config["group.id"], name, 4), Is.EqualTo(SinkDestination.EndOffsets(name)), "offsets committed to Kafka at shutdown");
+
+        var replay = SinkConfigs.For(_destination, name, ("batch.size", "37"));
+        await using (InProcessSink.Start(replay)) await _destination.WaitUntilAppliedAsync(replay["group.id"], name);
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()), "replaying the whole topic leaves the same state");
+    }
+
+    [Test]
+    public async Task InsertMode_CrashBetweenDatabaseAndKafkaCommit_ResumesFromTheOffsetsTable_NoDuplicates()
+    {
+        var name = TestEnvironment.UniqueName("appended");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (n integer, note text)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} SELECT i % 7, 'same for many' FROM generate_series(1, 100) i");
+        using var events = new ChangeEvents(name);
+        using var kafka = await KafkaChanges.CreateAsync(name, partitions: 1);
+        kafka.Produce(await Task.WhenAll((await table.RowsAsync()).Select(r => events.InsertAsync(table, r))));
+        var config = SinkConfigs.For(_destination, name, ("insert.mode", "insert"), ("batch.size", "30"));
+        var group = config["group.id"];
+        await using (var first = InProcessSink.Start(config))
+        {
+            await _destination.WaitUntilAppliedAsync(group, name);
+            Assert.That(await first.StopAsync(), Is.EqualTo(0));
+        }
+
+        // As if the process died after the database commit but before the Kafka commit: Kafka's offset is behind.
+        using (var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = TestEnvironment.KafkaBootstrapServers, GroupId = group, EnableAutoCommit = false, SessionTimeoutMs = SinkConfigs.SessionTimeoutMs,
+        }).Build())
+        {
+            consumer.Subscribe(name);
+            await Poll.UntilAsync(() => consumer.Consume(TimeSpan.FromMilliseconds(50)) is not null || consumer.Assignment.Count > 0,
+                TimeSpan.FromSeconds(30), "a consumer of the group to be assigned the partition");
+            consumer.Commit([new TopicPartitionOffset(name, 0, 0)]);
+            consumer.Close();
+        }
+        Assert.That(CommittedInKafka(group, name, 1)[0], Is.EqualTo(0));
+
+        await using var second = InProcessSink.Start(config);
+        await Poll.UntilAsync(() => second.Logging.Logger.Entries.Any(e => e.EventId == 4201), TimeSpan.FromSeconds(30),
+            "the restarted sink to resume from the offsets table");
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1000, 'after the restart')");
+        kafka.Produce([await events.InsertAsync(table, await table.RowAsync("n = 1000"))]);
+        await _destination.WaitUntilAppliedAsync(group, name);
+
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()));
+        Assert.That(second.Logging.Logger.Entries.Single(e => e.EventId == 4201).Message, Does.Contain($"{name}/0 resumes at offset 100 from the offsets table (Kafka's committed offset: 0)"));
+    }
+
+    [Test]
+    public async Task GarbageRecord_ToleranceAll_GoesToTheDeadLetterTopicWithErrorHeaders()
+    {
+        var name = TestEnvironment.UniqueName("dirty");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, 'a'), (2, 'b')");
+        using var events = new ChangeEvents(name);
+        var rows = await table.RowsAsync();
+        using var kafka = await KafkaChanges.CreateAsync(name, partitions: 1);
+        kafka.Produce([(await events.InsertAsync(table, rows[0])) with { Partition = 0 }]);
+        kafka.Produce([new ChangeMessage("k"u8.ToArray(), "not avro"u8.ToArray(), 0)], new Headers { { "origin", "legacy"u8.ToArray() } });
+        kafka.Produce([(await events.InsertAsync(table, rows[1])) with { Partition = 0 }]);
+        var deadLetters = TestEnvironment.UniqueName("dlq");
+        await TestEnvironment.CreateTopicAsync(deadLetters, 1);
+        var config = SinkConfigs.For(_destination, name, ("errors.tolerance", "all"), ("errors.deadletterqueue.topic.name", deadLetters));
+
+        await using var sink = InProcessSink.Start(config);
+        await _destination.WaitUntilAppliedAsync(config["group.id"], name);
+
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(1,a)", "(2,b)" }));
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = TestEnvironment.KafkaBootstrapServers, GroupId = "unused" }).Build();
+        consumer.Assign(new TopicPartitionOffset(deadLetters, 0, Offset.Beginning));
+        var dead = consumer.Consume(TimeSpan.FromSeconds(30));
+        Assert.That(dead, Is.Not.Null, "a record in the dead-letter topic");
+        string Header(string key) => Encoding.UTF8.GetString(dead.Message.Headers.GetLastBytes(key));
+        Assert.Multiple(() =>
+        {
+            Assert.That(dead.Message.Key, Is.EqualTo("k"u8.ToArray()));
+            Assert.That(dead.Message.Value, Is.EqualTo("not avro"u8.ToArray()));
+            Assert.That(Header("origin"), Is.EqualTo("legacy"));
+            Assert.That(Header("__connect.errors.topic"), Is.EqualTo(name));
+            Assert.That(Header("__connect.errors.partition"), Is.EqualTo("0"));
+            Assert.That(Header("__connect.errors.offset"), Is.EqualTo("1"));
+            Assert.That(Header("__connect.errors.exception.class.name"), Is.EqualTo("KafkaCdc.Shared.SchemaRegistry.Serdes.MessageDecodingException"));
+            Assert.That(Header("__connect.errors.exception.message"), Does.Contain("not in the Confluent wire format"));
+            Assert.That(Header("__connect.errors.exception.stacktrace"), Does.Contain("MessageDecodingException"));
+        });
+        Assert.That(sink.Worker.Metrics.Registry.Render(), Does.Contain($"kafkacdc_sink_dead_letter_records_total{{topic=\"{name}\"}} 1"));
+    }
+
+    [Test]
+    public async Task GarbageRecord_ToleranceNone_StopsTheSinkNamingTopicPartitionOffset()
+    {
+        var name = TestEnvironment.UniqueName("strict");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1)");
+        using var events = new ChangeEvents(name);
+        using var kafka = await KafkaChanges.CreateAsync(name, partitions: 1);
+        kafka.Produce([(await events.InsertAsync(table, await table.RowAsync("id = 1"))) with { Partition = 0 }, new ChangeMessage(null, [0, 1], 0)]);
+
+        await using var sink = InProcessSink.Start(SinkConfigs.For(_destination, name));
+
+        Assert.That(await sink.Exit.WaitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(1));
+        Assert.That(sink.Worker.Failure!.Message, Does.StartWith($"record {name}/0/1 cannot be written: value: "));
+        Assert.That(sink.Worker.Status.Health().IsHealthy, Is.False);
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(1)" }));
+    }
+}

@@ -1,0 +1,114 @@
+using Confluent.Kafka;
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.Shared.SchemaRegistry.Serdes;
+using KafkaCdc.SinkConnector.Configuration;
+using KafkaCdc.SinkConnector.Decoding;
+using KafkaCdc.Tests.SinkConnector.Support;
+
+namespace KafkaCdc.Tests.SinkConnector.Decoding;
+
+public class ChangeRecordDecoderTests
+{
+    string _source = "";
+    SchemaRegistryClient _registry = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateSourceAsync()
+    {
+        _source = await SourceTable.CreateDatabaseAsync("decoder_src");
+        _registry = new SchemaRegistryClient(new SchemaRegistryClientOptions { Urls = [new Uri(TestEnvironment.RequireSchemaRegistryUrl())] });
+    }
+
+    [OneTimeTearDown]
+    public void DisposeRegistry() => _registry.Dispose();
+
+    ChangeRecordDecoder Decoder(string format = "${topic}") => new(new AvroDeserializer(_registry), TableNameFormat.Parse(format, out _)!);
+
+    static ConsumeResult<byte[]?, byte[]?> Consumed(string topic, long offset, ChangeMessage message) => new()
+    {
+        Topic = topic,
+        Partition = 2,
+        Offset = offset,
+        Message = new Message<byte[]?, byte[]?> { Key = message.Key, Value = message.Value, Headers = [] },
+    };
+
+    [Test]
+    public async Task Envelope_GivesOpKeyImagesLsnAndTable()
+    {
+        var name = TestEnvironment.UniqueName("Decoded");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE \"{name}\" (id integer PRIMARY KEY, v text)", name);
+        await table.ExecuteAsync($"INSERT INTO \"{name}\" VALUES (1, 'a')");
+        var topic = TestEnvironment.UniqueName("decoded");
+        using var events = new ChangeEvents(topic);
+        var row = await table.RowAsync("id = 1");
+        var decoder = Decoder("${source.schema}.${source.table}");
+
+        var update = await decoder.DecodeAsync(Consumed(topic, 5, await events.UpdateAsync(table, table.KeyOnly(row), row, lsn: 123456)), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((update.Operation, update.SourceOp, update.Offset, update.Partition), Is.EqualTo((ChangeOperation.Upsert, 'u', 5L, 2)));
+            Assert.That(((GenericRecord)update.Key!)["id"], Is.EqualTo(1));
+            Assert.That(update.After!["v"], Is.EqualTo("a"));
+            Assert.That(update.Before!["v"], Is.Null);
+            Assert.That(update.Lsn, Is.EqualTo(123456));
+            Assert.That(update.Table, Is.EqualTo($"public.{name}"));
+            Assert.That(update.RowSchema!.GetField("v").Properties[PgColumnProperties.Type]!.GetValue<string>(), Is.EqualTo("text"),
+                "column properties survive the registry");
+        });
+    }
+
+    [Test]
+    public async Task Tombstone_IsADeleteOfTheTableTheTopicLastWentTo()
+    {
+        var name = TestEnvironment.UniqueName("tomb");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1)");
+        using var events = new ChangeEvents(name);
+        var row = await table.RowAsync("id = 1");
+        var tombstone = await events.TombstoneAsync(table, row);
+
+        var fresh = await Decoder("${source.table}").DecodeAsync(Consumed(name, 0, tombstone), CancellationToken.None);
+        var decoder = Decoder("${source.table}");
+        await decoder.DecodeAsync(Consumed(name, 0, await events.DeleteAsync(table, row)), CancellationToken.None);
+        var afterDelete = await decoder.DecodeAsync(Consumed(name, 1, tombstone), CancellationToken.None);
+
+        Assert.That((fresh.Operation, fresh.SkipReason), Is.EqualTo((ChangeOperation.Skip, "tombstone_table_unknown")));
+        Assert.That((afterDelete.Operation, afterDelete.IsTombstone, afterDelete.Table), Is.EqualTo((ChangeOperation.Delete, true, name)));
+    }
+
+    [Test]
+    public async Task UndecodableBytes_AndUnknownSchemaIds_AreFailedRecords_NotExceptions()
+    {
+        var decoder = Decoder();
+
+        var garbage = await decoder.DecodeAsync(Consumed("t", 0, new ChangeMessage(null, [1, 2, 3])), CancellationToken.None);
+        var unknownId = await decoder.DecodeAsync(Consumed("t", 1, new ChangeMessage(null, [0, 0x7f, 0xff, 0xff, 0xf0, 2])), CancellationToken.None);
+
+        Assert.That(garbage.Operation, Is.EqualTo(ChangeOperation.Failed));
+        Assert.That(garbage.Failure, Is.InstanceOf<MessageDecodingException>().And.Message.StartsWith("value: The message is not in the Confluent wire format"));
+        Assert.That(unknownId.Failure!.Message, Does.Contain("unknown to the schema registry"));
+        Assert.That(garbage.RawValue, Is.EqualTo(new byte[] { 1, 2, 3 }), "kept for the dead-letter topic");
+    }
+
+    [Test]
+    public async Task Heartbeats_AreSkipped_AndUnknownOpsFail()
+    {
+        var topic = TestEnvironment.UniqueName("beats");
+        using var events = new ChangeEvents(topic);
+        var heartbeat = await events.SerializeAsync(false, ChangeEventSchemas.HeartbeatValue, new GenericRecord(ChangeEventSchemas.HeartbeatValue, [1L, 2L]));
+        var name = TestEnvironment.UniqueName("ops");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY)", name);
+        var source = new GenericRecord(ChangeEventSchemas.Source, ["v", "postgresql", "n", 1L, "false", "db", null, null, "public", name, null, 9L, null]);
+        using var opEvents = new ChangeEvents(name);
+        var odd = await opEvents.SerializeAsync(false, table.Schema.Envelope, new GenericRecord(table.Schema.Envelope, [null, null, source, "m", null, null, null]));
+
+        var skipped = await Decoder().DecodeAsync(Consumed(topic, 0, new ChangeMessage(null, heartbeat)), CancellationToken.None);
+        var failed = await Decoder().DecodeAsync(Consumed(name, 0, new ChangeMessage(null, odd)), CancellationToken.None);
+
+        Assert.That((skipped.Operation, skipped.SkipReason), Is.EqualTo((ChangeOperation.Skip, "heartbeat")));
+        Assert.That(failed.Failure!.Message, Is.EqualTo("unknown op 'm' (expected c, u, d, t or r)"));
+    }
+}

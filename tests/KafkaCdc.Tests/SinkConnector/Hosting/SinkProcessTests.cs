@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Confluent.Kafka;
+using KafkaCdc.Tests.SinkConnector.Support;
+
+namespace KafkaCdc.Tests.SinkConnector.Hosting;
+
+/// <summary>The sink binary: exit codes, <c>check</c>, and SIGTERM.</summary>
+public class SinkProcessTests
+{
+    string _source = "";
+    SinkDestination _destination = null!;
+
+    [OneTimeSetUp]
+    public async Task CreateDatabasesAsync()
+    {
+        _source = await SourceTable.CreateDatabaseAsync("process_src");
+        _destination = await SinkDestination.CreateAsync("process_dst");
+    }
+
+    [Test]
+    public async Task BadConfig_ExitsTwo_WithOneMessageListingEveryProblem()
+    {
+        var config = new Dictionary<string, string>
+        {
+            ["topics"] = "a",
+            ["topics.regex"] = "b.*",
+            ["connection.hostname"] = "localhost",
+            ["connection.password"] = "hunter2-secret",
+            ["insert.mode"] = "replace",
+            ["kafka.bootstrap.servers"] = "localhost:1",
+            ["schema.registry.url"] = "ftp://registry",
+            ["bacth.size"] = "10",
+        };
+        await using var sink = SinkProcess.Start(config);
+
+        Assert.That(await sink.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(2));
+        Assert.That(sink.Output, Does.Contain("invalid configuration (7 problems):"));
+        foreach (var problem in new[]
+        {
+            "name: is required", "topics: set either topics or topics.regex", "connection.username: is required", "connection.database: is required",
+            "insert.mode: 'replace' is not one of: upsert, insert", "schema.registry.url: 'ftp://registry' is not an http:// or https:// URL",
+            "bacth.size: unknown key; did you mean 'batch.size'?",
+        })
+        {
+            Assert.That(sink.Output, Does.Contain("  - " + problem));
+        }
+        Assert.That(sink.Output, Does.Not.Contain("hunter2-secret"));
+    }
+
+    [Test]
+    public async Task Check_MisconfiguredDestination_ExitsThree_NamingEachProblem_ThenPassesOnceFixed()
+    {
+        var topic = TestEnvironment.UniqueName("checked");
+        await TestEnvironment.CreateTopicAsync(topic, 1);
+        var schema = _destination.Schema;
+        var table = TestEnvironment.UniqueName("not_granted");
+        await _destination.ExecuteAsync($"REVOKE CREATE ON SCHEMA {schema} FROM {_destination.User}; CREATE TABLE {schema}.{table} (id integer)");
+        var missingTopic = TestEnvironment.UniqueName("missing");
+
+        await using (var failing = SinkProcess.Start(SinkConfigs.For(_destination, $"{topic},{missingTopic}"), "check"))
+        {
+            Assert.That(await failing.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(3), failing.Output);
+            Assert.That(failing.Output, Does.Contain($"PASS connect to {_destination.User}@"));
+            Assert.That(failing.Output, Does.Contain($"FAIL USAGE and CREATE on schema \"{schema}\": the user lacks CREATE on schema \"{schema}\""));
+            Assert.That(failing.Output, Does.Contain($"FAIL SELECT, INSERT, UPDATE, DELETE on the tables of schema \"{schema}\": \"{table}\" lacks SELECT, INSERT, UPDATE, DELETE"));
+            Assert.That(failing.Output, Does.Contain($"FAIL topics {topic}, {missingTopic}: missing: {missingTopic}"));
+            Assert.That(failing.Output, Does.Contain("PASS schema registry"));
+        }
+
+        await _destination.ExecuteAsync($"GRANT CREATE ON SCHEMA {schema} TO {_destination.User}; GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.{table} TO {_destination.User}");
+        await using var passing = SinkProcess.Start(SinkConfigs.For(_destination, topic), "check");
+        Assert.That(await passing.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(0), passing.Output);
+        Assert.That(passing.Output, Does.Not.Contain("FAIL"));
+    }
+
+    [Test]
+    public async Task Sigterm_FinishesTheBatchInFlight_CommitsToBothSides_AndExitsZero()
+    {
+        var name = TestEnvironment.UniqueName("terminated");
+        using var events = new ChangeEvents(name);
+        var (_, messages) = await StreamHistory.CreateAsync(_source, name, events, rows: 6000);
+        using var kafka = await KafkaChanges.CreateAsync(name, partitions: 4);
+        kafka.Produce(messages);
+        var config = SinkConfigs.For(_destination, name, ("batch.size", "250"));
+        await using var sink = SinkProcess.Start(config);
+
+        await Poll.UntilAsync(async () => (await _destination.RecordedOffsetsAsync(config["group.id"])).Count > 0, TimeSpan.FromSeconds(60),
+            "the sink to commit a first batch");
+        Assert.That(await sink.TerminateAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(0), sink.Output);
+
+        var recorded = await _destination.RecordedOffsetsAsync(config["group.id"]);
+        using var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig { BootstrapServers = TestEnvironment.KafkaBootstrapServers, GroupId = config["group.id"] }).Build();
+        var committed = consumer.Committed(Enumerable.Range(0, 4).Select(p => new TopicPartition(name, p)), TimeSpan.FromSeconds(10))
+            .Where(o => !o.Offset.IsSpecial).ToDictionary(o => (o.Topic, o.Partition.Value), o => o.Offset.Value);
+        Assert.That(committed, Is.EqualTo(recorded), "what the database committed, Kafka committed too");
+        Assert.That(sink.Output, Does.Contain("stopped: batches in flight committed, consumer group left").And.Contain("Sink stopped (exit code 0)"));
+    }
+}
