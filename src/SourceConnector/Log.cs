@@ -80,6 +80,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 3401, Level = LogLevel.Debug, Message = "Confirmed LSN {Lsn} to PostgreSQL")]
     internal static partial void Confirmed(ILogger logger, string lsn);
 
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Warning, Message = "An update of table {Table} at LSN {Lsn} changed the primary key and left " +
+        "large (TOASTed) values unchanged; PostgreSQL does not log them with REPLICA IDENTITY DEFAULT, so the create under the new key carries " +
+        "the unavailable-value placeholder in column(s) {Columns}. ALTER TABLE ... REPLICA IDENTITY FULL makes PostgreSQL log them")]
+    public static partial void KeyChangeWithoutToastedValues(ILogger logger, string table, string lsn, string columns);
+
     [LoggerMessage(EventId = 3500, Level = LogLevel.Warning, Message = "A heartbeat record to {Topic} failed: {Reason}")]
     internal static partial void HeartbeatFailed(ILogger logger, string topic, string reason);
 

@@ -46,6 +46,7 @@ public static class AppendWriter
         {
             foreach (var row in rows)
             {
+                if (row.HasUnavailable) transaction.Counts.AddUnavailableAsNull(table.Table.Name, 1);
                 for (var i = 0; i < row.Values.Length; i++)
                 {
                     if (i > 0) line.Append('\t');

@@ -72,6 +72,8 @@ public sealed class BatchFlusher
                     counts = await _applier.ApplyAsync(batch, CancellationToken.None);
                 }
                 _metrics.BatchCommitted(counts, Stopwatch.GetElapsedTime(started));
+                foreach (var (table, rows) in counts.UnavailableAsNull)
+                    Log.UnavailableValuesWrittenAsNull(_logger, rows, table, batch.ToString());
                 Log.BatchApplied(_logger, batch.Partition.Topic, batch.Partition.Partition.Value, batch.Records.Count, counts.TotalRows,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }

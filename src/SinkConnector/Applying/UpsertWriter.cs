@@ -54,12 +54,15 @@ public static class UpsertWriter
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction.Transaction);
         if (deletes > 0) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.Delete));
         if (upserts > 0) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.Upsert));
+        NpgsqlBatchCommand? insertUnavailable = null;
         if (unavailable > 0)
         {
             if (sql.KeepUnavailable is not null) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.KeepUnavailable));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.InsertUnavailable));
+            batch.BatchCommands.Add(insertUnavailable = new NpgsqlBatchCommand(sql.InsertUnavailable));
         }
         if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
+        // Rows with placeholders that did not exist yet had no stored value to keep: their unavailable columns are NULL.
+        if (insertUnavailable is not null) transaction.Counts.AddUnavailableAsNull(table.Table.Name, insertUnavailable.RecordsAffected);
 
         transaction.Counts.AddRows(table.Table.Name, "upsert", upserts + unavailable);
         transaction.Counts.AddRows(table.Table.Name, "delete", deletes);

@@ -17,6 +17,19 @@ public sealed class WriteCounts
     }
 
     /// <summary>Counts a skipped record.</summary>
+    /// <summary>
+    /// Rows inserted per table whose unchanged-TOAST placeholders had no stored value to keep, so those columns were
+    /// written as NULL (the source could not log the values: a key-changing update under REPLICA IDENTITY DEFAULT).
+    /// </summary>
+    public Dictionary<string, long> UnavailableAsNull { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Counts rows inserted with unavailable values written as NULL.</summary>
+    public void AddUnavailableAsNull(string table, long count)
+    {
+        if (count > 0) UnavailableAsNull[table] = UnavailableAsNull.GetValueOrDefault(table) + count;
+    }
+
+    /// <summary>Counts a skipped record.</summary>
     public void Skip(string reason, long count = 1) => Skipped[reason] = Skipped.GetValueOrDefault(reason) + count;
 
     /// <summary>The rows written in all.</summary>

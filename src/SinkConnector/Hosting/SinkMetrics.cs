@@ -12,6 +12,7 @@ public sealed class SinkMetrics
     readonly Counter _batchSeconds;
     readonly Gauge _lastBatchSeconds;
     readonly Counter _skipped;
+    readonly Counter _unavailableAsNull;
     readonly Counter _deadLettered;
     readonly Counter _retries;
     readonly Counter _kafkaCommitFailures;
@@ -28,6 +29,8 @@ public sealed class SinkMetrics
         _lastBatchSeconds = Registry.Gauge("kafkacdc_sink_last_batch_seconds", "How long the last committed batch took");
         _skipped = Registry.Counter("kafkacdc_sink_skipped_records_total",
             "Records not written, by reason (delete_disabled, truncate_disabled, before_truncate, already_applied, heartbeat...)", "reason");
+        _unavailableAsNull = Registry.Counter("kafkacdc_sink_unavailable_values_as_null_total",
+            "Rows inserted whose unchanged-TOAST placeholders had no stored value to keep, so those columns were written as NULL", "table");
         _deadLettered = Registry.Counter("kafkacdc_sink_dead_letter_records_total", "Records sent to the dead-letter topic (or skipped without one), by source topic", "topic");
         _retries = Registry.Counter("kafkacdc_sink_retries_total", "Batches rolled back and retried after a transient failure");
         _kafkaCommitFailures = Registry.Counter("kafkacdc_sink_kafka_commit_failures_total", "Kafka offset commits that failed after the database commit (the offsets table covers them)");
@@ -48,6 +51,7 @@ public sealed class SinkMetrics
     {
         foreach (var ((table, op), count) in counts.Rows) _rows.Inc(count, table, op);
         foreach (var (reason, count) in counts.Skipped) _skipped.Inc(count, reason);
+        foreach (var (table, count) in counts.UnavailableAsNull) _unavailableAsNull.Inc(count, table);
         _batches.Inc();
         _batchSeconds.Inc(duration.TotalSeconds);
         _lastBatchSeconds.Set(duration.TotalSeconds);
@@ -68,6 +72,9 @@ public sealed class SinkMetrics
 
     /// <summary>A rows counter value, for tests.</summary>
     public double Rows(string table, string op) => _rows.Value(table, op);
+
+    /// <summary>The rows of <paramref name="table"/> inserted with unavailable values as NULL, for tests.</summary>
+    public double UnavailableAsNull(string table) => _unavailableAsNull.Value(table);
 
     /// <summary>A skipped counter value, for tests.</summary>
     public double Skipped(string reason) => _skipped.Value(reason);

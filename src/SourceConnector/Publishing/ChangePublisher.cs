@@ -117,6 +117,11 @@ internal sealed class ChangePublisher(
                     Produce(change, new TopicPartition(table.Topic, partition), null, value, handler, abort);
                 break;
             case ChangeOperation.Update when oldKey is not null:
+                if (change.After!.HasUnchangedToast)
+                {
+                    var columns = table.Schema.Columns.Where((_, i) => change.After.UnchangedToast![i]).Select(c => c.FieldName);
+                    Log.KeyChangeWithoutToastedValues(logger, table.Name.Quoted, new NpgsqlLogSequenceNumber(change.Source.Lsn).ToString(), string.Join(", ", columns));
+                }
                 Produce(change, null, oldKey, oldKeyDelete, handler, abort);
                 if (tombstonesOnDelete) Produce(change, null, oldKey, null, handler, abort);
                 Produce(change, null, key, value, handler, abort);

@@ -129,13 +129,16 @@ internal sealed class ChangeStreamReader(
                 if (relations.Captured(message.UInt32()) is not { } updated) return ValueTask.FromResult(true);
                 RowImage? before = null;
                 var part = (char)message.Byte();
+                var fullOldRow = part == 'O';
                 if (part is 'K' or 'O')
                 {
                     before = message.Tuple();
                     part = (char)message.Byte();
                 }
                 if (part != 'N') throw new FormatException($"pgoutput Update at LSN {new NpgsqlLogSequenceNumber(lsn)} has part '{part}' where N was expected");
-                return EmitAsync(Change(ChangeOperation.Update, updated, lsn, before, message.Tuple(), 'U'), cancellationToken);
+                var after = message.Tuple();
+                if (fullOldRow) after = RowImage.WithUnchangedToastFrom(after, before!);
+                return EmitAsync(Change(ChangeOperation.Update, updated, lsn, before, after, 'U'), cancellationToken);
             case 'D':
                 if (relations.Captured(message.UInt32()) is not { } deleted) return ValueTask.FromResult(true);
                 message.Byte(); // 'K' or 'O'

@@ -196,4 +196,23 @@ public class UpsertTests
 
         Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()));
     }
+
+    [TestCase("upsert")]
+    [TestCase("insert")]
+    public async Task ToastPlaceholderWithoutStoredRow_WrittenAsNullCountedAndLogged(string insertMode)
+    {
+        var name = TestEnvironment.UniqueName("toast_lost");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, big text, n integer)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (7, repeat('z', 50000), 1)");
+        using var events = new ChangeEvents(name);
+        // What a key-changing update under REPLICA IDENTITY DEFAULT produces: a create whose TOASTed value was not logged.
+        var create = await events.InsertAsync(table, SourceTable.With(await table.RowAsync("id = 7"), "big", PgUnavailableValue.Text));
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("insert.mode", insertMode)));
+
+        await pipeline.ApplyAsync(name, create);
+
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(7,,1)" }), "no placeholder text in the table");
+        Assert.That(pipeline.Metrics.UnavailableAsNull(name), Is.EqualTo(1));
+        Assert.That(pipeline.Logging.Text, Does.Contain("written as NULL").And.Contain("REPLICA IDENTITY FULL"));
+    }
 }

@@ -128,6 +128,28 @@ public class StreamingTests
     }
 
     [Test]
+    public async Task Stream_ReplicaIdentityFull_UnchangedToastedValueTakenFromTheOldRow()
+    {
+        await _database.ExecuteAsync("""
+            CREATE TABLE toasty_full (id integer PRIMARY KEY, big text, small integer);
+            ALTER TABLE toasty_full REPLICA IDENTITY FULL;
+            INSERT INTO toasty_full SELECT 1, string_agg(md5(random()::text), ''), 1 FROM generate_series(1, 300);
+            UPDATE toasty_full SET small = 2 WHERE id = 1;
+            UPDATE toasty_full SET id = 5 WHERE id = 1;
+            """);
+        var big = await _database.ScalarAsync<string>("SELECT big FROM toasty_full");
+
+        // insert, update, then the key change as delete + tombstone of key 1 and create under key 5
+        var records = await ChangeTopic.ReadAsync(_database.Topic("toasty_full"), 5);
+
+        var update = records.Single(r => r.Op == "u");
+        var create = records.Single(r => r.Op == "c" && (int)r.Key!["id"]! == 5);
+        Assert.That(update.After!["big"], Is.EqualTo(big), "FULL logs the old row with the value inlined: no placeholder");
+        Assert.That(update.After!["small"], Is.EqualTo(2));
+        Assert.That(create.After!["big"], Is.EqualTo(big), "the key change's create carries the value too");
+    }
+
+    [Test]
     public async Task Stream_PartitionedTable_RecordsAppearUnderTheRoot()
     {
         await _database.ExecuteAsync("""

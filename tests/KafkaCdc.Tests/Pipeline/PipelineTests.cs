@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.Tests.Shared.Postgres.Integration;
+using KafkaCdc.Tests.SinkConnector.Support;
+using KafkaCdc.Tests.SourceConnector;
+using Npgsql;
+
+namespace KafkaCdc.Tests.Pipeline;
+
+/// <summary>
+/// The whole product: the source connector streams a real PostgreSQL table through Kafka and the schema registry,
+/// the sink connector writes it into another database (as the non-superuser of the seed's privilege script), and the
+/// destination ends up equal to the source, compared as <c>row::text</c>, after every kind of change.
+/// </summary>
+public class PipelineTests
+{
+    static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(90);
+
+    [Test]
+    public async Task EveryTypeAndOperation_SourceThroughKafkaToSink_DestinationEqualsSource()
+    {
+        await using var source = await SourceTestDatabase.CreateAsync("pipeline", TypeRoundTripRows.Setup);
+        var destination = await SinkDestination.CreateAsync("pipeline_dst");
+        await using var connector = await InProcessConnector.StartStreamingAsync(source.Config());
+        var topic = source.Topic("source_rows");
+        for (var i = 0; i < TypeRoundTripRows.Rows.Count; i++)
+        {
+            var row = TypeRoundTripRows.Rows[i];
+            var names = string.Concat(row.Keys.Select(k => ", " + PgIdentifier.Quote(k)));
+            var values = string.Concat(row.Values.Select(v => $", $v${v}$v$"));
+            await source.ExecuteAsync($"INSERT INTO source_rows (id{names}) VALUES ({i + 1}{values})");
+        }
+        await using var sink = InProcessSink.Start(SinkConfigs.For(destination, topic));
+
+        await UntilEqualAsync(source, destination, topic, "the inserted rows of every type", connector, sink);
+
+        // Updates of every kind under REPLICA IDENTITY DEFAULT: plain, to NULL, a key change followed by a re-insert of
+        // the old key, and one that leaves a large TOASTed value unchanged (the sink keeps it, never the placeholder).
+        var large = Convert.ToHexString(RandomNumberGenerator.GetBytes(8_000));
+        await source.ExecuteAsync($"""
+            INSERT INTO source_rows (id, c_text, c_integer) VALUES (100, '{large}', 1);
+            UPDATE source_rows SET c_integer = 2 WHERE id = 100;
+            UPDATE source_rows SET c_text = 'changed', c_jsonb = '{"{"}"k": [1, 2]{"}"}', c_int_array = '{"{"}7,NULL,9{"}"}' WHERE id = 1;
+            UPDATE source_rows SET c_varchar = NULL, c_numeric = 'NaN' WHERE id = 2;
+            INSERT INTO source_rows (id, c_text) VALUES (300, 'small');
+            UPDATE source_rows SET id = 301 WHERE id = 300;
+            INSERT INTO source_rows (id, c_text) VALUES (300, 'the old key, again');
+            DELETE FROM source_rows WHERE id = 4;
+            """);
+        await UntilEqualAsync(source, destination, topic, "updates, a key change, a delete and an unchanged TOASTed value", connector, sink);
+        Assert.That(await destination.ScalarAsync($"SELECT length(c_text) FROM {PgIdentifier.Quote(destination.Schema, topic)} WHERE id = 100"),
+            Is.EqualTo(large.Length), "the TOASTed value survived the update that did not touch it");
+
+        // A key change of the row whose large values PostgreSQL stores out of line: with REPLICA IDENTITY FULL the old row
+        // carries them, so the create under the new key is complete.
+        await source.ExecuteAsync("""
+            ALTER TABLE source_rows REPLICA IDENTITY FULL;
+            UPDATE source_rows SET id = 200 WHERE id = 3;
+            INSERT INTO source_rows (id, c_text) VALUES (3, 'the old key, again');
+            """);
+        await UntilEqualAsync(source, destination, topic, "a key change of a row with TOASTed values under REPLICA IDENTITY FULL", connector, sink);
+
+        await source.ExecuteAsync("TRUNCATE source_rows; INSERT INTO source_rows (id, c_text) VALUES (7, 'after the truncate')");
+        await UntilEqualAsync(source, destination, topic, "the truncate and the row inserted after it", connector, sink);
+    }
+
+    static async Task UntilEqualAsync(SourceTestDatabase source, SinkDestination destination, string table, string what,
+        InProcessConnector connector, InProcessSink sink)
+    {
+        List<string> expected = [], actual = [];
+        try
+        {
+            await Poll.UntilAsync(async () =>
+            {
+                expected = await SourceRowTextsAsync(source);
+                actual = await destination.TableExistsAsync(table) ? await destination.RowTextsAsync(table) : [];
+                return expected.SequenceEqual(actual);
+            }, s_timeout, $"the destination to equal the source after {what}");
+        }
+        catch (AssertionException e)
+        {
+            var indent = Environment.NewLine + "  ";
+            Assert.Fail(string.Join(Environment.NewLine,
+                e.Message,
+                "only in the source:" + indent + string.Join(indent, expected.Except(actual)),
+                "only in the destination:" + indent + string.Join(indent, actual.Except(expected)),
+                "columns that differ, by id:" + indent + string.Join(indent, await DifferingColumnsAsync(source, destination, table)),
+                "source connector log:" + indent + string.Join(indent, connector.LogLines.TakeLast(15)),
+                "sink log:" + indent + string.Join(indent, sink.Logging.Text.Split(Environment.NewLine).TakeLast(25))));
+        }
+    }
+
+    /// <summary>For rows present on both sides with different contents: the id and the columns that differ.</summary>
+    static async Task<List<string>> DifferingColumnsAsync(SourceTestDatabase source, SinkDestination destination, string table)
+    {
+        var sourceRows = await JsonRowsAsync(PgSessionSettings.Pin(source.ConnectionString), "source_rows");
+        var destinationRows = await JsonRowsAsync(PgSessionSettings.Pin(destination.AdminConnectionString), PgIdentifier.Quote(destination.Schema, table));
+        var differences = new List<string>();
+        foreach (var (id, row) in sourceRows)
+        {
+            if (!destinationRows.TryGetValue(id, out var other)) continue;
+            var columns = row.Where(c => !other.TryGetValue(c.Key, out var v) || v != c.Value)
+                .Select(c => $"{c.Key}: source {Shorten(c.Value)}, destination {Shorten(other.GetValueOrDefault(c.Key))}");
+            differences.AddRange(columns.Select(c => $"id {id}: {c}"));
+        }
+        return differences;
+    }
+
+    static string Shorten(string? text) => text is null ? "(missing)" : text.Length <= 80 ? text : text[..80] + $"... ({text.Length} chars)";
+
+    static async Task<Dictionary<string, Dictionary<string, string>>> JsonRowsAsync(string connectionString, string table)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"SELECT t.id::text, j.key, j.value::text FROM {table} t, jsonb_each(to_jsonb(t)) j", connection);
+        var rows = new Dictionary<string, Dictionary<string, string>>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            if (!rows.TryGetValue(reader.GetString(0), out var row)) rows[reader.GetString(0)] = row = [];
+            row[reader.GetString(1)] = reader.GetString(2);
+        }
+        return rows;
+    }
+
+    static async Task<List<string>> SourceRowTextsAsync(SourceTestDatabase source)
+    {
+        await using var connection = new NpgsqlConnection(PgSessionSettings.Pin(source.ConnectionString));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT t::text FROM source_rows t", connection);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        rows.Sort(StringComparer.Ordinal);
+        return rows;
+    }
+}
