@@ -40,7 +40,7 @@ apt_install() {
     >"$cache/apt-install.log" 2>&1 || { tail -n 20 "$cache/apt-install.log" >&2; return 1; }
 }
 
-apt_install postgresql-15 postgresql-contrib python3-avro kcat
+apt_install postgresql-15 postgresql-contrib python3-avro kcat docker-compose
 
 # --- librdkafka -------------------------------------------------------------------------------------
 nuget_has_redist() {

@@ -1,11 +1,135 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: starts the dev stack (mock Kafka cluster, schema registry,
-# throwaway PostgreSQL), prints how to reach them and writes them to .local/devstack.env. Ctrl-C stops it.
+# The main job on the embedded default: the whole pipeline on this machine, no Docker needed.
+#   dev stack (3-broker mock Kafka, schema registry, throwaway PostgreSQL)
+#   -> database "shop" (source, set up with schemas/sql/source-setup.sql) -> source connector
+#   -> Kafka topics shop_customers, shop_orders -> sink connector
+#   -> database "analytics" (destination, set up with schemas/sql/sink-setup.sql), schema kafkacdc
+# Prints how to reach everything, then runs until Ctrl-C. Logs and configs are in .local/.
+#   --check     start, prove that a change reaches the destination, stop, exit 0 (used by the tests)
+#   --no-build  skip the build (the binaries must exist)
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
+check=false build=true
+for arg in "$@"; do
+  case "$arg" in
+    --check) check=true ;;
+    --no-build) build=false ;;
+    *) echo "usage: scripts/run.sh [--check] [--no-build]" >&2; exit 2 ;;
+  esac
+done
 
 scripts/bootstrap.sh
-mkdir -p .local
-dotnet build src/DevStack -v quiet -nologo -clp:NoSummary
-exec dotnet run --no-build --project src/DevStack -- --postgres --env-file .local/devstack.env "$@"
+if $build; then
+  for project in DevStack SourceConnector SinkConnector; do
+    dotnet build "src/$project" -v quiet -nologo -clp:NoSummary >/dev/null
+  done
+fi
+bin() { echo "src/$1/bin/Debug/net10.0/KafkaCdc.$1.dll"; }
+
+state=.local/run
+rm -rf "$state"; mkdir -p "$state"
+pids=()
+stop() {
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+wait_for() { # seconds, description, command...
+  local seconds=$1 what=$2; shift 2
+  for _ in $(seq 1 $((seconds * 5))); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.2
+  done
+  echo "run.sh: timed out after ${seconds}s waiting for $what; logs in $state/" >&2
+  return 1
+}
+
+echo "Starting the dev stack..."
+dotnet "$(bin DevStack)" --postgres --env-file "$state/devstack.env" --parent-pid $$ >"$state/devstack.log" 2>&1 &
+pids+=($!)
+wait_for 60 "the dev stack" test -s "$state/devstack.env"
+set -a; . "$state/devstack.env"; set +a
+cp "$state/devstack.env" .local/devstack.env
+
+export KAFKACDC_SOURCE_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export KAFKACDC_SINK_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+psql -qX -v ON_ERROR_STOP=1 -c "CREATE DATABASE shop" -c "CREATE DATABASE analytics" >/dev/null
+psql -qX -v ON_ERROR_STOP=1 -d shop >/dev/null <<'SQL'
+CREATE TABLE public.customers (
+  id bigserial PRIMARY KEY, name text NOT NULL, email varchar(200), balance numeric(12,2), tags text[],
+  created_at timestamptz DEFAULT now());
+CREATE TABLE public.orders (
+  id bigserial PRIMARY KEY, customer_id bigint REFERENCES public.customers, total money, placed date DEFAULT current_date);
+INSERT INTO public.customers (name, email, balance, tags)
+  VALUES ('Ada', 'ada@example.com', 12.50, '{vip}'), ('Grace', 'grace@example.com', 0, '{}');
+INSERT INTO public.orders (customer_id, total) VALUES (1, 99.95);
+SQL
+psql -qX -v ON_ERROR_STOP=1 -d shop -v user=kafkacdc_user -v "password=$KAFKACDC_SOURCE_PASSWORD" -v schema=public \
+  -f schemas/sql/source-setup.sql >/dev/null
+psql -qX -v ON_ERROR_STOP=1 -d analytics -v user=kafkacdc_sink -v "password=$KAFKACDC_SINK_PASSWORD" -v schema=kafkacdc \
+  -f schemas/sql/sink-setup.sql >/dev/null
+
+rest_source=0 rest_sink=0
+$check || { rest_source=${KCDC_DEMO_SOURCE_REST_PORT:-8083}; rest_sink=${KCDC_DEMO_SINK_REST_PORT:-8084}; }
+cat >"$state/source.json" <<JSON
+{
+  "name": "shop",
+  "database.hostname": "$PGHOST", "database.port": $PGPORT, "database.dbname": "shop", "database.sslmode": "disable",
+  "database.user": "kafkacdc_user", "database.password": "\${env:KAFKACDC_SOURCE_PASSWORD}",
+  "table.include.list": "public",
+  "kafka.bootstrap.servers": "$KAFKA_BOOTSTRAP_SERVERS", "schema.registry.url": "$SCHEMA_REGISTRY_URL",
+  "rest.port": $rest_source
+}
+JSON
+cat >"$state/sink.json" <<JSON
+{
+  "name": "analytics",
+  "topics.regex": "shop_.*",
+  "connection.hostname": "$PGHOST", "connection.port": $PGPORT, "connection.database": "analytics", "connection.sslmode": "disable",
+  "connection.username": "kafkacdc_sink", "connection.password": "\${env:KAFKACDC_SINK_PASSWORD}",
+  "schema.name": "kafkacdc",
+  "kafka.bootstrap.servers": "$KAFKA_BOOTSTRAP_SERVERS", "schema.registry.url": "$SCHEMA_REGISTRY_URL",
+  "rest.port": $rest_sink
+}
+JSON
+
+echo "Starting the source and sink connectors..."
+dotnet "$(bin SourceConnector)" --config "$state/source.json" >"$state/source.log" 2>&1 &
+pids+=($!)
+dotnet "$(bin SinkConnector)" --config "$state/sink.json" >"$state/sink.log" 2>&1 &
+pids+=($!)
+
+count() { psql -qXAt -d analytics -c "SELECT count(*) FROM kafkacdc.$1" 2>/dev/null; }
+wait_for 90 "a change to reach analytics" \
+  bash -c 'psql -qX -d shop -c "UPDATE public.customers SET email = email WHERE id = 1" && [ "$(psql -qXAt -d analytics -c "SELECT count(*) FROM kafkacdc.shop_customers")" -ge 1 ]'
+psql -qX -d shop -c "INSERT INTO public.customers (name, email, balance, tags) VALUES ('Linus', 'linus@example.com', 7.25, '{new,demo}')"
+wait_for 30 "the insert to reach analytics" bash -c '[ "$(psql -qXAt -d analytics -c "SELECT count(*) FROM kafkacdc.shop_customers WHERE name = '"'"'Linus'"'"'")" = 1 ]'
+
+if $check; then
+  echo "run.sh --check: a change made in shop reached analytics through Kafka"
+  exit 0
+fi
+
+cat <<SUMMARY
+
+KafkaCdc is running: shop (source) -> Kafka -> analytics (destination).
+  Kafka             $KAFKA_BOOTSTRAP_SERVERS
+  Schema registry   $SCHEMA_REGISTRY_URL
+  PostgreSQL        $PGHOST:$PGPORT (user $PGUSER), databases shop and analytics
+  Source connector  http://localhost:$rest_source/status   log $state/source.log
+  Sink connector    http://localhost:$rest_sink/status   log $state/sink.log
+
+In another terminal:
+  set -a; . .local/devstack.env; set +a
+  psql -d shop -c "INSERT INTO customers (name, balance) VALUES ('Ken', 3.50)"
+  psql -d analytics -c "SELECT id, name, balance, tags FROM kafkacdc.shop_customers ORDER BY id"
+  curl -s "\$SCHEMA_REGISTRY_URL/subjects"; kcat -L -b "\$KAFKA_BOOTSTRAP_SERVERS" | grep shop_
+Only changes made after the connectors started are streamed (initial snapshots are the next source issue).
+
+Ctrl-C stops everything.
+SUMMARY
+wait "${pids[0]}"

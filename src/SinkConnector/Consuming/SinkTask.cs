@@ -190,6 +190,10 @@ public sealed class SinkTask : IKafkaOffsetCommit
         if (!configured.ContainsKey("client.id")) config.ClientId = $"kafkacdc-sink-{options.Name}-{_id}";
         if (!configured.ContainsKey("auto.offset.reset")) config.AutoOffsetReset = AutoOffsetReset.Earliest;
         if (!configured.ContainsKey("queued.max.messages.kbytes")) config.QueuedMaxMessagesKbytes = 16 * 1024;
+        // A topics.regex subscription only notices new topics when metadata is refreshed, by default every 5 minutes:
+        // a table the source starts capturing would wait that long. Refresh every few seconds instead.
+        if (options.TopicsRegex is not null && !configured.ContainsKey("topic.metadata.refresh.interval.ms"))
+            config.TopicMetadataRefreshIntervalMs = TopicsRegexMetadataRefreshMs;
         // Timestamps are never used, headers only for the dead-letter topic: not marshalling them saves work per record.
         if (!configured.ContainsKey("dotnet.consumer.consume.result.fields")) config.ConsumeResultFields = options.DeadLetterTopic is null ? "topic" : "topic,headers";
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
@@ -201,6 +205,9 @@ public sealed class SinkTask : IKafkaOffsetCommit
         if (options.TopicsRegex is { } regex) _consumer.Subscribe(Configuration.SinkOptions.Anchored(regex));
         else _consumer.Subscribe(options.Topics);
     }
+
+    /// <summary>How often a <c>topics.regex</c> subscription looks for new matching topics, unless <c>kafka.topic.metadata.refresh.interval.ms</c> says otherwise.</summary>
+    internal const int TopicsRegexMetadataRefreshMs = 5000;
 
     void Loop()
     {

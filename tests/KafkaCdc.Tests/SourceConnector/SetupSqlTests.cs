@@ -20,7 +20,7 @@ public class SetupSqlTests
     {
         await using var database = await SourceTestDatabase.CreateAsync("setupsql", "CREATE TABLE orders (id integer PRIMARY KEY, item text)");
         var user = TestEnvironment.UniqueName("kafkacdc_user");
-        var script = (await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "schemas", "sql", "source-setup.sql")))
+        var script = (await File.ReadAllTextAsync(Path.Combine(Repository.Root, "schemas", "sql", "source-setup.sql")))
             .Replace("kafkacdc_role", TestEnvironment.UniqueName("kafkacdc_role"))
             .Replace("'kafkacdc_slot'", $"'{database.SlotName}'");
         var password = Guid.NewGuid().ToString("N");
@@ -76,13 +76,4 @@ public class SetupSqlTests
         Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin", "psql")).Where(File.Exists).Order().LastOrDefault() ?? "psql"
             : "psql";
-
-    static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "KafkaCdc.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException($"no KafkaCdc.sln above {AppContext.BaseDirectory}");
-    }
 }

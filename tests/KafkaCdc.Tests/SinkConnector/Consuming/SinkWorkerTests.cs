@@ -75,6 +75,25 @@ public class SinkWorkerTests
     }
 
     [Test]
+    public async Task TopicsRegex_TopicCreatedAfterTheSinkSubscribed_IsPickedUpWithinSeconds()
+    {
+        var name = TestEnvironment.UniqueName("late_topic");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, 'a table captured after the sink started')");
+        var config = SinkConfigs.For(_destination, name, ("topics", null!), ("topics.regex", name + ".*"));
+        await using var sink = InProcessSink.Start(config);
+        await Poll.UntilAsync(() => sink.Logging.Logger.Entries.Any(e => e.EventId == 4010), TimeSpan.FromSeconds(30), "the sink's task to subscribe");
+
+        using var events = new ChangeEvents(name);
+        using var kafka = await KafkaChanges.CreateAsync(name, partitions: 1);
+        kafka.Produce([await events.InsertAsync(table, await table.RowAsync("id = 1"))]);
+
+        // librdkafka's default metadata refresh (5 minutes) would leave the new topic unread for that long.
+        await Poll.UntilAsync(async () => await _destination.TableExistsAsync(name) && (await _destination.RowTextsAsync(name)).Count == 1,
+            TimeSpan.FromSeconds(30), "the sink to notice the topic created after it subscribed and write its row");
+    }
+
+    [Test]
     public async Task InsertMode_CrashBetweenDatabaseAndKafkaCommit_ResumesFromTheOffsetsTable_NoDuplicates()
     {
         var name = TestEnvironment.UniqueName("appended");

@@ -204,7 +204,7 @@ internal sealed class SinkDestination
         {
             "--no-psqlrc", "--quiet", "-h", builder.Host!, "-p", builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-U", builder.Username!, "-d", builder.Database!,
-            "-v", $"user={user}", "-v", $"password={password}", "-v", $"schema={schema}", "-f", RepositoryFile("schemas/sql/sink-setup.sql"),
+            "-v", $"user={user}", "-v", $"password={password}", "-v", $"schema={schema}", "-f", Repository.File("schemas/sql/sink-setup.sql"),
         })
         {
             start.ArgumentList.Add(argument);
@@ -216,16 +216,5 @@ internal sealed class SinkDestination
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"schemas/sql/sink-setup.sql failed ({process.ExitCode}): {await output}{await error}");
-    }
-
-    /// <summary>A file of the repository, found upwards from the test output directory.</summary>
-    public static string RepositoryFile(string relativePath)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, relativePath);
-            if (File.Exists(candidate)) return candidate;
-        }
-        throw new FileNotFoundException($"{relativePath} not found above {AppContext.BaseDirectory}");
     }
 }
