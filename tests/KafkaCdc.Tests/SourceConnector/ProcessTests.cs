@@ -60,8 +60,10 @@ public class ProcessTests
         await connector.WaitForOutputAsync("Streaming changes", s_timeout);
 
         await database.ExecuteAsync("INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, 500) g");
-        var afterInsert = await database.CurrentWalLsnAsync();
-        await ChangeTopic.ReadAsync(database.Topic("items"), 500);
+        var records = await ChangeTopic.ReadAsync(database.Topic("items"), 500);
+        // The transaction's own position, not pg_current_wal_lsn(): other databases of the shared server write WAL too,
+        // and with heartbeats off nothing confirms past the last transaction read.
+        var lastChange = records.Max(r => (long)r.Source["lsn"]!);
         var exitCode = await connector.TerminateAsync(s_timeout);
 
         Assert.That(exitCode, Is.Zero, connector.Output);
@@ -70,6 +72,6 @@ public class ProcessTests
         var confirmed = await database.ConfirmedFlushLsnAsync();
         Assert.That(stored, Is.Not.Null);
         Assert.That(confirmed, Is.EqualTo(stored!.LsnValue), "PostgreSQL was told exactly what the offsets topic holds");
-        Assert.That(confirmed, Is.GreaterThanOrEqualTo(afterInsert), "the inserts' transaction was acknowledged and confirmed at shutdown");
+        Assert.That(confirmed, Is.GreaterThan(lastChange), "the inserts' transaction (its commit comes after its last change) was confirmed at shutdown");
     }
 }
