@@ -1,4 +1,3 @@
-using System.Text;
 using KafkaCdc.SinkConnector.Batching;
 
 namespace KafkaCdc.SinkConnector.Applying;
@@ -41,28 +40,32 @@ public static class AppendWriter
     {
         if (rows.Count == 0) return;
         var columns = string.Join(", ", table.Columns.Select(c => c.QuotedName));
-        var line = new StringBuilder(1 << 17);
-        await using (var writer = await transaction.Connection.BeginTextImportAsync($"COPY {table.QualifiedName} ({columns}) FROM STDIN", cancellationToken))
+        var writer = (StreamWriter)await transaction.Connection.BeginTextImportAsync($"COPY {table.QualifiedName} ({columns}) FROM STDIN", cancellationToken);
+        try
         {
+            // UTF-8 straight into the COPY stream under the writer, which itself is never written to.
+            using var copy = new TextCopyWriter(writer.BaseStream);
             foreach (var row in rows)
             {
                 if (row.HasUnavailable) transaction.Counts.AddUnavailableAsNull(table.Table.Name, 1);
-                for (var i = 0; i < row.Values.Length; i++)
+                if (row.Encoded is { } encoded)
                 {
-                    if (i > 0) line.Append('\t');
-                    CopyText.AppendValue(line, row.Unavailable?[i] == true ? null : row.Values[i]);
+                    copy.WriteFields(encoded);
                 }
-                line.Append('\n');
-                if (line.Length >= 1 << 16)
+                else
                 {
-                    // Synchronous, like the binary COPY of the set-based path: the write only blocks while the socket
-                    // takes a buffer, and an await per chunk would hop threads thousands of times per batch.
-                    writer.Write(line);
-                    line.Clear();
+                    for (var i = 0; i < row.Values.Length; i++) copy.WriteValue(row.Unavailable?[i] == true ? null : row.Values[i]);
                 }
+                copy.EndRow();
             }
-            writer.Write(line);
+            copy.Finish();
         }
+        catch
+        {
+            CopyCancellation.Cancel(writer.BaseStream);
+            throw;
+        }
+        await writer.DisposeAsync();
         transaction.Counts.AddRows(table.Table.Name, "insert", rows.Count);
     }
 }

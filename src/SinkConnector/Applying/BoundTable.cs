@@ -16,7 +16,11 @@ public sealed class BoundTable
         Columns = [.. shape.Columns.Select(c => new BoundColumn(c, table.Find(c.Name)!.Type))];
         PrimaryKey = [.. shape.PrimaryKey];
         Unavailable = [.. Enumerable.Range(0, Columns.Length).Where(i => Columns[i].Column.CanBeUnavailable)];
+        ColumnsAreFields = Columns.Length > 0 && Columns.Select((c, i) => c.Column.Source == ColumnSource.Value && c.Column.ValuePosition == i).All(x => x);
     }
+
+    /// <summary>Whether column i is field i of the row image, for every column: then a text image is a row as it is.</summary>
+    public bool ColumnsAreFields { get; }
 
     /// <summary>The record side.</summary>
     public RecordShape Shape { get; }

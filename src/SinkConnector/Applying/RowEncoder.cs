@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Decoding;
 
@@ -23,9 +24,94 @@ public static class RowEncoder
     /// <exception cref="Shared.Postgres.PgValueEncodingException">A datum does not fit its schema.</exception>
     public static string? Encode(ChangeRecord record, BoundTable table, WriteMode mode, bool replaceWithoutKey, List<RowChange> into)
     {
-        return record.Operation == ChangeOperation.Delete
-            ? EncodeDelete(record, table, into)
+        if (record.Operation == ChangeOperation.Delete) return EncodeDelete(record, table, into);
+        return record.AfterText is { } after
+            ? EncodeUpsertText(record, after, table, mode, replaceWithoutKey, into)
             : EncodeUpsert(record, table, mode, replaceWithoutKey, into);
+    }
+
+    /// <summary>
+    /// <see cref="EncodeUpsert"/> for a record whose images are already text (<see cref="ChangeRecord.AfterText"/>):
+    /// the same rules, on the texts the type layer's encoders would have given. The common case, a new image without
+    /// placeholders for a table whose columns are the row's fields in order, passes the image on as it is.
+    /// </summary>
+    static string? EncodeUpsertText(ChangeRecord record, PgTextRow after, BoundTable table, WriteMode mode, bool replaceWithoutKey, List<RowChange> into)
+    {
+        var columns = table.Columns;
+        var before = record.BeforeText;
+        string key;
+        if (table.ColumnsAreFields && after.FieldCount == columns.Length && !after.HasUnavailable)
+        {
+            key = KeyText(after, table.PrimaryKey);
+            if (before is not null && record.SourceOp == 'u') AddOldImage(record, before, table, mode, replaceWithoutKey, key, into);
+            into.Add(new RowChange(record, after, key));
+            return null;
+        }
+
+        var values = new string?[columns.Length];
+        bool[]? unavailable = null;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var column = columns[i];
+            if (column.Column.Source != ColumnSource.Value)
+            {
+                values[i] = Text(column, ValueOf(column, record, null));
+                continue;
+            }
+            var position = column.Column.ValuePosition;
+            if (column.Column.CanBeUnavailable && after.IsUnavailable(position))
+            {
+                // As with datums: the before image's value when it has one (REPLICA IDENTITY FULL), else keep the stored one.
+                if (before is not null && before.LengthOf(position) >= 0)
+                {
+                    values[i] = before.TextOf(position);
+                }
+                else
+                {
+                    (unavailable ??= new bool[columns.Length])[i] = true;
+                }
+                continue;
+            }
+            values[i] = after.TextOf(position);
+        }
+
+        key = KeyText(values, table.PrimaryKey);
+        if (before is not null && record.SourceOp == 'u') AddOldImage(record, before, table, mode, replaceWithoutKey, key, into);
+        into.Add(new RowChange(record, isDelete: false, values, unavailable, key));
+        return null;
+    }
+
+    /// <summary>What an update's before image (as text) adds ahead of the new row: a delete of the old key, or of the old row of a keyless table.</summary>
+    /// <returns>Whether a change was added.</returns>
+    static bool AddOldImage(ChangeRecord record, PgTextRow before, BoundTable table, WriteMode mode, bool replaceWithoutKey, string key, List<RowChange> into)
+    {
+        var columns = table.Columns;
+        if (table.PrimaryKey.Length > 0 && mode == WriteMode.SetBased)
+        {
+            var oldValues = new string?[columns.Length];
+            foreach (var index in table.PrimaryKey)
+            {
+                var column = columns[index];
+                if (column.Column.Source != ColumnSource.Value || before.LengthOf(column.Column.ValuePosition) < 0) return false;
+                oldValues[index] = before.TextOf(column.Column.ValuePosition);
+            }
+            var oldKey = KeyText(oldValues, table.PrimaryKey);
+            if (oldKey == key) return false;
+            into.Add(new RowChange(record, isDelete: true, oldValues, null, oldKey));
+            return true;
+        }
+        if (table.PrimaryKey.Length == 0 && replaceWithoutKey)
+        {
+            var values = new string?[columns.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var column = columns[i];
+                values[i] = column.Column.Source == ColumnSource.Value ? before.TextOf(column.Column.ValuePosition) : Text(column, ValueOf(column, record, null));
+            }
+            into.Add(new RowChange(record, isDelete: true, values, null, ""));
+            return true;
+        }
+        return false;
     }
 
     static string? EncodeUpsert(ChangeRecord record, BoundTable table, WriteMode mode, bool replaceWithoutKey, List<RowChange> into)
@@ -124,6 +210,15 @@ public static class RowEncoder
 
     static string? Text(BoundColumn column, object? datum) =>
         column.Encoder is { } encoder ? encoder.Encode(datum) : Convert.ToString(datum, CultureInfo.InvariantCulture);
+
+    /// <summary><see cref="KeyText(string?[], int[])"/> of a text image whose fields are the bound columns.</summary>
+    static string KeyText(PgTextRow row, int[] primaryKey)
+    {
+        if (primaryKey.Length == 1) return row.TextOf(primaryKey[0]) ?? "\0";
+        var values = new string?[row.FieldCount];
+        foreach (var index in primaryKey) values[index] = row.TextOf(index);
+        return KeyText(values, primaryKey);
+    }
 
     /// <summary>The key's values as one string: each as its length and text, so no two keys collide.</summary>
     static string KeyText(string?[] values, int[] primaryKey)

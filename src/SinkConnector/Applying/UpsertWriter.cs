@@ -1,6 +1,5 @@
 using KafkaCdc.SinkConnector.Batching;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace KafkaCdc.SinkConnector.Applying;
 
@@ -29,27 +28,42 @@ public static class UpsertWriter
         transaction.StagingUsed.Add(sql.Copy);
 
         long deletes = 0, upserts = 0, unavailable = 0;
-        await using (var import = await transaction.Connection.BeginBinaryImportAsync(sql.Copy, cancellationToken))
+        var raw = await transaction.Connection.BeginRawBinaryCopyAsync(sql.Copy, cancellationToken);
+        try
         {
-            // Synchronous writes: they only fill Npgsql's buffer (flushing it now and then), and an await per value costs
-            // more than the value itself.
+            using var copy = new BinaryCopyWriter(raw);
+            var fields = 2 + table.Columns.Length + table.Unavailable.Length;
             foreach (var change in changes)
             {
-                import.StartRow();
-                import.Write(change.IsDelete, NpgsqlDbType.Boolean);
-                import.Write(change.HasUnavailable, NpgsqlDbType.Boolean);
-                foreach (var value in change.Values)
+                copy.StartRow(fields);
+                copy.WriteBoolean(change.IsDelete);
+                copy.WriteBoolean(change.HasUnavailable);
+                if (change.Encoded is { } encoded)
                 {
-                    if (value is null) import.WriteNull();
-                    else import.Write(value, NpgsqlDbType.Text);
+                    // The texts as decoded: the bound columns are the image's fields in order, none a placeholder.
+                    copy.WriteFields(encoded.Data);
                 }
-                foreach (var index in table.Unavailable) import.Write(change.Unavailable?[index] ?? false, NpgsqlDbType.Boolean);
+                else
+                {
+                    foreach (var value in change.Values)
+                    {
+                        if (value is null) copy.WriteNull();
+                        else copy.WriteText(value);
+                    }
+                }
+                foreach (var index in table.Unavailable) copy.WriteBoolean(change.Unavailable?[index] ?? false);
                 if (change.IsDelete) deletes++;
                 else if (change.HasUnavailable) unavailable++;
                 else upserts++;
             }
-            await import.CompleteAsync(cancellationToken);
+            copy.Finish();
         }
+        catch
+        {
+            CopyCancellation.Cancel(raw);
+            throw;
+        }
+        await raw.DisposeAsync();
 
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction.Transaction);
         if (deletes > 0) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.Delete));

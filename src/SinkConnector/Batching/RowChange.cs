@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Decoding;
 
 namespace KafkaCdc.SinkConnector.Batching;
@@ -9,13 +10,27 @@ namespace KafkaCdc.SinkConnector.Batching;
 /// </summary>
 public sealed class RowChange
 {
+    string?[]? _values;
+
     /// <summary>Creates a row change.</summary>
     public RowChange(ChangeRecord record, bool isDelete, string?[] values, bool[]? unavailable, string key)
     {
         Record = record;
         IsDelete = isDelete;
-        Values = values;
+        _values = values;
         Unavailable = unavailable;
+        Key = key;
+    }
+
+    /// <summary>
+    /// Creates the change writing a new row whose bound columns are exactly <paramref name="encoded"/>'s fields, in
+    /// order, none an unchanged-TOAST placeholder: the writers copy its bytes, and <see cref="Values"/> is only made
+    /// when asked for.
+    /// </summary>
+    public RowChange(ChangeRecord record, PgTextRow encoded, string key)
+    {
+        Record = record;
+        Encoded = encoded;
         Key = key;
     }
 
@@ -26,7 +41,10 @@ public sealed class RowChange
     public bool IsDelete { get; }
 
     /// <summary>Per bound column, the text input or null.</summary>
-    public string?[] Values { get; }
+    public string?[] Values => _values ??= Materialize();
+
+    /// <summary>The bound columns' texts as one <see cref="PgTextRow"/> (field i is column i), or null: then only <see cref="Values"/> has them.</summary>
+    public PgTextRow? Encoded { get; }
 
     /// <summary>Per bound column, whether the value is an unchanged TOAST placeholder (keep the stored value); null when none is.</summary>
     public bool[]? Unavailable { get; private set; }
@@ -54,5 +72,13 @@ public sealed class RowChange
             Unavailable[i] = false;
         }
         if (!stillUnavailable) Unavailable = null;
+    }
+
+    string?[] Materialize()
+    {
+        var encoded = Encoded!;
+        var values = new string?[encoded.FieldCount];
+        for (var i = 0; i < values.Length; i++) values[i] = encoded.TextOf(i);
+        return values;
     }
 }

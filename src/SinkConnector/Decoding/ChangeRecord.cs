@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.Postgres;
 
 namespace KafkaCdc.SinkConnector.Decoding;
 
@@ -38,6 +39,15 @@ public sealed class ChangeRecord
 
     /// <summary>The new row image (<c>after</c>, or the whole value of a plain row), or null.</summary>
     public GenericRecord? After { get; init; }
+
+    /// <summary>
+    /// The old row image as PostgreSQL text (decoded straight from the bytes, <see cref="EnvelopeTextDecoder"/>), or null:
+    /// a record has either text images or <see cref="Before"/>/<see cref="After"/>, never both.
+    /// </summary>
+    public PgTextRow? BeforeText { get; init; }
+
+    /// <summary>The new row image as PostgreSQL text, or null (see <see cref="BeforeText"/>).</summary>
+    public PgTextRow? AfterText { get; init; }
 
     /// <summary>The schema of the row images (the envelope's <c>Value</c>), or null for tombstones and truncates without one.</summary>
     public RecordSchema? RowSchema { get; init; }

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SinkConnector.Configuration;
@@ -23,8 +24,10 @@ public sealed class ChangeRecordDecoder
     readonly AvroDeserializer _deserializer;
     readonly TableNameFormat _tableNameFormat;
     readonly Dictionary<int, ValueLayout> _layouts = [];
+    readonly Dictionary<int, EnvelopeTextDecoder?> _textDecoders = [];
     readonly Dictionary<string, string> _lastTableOfTopic = new(StringComparer.Ordinal);
     readonly bool _keepRaw;
+    string? _lastTopic, _lastSourceSchema, _lastSourceTable, _lastTable;
 
     /// <summary>Creates a decoder.</summary>
     /// <param name="deserializer">The Avro deserializer.</param>
@@ -54,6 +57,12 @@ public sealed class ChangeRecordDecoder
         {
             return Failed(result, new MessageDecodingException($"key: {e.Message}", e.SchemaId, e));
         }
+        if (message.Value is { } body && ConfluentWireFormat.TryReadHeader(body, out var schemaId, out _)
+            && _textDecoders.TryGetValue(schemaId, out var known) && known is not null
+            && TryDecodeText(result, key, schemaId, known) is { } decodedAsText)
+        {
+            return decodedAsText;
+        }
         try
         {
             value = await _deserializer.DeserializeAsync(message.Value ?? ReadOnlyMemory<byte>.Empty, cancellationToken);
@@ -68,7 +77,9 @@ public sealed class ChangeRecordDecoder
             return Failed(result, new UnwritableRecordException($"the value is a {decoded.WriterSchema.Type}, not a record (a change event or a row)"));
 
         var valueSchemaId = decoded.SchemaId;
-        if (!_layouts.TryGetValue(valueSchemaId, out var layout)) _layouts[valueSchemaId] = layout = ValueLayout.For(schema);
+        var layout = LayoutOf(valueSchemaId, schema);
+        // From the second record of an envelope schema on, creates and updates are read straight to text.
+        if (!_textDecoders.ContainsKey(valueSchemaId)) _textDecoders[valueSchemaId] = EnvelopeTextDecoder.For(layout);
         if (layout.IsHeartbeat) return Skipped(result, "heartbeat");
         if (!layout.IsEnvelope)
             return Build(result, key, valueSchemaId, layout, ChangeOperation.Upsert, 'c', before: null, after: datum, lsn: null, null, null);
@@ -94,17 +105,46 @@ public sealed class ChangeRecordDecoder
         }
     }
 
+    /// <summary>The fast path (<see cref="EnvelopeTextDecoder"/>), or null when the record must be decoded generically.</summary>
+    ChangeRecord? TryDecodeText(ConsumeResult<byte[]?, byte[]?> result, AvroMessage? key, int valueSchemaId, EnvelopeTextDecoder decoder)
+    {
+        ConfluentWireFormat.TryReadHeader(result.Message.Value, out _, out var body);
+        if (!decoder.TryDecode(body, out var envelope)) return null;
+        // A before image with placeholders is left to the generic path, which has the placeholder datums it may need.
+        if (envelope.Before is { HasUnavailable: true }) return null;
+        return Build(result, key, valueSchemaId, _layouts[valueSchemaId], ChangeOperation.Upsert, envelope.Op, null, null, envelope.Lsn,
+            envelope.SourceSchema, envelope.SourceTable, envelope.Before, envelope.After);
+    }
+
+    ValueLayout LayoutOf(int valueSchemaId, RecordSchema schema)
+    {
+        if (!_layouts.TryGetValue(valueSchemaId, out var layout)) _layouts[valueSchemaId] = layout = ValueLayout.For(schema);
+        return layout;
+    }
+
     ChangeRecord Build(ConsumeResult<byte[]?, byte[]?> result, AvroMessage? key, int valueSchemaId, ValueLayout layout,
-        ChangeOperation operation, char sourceOp, GenericRecord? before, GenericRecord? after, long? lsn, string? sourceSchema, string? sourceTable)
+        ChangeOperation operation, char sourceOp, GenericRecord? before, GenericRecord? after, long? lsn, string? sourceSchema, string? sourceTable,
+        PgTextRow? beforeText = null, PgTextRow? afterText = null)
     {
         var topic = result.Topic;
-        var table = _tableNameFormat.Render(topic, sourceSchema, sourceTable);
-        if (table is null)
+        string? table;
+        if (topic == _lastTopic && sourceSchema == _lastSourceSchema && sourceTable == _lastSourceTable)
         {
-            return Failed(result, new UnwritableRecordException(
-                $"table.name.format '{_tableNameFormat}' uses the source block, which this record does not have"));
+            // Consecutive records mostly name the same table: one string per table, not per record.
+            topic = _lastTopic!;
+            table = _lastTable!;
         }
-        _lastTableOfTopic[topic] = table;
+        else
+        {
+            table = _tableNameFormat.Render(topic, sourceSchema, sourceTable);
+            if (table is null)
+            {
+                return Failed(result, new UnwritableRecordException(
+                    $"table.name.format '{_tableNameFormat}' uses the source block, which this record does not have"));
+            }
+            _lastTableOfTopic[topic] = table;
+            (_lastTopic, _lastSourceSchema, _lastSourceTable, _lastTable) = (topic, sourceSchema, sourceTable, table);
+        }
         return new ChangeRecord
         {
             Topic = topic,
@@ -116,6 +156,8 @@ public sealed class ChangeRecordDecoder
             KeySchemaId = key?.SchemaId ?? -1,
             Before = before,
             After = after,
+            BeforeText = beforeText,
+            AfterText = afterText,
             RowSchema = layout.RowSchema,
             ValueSchemaId = valueSchemaId,
             Lsn = lsn,

@@ -61,6 +61,41 @@ public class ChangeRecordDecoderTests
     }
 
     [Test]
+    public async Task LaterRecordsOfASchema_AreReadAsText_AsTheGenericPathReadsThem()
+    {
+        var name = TestEnvironment.UniqueName("texts");
+        var table = await SourceTable.CreateAsync(_source,
+            $"CREATE TABLE {name} (id integer PRIMARY KEY, v text, n numeric(10,2), ts timestamptz, d double precision, b boolean)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, E'tab\\there', -12.5, '2024-01-15 10:20:30.5+00', 0.1, true)");
+        using var events = new ChangeEvents(name);
+        var row = await table.RowAsync("id = 1");
+        var insert = await events.InsertAsync(table, row, lsn: 77);
+        var decoder = Decoder("${source.schema}.${source.table}");
+
+        var generic = await decoder.DecodeAsync(Consumed(name, 0, insert), CancellationToken.None);
+        var text = await decoder.DecodeAsync(Consumed(name, 1, insert), CancellationToken.None);
+        var update = await decoder.DecodeAsync(Consumed(name, 2, await events.UpdateAsync(table, row, row, lsn: 78)), CancellationToken.None);
+        var delete = await decoder.DecodeAsync(Consumed(name, 3, await events.DeleteAsync(table, row, lsn: 79)), CancellationToken.None);
+        var truncated = new ChangeMessage(insert.Key, insert.Value![..^1]);
+        var corruptFast = await decoder.DecodeAsync(Consumed(name, 4, truncated), CancellationToken.None);
+        var corruptGeneric = await Decoder().DecodeAsync(Consumed(name, 4, truncated), CancellationToken.None);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((generic.AfterText, text.After), Is.EqualTo(((object?)null, (object?)null)), "the first record is read generically, the next as text");
+            Assert.That((text.Operation, text.SourceOp, text.Lsn, text.Table, text.ValueSchemaId, text.RowSchema),
+                Is.EqualTo((generic.Operation, generic.SourceOp, generic.Lsn, generic.Table, generic.ValueSchemaId, generic.RowSchema)));
+            Assert.That(text.Key, Is.EqualTo(generic.Key));
+            foreach (var field in generic.RowSchema!.Fields)
+                Assert.That(text.AfterText!.TextOf(field.Position), Is.EqualTo(PgColumnDefinition.FromField(field).Encoder.Encode(generic.After![field.Position])), field.Name);
+            Assert.That((update.SourceOp, update.Lsn, update.BeforeText!.TextOf(1), update.AfterText!.TextOf(1)), Is.EqualTo(('u', 78L, "tab\there", "tab\there")));
+            Assert.That((delete.Operation, delete.BeforeText, delete.Before!["id"]), Is.EqualTo((ChangeOperation.Delete, (object?)null, 1)), "deletes are read generically");
+            Assert.That(corruptFast.Operation, Is.EqualTo(ChangeOperation.Failed));
+            Assert.That(corruptFast.Failure!.Message, Is.EqualTo(corruptGeneric.Failure!.Message), "a corrupt record fails as on the generic path");
+        });
+    }
+
+    [Test]
     public async Task Tombstone_IsADeleteOfTheTableTheTopicLastWentTo()
     {
         var name = TestEnvironment.UniqueName("tomb");

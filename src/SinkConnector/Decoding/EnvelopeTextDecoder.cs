@@ -1,0 +1,244 @@
+using System.Text;
+using System.Text.Unicode;
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.Postgres;
+
+namespace KafkaCdc.SinkConnector.Decoding;
+
+/// <summary>
+/// The fast path of <see cref="ChangeRecordDecoder"/> for one envelope schema: reads the Avro body of a change event
+/// straight into what the sink needs, the row images as PostgreSQL text (<see cref="PgTextRowDecoder"/>), <c>op</c>,
+/// <c>source.lsn</c>, <c>source.schema</c> and <c>source.table</c>, without building the envelope's generic datum.
+/// Every other field is read and checked as the generic reader would, and dropped.
+/// </summary>
+/// <remarks>
+/// It handles creates, updates and snapshot reads, whose rows are most of any topic. Anything else (a delete, a
+/// truncate, an op it does not know) and any failure (corrupt bytes, a value the type layer cannot write) makes
+/// <see cref="TryDecode"/> return false without a result: the caller then decodes the record generically, which gives
+/// the same record, or the exact error, the sink has always given. One per task (not thread-safe).
+/// </remarks>
+internal sealed class EnvelopeTextDecoder
+{
+    readonly Step[] _steps;
+    readonly PgTextRowDecoder _rows;
+    readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+
+    EnvelopeTextDecoder(Step[] steps, PgTextRowDecoder rows)
+    {
+        _steps = steps;
+        _rows = rows;
+    }
+
+    /// <summary>The decoder of <paramref name="layout"/>'s values, or null when its shape is not the plain envelope this path reads.</summary>
+    public static EnvelopeTextDecoder? For(ValueLayout layout)
+    {
+        if (!layout.IsEnvelope || layout.RowSchema is not { } row) return null;
+        var schema = layout.Schema;
+        var steps = new Step[schema.Fields.Count];
+        RecordSchema? source = null;
+        foreach (var field in schema.Fields)
+        {
+            var position = field.Position;
+            if (position == layout.After || position == layout.Before)
+            {
+                if (RowSlot(field.Schema, row) is not { } slot) return null;
+                steps[position] = new RowStep(position == layout.After, slot.NullIndex);
+            }
+            else if (position == layout.Op)
+            {
+                steps[position] = new OpStep();
+            }
+            else if (position == layout.Source)
+            {
+                if (Record(field.Schema) is not ({ } record, var nullIndex)) return null;
+                source = record;
+                steps[position] = new SourceStep(nullIndex, [.. record.Fields.Select(f => SourceField(f, layout))]);
+            }
+            else
+            {
+                steps[position] = new SkipStep(Skip.For(field.Schema));
+            }
+        }
+        if (layout.Source >= 0 && source is null) return null;
+
+        PgTextRowDecoder rows;
+        try
+        {
+            rows = PgTextRowDecoder.For(row);
+        }
+        catch (ArgumentException)
+        {
+            // A field with no text form: the generic path reports it per record.
+            return null;
+        }
+        return new EnvelopeTextDecoder(steps, rows);
+    }
+
+    /// <summary>Decodes an envelope body (after the wire-format header); false when the generic path must decode it.</summary>
+    public bool TryDecode(ReadOnlySpan<byte> body, out EnvelopeText envelope)
+    {
+        envelope = default;
+        try
+        {
+            var reader = new AvroBinaryReader(body);
+            var state = new State();
+            foreach (var step in _steps) step.Read(ref reader, this, ref state);
+            reader.ExpectEnd();
+            if (state.Op is not ('c' or 'u' or 'r') || state.After is null) return false;
+            envelope = new EnvelopeText(state.Op, state.Before, state.After, state.Lsn, state.SourceSchema, state.SourceTable);
+            return true;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not a loss: the generic path decodes this record again and reports whatever is wrong with it.
+            return false;
+        }
+    }
+
+    /// <summary>The string of <paramref name="utf8"/>, shared between records (schema and table names repeat).</summary>
+    string Name(ReadOnlySpan<byte> utf8)
+    {
+        if (!Utf8.IsValid(utf8)) throw new AvroDecodingException("string is not valid UTF-8", 0);
+        Span<char> chars = stackalloc char[Math.Min(utf8.Length, 256)];
+        if (utf8.Length <= 256 && Encoding.UTF8.TryGetChars(utf8, chars, out var count))
+        {
+            var lookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (lookup.TryGetValue(chars[..count], out var known)) return known;
+            var name = new string(chars[..count]);
+            if (_names.Count < 1024) _names[name] = name;
+            return name;
+        }
+        return Encoding.UTF8.GetString(utf8);
+    }
+
+    static (int NullIndex, RecordSchema Record)? RowSlot(AvroSchema schema, RecordSchema row) =>
+        Record(schema) is ({ } record, var nullIndex) && ReferenceEquals(record, row) ? (nullIndex, record) : null;
+
+    /// <summary>A record, or a union of null and one record: the record and the null branch's index (-1 without one).</summary>
+    static (RecordSchema? Record, int NullIndex) Record(AvroSchema schema)
+    {
+        if (schema is RecordSchema record) return (record, -1);
+        if (schema is UnionSchema { Branches.Count: 2 } union)
+        {
+            var nullIndex = union.Branches[0].Type == AvroType.Null ? 0 : union.Branches[1].Type == AvroType.Null ? 1 : -1;
+            if (nullIndex >= 0 && union.Branches[1 - nullIndex] is RecordSchema branch) return (branch, nullIndex);
+        }
+        return (null, -1);
+    }
+
+    static SourceFieldStep SourceField(AvroField field, ValueLayout layout)
+    {
+        var position = field.Position;
+        var nullable = Nullable(field.Schema);
+        if (position == layout.SourceLsn && nullable is ({ Type: AvroType.Long, LogicalType: null }, var lsnNull)) return new SourceFieldStep(SourcePart.Lsn, lsnNull, null);
+        if (position == layout.SourceSchema && nullable is ({ Type: AvroType.String }, var schemaNull)) return new SourceFieldStep(SourcePart.Schema, schemaNull, null);
+        if (position == layout.SourceTable && nullable is ({ Type: AvroType.String }, var tableNull)) return new SourceFieldStep(SourcePart.Table, tableNull, null);
+        if (position == layout.SourceLsn || position == layout.SourceSchema || position == layout.SourceTable)
+            return new SourceFieldStep(SourcePart.Unsupported, -1, Skip.For(field.Schema));
+        return new SourceFieldStep(SourcePart.Other, -1, Skip.For(field.Schema));
+    }
+
+    /// <summary>A primitive, or a union of null and one primitive: the primitive and the null branch's index (-1 without one).</summary>
+    static (AvroSchema? Value, int NullIndex) Nullable(AvroSchema schema)
+    {
+        if (schema is PrimitiveSchema) return (schema, -1);
+        if (schema is UnionSchema { Branches.Count: 2 } union)
+        {
+            var nullIndex = union.Branches[0].Type == AvroType.Null ? 0 : union.Branches[1].Type == AvroType.Null ? 1 : -1;
+            if (nullIndex >= 0 && union.Branches[1 - nullIndex] is PrimitiveSchema branch) return (branch, nullIndex);
+        }
+        return (null, -1);
+    }
+
+    /// <summary>Reads a union index of a two-branch union and says whether it chose the null branch.</summary>
+    static bool ReadIsNull(ref AvroBinaryReader reader, int nullIndex)
+    {
+        if (nullIndex < 0) return false;
+        var start = reader.Position;
+        var index = reader.ReadLong();
+        if (index is not (0 or 1)) throw new AvroDecodingException($"union index {index} out of range: the union has 2 branches", start);
+        return index == nullIndex;
+    }
+
+    ref struct State
+    {
+        public char Op;
+        public PgTextRow? Before;
+        public PgTextRow? After;
+        public long? Lsn;
+        public string? SourceSchema;
+        public string? SourceTable;
+    }
+
+    abstract class Step
+    {
+        public abstract void Read(ref AvroBinaryReader reader, EnvelopeTextDecoder decoder, ref State state);
+    }
+
+    sealed class RowStep(bool isAfter, int nullIndex) : Step
+    {
+        public override void Read(ref AvroBinaryReader reader, EnvelopeTextDecoder decoder, ref State state)
+        {
+            if (ReadIsNull(ref reader, nullIndex)) return;
+            var row = decoder._rows.Read(ref reader);
+            if (isAfter) state.After = row;
+            else state.Before = row;
+        }
+    }
+
+    sealed class OpStep : Step
+    {
+        public override void Read(ref AvroBinaryReader reader, EnvelopeTextDecoder decoder, ref State state)
+        {
+            var op = reader.ReadBytesSpan();
+            if (!Utf8.IsValid(op)) throw new AvroDecodingException("string is not valid UTF-8", reader.Position - op.Length);
+            // Anything but one of the ops this path handles leaves Op unset, and the generic path takes the record.
+            state.Op = op.Length == 1 ? (char)op[0] : '\0';
+        }
+    }
+
+    sealed class SkipStep(Skip skip) : Step
+    {
+        public override void Read(ref AvroBinaryReader reader, EnvelopeTextDecoder decoder, ref State state) => skip.Read(ref reader);
+    }
+
+    enum SourcePart { Other, Lsn, Schema, Table, Unsupported }
+
+    sealed class SourceFieldStep(SourcePart part, int nullIndex, Skip? skip)
+    {
+        public void Read(ref AvroBinaryReader reader, EnvelopeTextDecoder decoder, ref State state)
+        {
+            switch (part)
+            {
+                case SourcePart.Other:
+                    skip!.Read(ref reader);
+                    return;
+                case SourcePart.Unsupported:
+                    // A source field of a type the generic path reads as something else (it then sees no LSN or name).
+                    throw new NotSupportedException("source field of an unexpected type");
+            }
+            if (ReadIsNull(ref reader, nullIndex)) return;
+            switch (part)
+            {
+                case SourcePart.Lsn:
+                    state.Lsn = reader.ReadLong();
+                    break;
+                case SourcePart.Schema:
+                    state.SourceSchema = decoder.Name(reader.ReadBytesSpan());
+                    break;
+                default:
+                    state.SourceTable = decoder.Name(reader.ReadBytesSpan());
+                    break;
+            }
+        }
+    }
+
+    sealed class SourceStep(int nullIndex, SourceFieldStep[] fields) : Step
+    {
+        public override void Read(ref AvroBinaryReader reader, EnvelopeTextDecoder decoder, ref State state)
+        {
+            if (ReadIsNull(ref reader, nullIndex)) return;
+            foreach (var field in fields) field.Read(ref reader, decoder, ref state);
+        }
+    }
+}
