@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Committing;
 using KafkaCdc.SinkConnector.Configuration;
@@ -7,8 +8,8 @@ using KafkaCdc.SinkConnector.Errors;
 namespace KafkaCdc.SinkConnector.Applying;
 
 /// <summary>
-/// Applies a <see cref="PartitionBatch"/> in one database transaction and has <see cref="OffsetCommitter"/> commit it:
-/// <see cref="ApplyAsync"/> is the fast path (segments of records with one table and shape, set-based or COPY),
+/// Applies <see cref="PartitionBatch"/>es (one, or several partitions' together) in one database transaction and has
+/// <see cref="OffsetCommitter"/> commit it: <see cref="ApplyAsync(IReadOnlyList{PartitionBatch}, CancellationToken)"/> is the fast path (segments of records with one table and shape, set-based or COPY),
 /// <see cref="ApplyIsolatingAsync"/> re-applies a batch record by record, each in a savepoint, to single out records
 /// that can never be written. Failures propagate with the transaction rolled back; the caller (<see cref="BatchFlusher"/>)
 /// classifies them. One per task.
@@ -38,42 +39,56 @@ public sealed class BatchApplier
 
     /// <summary>Applies the batch set-based and commits it (database, then Kafka).</summary>
     /// <returns>What was written and skipped.</returns>
-    public async Task<WriteCounts> ApplyAsync(PartitionBatch batch, CancellationToken cancellationToken)
+    public Task<WriteCounts> ApplyAsync(PartitionBatch batch, CancellationToken cancellationToken) => ApplyAsync([batch], cancellationToken);
+
+    /// <summary>
+    /// Applies batches, of one or more partitions, set-based in one transaction and commits it (database, then Kafka).
+    /// Batches of one partition must come in offset order; consecutive records of one table and shape form one segment
+    /// whichever partition they come from.
+    /// </summary>
+    /// <returns>What was written and skipped.</returns>
+    public async Task<WriteCounts> ApplyAsync(IReadOnlyList<PartitionBatch> batches, CancellationToken cancellationToken)
     {
         await using var transaction = await _session.BeginAsync(cancellationToken);
-        var fence = await _committer.BeginAsync(transaction, batch.Partition, cancellationToken);
-        var records = batch.Records;
+        var next = new Dictionary<TopicPartition, long>();
+        foreach (var batch in batches) next[batch.Partition] = batch.NextOffset;
+        var fences = await _committer.BeginAsync(transaction, next.Keys, cancellationToken);
         var segment = new List<ChangeRecord>();
         RecordShape? segmentShape = null;
-        foreach (var record in records)
+        foreach (var batch in batches)
         {
-            if (fence is { } applied && record.Offset < applied)
+            long? fence = fences.TryGetValue(batch.Partition, out var applied) ? applied : null;
+            foreach (var record in batch.Records)
             {
-                transaction.Counts.Skip("already_applied");
-                continue;
-            }
-            if (Classify(record, transaction.Counts) is not { } action) continue;
-            if (action == ChangeOperation.Truncate || action == ChangeOperation.Failed)
-            {
-                await WriteSegmentAsync(transaction, segmentShape, segment, cancellationToken);
-                segment.Clear();
-                segmentShape = null;
-                if (action == ChangeOperation.Failed) throw record.Failure!;
-                await _truncates.ApplyAsync(_session, transaction, record, cancellationToken);
-                continue;
-            }
+                if (record.Offset < fence)
+                {
+                    transaction.Counts.Skip("already_applied");
+                    continue;
+                }
+                if (Classify(record, transaction.Counts) is not { } action) continue;
+                if (action == ChangeOperation.Truncate || action == ChangeOperation.Failed)
+                {
+                    await WriteSegmentAsync(transaction, segmentShape, segment, cancellationToken);
+                    segment.Clear();
+                    segmentShape = null;
+                    if (action == ChangeOperation.Failed) throw record.Failure!;
+                    await _truncates.ApplyAsync(_session, transaction, record, cancellationToken);
+                    continue;
+                }
 
-            if (segmentShape is not null && !Continues(segmentShape, segment[0], record))
-            {
-                await WriteSegmentAsync(transaction, segmentShape, segment, cancellationToken);
-                segment.Clear();
-                segmentShape = null;
+                if (segmentShape is not null && !Continues(segmentShape, segment[0], record))
+                {
+                    await WriteSegmentAsync(transaction, segmentShape, segment, cancellationToken);
+                    segment.Clear();
+                    segmentShape = null;
+                }
+                segmentShape ??= _shapes.For(record);
+                segment.Add(record);
             }
-            segmentShape ??= _shapes.For(record);
-            segment.Add(record);
         }
         await WriteSegmentAsync(transaction, segmentShape, segment, cancellationToken);
-        await _committer.CommitAsync(transaction, batch.Partition, Math.Max(batch.NextOffset, fence ?? 0), cancellationToken);
+        var offsets = next.Select(p => new TopicPartitionOffset(p.Key, Math.Max(p.Value, fences.GetValueOrDefault(p.Key)))).ToList();
+        await _committer.CommitAsync(transaction, offsets, cancellationToken);
         return transaction.Counts;
     }
 

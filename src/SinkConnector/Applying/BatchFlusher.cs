@@ -111,6 +111,67 @@ public sealed class BatchFlusher
         }
     }
 
+    /// <summary>
+    /// Applies and commits <paramref name="batches"/> (of several partitions) in one transaction, which saves a
+    /// transaction, an offsets-table round trip and a COPY per batch. Batches with undecodable records, and every batch
+    /// of a group that fails on a record, are applied one by one through <see cref="FlushAsync(PartitionBatch, CancellationToken)"/>
+    /// instead, so that the record at fault is singled out and the batches of other partitions still commit.
+    /// </summary>
+    /// <exception cref="SinkTaskFailedException">The task must stop; the batches before the one at fault are committed.</exception>
+    /// <exception cref="OperationCanceledException">Shutdown came during a retry wait; the batches are not committed.</exception>
+    public async Task FlushAsync(IReadOnlyList<PartitionBatch> batches, CancellationToken stopping)
+    {
+        if (batches.Count <= 1 || batches.Any(b => b.Records.Any(r => r.Operation == ChangeOperation.Failed)))
+        {
+            await FlushOneByOneAsync(batches, stopping);
+            return;
+        }
+        var description = Describe(batches);
+        for (var attempt = 1; ; attempt++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var counts = await _applier.ApplyAsync(batches, CancellationToken.None);
+                _metrics.BatchCommitted(counts, Stopwatch.GetElapsedTime(started));
+                foreach (var (table, rows) in counts.UnavailableAsNull)
+                    Log.UnavailableValuesWrittenAsNull(_logger, rows, table, description);
+                Log.BatchesApplied(_logger, description, batches.Sum(b => b.Records.Count), counts.TotalRows, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+            catch (Exception e)
+            {
+                await _session.ResetAsync();
+                var kind = SinkErrorClassifier.Classify(e);
+                if (kind == FailureKind.Record)
+                {
+                    Log.IsolatingBatch(_logger, description, e.Message);
+                    await FlushOneByOneAsync(batches, stopping);
+                    return;
+                }
+                if (kind != FailureKind.Transient)
+                    throw new SinkTaskFailedException($"task {_taskId} cannot write batches {description}: {e.Message}", null, e);
+
+                var delay = Backoff(attempt);
+                _metrics.Retried();
+                Log.RetryingBatch(_logger, description, attempt, delay.TotalMilliseconds, e);
+                Retrying?.Invoke(e.Message);
+                await Task.Delay(delay, stopping);
+                continue;
+            }
+
+            if (attempt > 1) Retrying?.Invoke(null);
+            return;
+        }
+    }
+
+    async Task FlushOneByOneAsync(IReadOnlyList<PartitionBatch> batches, CancellationToken stopping)
+    {
+        foreach (var batch in batches) await FlushAsync(batch, stopping);
+    }
+
+    static string Describe(IReadOnlyList<PartitionBatch> batches) =>
+        batches.Count <= 3 ? string.Join(", ", batches) : $"{string.Join(", ", batches.Take(3))} and {batches.Count - 3} more";
+
     TimeSpan Backoff(int attempt)
     {
         var ceiling = Math.Min(_options.RetryDelayMax.TotalMilliseconds, s_firstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30)));

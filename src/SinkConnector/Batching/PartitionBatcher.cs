@@ -12,7 +12,9 @@ namespace KafkaCdc.SinkConnector.Batching;
 /// Hand-off: the consume loop adds records and takes due batches on the task thread only, so nothing is shared. The
 /// bound is four times <c>batch.size</c> records over all partitions: beyond it the largest open batch is cut (with many
 /// partitions, lingering batches of all of them would otherwise hold <c>batch.size</c> records each). Closed batches
-/// are taken on the same loop turn. Batches of a partition are taken in offset order.
+/// are taken on the same loop turn, together with open batches of other partitions up to <c>batch.size</c> records
+/// (<see cref="TakeDueGroup"/>), so that one transaction applies several partitions' batches. Batches of a partition are
+/// taken in offset order.
 /// </remarks>
 public sealed class PartitionBatcher
 {
@@ -88,6 +90,33 @@ public sealed class PartitionBatcher
             Drain(state, due);
         }
         return due;
+    }
+
+    /// <summary>
+    /// The due batches (<see cref="TakeDue"/>) and, when there are any, the open batches of other partitions that fit
+    /// with them in <paramref name="limit"/> records, largest first: what one transaction applies. A partition's batches
+    /// stay in offset order (its open batch only follows its closed ones).
+    /// </summary>
+    public List<PartitionBatch> TakeDueGroup(int limit)
+    {
+        var group = TakeDue();
+        if (group.Count == 0) return group;
+        long total = 0;
+        foreach (var batch in group) total += batch.Records.Count;
+        while (total < limit)
+        {
+            State? largest = null;
+            foreach (var state in _partitions.Values)
+            {
+                if (state.Open is { } open && total + open.Records.Count <= limit && (largest is null || open.Records.Count > largest.Open!.Records.Count))
+                    largest = state;
+            }
+            if (largest is null) break;
+            total += largest.Open!.Records.Count;
+            Close(largest);
+            Drain(largest, group);
+        }
+        return group;
     }
 
     /// <summary>Every batch of <paramref name="partitions"/> (all partitions when null), due or not: for revocation and shutdown.</summary>

@@ -7,8 +7,8 @@ namespace KafkaCdc.SinkConnector.Committing;
 
 /// <summary>
 /// The one owner of "offsets are committed to Kafka only after the batch's database transaction committed". It also
-/// owns the offsets table's two other rules: each batch transaction first locks its partition's row and skips records
-/// below the recorded offset (<see cref="BeginAsync"/>), and on assignment a partition resumes from the recorded offset
+/// owns the offsets table's two other rules: each batch transaction first locks its partitions' rows and skips records
+/// below the recorded offsets (<see cref="BeginAsync(ApplyTransaction, IReadOnlyCollection{TopicPartition}, CancellationToken)"/>), and on assignment a partition resumes from the recorded offset
 /// when that is ahead of Kafka's committed one (<see cref="ResumeOffsetsAsync"/>). Together these make a crash between
 /// the database commit and the Kafka commit re-apply nothing, even in insert mode.
 /// </summary>
@@ -35,28 +35,40 @@ public sealed class OffsetCommitter
     }
 
     /// <summary>
-    /// At the start of a batch transaction: locks the partition's offset row (serialising two members that both
-    /// believe they own the partition) and returns the next offset already applied, or null. Records below it must be skipped.
+    /// At the start of a batch transaction: locks the partitions' offset rows (serialising two members that both
+    /// believe they own a partition) and returns the next offset already applied of each that has one. Records below it
+    /// must be skipped.
     /// </summary>
-    public Task<long?> BeginAsync(ApplyTransaction transaction, TopicPartition partition, CancellationToken cancellationToken) =>
-        _offsets.LockAsync(transaction, partition, cancellationToken);
+    public Task<Dictionary<TopicPartition, long>> BeginAsync(ApplyTransaction transaction, IReadOnlyCollection<TopicPartition> partitions,
+        CancellationToken cancellationToken) =>
+        _offsets.LockAsync(transaction, partitions, cancellationToken);
 
-    /// <summary>Records <paramref name="nextOffset"/> in the transaction, commits it, then commits the offset to Kafka.</summary>
-    public async Task CommitAsync(ApplyTransaction transaction, TopicPartition partition, long nextOffset, CancellationToken cancellationToken)
+    /// <summary><see cref="BeginAsync(ApplyTransaction, IReadOnlyCollection{TopicPartition}, CancellationToken)"/> for one partition.</summary>
+    public async Task<long?> BeginAsync(ApplyTransaction transaction, TopicPartition partition, CancellationToken cancellationToken) =>
+        (await _offsets.LockAsync(transaction, [partition], cancellationToken)).TryGetValue(partition, out var next) ? next : null;
+
+    /// <summary>Records the next offsets in the transaction, commits it, then commits them to Kafka.</summary>
+    public async Task CommitAsync(ApplyTransaction transaction, IReadOnlyCollection<TopicPartitionOffset> nextOffsets, CancellationToken cancellationToken)
     {
-        await _offsets.RecordAsync(transaction, partition, nextOffset, cancellationToken);
+        await _offsets.RecordAsync(transaction, nextOffsets, cancellationToken);
         await transaction.Transaction.CommitAsync(cancellationToken);
-        var offset = new TopicPartitionOffset(partition, nextOffset);
-        try
+        foreach (var offset in nextOffsets)
         {
-            _kafka.Commit(offset);
-        }
-        catch (KafkaException e)
-        {
-            Log.KafkaCommitFailed(_logger, offset.Topic, offset.Partition.Value, nextOffset, e.Error.Code, e.Error.Reason);
-            _onKafkaCommitFailed?.Invoke();
+            try
+            {
+                _kafka.Commit(offset);
+            }
+            catch (KafkaException e)
+            {
+                Log.KafkaCommitFailed(_logger, offset.Topic, offset.Partition.Value, offset.Offset.Value, e.Error.Code, e.Error.Reason);
+                _onKafkaCommitFailed?.Invoke();
+            }
         }
     }
+
+    /// <summary>Records <paramref name="nextOffset"/> for one partition, commits, then commits it to Kafka.</summary>
+    public Task CommitAsync(ApplyTransaction transaction, TopicPartition partition, long nextOffset, CancellationToken cancellationToken) =>
+        CommitAsync(transaction, [new TopicPartitionOffset(partition, nextOffset)], cancellationToken);
 
     /// <summary>
     /// Where each newly assigned partition resumes: the offsets table's offset when it is ahead of Kafka's committed

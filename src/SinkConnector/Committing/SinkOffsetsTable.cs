@@ -50,23 +50,43 @@ public sealed class SinkOffsetsTable
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>Locks the partition's row for the transaction and returns its next offset, or null when there is none yet.</summary>
-    public async Task<long?> LockAsync(ApplyTransaction transaction, TopicPartition partition, CancellationToken cancellationToken)
-    {
-        await using var command = transaction.Command($"SELECT next_offset FROM {QualifiedName} WHERE group_id = $1 AND topic = $2 AND partition = $3 FOR UPDATE");
-        AddKey(command, partition);
-        return await command.ExecuteScalarAsync(cancellationToken) as long?;
-    }
-
-    /// <summary>Records <paramref name="nextOffset"/> for the partition in the transaction.</summary>
-    public async Task RecordAsync(ApplyTransaction transaction, TopicPartition partition, long nextOffset, CancellationToken cancellationToken)
+    /// <summary>
+    /// Locks the rows of <paramref name="partitions"/> for the transaction, in (topic, partition) order so that two
+    /// writers never wait on each other crosswise, and returns their next offsets (partitions without a row are absent).
+    /// </summary>
+    public async Task<Dictionary<TopicPartition, long>> LockAsync(ApplyTransaction transaction, IReadOnlyCollection<TopicPartition> partitions,
+        CancellationToken cancellationToken)
     {
         await using var command = transaction.Command($"""
-            INSERT INTO {QualifiedName} (group_id, topic, partition, next_offset) VALUES ($1, $2, $3, $4)
+            SELECT o.topic, o.partition, o.next_offset
+            FROM {QualifiedName} o JOIN unnest($2::text[], $3::integer[]) AS p(topic, partition) ON o.topic = p.topic AND o.partition = p.partition
+            WHERE o.group_id = $1
+            ORDER BY o.topic, o.partition
+            FOR UPDATE OF o
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = _groupId });
+        command.Parameters.Add(new NpgsqlParameter { Value = partitions.Select(p => p.Topic).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = partitions.Select(p => p.Partition.Value).ToArray() });
+        var result = new Dictionary<TopicPartition, long>(partitions.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) result[new TopicPartition(reader.GetString(0), reader.GetInt32(1))] = reader.GetInt64(2);
+        return result;
+    }
+
+    /// <summary>Records the next offsets of <paramref name="offsets"/>' partitions in the transaction.</summary>
+    public async Task RecordAsync(ApplyTransaction transaction, IReadOnlyCollection<TopicPartitionOffset> offsets, CancellationToken cancellationToken)
+    {
+        await using var command = transaction.Command($"""
+            INSERT INTO {QualifiedName} (group_id, topic, partition, next_offset)
+            SELECT $1, p.topic, p.partition, p.next_offset
+            FROM unnest($2::text[], $3::integer[], $4::bigint[]) AS p(topic, partition, next_offset)
+            ORDER BY p.topic, p.partition
             ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()
             """);
-        AddKey(command, partition);
-        command.Parameters.Add(new NpgsqlParameter { Value = nextOffset });
+        command.Parameters.Add(new NpgsqlParameter { Value = _groupId });
+        command.Parameters.Add(new NpgsqlParameter { Value = offsets.Select(o => o.Topic).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = offsets.Select(o => o.Partition.Value).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = offsets.Select(o => o.Offset.Value).ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -86,12 +106,5 @@ public sealed class SinkOffsetsTable
             if (partitions.Contains(partition)) result[partition] = reader.GetInt64(2);
         }
         return result;
-    }
-
-    void AddKey(NpgsqlCommand command, TopicPartition partition)
-    {
-        command.Parameters.Add(new NpgsqlParameter { Value = _groupId });
-        command.Parameters.Add(new NpgsqlParameter { Value = partition.Topic });
-        command.Parameters.Add(new NpgsqlParameter { Value = partition.Partition.Value });
     }
 }

@@ -13,14 +13,15 @@ namespace KafkaCdc.SinkConnector.Consuming;
 
 /// <summary>
 /// One task: a Kafka consumer in the sink's group, on a thread of its own, that decodes records, batches them per
-/// partition and hands each due batch to <see cref="BatchFlusher"/>, one batch in flight at a time, so that consuming
-/// and decoding the next batch overlaps with writing the previous one. The consume loop, the rebalance handlers (which
+/// partition and hands due batches to <see cref="BatchFlusher"/>, grouped with other partitions' open batches up to
+/// <c>batch.size</c> records into one transaction (<see cref="PartitionBatcher.TakeDueGroup"/>), one group in flight at
+/// a time, so that consuming and decoding the next records overlaps with writing the previous ones. The consume loop, the rebalance handlers (which
 /// librdkafka calls inside <c>Consume</c> and <c>Close</c>) and every consumer call run on this thread; a revoked
 /// partition's batch in flight is finished and committed before it is given up.
 /// </summary>
 /// <remarks>
-/// <para>Hand-off: <see cref="PartitionBatcher"/> holds at most <c>batch.size</c> records per partition, and one more
-/// batch is in flight (owned by the flush until it completes; the thread waits for it before starting another, so
+/// <para>Hand-off: <see cref="PartitionBatcher"/> holds at most <c>batch.size</c> records per partition (and four times
+/// that in all), and one more group is in flight (owned by the flush until it completes; the thread waits for it before starting another, so
 /// batches of a partition are applied in order). librdkafka's prefetch queue (<c>queued.max.messages.kbytes</c>) is the
 /// only other buffer, so memory stays bounded. Offsets the flush committed to the database are handed back through
 /// <see cref="IKafkaOffsetCommit.Commit"/> (under a lock) and committed to Kafka by this thread once the flush is
@@ -129,7 +130,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
             SetState("running");
             Loop();
             SetState("stopping");
-            foreach (var batch in _batcher.TakeAll()) Flush(batch);
+            Flush(_batcher.TakeAll());
             AwaitFlush();
             _consumer!.Close();
             Log.TaskStopped(_logger, _id);
@@ -227,7 +228,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
             }
 
             if (result is { IsPartitionEOF: false }) _batcher.Add(Decode(result));
-            foreach (var batch in _batcher.TakeDue()) Flush(batch);
+            if (_batcher.TakeDueGroup(_context.Options.BatchSize) is { Count: > 0 } group) Flush(group);
             if (_inFlight is { IsCompleted: true }) AwaitFlush();
             if (DateTime.UtcNow - _statusAt >= s_statusInterval)
             {
@@ -263,12 +264,13 @@ public sealed class SinkTask : IKafkaOffsetCommit
         }
     }
 
-    /// <summary>Starts applying <paramref name="batch"/> once the batch in flight is through (see the class remarks).</summary>
-    void Flush(PartitionBatch batch)
+    /// <summary>Starts applying <paramref name="batches"/> (in one transaction) once the flush in flight is through (see the class remarks).</summary>
+    void Flush(List<PartitionBatch> batches)
     {
+        if (batches.Count == 0) return;
         AwaitFlush();
-        _context.Metrics.RecordsConsumed(batch.Partition.Topic, batch.Records.Count);
-        _inFlight = Task.Run(() => _flusher!.FlushAsync(batch, _stopping));
+        foreach (var batch in batches) _context.Metrics.RecordsConsumed(batch.Partition.Topic, batch.Records.Count);
+        _inFlight = Task.Run(() => _flusher!.FlushAsync(batches, _stopping));
     }
 
     /// <summary>Waits for the batch in flight (its failure is thrown here), then commits to Kafka what it committed to the database.</summary>
@@ -339,7 +341,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
         }
         else
         {
-            foreach (var batch in _batcher.TakeAll(revoked)) Flush(batch);
+            Flush(_batcher.TakeAll(revoked));
             AwaitFlush();
         }
         Forget(revoked);

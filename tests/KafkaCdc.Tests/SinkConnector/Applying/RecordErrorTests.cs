@@ -64,6 +64,26 @@ public class RecordErrorTests
     }
 
     [Test]
+    public async Task ConstraintViolation_InAGroupOfPartitions_ToleranceNone_CommitsTheOtherPartitions_AndStopsAtTheRecord()
+    {
+        var name = TestEnvironment.UniqueName("grouped");
+        var (_, events, messages) = await TableAsync(name);
+        using var _ = events;
+        await _destination.ExecuteAsync($"CREATE TABLE {_destination.Schema}.{name} (id integer PRIMARY KEY, v text CHECK (v <> 'bad')); GRANT ALL ON {_destination.Schema}.{name} TO {_destination.User}");
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name));
+
+        // Rows 1 and 3 on partition 0, the bad row 2 on partition 1: one group, one transaction, which fails on row 2.
+        var failure = await pipeline.ApplyFailingAsync(name, messages[0] with { Partition = 0 }, messages[1] with { Partition = 1 }, messages[2] with { Partition = 0 });
+
+        Assert.That(failure.Message, Does.StartWith($"record {name}/1/0 cannot be written: "));
+        Assert.That(failure.Position!.Partition.Value, Is.EqualTo(1));
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(1,good)", "(3,\"good too\")" }),
+            "the group fell back to one transaction per batch: partition 0's commits");
+        var recorded = await _destination.RecordedOffsetsAsync(pipeline.Options.GroupId);
+        Assert.That((recorded[(name, 0)], recorded[(name, 1)]), Is.EqualTo((2L, 0L)), "partition 1 resumes at the record at fault");
+    }
+
+    [Test]
     public async Task BrokenConnection_IsRetried_AndTheBatchAppliedOnce()
     {
         var name = TestEnvironment.UniqueName("retried");

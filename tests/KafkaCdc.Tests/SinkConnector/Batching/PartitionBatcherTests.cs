@@ -46,6 +46,25 @@ public class PartitionBatcherTests
         Assert.That(batcher.TimeUntilDue(), Is.Null);
     }
 
+    [Test]
+    public void DueGroup_TakesOtherPartitionsOpenBatches_LargestFirst_WithinTheLimit_InOffsetOrder()
+    {
+        var batcher = new PartitionBatcher(batchSize: 4, TimeSpan.FromSeconds(10), new ManualTime());
+        foreach (var offset in new long[] { 0, 1, 2, 3, 4 }) batcher.Add(Record(0, offset)); // 0..3 full and due, 4 open
+        foreach (var offset in new long[] { 0, 1, 2 }) batcher.Add(Record(1, offset));
+        batcher.Add(Record(2, 0));
+        foreach (var offset in new long[] { 0, 1 }) batcher.Add(Record(3, offset));
+
+        // Due: 0:0..3 (4 records). Room for 3 more of 7: partition 1's three fit; then nothing else does.
+        Assert.That(Describe(batcher.TakeDueGroup(limit: 7)), Is.EqualTo("0:0,1,2,3 | 1:0,1,2"));
+        Assert.That(batcher.PendingRecords, Is.EqualTo(4));
+        Assert.That(batcher.TakeDueGroup(limit: 100), Is.Empty, "nothing is due: no group, however much room");
+
+        foreach (var offset in new long[] { 5, 6, 7 }) batcher.Add(Record(0, offset)); // 4..7 full and due
+        Assert.That(Describe(batcher.TakeDueGroup(limit: 100)), Is.EqualTo("0:4,5,6,7 | 3:0,1 | 2:0"));
+        Assert.That(batcher.PendingRecords, Is.Zero);
+    }
+
     [TestCase(ChangeOperation.Truncate)]
     [TestCase(ChangeOperation.Failed)]
     public void TruncateOrUndecodableRecord_CutsTheBatch_AndIsABatchOfItsOwn(ChangeOperation operation)

@@ -66,7 +66,8 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
 
     /// <summary>
     /// Gives <paramref name="messages"/> the next offsets of their partitions (0 unless set) in the topic, and applies
-    /// them in batches of <c>batch.size</c>, in order per partition.
+    /// them as the task does: in batches of <c>batch.size</c>, in order per partition, the batches of all partitions
+    /// taken together applied in one transaction.
     /// </summary>
     public async Task ApplyAsync(string topic, IEnumerable<ChangeMessage> messages)
     {
@@ -84,9 +85,9 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
                 Message = new Message<byte[]?, byte[]?> { Key = message.Key, Value = message.Value, Headers = [] },
             };
             batcher.Add(await _decoder.DecodeAsync(result, CancellationToken.None));
-            foreach (var batch in batcher.TakeDue()) await _flusher.FlushAsync(batch, CancellationToken.None);
+            if (batcher.TakeDueGroup(Options.BatchSize) is { Count: > 0 } due) await _flusher.FlushAsync(due, CancellationToken.None);
         }
-        foreach (var batch in batcher.TakeAll()) await _flusher.FlushAsync(batch, CancellationToken.None);
+        await _flusher.FlushAsync(batcher.TakeAll(), CancellationToken.None);
     }
 
     /// <summary>Applies messages given one by one.</summary>
