@@ -24,7 +24,7 @@ public sealed class SinkMetrics
         Registry = registry ?? new MetricsRegistry();
         _records = Registry.Counter("kafkacdc_sink_records_total", "Records consumed and handed to the database in batches", "topic");
         _rows = Registry.Counter("kafkacdc_sink_rows_total", "Rows written, by table and operation (upsert, insert, delete, truncate)", "table", "op");
-        _batches = Registry.Counter("kafkacdc_sink_batches_total", "Batches committed");
+        _batches = Registry.Counter("kafkacdc_sink_batches_total", "Batch transactions committed (one may hold batches of several partitions)");
         _batchSeconds = Registry.Counter("kafkacdc_sink_batch_seconds_total", "Time spent applying committed batches (divide by kafkacdc_sink_batches_total for the mean latency)");
         _lastBatchSeconds = Registry.Gauge("kafkacdc_sink_last_batch_seconds", "How long the last committed batch took");
         _skipped = Registry.Counter("kafkacdc_sink_skipped_records_total",
