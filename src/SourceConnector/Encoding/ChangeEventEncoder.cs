@@ -1,5 +1,3 @@
-using System.Globalization;
-using KafkaCdc.Shared;
 using KafkaCdc.Shared.Avro;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
@@ -16,7 +14,7 @@ namespace KafkaCdc.SourceConnector.Encoding;
 /// <remarks>The schemas must be registered first (<see cref="SchemaRegistrar"/>). Publisher thread only.</remarks>
 internal sealed class ChangeEventEncoder(AvroSerializer serializer, string connectorName, string database)
 {
-    static readonly string s_version = KafkaCdcVersion.Current;
+    readonly EnvelopeWriter _envelopes = new(serializer, connectorName, database);
 
     /// <summary>
     /// The encoded key (null for tables without a primary key and for truncates) and value; for an update that changed
@@ -34,22 +32,6 @@ internal sealed class ChangeEventEncoder(AvroSerializer serializer, string conne
             var keySource = change.Operation == ChangeOperation.Delete ? before : after;
             var key = keySource is null || schema.Key is null ? null : KeyOf(change, keySource);
 
-            var source = new GenericRecord(ChangeEventSchemas.Source,
-            [
-                s_version,
-                "postgresql",
-                connectorName,
-                change.Source.CommitTimeMicros / 1000,
-                change.Source.Snapshot,
-                database,
-                Sequence(change.Source),
-                change.Source.CommitTimeMicros,
-                table.Name.Schema,
-                table.Name.Name,
-                change.Source.TransactionId,
-                (long)change.Source.Lsn,
-                null,
-            ]);
             var keyBytes = key is null ? null : serializer.Serialize(table.Topic, true, schema.Key!, key);
             if (change.Operation == ChangeOperation.Update && before is not null && keyBytes is not null)
             {
@@ -59,14 +41,11 @@ internal sealed class ChangeEventEncoder(AvroSerializer serializer, string conne
                 var oldKey = serializer.Serialize(table.Topic, true, schema.Key!, KeyOf(change, before));
                 if (!oldKey.AsSpan().SequenceEqual(keyBytes))
                 {
-                    var delete = new GenericRecord(schema.Envelope, [before, null, source, ChangeOperation.Delete.Code(), nowMicros / 1000, nowMicros, null]);
-                    var create = new GenericRecord(schema.Envelope, [null, after, source, ChangeOperation.Create.Code(), nowMicros / 1000, nowMicros, null]);
-                    return new EncodedChange(keyBytes, serializer.Serialize(table.Topic, false, schema.Envelope, create),
-                        oldKey, serializer.Serialize(table.Topic, false, schema.Envelope, delete));
+                    return new EncodedChange(keyBytes, _envelopes.Write(change, null, after, ChangeOperation.Create.Code(), nowMicros),
+                        oldKey, _envelopes.Write(change, before, null, ChangeOperation.Delete.Code(), nowMicros));
                 }
             }
-            var envelope = new GenericRecord(schema.Envelope, [before, after, source, change.Operation.Code(), nowMicros / 1000, nowMicros, null]);
-            return new EncodedChange(keyBytes, serializer.Serialize(table.Topic, false, schema.Envelope, envelope), null, null);
+            return new EncodedChange(keyBytes, _envelopes.Write(change, before, after, change.Operation.Code(), nowMicros), null, null);
         }
         catch (Exception e) when (e is PgValueDecodingException or AvroEncodingException or ArgumentException)
         {
@@ -105,7 +84,4 @@ internal sealed class ChangeEventEncoder(AvroSerializer serializer, string conne
                 "uses an index other than the primary key; set REPLICA IDENTITY DEFAULT or FULL", e);
         }
     }
-
-    static string Sequence(SourceInfo source) =>
-        $"[{(source.LastCommitLsn is { } last ? "\"" + last.ToString(CultureInfo.InvariantCulture) + "\"" : "null")},\"{source.Lsn.ToString(CultureInfo.InvariantCulture)}\"]";
 }

@@ -56,7 +56,7 @@ internal sealed class ChangePublisher(
                 if (input.TryRead(out var batch))
                 {
                     foreach (var item in batch.Items) Handle(item, abort);
-                    status.AddQueued(-batch.Items.Count);
+                    status.AddQueued(-batch.Items.Length);
                     idlePolls = 0;
                     continue;
                 }

@@ -43,7 +43,7 @@ internal sealed class ChangeStreamReader(
 
     volatile bool _stopRequested;
     byte[] _buffer = new byte[InitialBuffer];
-    List<PipelineItem> _pending = new(PipelineBatch.MaxItems);
+    readonly List<PipelineItem> _pending = new(PipelineBatch.MaxItems);
     TransactionProgress? _transaction;
     long? _transactionId;
     long _commitTimeMicros;
@@ -214,9 +214,11 @@ internal sealed class ChangeStreamReader(
     ValueTask<bool> FlushAsync(CancellationToken cancellationToken)
     {
         if (_pending.Count == 0) return ValueTask.FromResult(true);
-        var batch = new PipelineBatch(_pending);
-        _pending = new List<PipelineItem>(PipelineBatch.MaxItems);
-        status.AddQueued(batch.Items.Count);
+        // An exact-size copy: a trickle of small transactions sends a batch of two or three items per wait, and a
+        // fresh list of full capacity each time would allocate 4 KiB apiece.
+        var batch = new PipelineBatch([.. _pending]);
+        _pending.Clear();
+        status.AddQueued(batch.Items.Length);
         return output.TryWrite(batch) ? ValueTask.FromResult(true) : WaitAndWriteAsync(batch, cancellationToken);
     }
 
@@ -229,7 +231,7 @@ internal sealed class ChangeStreamReader(
         }
         catch (ChannelClosedException)
         {
-            status.AddQueued(-batch.Items.Count);
+            status.AddQueued(-batch.Items.Length);
             return false;
         }
     }

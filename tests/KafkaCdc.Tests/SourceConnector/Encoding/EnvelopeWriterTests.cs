@@ -1,0 +1,147 @@
+using System.Globalization;
+using KafkaCdc.Shared;
+using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.Shared.SchemaRegistry.Serdes;
+using KafkaCdc.SourceConnector.ChangeEvents;
+using KafkaCdc.SourceConnector.Checkpointing;
+using KafkaCdc.SourceConnector.Configuration;
+using KafkaCdc.SourceConnector.Encoding;
+using KafkaCdc.SourceConnector.Status;
+using KafkaCdc.Tests.Shared.Postgres.Integration;
+using Npgsql;
+
+namespace KafkaCdc.Tests.SourceConnector.Encoding;
+
+/// <summary>
+/// The encoder's field-by-field envelope writer produces exactly the bytes of the generic path (the envelope and its
+/// <c>source</c> block built as <see cref="GenericRecord"/>s and written by <see cref="AvroSerializer"/>), for every
+/// type of the contract with the type layer's rows of extreme values, every operation, and source blocks with and
+/// without the optional parts.
+/// </summary>
+public class EnvelopeWriterTests
+{
+    const string ConnectorName = "envelope-test ✓";
+    SourceTestDatabase _database = null!;
+    readonly List<CapturedTable> _tables = [];
+    List<string?[]> _rows = [];
+    AvroSerializer _serializer = null!;
+
+    [OneTimeSetUp]
+    public async Task PrepareAsync()
+    {
+        _database = await SourceTestDatabase.CreateAsync("envelope", TypeRoundTripRows.Setup);
+        for (var i = 0; i < TypeRoundTripRows.Rows.Count; i++)
+        {
+            var row = TypeRoundTripRows.Rows[i];
+            var names = string.Concat(row.Keys.Select(k => ", " + PgIdentifier.Quote(k)));
+            var values = string.Concat(row.Values.Select(v => $", $v${v}$v$"));
+            await _database.ExecuteAsync($"INSERT INTO source_rows (id{names}) VALUES ({i + 1}{values})");
+        }
+        await using var connection = new NpgsqlConnection(PgSessionSettings.Pin(_database.ConnectionString));
+        await connection.OpenAsync();
+        await using (var oid = new NpgsqlCommand("SELECT 'source_rows'::regclass::oid", connection))
+        {
+            var columns = await new PgTypeCatalog().DescribeRelationAsync(connection, (uint)(await oid.ExecuteScalarAsync())!, CancellationToken.None);
+            _serializer = new AvroSerializer(ChangeTopic.Registry);
+            foreach (var (suffix, options) in new[]
+            {
+                ("precise", new PgAvroOptions()),
+                ("b64", new PgAvroOptions { BinaryHandling = BinaryHandlingMode.Base64, DecimalHandling = DecimalHandlingMode.String }),
+            })
+            {
+                var schema = PgTableSchema.Build(_database.Name, "public", "source_rows", columns, options);
+                var table = new CapturedTable(new TableName("public", "source_rows"), $"{_database.Name}_{suffix}_source_rows", schema, new TableCounters("public.source_rows"));
+                await _serializer.RegisterAsync(table.Topic, true, schema.Key!, CancellationToken.None);
+                await _serializer.RegisterAsync(table.Topic, false, schema.Envelope, CancellationToken.None);
+                _tables.Add(table);
+            }
+        }
+        await using var command = new NpgsqlCommand("SELECT * FROM source_rows ORDER BY id", connection) { AllResultTypesAreUnknown = true };
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            _rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? null : reader.GetString(i))]);
+    }
+
+    [OneTimeTearDown]
+    public async Task DropAsync() => await _database.DisposeAsync();
+
+    static IEnumerable<SourceInfo> Sources() =>
+    [
+        new(1234, 0x16B3748, 0x16B3700, 1_700_000_000_123_456),
+        new(null, ulong.MaxValue, null, -62_135_596_800_000_000, "true"),
+        new(long.MaxValue, 0, ulong.MaxValue, 0, "last"),
+    ];
+
+    [Test]
+    public void Encode_EveryTypeOperationAndSourceBlock_EqualsTheGenericPath([Values(0, 1)] int options)
+    {
+        var table = _tables[options];
+        var encoder = new ChangeEventEncoder(_serializer, ConnectorName, _database.Name);
+        var transaction = new TransactionProgress(1234, 1);
+        var checkedEnvelopes = 0;
+        Assert.Multiple(() =>
+        {
+            foreach (var source in Sources())
+            {
+                for (var i = 0; i < _rows.Count; i++)
+                {
+                    var row = new RowImage(_rows[i]);
+                    var other = new RowImage(_rows[(i + 1) % _rows.Count]);
+                    var toasted = new RowImage(_rows[i], [.. table.Schema.Columns.Select(c => c.Decoder.CanBeUnavailable)]);
+                    foreach (var change in new[]
+                    {
+                        new ChangeEvent(ChangeOperation.Create, table, null, row, source, transaction),
+                        new ChangeEvent(ChangeOperation.Update, table, null, toasted, source, transaction),
+                        new ChangeEvent(ChangeOperation.Update, table, row, row, source, transaction),
+                        new ChangeEvent(ChangeOperation.Update, table, other, row, source, transaction), // key changed
+                        new ChangeEvent(ChangeOperation.Delete, table, row, null, source, transaction),
+                        new ChangeEvent(ChangeOperation.Truncate, table, null, null, source, transaction),
+                        new ChangeEvent(ChangeOperation.Read, table, null, row, source with { Snapshot = "incremental" }, transaction),
+                    })
+                    {
+                        var encoded = encoder.Encode(change, 1_763_700_000_654_321);
+                        var expected = GenericPath(table, change, 1_763_700_000_654_321);
+                        var what = $"row {i + 1}, {change.Operation}, source {source}";
+                        Assert.That(encoded.Key, Is.EqualTo(expected.Key), what + ": key");
+                        Assert.That(encoded.Value, Is.EqualTo(expected.Value), what + ": value");
+                        Assert.That(encoded.OldKey, Is.EqualTo(expected.OldKey), what + ": old key");
+                        Assert.That(encoded.OldKeyDelete, Is.EqualTo(expected.OldKeyDelete), what + ": old key's delete");
+                        checkedEnvelopes += encoded.OldKeyDelete is null ? 1 : 2;
+                    }
+                }
+            }
+        });
+        Assert.That(checkedEnvelopes, Is.GreaterThan(Sources().Count() * _rows.Count * 7), "key-changing updates were among them");
+    }
+
+    /// <summary>The records as the generic path writes them: the envelope and source block as records, through <see cref="AvroSerializer"/>.</summary>
+    EncodedChange GenericPath(CapturedTable table, ChangeEvent change, long nowMicros)
+    {
+        var schema = table.Schema;
+        var before = change.Before is { } b ? Value(schema, b) : null;
+        var after = change.After is { } a ? Value(schema, a) : null;
+        var keySource = change.Operation == ChangeOperation.Delete ? before : after;
+        var key = keySource is null ? null : _serializer.Serialize(table.Topic, true, schema.Key!, schema.KeyOf(keySource));
+        var s = change.Source;
+        var sequence = $"[{(s.LastCommitLsn is { } last ? "\"" + last.ToString(CultureInfo.InvariantCulture) + "\"" : "null")},\"{s.Lsn.ToString(CultureInfo.InvariantCulture)}\"]";
+        var source = new GenericRecord(ChangeEventSchemas.Source,
+        [
+            KafkaCdcVersion.Current, "postgresql", ConnectorName, s.CommitTimeMicros / 1000, s.Snapshot, _database.Name, sequence, s.CommitTimeMicros,
+            "public", "source_rows", s.TransactionId, (long)s.Lsn, null,
+        ]);
+        byte[] Envelope(GenericRecord? old, GenericRecord? @new, ChangeOperation operation) =>
+            _serializer.Serialize(table.Topic, false, schema.Envelope, new GenericRecord(schema.Envelope, [old, @new, source, operation.Code(), nowMicros / 1000, nowMicros, null]));
+
+        if (change.Operation == ChangeOperation.Update && before is not null && key is not null)
+        {
+            var oldKey = _serializer.Serialize(table.Topic, true, schema.Key!, schema.KeyOf(before));
+            if (!oldKey.AsSpan().SequenceEqual(key))
+                return new EncodedChange(key, Envelope(null, after, ChangeOperation.Create), oldKey, Envelope(before, null, ChangeOperation.Delete));
+        }
+        return new EncodedChange(key, Envelope(before, after, change.Operation), null, null);
+    }
+
+    static GenericRecord Value(PgTableSchema schema, RowImage row) =>
+        new(schema.Value, [.. schema.Columns.Select((c, i) => row.UnchangedToast is { } u && u[i] ? c.Decoder.UnavailableValue : c.Decoder.Decode(row.Values[i]))]);
+}
