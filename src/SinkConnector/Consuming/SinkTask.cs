@@ -268,13 +268,21 @@ public sealed class SinkTask : IKafkaOffsetCommit
     void Flush(List<PartitionBatch> batches)
     {
         if (batches.Count == 0) return;
-        AwaitFlush();
+        WaitForFlush();
         foreach (var batch in batches) _context.Metrics.RecordsConsumed(batch.Partition.Topic, batch.Records.Count);
         _inFlight = Task.Run(() => _flusher!.FlushAsync(batches, _stopping));
+        // Kafka's commit of what the last flush committed to the database waits for the broker: not on the database's time.
+        CatchUpKafkaCommits();
     }
 
     /// <summary>Waits for the batch in flight (its failure is thrown here), then commits to Kafka what it committed to the database.</summary>
     void AwaitFlush()
+    {
+        WaitForFlush();
+        CatchUpKafkaCommits();
+    }
+
+    void WaitForFlush()
     {
         if (_inFlight is { } flush)
         {
@@ -283,7 +291,6 @@ public sealed class SinkTask : IKafkaOffsetCommit
             if (!flush.IsCompleted) ((IAsyncResult)flush).AsyncWaitHandle.WaitOne();
             flush.GetAwaiter().GetResult();
         }
-        CatchUpKafkaCommits();
     }
 
     void CatchUpKafkaCommitsQuietly()
