@@ -1,1 +1,2 @@
+KafkaCdc.SourceConnector.SourceProgram.RunSocketCompletionsInline();
 return await KafkaCdc.SourceConnector.SourceProgram.MainAsync(args);

@@ -16,6 +16,23 @@ internal static class SourceProgram
         ["reset-offsets"] = "replace the stored offset of this connector with none, accepting a gap (see README); the next start begins at the slot's position",
     };
 
+    /// <summary>The runtime's switch for running socket completions on the socket engine's thread (read once, at the first socket operation).</summary>
+    internal const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+
+    /// <summary>
+    /// Has .NET run the continuation of each socket read on the socket engine's thread instead of queueing it to the
+    /// thread pool, unless the environment says otherwise; must run before the first socket is used. A stream of small
+    /// transactions arrives as three pgoutput messages each, and the thread-pool hand-off per message was most of the
+    /// reader's CPU: measured with bench/SourceBench, 100,000 single-row transactions went from 29-32 to 16-17 µs of
+    /// connector CPU per change (27-28k to 33-37k changes/s). Safe here because nothing in this process blocks in a
+    /// socket continuation: the publisher (which waits for the registry and librdkafka) has a thread of its own, and
+    /// every other wait on the network is awaited.
+    /// </summary>
+    public static void RunSocketCompletionsInline()
+    {
+        if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null) Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+    }
+
     /// <summary>Runs the command of <paramref name="args"/>; returns the process exit code.</summary>
     public static async Task<int> MainAsync(string[] args)
     {

@@ -29,4 +29,25 @@ public class CommandLineTests
     [Test]
     public void Parse_WithoutExtraCommands_RejectsResetOffsets() =>
         Assert.That(ConnectorCommandLine.Parse(["reset-offsets"], "sink", TextWriter.Null), Is.Null);
+
+    [Test]
+    public void InlineSocketCompletions_AreOn_UnlessTheEnvironmentSaysOtherwise()
+    {
+        const string variable = KafkaCdc.SourceConnector.SourceProgram.InlineCompletionsVariable;
+        var saved = Environment.GetEnvironmentVariable(variable);
+        try
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+            KafkaCdc.SourceConnector.SourceProgram.RunSocketCompletionsInline();
+            Assert.That(Environment.GetEnvironmentVariable(variable), Is.EqualTo("1"));
+
+            Environment.SetEnvironmentVariable(variable, "0");
+            KafkaCdc.SourceConnector.SourceProgram.RunSocketCompletionsInline();
+            Assert.That(Environment.GetEnvironmentVariable(variable), Is.EqualTo("0"), "an operator's setting wins");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, saved);
+        }
+    }
 }
