@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Confluent.Kafka;
+using KafkaCdc.DevStack;
 using KafkaCdc.DevStack.Kafka;
 using KafkaCdc.DevStack.Postgres;
 using KafkaCdc.DevStack.SchemaRegistry;
@@ -73,7 +71,7 @@ foreach (var scenario in scenarios)
     var topic = mode == "upsert" ? upsertTopic : insertTopic;
     var database = $"bench_{mode}_{tasks}_{Guid.NewGuid():N}"[..40];
     var destination = await CreateDatabaseAsync(database);
-    var port = FreePort();
+    var port = LocalPorts.Free();
     var group = $"bench-{mode}-{tasks}-{Guid.NewGuid():N}";
     var builder = new NpgsqlConnectionStringBuilder(postgres.ConnectionString);
     var config = new Dictionary<string, string>
@@ -88,7 +86,7 @@ foreach (var scenario in scenarios)
     };
     var configPath = Path.Combine(Path.GetTempPath(), $"sinkbench-{Guid.NewGuid():N}.json");
     await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(config));
-    var start = new ProcessStartInfo(DotnetHost()) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+    var start = new ProcessStartInfo(ChildProcesses.DotnetHost()) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
     foreach (var argument in new[] { sinkDll, "--config", configPath }) start.ArgumentList.Add(argument);
     using var sink = Process.Start(start)!;
     var output = new System.Text.StringBuilder();
@@ -108,7 +106,7 @@ foreach (var scenario in scenarios)
     var peakMb = PeakRssKilobytes(sink.Id) / 1024.0;
     var batches = (await http.GetStringAsync("/metrics")).Split('\n').First(l => l.StartsWith("kafkacdc_sink_batches_total ", StringComparison.Ordinal)).Split(' ')[1];
     (sinkCpu, postgresCpu, benchCpu) = (CpuSeconds(sink.Id) - sinkCpu, PostgresCpuSeconds() - postgresCpu, CpuSeconds(Environment.ProcessId) - benchCpu);
-    _ = kill(sink.Id, 15);
+    ChildProcesses.Signal(sink.Id, ChildProcesses.SigTerm);
     await sink.WaitForExitAsync();
     File.Delete(configPath);
 
@@ -315,15 +313,4 @@ static (string Name, int Parent, long[] Values)? StatFields(int pid)
     }
 }
 
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
-}
 
-static string DotnetHost() =>
-    Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-
-[DllImport("libc")]
-static extern int kill(int pid, int signal);

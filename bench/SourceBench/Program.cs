@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using KafkaCdc.DevStack;
 using KafkaCdc.DevStack.Kafka;
 using KafkaCdc.DevStack.Postgres;
 using KafkaCdc.DevStack.SchemaRegistry;
@@ -115,7 +114,7 @@ sealed class Bench(TemporaryPostgres postgres, string bootstrapServers, string r
                 await workload(connection);
             }
         }
-        var port = FreePort();
+        var port = LocalPorts.Free();
         var configPath = Path.Combine(Path.GetTempPath(), $"sourcebench-{name}-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(new Dictionary<string, string>
         {
@@ -196,7 +195,7 @@ sealed class Bench(TemporaryPostgres postgres, string bootstrapServers, string r
 
     Process StartConnector(string configPath)
     {
-        var start = new ProcessStartInfo(DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(ChildProcesses.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var variable in connectorEnvironment)
         {
             var (name, value) = (variable[..variable.IndexOf('=')], variable[(variable.IndexOf('=') + 1)..]);
@@ -302,18 +301,4 @@ sealed class Bench(TemporaryPostgres postgres, string bootstrapServers, string r
         File.ReadLines($"/proc/{pid}/status").Where(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
             .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture)).Single();
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    static string DotnetHost()
-    {
-        var hostPath = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(hostPath) && File.Exists(hostPath)) return hostPath;
-        var processPath = Environment.ProcessPath;
-        return processPath is not null && Path.GetFileNameWithoutExtension(processPath) == "dotnet" ? processPath : "dotnet";
-    }
 }

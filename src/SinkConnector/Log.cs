@@ -66,11 +66,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Column \"{Column}\": type {Type} does not exist in the destination database; created as {Fallback}, which holds its text")]
     internal static partial void TypeFallback(ILogger logger, string column, string type, string fallback);
 
-    [LoggerMessage(EventId = 4110, Level = LogLevel.Debug, Message = "Applied {Topic}/{Partition}: {Records} record(s), {Rows} row(s) in {Milliseconds:0.0} ms")]
-    internal static partial void BatchApplied(ILogger logger, string topic, int partition, int records, long rows, double milliseconds);
-
-    [LoggerMessage(EventId = 4114, Level = LogLevel.Debug, Message = "Applied {Batches}: {Records} record(s), {Rows} row(s) in {Milliseconds:0.0} ms")]
-    internal static partial void BatchesApplied(ILogger logger, string batches, int records, long rows, double milliseconds);
+    [LoggerMessage(EventId = 4110, Level = LogLevel.Debug, Message = "Applied {Batches}: {Records} record(s), {Rows} row(s) in {Milliseconds:0.0} ms")]
+    internal static partial void BatchApplied(ILogger logger, string batches, int records, long rows, double milliseconds);
 
     [LoggerMessage(EventId = 4113, Level = LogLevel.Warning, Message = "{Rows} row(s) of {Table} (batch {Batch}) were inserted with unchanged-TOAST " +
         "placeholders and no stored value to keep; those columns were written as NULL. The source could not log the values (a key-changing " +

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text;
 using KafkaCdc.DevStack;
 
@@ -17,8 +16,6 @@ namespace KafkaCdc.Tests;
 /// </remarks>
 internal sealed class DevStackProcess : IAsyncDisposable
 {
-    const int SigTerm = 15;
-
     readonly Process _process;
     readonly StringBuilder _output = new();
     readonly string _directory;
@@ -58,7 +55,7 @@ internal sealed class DevStackProcess : IAsyncDisposable
         if (!File.Exists(dll) || !File.Exists(Path.ChangeExtension(dll, ".runtimeconfig.json")))
             throw new InvalidOperationException($"{dll} (with its .runtimeconfig.json) is missing: build the solution first");
 
-        var start = new ProcessStartInfo(DotnetHost())
+        var start = new ProcessStartInfo(ChildProcesses.DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -104,7 +101,7 @@ internal sealed class DevStackProcess : IAsyncDisposable
     /// <returns>The exit code, or null when it had to be killed.</returns>
     public async Task<int?> StopAsync(TimeSpan timeout)
     {
-        if (!_process.HasExited) _ = kill(_process.Id, SigTerm);
+        if (!_process.HasExited) ChildProcesses.Signal(_process.Id, ChildProcesses.SigTerm);
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
@@ -153,16 +150,4 @@ internal sealed class DevStackProcess : IAsyncDisposable
         {
         }
     }
-
-    static string DotnetHost()
-    {
-        var hostPath = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
-        if (!string.IsNullOrEmpty(hostPath) && File.Exists(hostPath)) return hostPath;
-        var processPath = Environment.ProcessPath;
-        if (processPath is not null && Path.GetFileNameWithoutExtension(processPath) == "dotnet") return processPath;
-        return "dotnet";
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    static extern int kill(int pid, int signal);
 }

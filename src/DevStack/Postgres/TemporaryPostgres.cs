@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 
 namespace KafkaCdc.DevStack.Postgres;
@@ -59,7 +57,7 @@ public sealed class TemporaryPostgres : IAsyncDisposable
             if (runAsPostgresUser)
                 await RunAsync("chown", ["-R", "postgres:postgres", directory], asPostgres: false, cancellationToken);
 
-            var server = new TemporaryPostgres(directory, binDirectory, runAsPostgresUser, FreePort(), password);
+            var server = new TemporaryPostgres(directory, binDirectory, runAsPostgresUser, LocalPorts.Free(), password);
             await server.RunToolAsync("initdb",
                 ["-D", server.DataDirectory, "-U", SuperUser, "--pwfile", passwordFile, "--auth-local=trust",
                  "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], cancellationToken);
@@ -67,7 +65,7 @@ public sealed class TemporaryPostgres : IAsyncDisposable
 
             for (var attempt = 1; ; attempt++)
             {
-                var candidate = attempt == 1 ? server : new TemporaryPostgres(directory, binDirectory, runAsPostgresUser, FreePort(), password);
+                var candidate = attempt == 1 ? server : new TemporaryPostgres(directory, binDirectory, runAsPostgresUser, LocalPorts.Free(), password);
                 try
                 {
                     await candidate.StartServerAsync(cancellationToken);
@@ -163,12 +161,6 @@ public sealed class TemporaryPostgres : IAsyncDisposable
             "(scripts/bootstrap.sh does) or set KCDC_PG_BIN to the directory holding initdb and pg_ctl");
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     static void TryDeleteDirectory(string directory)
     {

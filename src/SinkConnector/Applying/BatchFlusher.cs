@@ -31,6 +31,7 @@ public sealed class BatchFlusher
     readonly SinkMetrics _metrics;
     readonly int _taskId;
     readonly ILogger _logger;
+    bool _retrying;
 
     /// <summary>Creates the flusher of task <paramref name="taskId"/>.</summary>
     public BatchFlusher(SinkOptions options, DestinationSession session, BatchApplier applier, DeadLetterQueue deadLetters,
@@ -53,61 +54,30 @@ public sealed class BatchFlusher
     /// <exception cref="OperationCanceledException">Shutdown came during a retry wait; the batch is not committed.</exception>
     public async Task FlushAsync(PartitionBatch batch, CancellationToken stopping)
     {
-        var isolate = batch.Records.Any(r => r.Operation == ChangeOperation.Failed);
-        var stopAtFailure = _options.ErrorTolerance == ErrorTolerance.None;
-        for (var attempt = 1; ; attempt++)
+        var description = batch.ToString();
+        if (!HasUndecodable(batch))
         {
-            var started = Stopwatch.GetTimestamp();
-            IReadOnlyList<RecordFailure> failures = [];
-            try
-            {
-                WriteCounts counts;
-                if (isolate)
-                {
-                    (failures, counts) = await _applier.ApplyIsolatingAsync(batch, stopAtFailure,
-                        (found, cancellationToken) => _deadLetters.SendAsync(found, _taskId, cancellationToken), CancellationToken.None);
-                }
-                else
-                {
-                    counts = await _applier.ApplyAsync(batch, CancellationToken.None);
-                }
-                _metrics.BatchCommitted(counts, Stopwatch.GetElapsedTime(started));
-                foreach (var (table, rows) in counts.UnavailableAsNull)
-                    Log.UnavailableValuesWrittenAsNull(_logger, rows, table, batch.ToString());
-                Log.BatchApplied(_logger, batch.Partition.Topic, batch.Partition.Partition.Value, batch.Records.Count, counts.TotalRows,
-                    Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-            catch (Exception e)
-            {
-                await _session.ResetAsync();
-                var kind = SinkErrorClassifier.Classify(e);
-                if (kind == FailureKind.Record && !isolate)
-                {
-                    Log.IsolatingBatch(_logger, batch.ToString(), e.Message);
-                    isolate = true;
-                    continue;
-                }
-                if (kind != FailureKind.Transient)
-                    throw new SinkTaskFailedException($"task {_taskId} cannot write batch {batch}: {e.Message}", null, e);
+            if (await ApplyRetryingAsync(description, batch.Records.Count, () => _applier.ApplyAsync(batch, CancellationToken.None), stopping) is not { } failed)
+                return;
+            Log.IsolatingBatch(_logger, description, failed.Message);
+        }
 
-                var delay = Backoff(attempt);
-                _metrics.Retried();
-                Log.RetryingBatch(_logger, batch.ToString(), attempt, delay.TotalMilliseconds, e);
-                Retrying?.Invoke(e.Message);
-                await Task.Delay(delay, stopping);
-                continue;
-            }
-
-            if (attempt > 1) Retrying?.Invoke(null);
-            if (failures.Count > 0 && stopAtFailure)
-            {
-                var failure = failures[0];
-                throw new SinkTaskFailedException(
-                    $"{failure.Describe()}. errors.tolerance=none stops the task; the records before it are committed. " +
-                    "Fix the cause and restart, or set errors.tolerance=all (with errors.deadletterqueue.topic.name) to set such records aside",
-                    failure.Record.Position, failure.Exception);
-            }
-            return;
+        var stopAtFailure = _options.ErrorTolerance == ErrorTolerance.None;
+        IReadOnlyList<RecordFailure> failures = [];
+        var escaped = await ApplyRetryingAsync(description, batch.Records.Count, async () =>
+        {
+            (failures, var counts) = await _applier.ApplyIsolatingAsync(batch, stopAtFailure,
+                (found, cancellationToken) => _deadLetters.SendAsync(found, _taskId, cancellationToken), CancellationToken.None);
+            return counts;
+        }, stopping);
+        if (escaped is not null) throw CannotWrite(description, escaped);
+        if (failures.Count > 0 && stopAtFailure)
+        {
+            var failure = failures[0];
+            throw new SinkTaskFailedException(
+                $"{failure.Describe()}. errors.tolerance=none stops the task; the records before it are committed. " +
+                "Fix the cause and restart, or set errors.tolerance=all (with errors.deadletterqueue.topic.name) to set such records aside",
+                failure.Record.Position, failure.Exception);
         }
     }
 
@@ -121,53 +91,62 @@ public sealed class BatchFlusher
     /// <exception cref="OperationCanceledException">Shutdown came during a retry wait; the batches are not committed.</exception>
     public async Task FlushAsync(IReadOnlyList<PartitionBatch> batches, CancellationToken stopping)
     {
-        if (batches.Count <= 1 || batches.Any(b => b.Records.Any(r => r.Operation == ChangeOperation.Failed)))
+        if (batches.Count > 1 && !batches.Any(HasUndecodable))
         {
-            await FlushOneByOneAsync(batches, stopping);
-            return;
+            var description = Describe(batches);
+            if (await ApplyRetryingAsync(description, batches.Sum(b => b.Records.Count), () => _applier.ApplyAsync(batches, CancellationToken.None), stopping)
+                is not { } failed)
+                return;
+            Log.IsolatingBatch(_logger, description, failed.Message);
         }
-        var description = Describe(batches);
+        foreach (var batch in batches) await FlushAsync(batch, stopping);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="apply"/> (one transaction) until it commits, retrying transient failures with backoff (the
+    /// session reset after each failure). Returns null once committed, or the record-level failure for the caller to
+    /// isolate; any other failure stops the task.
+    /// </summary>
+    async Task<Exception?> ApplyRetryingAsync(string description, int records, Func<Task<WriteCounts>> apply, CancellationToken stopping)
+    {
         for (var attempt = 1; ; attempt++)
         {
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var counts = await _applier.ApplyAsync(batches, CancellationToken.None);
-                _metrics.BatchCommitted(counts, Stopwatch.GetElapsedTime(started));
+                var counts = await apply();
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                _metrics.BatchCommitted(counts, elapsed);
                 foreach (var (table, rows) in counts.UnavailableAsNull)
                     Log.UnavailableValuesWrittenAsNull(_logger, rows, table, description);
-                Log.BatchesApplied(_logger, description, batches.Sum(b => b.Records.Count), counts.TotalRows, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                Log.BatchApplied(_logger, description, records, counts.TotalRows, elapsed.TotalMilliseconds);
+                if (_retrying)
+                {
+                    _retrying = false;
+                    Retrying?.Invoke(null);
+                }
+                return null;
             }
             catch (Exception e)
             {
                 await _session.ResetAsync();
                 var kind = SinkErrorClassifier.Classify(e);
-                if (kind == FailureKind.Record)
-                {
-                    Log.IsolatingBatch(_logger, description, e.Message);
-                    await FlushOneByOneAsync(batches, stopping);
-                    return;
-                }
-                if (kind != FailureKind.Transient)
-                    throw new SinkTaskFailedException($"task {_taskId} cannot write batches {description}: {e.Message}", null, e);
+                if (kind == FailureKind.Record) return e;
+                if (kind != FailureKind.Transient) throw CannotWrite(description, e);
 
                 var delay = Backoff(attempt);
                 _metrics.Retried();
                 Log.RetryingBatch(_logger, description, attempt, delay.TotalMilliseconds, e);
+                _retrying = true;
                 Retrying?.Invoke(e.Message);
                 await Task.Delay(delay, stopping);
-                continue;
             }
-
-            if (attempt > 1) Retrying?.Invoke(null);
-            return;
         }
     }
 
-    async Task FlushOneByOneAsync(IReadOnlyList<PartitionBatch> batches, CancellationToken stopping)
-    {
-        foreach (var batch in batches) await FlushAsync(batch, stopping);
-    }
+    SinkTaskFailedException CannotWrite(string description, Exception e) => new($"task {_taskId} cannot write batch {description}: {e.Message}", null, e);
+
+    static bool HasUndecodable(PartitionBatch batch) => batch.Records.Any(r => r.Operation == ChangeOperation.Failed);
 
     static string Describe(IReadOnlyList<PartitionBatch> batches) =>
         batches.Count <= 3 ? string.Join(", ", batches) : $"{string.Join(", ", batches.Take(3))} and {batches.Count - 3} more";

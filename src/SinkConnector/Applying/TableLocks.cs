@@ -21,6 +21,26 @@ public static class TableLocks
     public static Task LockSharedAsync(ApplyTransaction transaction, string qualifiedName, CancellationToken cancellationToken) =>
         LockAsync(transaction, qualifiedName, exclusive: false, cancellationToken);
 
+    /// <summary>
+    /// Runs <paramref name="createIfNotExists"/> (a <c>CREATE TABLE IF NOT EXISTS</c> of <paramref name="qualifiedName"/>)
+    /// in a transaction of its own under the table's exclusive lock, so that processes starting together do not race on
+    /// the catalog (two concurrent <c>IF NOT EXISTS</c> can still collide on the type's unique index).
+    /// </summary>
+    public static async Task CreateIfMissingAsync(NpgsqlConnection connection, string qualifiedName, string createIfNotExists, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand($"SELECT pg_catalog.pg_advisory_xact_lock({LockSpace}, pg_catalog.hashtext($1))", connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = qualifiedName });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using (var command = new NpgsqlCommand(createIfNotExists, connection, transaction))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     static async Task LockAsync(ApplyTransaction transaction, string qualifiedName, bool exclusive, CancellationToken cancellationToken)
     {
         var held = transaction.LocksHeld.GetValueOrDefault(qualifiedName);

@@ -24,27 +24,15 @@ public sealed class TruncateBarrier
     public TruncateBarrier(string schema) => _qualified = PgIdentifier.Quote(schema, TableName);
 
     /// <summary>Creates the table if missing.</summary>
-    public async Task EnsureAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand($"SELECT pg_catalog.pg_advisory_xact_lock({TableLocks.LockSpace}, pg_catalog.hashtext($1))", connection, transaction))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = _qualified });
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var command = new NpgsqlCommand($"""
+    public Task EnsureAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        TableLocks.CreateIfMissingAsync(connection, _qualified, $"""
             CREATE TABLE IF NOT EXISTS {_qualified} (
                 table_schema text NOT NULL,
                 table_name text NOT NULL,
                 lsn bigint NOT NULL,
                 truncated_at timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (table_schema, table_name))
-            """, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-    }
+            """, cancellationToken);
 
     /// <summary>The LSN of the last truncate of <paramref name="table"/> in <paramref name="schema"/> (read once per transaction), or null.</summary>
     public async Task<long?> ReadAsync(ApplyTransaction transaction, string schema, string table, CancellationToken cancellationToken)

@@ -27,15 +27,8 @@ public sealed class SinkOffsetsTable
     public string QualifiedName { get; }
 
     /// <summary>Creates the table if missing (serialised with other processes by an advisory lock).</summary>
-    public async Task EnsureAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var command = new NpgsqlCommand($"SELECT pg_catalog.pg_advisory_xact_lock({TableLocks.LockSpace}, pg_catalog.hashtext($1))", connection, transaction))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = QualifiedName });
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await using (var command = new NpgsqlCommand($"""
+    public Task EnsureAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        TableLocks.CreateIfMissingAsync(connection, QualifiedName, $"""
             CREATE TABLE IF NOT EXISTS {QualifiedName} (
                 group_id text NOT NULL,
                 topic text NOT NULL,
@@ -43,12 +36,7 @@ public sealed class SinkOffsetsTable
                 next_offset bigint NOT NULL,
                 updated_at timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (group_id, topic, partition))
-            """, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-    }
+            """, cancellationToken);
 
     /// <summary>
     /// Locks the rows of <paramref name="partitions"/> for the transaction, in (topic, partition) order so that two

@@ -22,7 +22,7 @@ public class ProcessTests
             ["tables.include.list"] = "public",
         };
 
-        var (exitCode, output) = await ConnectorProcess.RunAsync(config, null, s_timeout);
+        var (exitCode, output) = await ConnectorProcess.RunSourceAsync(config, null, s_timeout);
 
         Assert.That(exitCode, Is.EqualTo(ConnectorCommandLine.ConfigErrorExitCode), output);
         Assert.That(output, Does.Contain("invalid configuration (9 problems)"));
@@ -43,7 +43,7 @@ public class ProcessTests
         var config = database.Config();
         config["database.hostname"] = "ep-quiet-sun-123456-pooler.eu-central-1.aws.neon.tech";
 
-        var (exitCode, output) = await ConnectorProcess.RunAsync(config, null, s_timeout);
+        var (exitCode, output) = await ConnectorProcess.RunSourceAsync(config, null, s_timeout);
 
         Assert.That(exitCode, Is.EqualTo(ConnectorCommandLine.ConfigErrorExitCode), output);
         Assert.That(output, Does.Contain("PgBouncer").And.Contain("'replication' startup parameter").And.Contain("without '-pooler'"));
@@ -56,7 +56,7 @@ public class ProcessTests
         var config = database.Config();
         config["heartbeat.interval.ms"] = "0";
         config["offset.flush.interval.ms"] = "60000"; // only the shutdown's own checkpoint confirms
-        await using var connector = ConnectorProcess.Start(config);
+        await using var connector = ConnectorProcess.StartSource(config);
         await connector.WaitForOutputAsync("Streaming changes", s_timeout);
 
         await database.ExecuteAsync("INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, 500) g");

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Net.Sockets;
+using KafkaCdc.DevStack;
 using KafkaCdc.Shared.Hosting;
 using KafkaCdc.Shared.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,12 +10,6 @@ public class ConnectorRestServerTests
 {
     sealed record Status(string State, long ConfirmedLsn);
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [Test]
     public async Task Endpoints_AnswerHealthStatusAndMetrics()
@@ -23,7 +17,7 @@ public class ConnectorRestServerTests
         var healthy = true;
         var metrics = new MetricsRegistry();
         metrics.Counter("kafkacdc_test_total", "t").Inc();
-        await using var server = await ConnectorRestServer.StartAsync(FreePort(),
+        await using var server = await ConnectorRestServer.StartAsync(LocalPorts.Free(),
             () => new HealthReport(healthy, healthy ? "streaming" : "failed", healthy ? null : "boom"),
             () => new Status("streaming", 42), metrics, NullLoggerFactory.Instance, CancellationToken.None);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server!.Port}") };

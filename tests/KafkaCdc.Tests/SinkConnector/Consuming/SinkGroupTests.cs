@@ -1,3 +1,4 @@
+using KafkaCdc.DevStack;
 using KafkaCdc.Tests.SinkConnector.Support;
 
 namespace KafkaCdc.Tests.SinkConnector.Consuming;
@@ -29,7 +30,7 @@ public class SinkGroupTests
         var config = SinkConfigs.For(_destination, name, ("insert.mode", "insert"), ("batch.size", "500"));
         var group = config["group.id"];
 
-        await using (var doomed = SinkProcess.Start(config))
+        await using (var doomed = ConnectorProcess.StartSink(config))
         {
             await Poll.UntilAsync(async () => Total(await _destination.RecordedOffsetsAsync(group)) > 0, TimeSpan.FromSeconds(60), "a first batch");
             await doomed.KillAsync();
@@ -37,7 +38,7 @@ public class SinkGroupTests
         var atKill = Total(await _destination.RecordedOffsetsAsync(group));
         Assert.That(atKill, Is.LessThan(30000), "killed before the end");
 
-        await using var restarted = SinkProcess.Start(config);
+        await using var restarted = ConnectorProcess.StartSink(config);
         await _destination.WaitUntilAppliedAsync(group, name);
 
         Assert.That(await _destination.ScalarAsync($"SELECT count(*) FROM {_destination.Schema}.{name}"), Is.EqualTo(30000L));
@@ -53,8 +54,8 @@ public class SinkGroupTests
         var (table, firstHalf) = await StreamHistory.CreateAsync(_source, name, events, rows: 2000);
         using var kafka = await KafkaChanges.CreateAsync(name, partitions: 4);
         var config = SinkConfigs.For(_destination, name, ("batch.size", "200"));
-        await using var survivor = SinkProcess.Start(new Dictionary<string, string>(config) { ["rest.port"] = SinkProcess.FreePort().ToString() });
-        await using var victim = SinkProcess.Start(new Dictionary<string, string>(config) { ["rest.port"] = SinkProcess.FreePort().ToString() });
+        await using var survivor = ConnectorProcess.StartSink(new Dictionary<string, string>(config) { ["rest.port"] = LocalPorts.Free().ToString() });
+        await using var victim = ConnectorProcess.StartSink(new Dictionary<string, string>(config) { ["rest.port"] = LocalPorts.Free().ToString() });
         await Poll.UntilAsync(async () =>
         {
             var (a, b) = (await survivor.AssignedPartitionsAsync(), await victim.AssignedPartitionsAsync());

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using KafkaCdc.DevStack;
 using KafkaCdc.Tests.SinkConnector.Support;
 
 namespace KafkaCdc.Tests.SinkConnector.Consuming;
@@ -34,7 +35,7 @@ public class SinkWorkerTests
         var (table, messages) = await StreamHistory.CreateAsync(_source, name, events, rows: 400);
         using var kafka = await KafkaChanges.CreateAsync(name, partitions: 4);
         kafka.Produce(messages);
-        var port = SinkProcess.FreePort();
+        var port = LocalPorts.Free();
         var config = SinkConfigs.For(_destination, name, ("tasks.max", "2"), ("rest.port", port.ToString()), ("batch.size", "100"));
 
         await using (var sink = InProcessSink.Start(config))

@@ -31,7 +31,7 @@ public class SinkProcessTests
             ["schema.registry.url"] = "ftp://registry",
             ["bacth.size"] = "10",
         };
-        await using var sink = SinkProcess.Start(config);
+        await using var sink = ConnectorProcess.StartSink(config);
 
         Assert.That(await sink.WaitForExitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(2));
         Assert.That(sink.Output, Does.Contain("invalid configuration (7 problems):"));
@@ -57,7 +57,7 @@ public class SinkProcessTests
         await _destination.ExecuteAsync($"REVOKE CREATE ON SCHEMA {schema} FROM {_destination.User}; CREATE TABLE {schema}.{table} (id integer)");
         var missingTopic = TestEnvironment.UniqueName("missing");
 
-        await using (var failing = SinkProcess.Start(SinkConfigs.For(_destination, $"{topic},{missingTopic}"), "check"))
+        await using (var failing = ConnectorProcess.StartSink(SinkConfigs.For(_destination, $"{topic},{missingTopic}"), "check"))
         {
             Assert.That(await failing.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(3), failing.Output);
             Assert.That(failing.Output, Does.Contain($"PASS connect to {_destination.User}@"));
@@ -68,7 +68,7 @@ public class SinkProcessTests
         }
 
         await _destination.ExecuteAsync($"GRANT CREATE ON SCHEMA {schema} TO {_destination.User}; GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.{table} TO {_destination.User}");
-        await using var passing = SinkProcess.Start(SinkConfigs.For(_destination, topic), "check");
+        await using var passing = ConnectorProcess.StartSink(SinkConfigs.For(_destination, topic), "check");
         Assert.That(await passing.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(0), passing.Output);
         Assert.That(passing.Output, Does.Not.Contain("FAIL"));
     }
@@ -82,7 +82,7 @@ public class SinkProcessTests
         using var kafka = await KafkaChanges.CreateAsync(name, partitions: 4);
         kafka.Produce(messages);
         var config = SinkConfigs.For(_destination, name, ("batch.size", "250"));
-        await using var sink = SinkProcess.Start(config);
+        await using var sink = ConnectorProcess.StartSink(config);
 
         await Poll.UntilAsync(async () => (await _destination.RecordedOffsetsAsync(config["group.id"])).Count > 0, TimeSpan.FromSeconds(60),
             "the sink to commit a first batch");
@@ -95,4 +95,5 @@ public class SinkProcessTests
         Assert.That(committed, Is.EqualTo(recorded), "what the database committed, Kafka committed too");
         Assert.That(sink.Output, Does.Contain("stopped: batches in flight committed, consumer group left").And.Contain("Sink stopped (exit code 0)"));
     }
+
 }

@@ -23,7 +23,7 @@ public class CheckCommandTests
         config["heartbeat.action"] = "table";
         config["table.include.list"] = "public";
 
-        var (exitCode, output) = await ConnectorProcess.RunAsync(config, "check", s_timeout);
+        var (exitCode, output) = await ConnectorProcess.RunSourceAsync(config, "check", s_timeout);
 
         Assert.That(exitCode, Is.EqualTo(ConnectorCommandLine.CheckFailedExitCode), output);
         var failures = output.Split('\n').Where(l => l.StartsWith("FAIL", StringComparison.Ordinal)).ToList();

@@ -16,7 +16,7 @@ public class CrashRecoveryTests
     {
         await using var database = await SourceTestDatabase.CreateAsync("crash", "CREATE TABLE events (id integer PRIMARY KEY, payload text)");
         var config = database.Config();
-        await using var first = ConnectorProcess.Start(config);
+        await using var first = ConnectorProcess.StartSource(config);
         await first.WaitForOutputAsync("Streaming changes", s_timeout);
         var startLsn = (await database.ConfirmedFlushLsnAsync())!.Value;
 
@@ -45,7 +45,7 @@ public class CrashRecoveryTests
         await writer;
         var rows = Volatile.Read(ref written);
 
-        await using var second = ConnectorProcess.Start(config);
+        await using var second = ConnectorProcess.StartSource(config);
         var records = await ChangeTopic.ReadUntilAsync(database.Topic("events"),
             r => r.Select(x => (int)x.Key!["id"]!).Distinct().Count() == rows, s_timeout, $"all {rows} rows");
 

@@ -27,7 +27,7 @@ public class SlotSafetyTests
         }
         Assert.That(await database.ConfirmedFlushLsnAsync(), Is.Null, "the refusing connector did not create a new slot");
 
-        var (exitCode, output) = await ConnectorProcess.RunAsync(config, "reset-offsets", s_timeout);
+        var (exitCode, output) = await ConnectorProcess.RunSourceAsync(config, "reset-offsets", s_timeout);
         Assert.That(exitCode, Is.Zero, output);
         Assert.That(output, Does.Contain("Reset the offset"));
         Assert.That(OffsetsTopic.Read(config["offset.storage.topic"], config["name"]), Is.Null);

@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using KafkaCdc.DevStack;
 
 namespace KafkaCdc.Tests.SourceConnector.Status;
 
@@ -11,7 +11,7 @@ public class RestEndpointTests
     public async Task Rest_StreamingConnector_ReportsHealthStatusAndMetrics()
     {
         await using var database = await SourceTestDatabase.CreateAsync("rest", "CREATE TABLE t (id integer PRIMARY KEY)");
-        var port = FreePort();
+        var port = LocalPorts.Free();
         var config = database.Config();
         config["rest.port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using var connector = await InProcessConnector.StartStreamingAsync(config);
@@ -44,10 +44,4 @@ public class RestEndpointTests
             .And.Contain("kafkacdc_source_heartbeats_total").And.Contain("# TYPE kafkacdc_source_snapshot_rows_total counter"));
     }
 
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
