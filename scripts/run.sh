@@ -30,8 +30,11 @@ bin() { echo "src/$1/bin/Debug/net10.0/KafkaCdc.$1.dll"; }
 state=.local/run
 rm -rf "$state"; mkdir -p "$state"
 pids=()
-stop() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+stop() { # the connectors first, while Kafka and PostgreSQL are still there to commit to; then the dev stack
+  local connectors=("${pids[@]:1}")
+  for pid in "${connectors[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${connectors[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ ${#pids[@]} -gt 0 ]; then kill -TERM "${pids[0]}" 2>/dev/null || true; fi
   wait 2>/dev/null || true
 }
 trap stop EXIT

@@ -27,6 +27,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Sink stopped (exit code {ExitCode})")]
     internal static partial void Stopped(ILogger logger, int exitCode);
 
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Task(s) {Tasks} did not stop within task.shutdown.graceful.timeout.ms={TimeoutMs:0} " +
+        "(a batch waiting on the destination, or Kafka unreachable); exiting anyway: what they had not committed rolls back and is delivered again")]
+    internal static partial void ShutdownTimedOut(ILogger logger, double timeoutMs, string tasks);
+
     [LoggerMessage(EventId = 4006, Level = LogLevel.Critical, Message = "Sink failed: {Reason}")]
     internal static partial void SinkFailed(ILogger logger, string reason, Exception exception);
 

@@ -76,10 +76,20 @@ public sealed class SinkWorker
         var tasks = Enumerable.Range(0, _options.TasksMax).Select(i => new SinkTask(i, context)).ToList();
         foreach (var task in tasks) task.Start(stop.Token);
 
+        // Once the tasks are asked to stop (shutdown, or another task failed) they get task.shutdown.graceful.timeout.ms:
+        // a batch blocked on a lock, or a commit to a broker that is gone, must not keep the process alive. Exiting
+        // then loses nothing: an unfinished transaction rolls back and its records are delivered again.
+        var graceOver = new TaskCompletionSource();
+        await using var grace = stop.Token.Register(() => _ = Task.Delay(_options.ShutdownTimeout).ContinueWith(_ => graceOver.TrySetResult(), TaskScheduler.Default));
         var running = tasks.Select(t => t.Completion).ToList();
         while (running.Count > 0)
         {
-            var done = await Task.WhenAny(running);
+            var done = await Task.WhenAny([.. running, graceOver.Task]);
+            if (done == graceOver.Task)
+            {
+                Log.ShutdownTimedOut(_logger, _options.ShutdownTimeout.TotalMilliseconds, string.Join(", ", tasks.Where(t => running.Contains(t.Completion)).Select(t => t.Id)));
+                break;
+            }
             running.Remove(done);
             if (done.IsFaulted && Failure is null)
             {

@@ -76,6 +76,12 @@ public sealed class SinkOptions
     /// <summary><c>errors.retry.delay.max.ms</c>: the cap of the backoff between retries of transient failures.</summary>
     public TimeSpan RetryDelayMax { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// <c>task.shutdown.graceful.timeout.ms</c> (Kafka Connect's name): how long the tasks get, once asked to stop, to
+    /// finish their batches in flight, commit and leave the group before the process exits anyway.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary><c>group.id</c>.</summary>
     public required string GroupId { get; init; }
 
@@ -154,6 +160,7 @@ public sealed class SinkOptions
                 config.Problem("errors.deadletterqueue.topic.name", $"'{deadLetterTopic}' is one of the topics the sink reads");
         }
         var retryDelayMax = config.Int("errors.retry.delay.max.ms", 60_000, 1, int.MaxValue);
+        var shutdownTimeout = config.Int("task.shutdown.graceful.timeout.ms", 30_000, 1, int.MaxValue);
         var groupId = config.String("group.id") ?? $"kafkacdc-sink-{name}";
         var restPort = config.Int("rest.port", DefaultRestPort, 0, 65535);
         var logLevel = config.Enum("log.level", LogLevel.Information);
@@ -200,6 +207,7 @@ public sealed class SinkOptions
             ErrorTolerance = tolerance,
             DeadLetterTopic = deadLetterTopic,
             RetryDelayMax = TimeSpan.FromMilliseconds(retryDelayMax),
+            ShutdownTimeout = TimeSpan.FromMilliseconds(shutdownTimeout),
             GroupId = groupId,
             RestPort = restPort,
             LogLevel = logLevel,

@@ -68,6 +68,9 @@ public sealed class SinkTask : IKafkaOffsetCommit
         _batcher = new PartitionBatcher(context.Options.BatchSize, context.Options.BatchLinger);
     }
 
+    /// <summary>The task's number (0 to <c>tasks.max</c> - 1).</summary>
+    public int Id => _id;
+
     /// <summary>Completes when the task stopped; faulted with the reason when it failed.</summary>
     public Task Completion => _completion.Task;
 

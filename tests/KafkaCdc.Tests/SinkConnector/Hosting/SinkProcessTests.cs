@@ -1,5 +1,8 @@
 using System.Text.Json;
 using Confluent.Kafka;
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.SinkConnector.Applying;
+using Npgsql;
 using KafkaCdc.Tests.SinkConnector.Support;
 
 namespace KafkaCdc.Tests.SinkConnector.Hosting;
@@ -96,4 +99,37 @@ public class SinkProcessTests
         Assert.That(sink.Output, Does.Contain("stopped: batches in flight committed, consumer group left").And.Contain("Sink stopped (exit code 0)"));
     }
 
+    [Test]
+    public async Task Sigterm_WithABatchStuckOnTheDestination_ExitsAfterTheGracePeriod_AndNothingIsLost()
+    {
+        var name = TestEnvironment.UniqueName("stuck");
+        using var events = new ChangeEvents(name);
+        var (table, messages) = await StreamHistory.CreateAsync(_source, name, events, rows: 10);
+        using var kafka = await KafkaChanges.CreateAsync(name, partitions: 1);
+        kafka.Produce(messages);
+        var config = SinkConfigs.For(_destination, name, ("task.shutdown.graceful.timeout.ms", "2000"));
+        await using (var connection = new NpgsqlConnection(_destination.AdminConnectionString))
+        {
+            await connection.OpenAsync();
+            // Another session holds the table's advisory lock (as a second sink process creating the table would): the
+            // sink's first batch, past assignment, waits for it.
+            await using (var command = new NpgsqlCommand("SELECT pg_catalog.pg_advisory_lock($1, pg_catalog.hashtext($2))", connection))
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = TableLocks.LockSpace });
+                command.Parameters.Add(new NpgsqlParameter { Value = PgIdentifier.Quote(_destination.Schema, name) });
+                await command.ExecuteNonQueryAsync();
+            }
+            await using var stuck = ConnectorProcess.StartSink(config);
+            await Poll.UntilAsync(async () => (long)(await _destination.ScalarAsync(
+                    $"SELECT count(*) FROM pg_stat_activity WHERE usename = '{_destination.User}' AND wait_event = 'advisory'"))! > 0,
+                TimeSpan.FromSeconds(60), "the sink's batch to wait for the table's lock");
+
+            Assert.That(await stuck.TerminateAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(0), stuck.Output);
+            Assert.That(stuck.Output, Does.Contain("did not stop within task.shutdown.graceful.timeout.ms=2000"));
+        }
+
+        await using var restarted = ConnectorProcess.StartSink(config);
+        await _destination.WaitUntilAppliedAsync(config["group.id"], name);
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()), "the rolled-back batch was delivered again");
+    }
 }
