@@ -18,13 +18,18 @@ using Npgsql;
 // child process per scenario and measures records/s from its first partition assignment until the offsets table reaches
 // the topic's end, its peak RSS (VmHWM) and the CPU time of the sink, PostgreSQL and this process (Kafka, registry). Infrastructure in this process: a throwaway PostgreSQL 15 (fsync off), the
 // librdkafka mock cluster (1 broker) and the dev schema registry.
-//   dotnet run -c Release --project bench/SinkBench [-- --records 500000 --scenarios upsert:1,insert:1,upsert:2,insert:2]
+//   dotnet run -c Release --project bench/SinkBench [-- --records 500000 --scenarios upsert:1,insert:1,upsert:2,insert:2
+//                                                      --sink-env NAME=VALUE (repeatable: set in the sink's environment only)]
+// Scenario read:1 (not in the default list) times a plain consumer configured like a task on the insert topic, in this
+// process: what the broker can hand one task, without decoding or the database.
 var records = 500_000;
 var scenarios = new[] { "upsert:1", "insert:1", "upsert:2", "insert:2" };
+var sinkEnvironment = new List<string>();
 for (var i = 0; i < args.Length - 1; i++)
 {
     if (args[i] == "--records") records = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
     if (args[i] == "--scenarios") scenarios = args[i + 1].Split(',');
+    if (args[i] == "--sink-env") sinkEnvironment.Add(args[i + 1]);
 }
 // librdkafka's mock cluster keeps about 5 MB per partition and drops the oldest records beyond that (checked after
 // producing): spread the topics over enough partitions to keep every record (~220 bytes each).
@@ -68,6 +73,11 @@ foreach (var scenario in scenarios)
 {
     var mode = scenario.Split(':')[0];
     var tasks = int.Parse(scenario.Split(':')[1], CultureInfo.InvariantCulture);
+    if (mode == "read")
+    {
+        ReadOnly(insertTopic);
+        continue;
+    }
     var topic = mode == "upsert" ? upsertTopic : insertTopic;
     var database = $"bench_{mode}_{tasks}_{Guid.NewGuid():N}"[..40];
     var destination = await CreateDatabaseAsync(database);
@@ -88,6 +98,7 @@ foreach (var scenario in scenarios)
     await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(config));
     var start = new ProcessStartInfo(ChildProcesses.DotnetHost()) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
     foreach (var argument in new[] { sinkDll, "--config", configPath }) start.ArgumentList.Add(argument);
+    foreach (var variable in sinkEnvironment) start.Environment[variable.Split('=', 2)[0]] = variable.Split('=', 2)[1];
     using var sink = Process.Start(start)!;
     var output = new System.Text.StringBuilder();
     sink.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
@@ -177,6 +188,30 @@ async Task ProduceAsync(string topic, bool upsert)
         .Sum(w => w.High.Value - w.Low.Value);
     if (kept != 2L * keys - (upsert ? 0 : keys))
         throw new InvalidOperationException($"{topic} keeps {kept} records of {(upsert ? 2 * keys : keys)}: the mock cluster dropped the oldest");
+}
+
+// What the broker delivers to one plain consumer configured as a sink task is (no decoding, no database): the ceiling for one task.
+void ReadOnly(string topic)
+{
+    using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+    {
+        BootstrapServers = kafka.BootstrapServers, GroupId = $"bench-read-{Guid.NewGuid():N}", AutoOffsetReset = AutoOffsetReset.Earliest,
+        QueuedMaxMessagesKbytes = 16 * 1024, ConsumeResultFields = "topic", EnableAutoCommit = false,
+    }).Build();
+    consumer.Subscribe(topic);
+    var cpu = CpuSeconds(Environment.ProcessId);
+    Stopwatch? clock = null;
+    long read = 0, bytes = 0;
+    while (read < records)
+    {
+        if (consumer.Consume(TimeSpan.FromSeconds(30)) is not { } result) throw new InvalidOperationException($"read: no record after {read}");
+        clock ??= Stopwatch.StartNew();
+        read++;
+        bytes += result.Message.Value?.Length ?? 0;
+    }
+    var seconds = clock!.Elapsed.TotalSeconds;
+    Console.WriteLine($"| read (plain consumer, {bytes / read} B/record) | 1 | {read:N0} | {seconds:0.00} | {read / seconds:N0} | | {CpuSeconds(Environment.ProcessId) - cpu:0.0} (this process: consumer and broker) | |");
+    consumer.Close();
 }
 
 async IAsyncEnumerable<GenericRecord> RowsAsync(string connectionString, int count)

@@ -189,17 +189,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
         };
         _decoder = new ChangeRecordDecoder(_context.Deserializer, options.TableNameFormat, keepRaw: options.DeadLetterTopic is not null);
 
-        var config = options.Kafka.CreateConsumerConfig(options.ConsumerOwnedProperties);
-        var configured = options.Kafka.Properties;
-        if (!configured.ContainsKey("client.id")) config.ClientId = $"kafkacdc-sink-{options.Name}-{_id}";
-        if (!configured.ContainsKey("auto.offset.reset")) config.AutoOffsetReset = AutoOffsetReset.Earliest;
-        if (!configured.ContainsKey("queued.max.messages.kbytes")) config.QueuedMaxMessagesKbytes = 16 * 1024;
-        // A topics.regex subscription only notices new topics when metadata is refreshed, by default every 5 minutes:
-        // a table the source starts capturing would wait that long. Refresh every few seconds instead.
-        if (options.TopicsRegex is not null && !configured.ContainsKey("topic.metadata.refresh.interval.ms"))
-            config.TopicMetadataRefreshIntervalMs = TopicsRegexMetadataRefreshMs;
-        // Timestamps are never used, headers only for the dead-letter topic: not marshalling them saves work per record.
-        if (!configured.ContainsKey("dotnet.consumer.consume.result.fields")) config.ConsumeResultFields = options.DeadLetterTopic is null ? "topic" : "topic,headers";
+        var config = ConsumerConfigFor(options, _id);
         _consumer = new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetLogger(_logger, error => _fatal = error)
             .SetPartitionsAssignedHandler(OnAssigned)
@@ -209,6 +199,32 @@ public sealed class SinkTask : IKafkaOffsetCommit
         if (options.TopicsRegex is { } regex) _consumer.Subscribe(Configuration.SinkOptions.Anchored(regex));
         else _consumer.Subscribe(options.Topics);
     }
+
+    /// <summary>
+    /// The consumer configuration of task <paramref name="taskId"/>: <c>kafka.*</c> with the connector's own keys, and
+    /// the defaults the sink changes (each only when <c>kafka.*</c> does not set it).
+    /// </summary>
+    internal static ConsumerConfig ConsumerConfigFor(Configuration.SinkOptions options, int taskId)
+    {
+        var config = options.Kafka.CreateConsumerConfig(options.ConsumerOwnedProperties);
+        var configured = options.Kafka.Properties;
+        if (!configured.ContainsKey("client.id")) config.ClientId = $"kafkacdc-sink-{options.Name}-{taskId}";
+        if (!configured.ContainsKey("auto.offset.reset")) config.AutoOffsetReset = AutoOffsetReset.Earliest;
+        if (!configured.ContainsKey("queued.max.messages.kbytes")) config.QueuedMaxMessagesKbytes = 16 * 1024;
+        // Once the prefetch queue is full, librdkafka postpones each partition's next fetch by this much (1 s by
+        // default): a task that drains the queue faster than that starves until the backoff ends.
+        if (!configured.ContainsKey("fetch.queue.backoff.ms")) config.FetchQueueBackoffMs = FetchQueueBackoffMs;
+        // A topics.regex subscription only notices new topics when metadata is refreshed, by default every 5 minutes:
+        // a table the source starts capturing would wait that long. Refresh every few seconds instead.
+        if (options.TopicsRegex is not null && !configured.ContainsKey("topic.metadata.refresh.interval.ms"))
+            config.TopicMetadataRefreshIntervalMs = TopicsRegexMetadataRefreshMs;
+        // Timestamps are never used, headers only for the dead-letter topic: not marshalling them saves work per record.
+        if (!configured.ContainsKey("dotnet.consumer.consume.result.fields")) config.ConsumeResultFields = options.DeadLetterTopic is null ? "topic" : "topic,headers";
+        return config;
+    }
+
+    /// <summary>librdkafka's <c>fetch.queue.backoff.ms</c> for the task's consumer, unless <c>kafka.fetch.queue.backoff.ms</c> says otherwise.</summary>
+    internal const int FetchQueueBackoffMs = 50;
 
     /// <summary>How often a <c>topics.regex</c> subscription looks for new matching topics, unless <c>kafka.topic.metadata.refresh.interval.ms</c> says otherwise.</summary>
     internal const int TopicsRegexMetadataRefreshMs = 5000;
