@@ -7,9 +7,12 @@ using KafkaCdc.DevStack.Kafka;
 using KafkaCdc.DevStack.Postgres;
 using KafkaCdc.DevStack.SchemaRegistry;
 using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
+using KafkaCdc.SinkConnector.Configuration;
+using KafkaCdc.SinkConnector.Consuming;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -98,7 +101,7 @@ foreach (var scenario in scenarios)
     await File.WriteAllTextAsync(configPath, JsonSerializer.Serialize(config));
     var start = new ProcessStartInfo(ChildProcesses.DotnetHost()) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
     foreach (var argument in new[] { sinkDll, "--config", configPath }) start.ArgumentList.Add(argument);
-    foreach (var variable in sinkEnvironment) start.Environment[variable.Split('=', 2)[0]] = variable.Split('=', 2)[1];
+    foreach (var variable in sinkEnvironment.Select(v => v.Split('=', 2))) start.Environment[variable[0]] = variable[1];
     using var sink = Process.Start(start)!;
     var output = new System.Text.StringBuilder();
     sink.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
@@ -190,14 +193,16 @@ async Task ProduceAsync(string topic, bool upsert)
         throw new InvalidOperationException($"{topic} keeps {kept} records of {(upsert ? 2 * keys : keys)}: the mock cluster dropped the oldest");
 }
 
-// What the broker delivers to one plain consumer configured as a sink task is (no decoding, no database): the ceiling for one task.
+// What the broker hands one plain consumer configured exactly as a sink task's (no decoding, no database): the ceiling for one task.
 void ReadOnly(string topic)
 {
-    using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+    var options = SinkOptions.Read(new ConfigReader(RawConfig.FromPairs(new Dictionary<string, string>
     {
-        BootstrapServers = kafka.BootstrapServers, GroupId = $"bench-read-{Guid.NewGuid():N}", AutoOffsetReset = AutoOffsetReset.Earliest,
-        QueuedMaxMessagesKbytes = 16 * 1024, ConsumeResultFields = "topic", EnableAutoCommit = false,
-    }).Build();
+        ["name"] = "bench-read", ["topics"] = topic, ["group.id"] = $"bench-read-{Guid.NewGuid():N}",
+        ["connection.hostname"] = "unused", ["connection.username"] = "unused", ["connection.password"] = "unused", ["connection.database"] = "unused",
+        ["kafka.bootstrap.servers"] = kafka.BootstrapServers, ["schema.registry.url"] = registryUrl,
+    })));
+    using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(SinkTask.ConsumerConfigFor(options, taskId: 0)).Build();
     consumer.Subscribe(topic);
     var cpu = CpuSeconds(Environment.ProcessId);
     Stopwatch? clock = null;

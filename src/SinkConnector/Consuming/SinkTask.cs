@@ -202,9 +202,10 @@ public sealed class SinkTask : IKafkaOffsetCommit
 
     /// <summary>
     /// The consumer configuration of task <paramref name="taskId"/>: <c>kafka.*</c> with the connector's own keys, and
-    /// the defaults the sink changes (each only when <c>kafka.*</c> does not set it).
+    /// the defaults the sink changes (each only when <c>kafka.*</c> does not set it). Public for the benchmark, which
+    /// times a plain consumer configured exactly like a task.
     /// </summary>
-    internal static ConsumerConfig ConsumerConfigFor(Configuration.SinkOptions options, int taskId)
+    public static ConsumerConfig ConsumerConfigFor(Configuration.SinkOptions options, int taskId)
     {
         var config = options.Kafka.CreateConsumerConfig(options.ConsumerOwnedProperties);
         var configured = options.Kafka.Properties;

@@ -45,7 +45,7 @@ public class EveryTypeTests
         using var events = new ChangeEvents(topic);
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, topic, ("insert.mode", insertMode)));
 
-        await pipeline.ApplyAsync(topic, await Task.WhenAll((await table.RowsAsync()).Select(r => events.InsertAsync(table, r))));
+        await pipeline.ApplyAsync(topic, await events.InsertsOfEveryRowAsync(table));
 
         Assert.That(await _destination.RowTextsAsync(topic), Is.EqualTo(await table.RowTextsAsync()));
         Assert.That(await _destination.ColumnsAsync(topic), Has.Member("c_mood text").And.Member("c_numeric_1000 numeric(1000,500)").And.Member("c_money money"));

@@ -26,7 +26,7 @@ public class SchemaEvolutionTests
         using var events = new ChangeEvents(name);
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name));
 
-        await pipeline.ApplyAsync(name, await Task.WhenAll((await table.RowsAsync()).Select(r => events.InsertAsync(table, r))));
+        await pipeline.ApplyAsync(name, await events.InsertsOfEveryRowAsync(table));
 
         Assert.That(await _destination.ColumnsAsync(name), Is.EqualTo(new[]
         {

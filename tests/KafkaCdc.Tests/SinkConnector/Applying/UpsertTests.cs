@@ -155,7 +155,7 @@ public class UpsertTests
         var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, big text, blob bytea, n integer)", name);
         await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, repeat('x', 100000), '\\xdeadbeef', 1), (2, 'small', NULL, 1)");
         using var events = new ChangeEvents(name);
-        var inserts = await Task.WhenAll((await table.RowsAsync()).Select(r => events.InsertAsync(table, r)));
+        var inserts = await events.InsertsOfEveryRowAsync(table);
         await table.ExecuteAsync($"UPDATE {name} SET n = n + 1");
         // pgoutput leaves unchanged TOASTed values out; the source writes the placeholder instead.
         var updates = new List<ChangeMessage>();

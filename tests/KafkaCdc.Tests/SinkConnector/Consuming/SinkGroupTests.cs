@@ -26,7 +26,7 @@ public class SinkGroupTests
         await table.ExecuteAsync($"INSERT INTO {name} SELECT i, repeat(md5(i::text), 4), now() FROM generate_series(1, 30000) i");
         using var events = new ChangeEvents(name);
         using var kafka = await KafkaChanges.CreateAsync(name, partitions: 4);
-        kafka.Produce(await Task.WhenAll((await table.RowsAsync()).Select(r => events.InsertAsync(table, r))));
+        kafka.Produce(await events.InsertsOfEveryRowAsync(table));
         var config = SinkConfigs.For(_destination, name, ("insert.mode", "insert"), ("batch.size", "500"));
         var group = config["group.id"];
 

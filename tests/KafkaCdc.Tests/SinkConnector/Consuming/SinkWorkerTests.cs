@@ -102,7 +102,7 @@ public class SinkWorkerTests
         await table.ExecuteAsync($"INSERT INTO {name} SELECT i % 7, 'same for many' FROM generate_series(1, 100) i");
         using var events = new ChangeEvents(name);
         using var kafka = await KafkaChanges.CreateAsync(name, partitions: 1);
-        kafka.Produce(await Task.WhenAll((await table.RowsAsync()).Select(r => events.InsertAsync(table, r))));
+        kafka.Produce(await events.InsertsOfEveryRowAsync(table));
         var config = SinkConfigs.For(_destination, name, ("insert.mode", "insert"), ("batch.size", "30"));
         var group = config["group.id"];
         await using (var first = InProcessSink.Start(config))

@@ -34,6 +34,10 @@ internal sealed class ChangeEvents : IDisposable
     public Task<ChangeMessage> InsertAsync(SourceTable table, GenericRecord row, long? lsn = null, char op = 'c') =>
         EnvelopeAsync(table, op, null, row, lsn, table.Schema.KeyOf(row));
 
+    /// <summary>An insert (<c>c</c>) of every row <paramref name="table"/> holds now, ordered by its first column.</summary>
+    public async Task<ChangeMessage[]> InsertsOfEveryRowAsync(SourceTable table) =>
+        await Task.WhenAll((await table.RowsAsync()).Select(r => InsertAsync(table, r)));
+
     /// <summary>An update (<c>u</c>) to <paramref name="after"/>, with <paramref name="before"/> (REPLICA IDENTITY FULL or a key change) or without.</summary>
     public Task<ChangeMessage> UpdateAsync(SourceTable table, GenericRecord? before, GenericRecord after, long? lsn = null) =>
         EnvelopeAsync(table, 'u', before, after, lsn, table.Schema.KeyOf(after));
