@@ -41,9 +41,26 @@ trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Every child started, with its name and log, so that a wait notices at once when one of them has died.
+names=() logs=()
+started() { pids+=("$1"); names+=("$2"); logs+=("$3"); }
+check_children() {
+  local i
+  for i in "${!pids[@]}"; do
+    if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+      local code=0
+      wait "${pids[$i]}" 2>/dev/null || code=$?
+      echo "run.sh: the ${names[$i]} exited (code $code); last lines of ${logs[$i]}:" >&2
+      tail -n 30 "${logs[$i]}" >&2
+      return 1
+    fi
+  done
+}
+
 wait_for() { # seconds, description, command...
   local seconds=$1 what=$2; shift 2
   for _ in $(seq 1 $((seconds * 5))); do
+    check_children || exit 1
     if "$@" >/dev/null 2>&1; then return 0; fi
     sleep 0.2
   done
@@ -53,7 +70,7 @@ wait_for() { # seconds, description, command...
 
 echo "Starting the dev stack..."
 dotnet "$(bin DevStack)" --postgres --env-file "$state/devstack.env" --parent-pid $$ >"$state/devstack.log" 2>&1 &
-pids+=($!)
+started $! "dev stack" "$state/devstack.log"
 wait_for 60 "the dev stack" test -s "$state/devstack.env"
 set -a; . "$state/devstack.env"; set +a
 cp "$state/devstack.env" .local/devstack.env
@@ -102,9 +119,9 @@ JSON
 
 echo "Starting the source and sink connectors..."
 dotnet "$(bin SourceConnector)" --config "$state/source.json" >"$state/source.log" 2>&1 &
-pids+=($!)
+started $! "source connector" "$state/source.log"
 dotnet "$(bin SinkConnector)" --config "$state/sink.json" >"$state/sink.log" 2>&1 &
-pids+=($!)
+started $! "sink connector" "$state/sink.log"
 
 count() { psql -qXAt -d analytics -c "SELECT count(*) FROM kafkacdc.$1" 2>/dev/null; }
 wait_for 90 "a change to reach analytics" \
@@ -135,4 +152,6 @@ Only changes made after the connectors started are streamed (initial snapshots a
 
 Ctrl-C stops everything.
 SUMMARY
-wait "${pids[0]}"
+# Runs until Ctrl-C, or until one of the children dies (then says which and why).
+while check_children; do sleep 1; done
+exit 1

@@ -16,6 +16,7 @@ public sealed record DevStackOptions(string? EnvFile, int Brokers, bool Postgres
         """
         Usage: KafkaCdc.DevStack [--env-file PATH] [--brokers N] [--postgres] [--parent-pid PID] [--admin-port N]
                                  [--registry-port N]
+               KafkaCdc.DevStack --probe
 
         Runs a local Kafka (librdkafka's in-memory mock cluster), a schema registry (Confluent's REST API,
         in memory), optionally a throwaway PostgreSQL, and an HTTP admin endpoint for fault injection, until SIGINT/SIGTERM or until the --parent-pid process exits.
@@ -27,6 +28,8 @@ public sealed record DevStackOptions(string? EnvFile, int Brokers, bool Postgres
           --parent-pid PID  stop when process PID exits (so a crashed test run leaks no servers)
           --admin-port N    admin endpoint port on 127.0.0.1 (default: a free port)
           --registry-port N schema registry port on 127.0.0.1 (default: a free port)
+          --probe           only prove that librdkafka loads and works here (a one-broker mock cluster and a
+                            record produced and consumed through it), print where it came from, and exit
         """;
 
     /// <summary>Parses the command line.</summary>

@@ -1,4 +1,6 @@
 using KafkaCdc.DevStack;
+using KafkaCdc.DevStack.Kafka;
+using KafkaCdc.Shared.Kafka;
 using Microsoft.Extensions.Logging;
 
 DevStackOptions options;
@@ -9,6 +11,7 @@ try
         Console.WriteLine(DevStackOptions.Usage);
         return 0;
     }
+    if (args is ["--probe"]) return NativeProbe.Run(Console.Out, Console.Error, TimeSpan.FromSeconds(30));
     options = DevStackOptions.Parse(args);
 }
 catch (FormatException e)
@@ -16,6 +19,16 @@ catch (FormatException e)
     Console.Error.WriteLine($"KafkaCdc.DevStack: {e.Message}");
     Console.Error.WriteLine(DevStackOptions.Usage);
     return 2;
+}
+
+try
+{
+    LibrdkafkaLibrary.Load();
+}
+catch (DllNotFoundException e)
+{
+    Console.Error.WriteLine($"KafkaCdc.DevStack: {e.Message}");
+    return 1;
 }
 
 // Logs go to stderr; stdout carries only the KEY=VALUE lines.

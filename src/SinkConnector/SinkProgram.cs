@@ -13,6 +13,7 @@ public static class SinkProgram
     {
         var commandLine = ConnectorCommandLine.Parse(args, "kafkacdc-sink", error);
         if (commandLine is null) return ConnectorCommandLine.ConfigErrorExitCode;
+        if (!ConnectorCommandLine.LoadKafkaLibrary("kafkacdc-sink", error)) return ConnectorCommandLine.FailedExitCode;
 
         SinkOptions options;
         try

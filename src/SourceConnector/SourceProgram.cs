@@ -38,6 +38,7 @@ internal static class SourceProgram
     {
         var commandLine = ConnectorCommandLine.Parse(args, ProgramName, Console.Error, s_extraCommands);
         if (commandLine is null) return ConnectorCommandLine.ConfigErrorExitCode;
+        if (!ConnectorCommandLine.LoadKafkaLibrary(ProgramName, Console.Error)) return ConnectorCommandLine.FailedExitCode;
 
         SourceOptions options;
         try

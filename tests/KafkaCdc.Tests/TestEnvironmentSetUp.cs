@@ -6,7 +6,12 @@ public sealed class TestEnvironmentSetUp
 {
     /// <summary>Starts the dev stack (or connects to the external services configured).</summary>
     [OneTimeSetUp]
-    public Task StartAsync() => TestEnvironment.StartAsync();
+    public Task StartAsync()
+    {
+        // Before any test touches Confluent.Kafka, so that the whole run uses the file the project's loader picks.
+        KafkaCdc.Shared.Kafka.LibrdkafkaLibrary.Load();
+        return TestEnvironment.StartAsync();
+    }
 
     /// <summary>Drops the databases tests created and stops the dev stack.</summary>
     [OneTimeTearDown]

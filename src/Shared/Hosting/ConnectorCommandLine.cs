@@ -1,3 +1,5 @@
+using KafkaCdc.Shared.Kafka;
+
 namespace KafkaCdc.Shared.Hosting;
 
 /// <summary>
@@ -13,6 +15,27 @@ public sealed record ConnectorCommandLine(string Command, string? ConfigPath)
 
     /// <summary>Process exit code for a failed <c>check</c>.</summary>
     public const int CheckFailedExitCode = 3;
+
+    /// <summary>Process exit code when the process cannot run at all here (librdkafka does not load).</summary>
+    public const int FailedExitCode = 1;
+
+    /// <summary>
+    /// Loads librdkafka before anything uses Kafka, so that a machine where it cannot load is told at once which files
+    /// were tried and why (<see cref="LibrdkafkaLibrary"/>); returns false after writing that to <paramref name="error"/>.
+    /// </summary>
+    public static bool LoadKafkaLibrary(string program, TextWriter error)
+    {
+        try
+        {
+            LibrdkafkaLibrary.Load();
+            return true;
+        }
+        catch (DllNotFoundException e)
+        {
+            error.WriteLine($"{program}: {e.Message}");
+            return false;
+        }
+    }
 
     /// <summary>Parses <paramref name="args"/>; returns null and writes usage to <paramref name="error"/> when they are wrong.</summary>
     public static ConnectorCommandLine? Parse(string[] args, string program, TextWriter error) => Parse(args, program, error, null);

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Confluent.Kafka;
 using KafkaCdc.DevStack.Kafka;
+using KafkaCdc.Shared.Kafka;
 
 namespace KafkaCdc.Tests.DevStack;
 
@@ -15,12 +16,7 @@ public class MockKafkaClusterTests
         var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
 
         Assert.That(metadata.Brokers.Select(b => b.BrokerId), Is.EquivalentTo(new[] { 1, 2, 3 }));
-        var mapped = File.ReadAllLines("/proc/self/maps")
-            .Select(l => l.IndexOf('/') is var i and >= 0 ? l[i..] : "")
-            .Where(p => Path.GetFileName(p).StartsWith("librdkafka", StringComparison.Ordinal))
-            .Distinct()
-            .ToList();
-        Assert.That(mapped, Has.Count.EqualTo(1), "librdkafka files mapped into the process");
+        Assert.That(LibrdkafkaLibrary.MappedLibrdkafkaPaths(), Is.EqualTo(new[] { LibrdkafkaLibrary.Path }), "librdkafka files mapped into the process");
     }
 
     [Test]
