@@ -6,7 +6,8 @@ using KafkaCdc.DevStack;
 using KafkaCdc.DevStack.Kafka;
 using KafkaCdc.DevStack.Postgres;
 using KafkaCdc.DevStack.SchemaRegistry;
-using KafkaCdc.Shared.Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
@@ -147,9 +148,9 @@ async Task ProduceAsync(string topic, bool upsert)
     void Produce(GenericRecord row, string op, long lsn)
     {
         var now = 1_714_000_000_000L + lsn;
-        var source = new GenericRecord(ChangeEventSchemas.Source,
-            ["0.1.0", "postgresql", "bench", now, "false", "bench_source", null, now * 1000, "public", "orders", lsn, lsn, null]);
-        var envelope = new GenericRecord(table.Envelope, [null, row, source, op, now, now * 1000, null]);
+        var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source,
+            "0.1.0", "postgresql", "bench", now, "false", "bench_source", null, now * 1000, "public", "orders", lsn, lsn, null);
+        var envelope = AvroSchemas.NewRecord(table.Envelope, null, row, source, op, now, now * 1000, null);
         var message = new Message<byte[], byte[]>
         {
             Key = serializer.Serialize(topic, true, table.Key!, table.KeyOf(row)),
@@ -177,12 +178,12 @@ async Task ProduceAsync(string topic, bool upsert)
         Produce(row, "c", ++lsn);
         if (upsert) updates.Add(row);
     }
-    var quantity = table.Value.GetField("quantity").Position;
+    var quantity = table.Value["quantity"].Pos;
     foreach (var row in updates)
     {
-        var values = Enumerable.Range(0, row.Count).Select(i => row[i]).ToArray();
+        var values = Enumerable.Range(0, table.Value.Count).Select(row.GetValue).ToArray();
         values[quantity] = (int)(values[quantity] ?? 0) + 1;
-        Produce(new GenericRecord(table.Value, values), "u", ++lsn);
+        Produce(AvroSchemas.NewRecord(table.Value, values), "u", ++lsn);
     }
     producer.Flush(TimeSpan.FromMinutes(5));
     if (failed > 0) throw new InvalidOperationException($"{failed} records could not be produced to {topic}");

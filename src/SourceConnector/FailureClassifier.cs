@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Confluent.Kafka;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.Postgres;
@@ -43,7 +44,7 @@ internal static class FailureClassifier
             : e.InnerException is { } inner ? Classify(inner) : FailureKind.Permanent,
         KafkaException e => ClassifyKafka(e.Error),
         SchemaRegistryException e => e.IsTransient ? FailureKind.Transient : FailureKind.Permanent,
-        PgValueDecodingException or AvroException or ConfigException or KafkaConfigException => FailureKind.Permanent,
+        PgValueDecodingException or AvroEncodingException or AvroDecodingException or AvroException or ConfigException or KafkaConfigException => FailureKind.Permanent,
         IOException or SocketException or TimeoutException => FailureKind.Transient,
         AggregateException { InnerExceptions.Count: > 0 } e => e.InnerExceptions.Select(Classify).Max(),
         _ => FailureKind.Permanent,

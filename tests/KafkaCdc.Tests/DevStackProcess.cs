@@ -1,3 +1,4 @@
+using Avro;
 using System.Diagnostics;
 using System.Text;
 using KafkaCdc.DevStack;

@@ -1,3 +1,4 @@
+using Avro;
 namespace KafkaCdc.Tests;
 
 /// <summary>The repository the tests run from, found upwards from the test output directory.</summary>

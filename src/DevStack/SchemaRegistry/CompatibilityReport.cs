@@ -1,4 +1,4 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
 using KafkaCdc.Shared.SchemaRegistry;
 
 namespace KafkaCdc.DevStack.SchemaRegistry;
@@ -16,7 +16,7 @@ static class CompatibilityReport
     /// <param name="level">Decides the direction(s): backward (the new schema reads old data), forward, or both.</param>
     /// <param name="candidate">The schema being registered or tested.</param>
     /// <param name="previous">The versions to check against, already chosen for the level's transitivity.</param>
-    public static List<string> Check(CompatibilityLevel level, AvroSchema candidate, IReadOnlyList<(int Version, AvroSchema Schema)> previous)
+    public static List<string> Check(CompatibilityLevel level, Schema candidate, IReadOnlyList<(int Version, Schema Schema)> previous)
     {
         var backward = level is CompatibilityLevel.Backward or CompatibilityLevel.BackwardTransitive
             or CompatibilityLevel.Full or CompatibilityLevel.FullTransitive;
@@ -29,20 +29,18 @@ static class CompatibilityReport
             var before = messages.Count;
             if (backward)
             {
-                foreach (var problem in AvroSchemaCompatibility.Check(candidate, old).Incompatibilities)
-                    messages.Add(Entry(problem, $"the new schema cannot read data written with version {version}"));
+                if (!candidate.CanRead(old)) messages.Add(Entry($"the new schema cannot read data written with version {version}"));
             }
 
             if (forward)
             {
-                foreach (var problem in AvroSchemaCompatibility.Check(old, candidate).Incompatibilities)
-                    messages.Add(Entry(problem, $"version {version} cannot read data written with the new schema"));
+                if (!old.CanRead(candidate)) messages.Add(Entry($"version {version} cannot read data written with the new schema"));
             }
 
             if (messages.Count > before)
             {
                 messages.Add($"{{oldSchemaVersion: {version}}}");
-                messages.Add($"{{oldSchema: '{old.ToJson()}'}}");
+                messages.Add($"{{oldSchema: '{old}'}}");
             }
         }
 
@@ -50,20 +48,7 @@ static class CompatibilityReport
         return messages;
     }
 
-    static string Entry(SchemaIncompatibility problem, string direction) =>
-        $"{{errorType:'{ErrorType(problem.Kind)}', description:'{Capitalized(direction)}: {problem.Message} at path '{problem.Location}''}}";
+    static string Entry(string direction) => $"{{errorType:'TYPE_MISMATCH', description:'{Capitalized(direction)}'}}";
 
     static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text[1..];
-
-    /// <summary>The names of Avro Java's <c>SchemaIncompatibilityType</c>, which Confluent reports.</summary>
-    static string ErrorType(SchemaIncompatibilityKind kind) => kind switch
-    {
-        SchemaIncompatibilityKind.NameMismatch => "NAME_MISMATCH",
-        SchemaIncompatibilityKind.FixedSizeMismatch => "FIXED_SIZE_MISMATCH",
-        SchemaIncompatibilityKind.MissingEnumSymbols => "MISSING_ENUM_SYMBOLS",
-        SchemaIncompatibilityKind.ReaderFieldMissingDefaultValue => "READER_FIELD_MISSING_DEFAULT_VALUE",
-        SchemaIncompatibilityKind.TypeMismatch => "TYPE_MISMATCH",
-        SchemaIncompatibilityKind.MissingUnionBranch => "MISSING_UNION_BRANCH",
-        _ => kind.ToString(),
-    };
 }

@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using KafkaCdc.Shared.Avro;
+using Avro;
 using Microsoft.AspNetCore.Http;
 
 namespace KafkaCdc.DevStack.SchemaRegistry;
@@ -60,7 +60,7 @@ static class RegistryHttp
     /// string), optional <c>schemaType</c> (only <c>AVRO</c>), optional empty <c>references</c>.
     /// </summary>
     /// <exception cref="RegistryError">42201 for an empty, invalid or non-Avro schema.</exception>
-    public static AvroSchema SchemaOf(JsonObject body)
+    public static Schema SchemaOf(JsonObject body)
     {
         var schemaType = OptionalString(body, "schemaType");
         if (schemaType is not null && !string.Equals(schemaType, "AVRO", StringComparison.OrdinalIgnoreCase))
@@ -72,9 +72,9 @@ static class RegistryHttp
         if (string.IsNullOrWhiteSpace(text)) throw RegistryError.InvalidSchema("Empty schema");
         try
         {
-            return AvroSchema.Parse(text);
+            return Schema.Parse(text);
         }
-        catch (AvroSchemaException e)
+        catch (AvroException e)
         {
             throw RegistryError.InvalidSchema($"Invalid schema: {e.Message}");
         }

@@ -107,7 +107,7 @@ sealed class SchemaRegistryEndpoints(SchemaStore store, ILogger logger)
         await RegistryHttp.WriteAsync(context, Level("compatibility", level));
     }
 
-    static async Task<Shared.Avro.CompatibilityLevel> LevelOf(HttpContext context)
+    static async Task<CompatibilityLevel> LevelOf(HttpContext context)
     {
         var body = await RegistryHttp.ReadObjectAsync(context);
         return ConfluentCompatibilityLevel.TryParse(RegistryHttp.OptionalString(body, "compatibility"), out var level)
@@ -115,7 +115,7 @@ sealed class SchemaRegistryEndpoints(SchemaStore store, ILogger logger)
             : throw RegistryError.InvalidCompatibilityLevel();
     }
 
-    static JsonObject Level(string member, Shared.Avro.CompatibilityLevel level) =>
+    static JsonObject Level(string member, CompatibilityLevel level) =>
         new() { [member] = ConfluentCompatibilityLevel.Name(level) };
 
     static JsonObject Describe(SubjectVersion version) => new()

@@ -1,4 +1,5 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.SchemaRegistry;
 
 namespace KafkaCdc.DevStack.SchemaRegistry;
 
@@ -10,13 +11,13 @@ readonly record struct SubjectVersion(string Subject, int Id, int Version, strin
 /// levels. One lock guards it all; schemas are parsed by the caller before the lock is taken.
 /// </summary>
 /// <remarks>
-/// Schemas are identified by their <see cref="AvroSchema.ToJson"/> full form, which keeps docs, defaults and
+/// Schemas are identified by their <see cref="Schema.ToString"/> full form, which keeps docs, defaults and
 /// custom properties: as in Confluent's registry, two schemas that differ only in a custom property are
 /// different schemas (a new version, a new id), while the same text under two subjects shares one id.
 /// </remarks>
 sealed class SchemaStore
 {
-    sealed record StoredSchema(int Id, string Json, AvroSchema Schema);
+    sealed record StoredSchema(int Id, string Json, Schema Schema);
 
     readonly Lock _gate = new();
     readonly List<StoredSchema> _schemas = [];
@@ -29,9 +30,9 @@ sealed class SchemaStore
     /// Registers <paramref name="schema"/> under <paramref name="subject"/>, returning its global id: the
     /// existing id when the subject already has it, else a new version after the compatibility check.
     /// </summary>
-    public int Register(string subject, AvroSchema schema)
+    public int Register(string subject, Schema schema)
     {
-        var json = schema.ToJson();
+        var json = schema.ToString();
         lock (_gate)
         {
             _subjects.TryGetValue(subject, out var versions);
@@ -58,9 +59,9 @@ sealed class SchemaStore
     }
 
     /// <summary>The version of <paramref name="subject"/> that holds <paramref name="schema"/>.</summary>
-    public SubjectVersion Lookup(string subject, AvroSchema schema)
+    public SubjectVersion Lookup(string subject, Schema schema)
     {
-        var json = schema.ToJson();
+        var json = schema.ToString();
         lock (_gate)
         {
             var versions = VersionsOf(subject);
@@ -111,7 +112,7 @@ sealed class SchemaStore
     /// registration would be checked against; a subject without versions is compatible. Against a given
     /// version, that version alone, in the direction(s) of the subject's level.
     /// </summary>
-    public IReadOnlyList<string> TestCompatibility(string subject, int? version, AvroSchema schema)
+    public IReadOnlyList<string> TestCompatibility(string subject, int? version, Schema schema)
     {
         lock (_gate)
         {
@@ -153,7 +154,7 @@ sealed class SchemaStore
     List<StoredSchema> VersionsOf(string subject) =>
         _subjects.TryGetValue(subject, out var versions) ? versions : throw RegistryError.SubjectNotFound(subject);
 
-    static List<(int Version, AvroSchema Schema)> ForLevel(CompatibilityLevel level, List<StoredSchema> versions)
+    static List<(int Version, Schema Schema)> ForLevel(CompatibilityLevel level, List<StoredSchema> versions)
     {
         var transitive = level is CompatibilityLevel.BackwardTransitive or CompatibilityLevel.ForwardTransitive
             or CompatibilityLevel.FullTransitive;

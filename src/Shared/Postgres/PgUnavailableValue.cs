@@ -1,5 +1,6 @@
 using System.Text;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
@@ -34,15 +35,19 @@ public static class PgUnavailableValue
     /// <c>string</c>, else the bytes when it is (or has a branch of) plain <c>bytes</c>; <see langword="null"/> when
     /// neither (types that are never TOASTed).
     /// </summary>
-    public static object? For(AvroSchema schema)
+    public static object? For(Schema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        IReadOnlyList<AvroSchema> branches = schema is UnionSchema union ? union.Branches : [schema];
-        if (branches.Any(b => b.Type == AvroType.String && b.LogicalType is null))
+        var branches = AvroSchemas.NonNullBranches(schema);
+        if (branches.Any(IsPlainString))
         {
             return Text;
         }
 
-        return branches.Any(b => b.Type == AvroType.Bytes && b.LogicalType is null) ? Bytes : null;
+        return branches.Any(AvroSchemas.IsPlainBytes) ? Bytes : null;
     }
+
+    // A string with a semantic type (a UUID, an ISO timestamp) is never TOASTed and must not take the placeholder.
+    private static bool IsPlainString(Schema branch) =>
+        AvroSchemas.IsPlainString(branch) && AvroSchemas.StringProperty(branch, AvroSchemas.ConnectName) is null;
 }

@@ -1,5 +1,7 @@
 using System.Text;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Configuration;
 using KafkaCdc.SinkConnector.Decoding;
@@ -107,22 +109,23 @@ public sealed class RecordShapes
                 $"primary.key.mode=record_key needs an Avro record as the key, this one is a {record.Key.GetType().Name}; use primary.key.mode=record_value with primary.key.fields");
         }
 
+        var keySchema = record.KeySchema as RecordSchema ?? key.Schema;
         var selected = new List<string>();
         foreach (var name in _keyFields)
         {
-            var field = key.Schema.Fields.FirstOrDefault(f => f.Name == name || PgColumnDefinition.FromField(f, true).Name == name) ?? throw new UnwritableRecordException(
-                $"primary.key.fields names '{name}', which is not a field of the key of table \"{table}\" (key fields: {string.Join(", ", key.Schema.Fields.Select(f => f.Name))})");
+            var field = keySchema.Fields.FirstOrDefault(f => f.Name == name || PgColumnDefinition.FromField(f, true).Name == name) ?? throw new UnwritableRecordException(
+                $"primary.key.fields names '{name}', which is not a field of the key of table \"{table}\" (key fields: {string.Join(", ", keySchema.Fields.Select(f => f.Name))})");
             selected.Add(PgColumnDefinition.FromField(field, true).Name);
         }
 
         var keyOnly = new List<ShapeColumn>();
-        foreach (var field in key.Schema.Fields)
+        foreach (var field in keySchema.Fields)
         {
             var definition = Definition(field, isKeyField: true);
             var index = values.FindIndex(c => c.Name == definition.Name);
             if (index >= 0)
             {
-                values[index] = Copy(values[index], keyPosition: field.Position);
+                values[index] = Copy(values[index], keyPosition: field.Pos);
             }
             else
             {
@@ -130,7 +133,7 @@ public sealed class RecordShapes
                 {
                     Name = definition.Name,
                     Source = ColumnSource.Key,
-                    KeyPosition = field.Position,
+                    KeyPosition = field.Pos,
                     Definition = definition,
                     SqlType = definition.SqlType,
                     HasDeclaredType = definition.HasColumnProperties,
@@ -143,14 +146,14 @@ public sealed class RecordShapes
         leading.AddRange(keyOnly);
     }
 
-    static ShapeColumn ValueColumn(AvroField field)
+    static ShapeColumn ValueColumn(Field field)
     {
         var definition = Definition(field, isKeyField: false);
         return new ShapeColumn
         {
             Name = definition.Name,
             Source = ColumnSource.Value,
-            ValuePosition = field.Position,
+            ValuePosition = field.Pos,
             Definition = definition,
             SqlType = definition.SqlType,
             HasDeclaredType = definition.HasColumnProperties,
@@ -159,7 +162,7 @@ public sealed class RecordShapes
         };
     }
 
-    static PgColumnDefinition Definition(AvroField field, bool isKeyField)
+    static PgColumnDefinition Definition(Field field, bool isKeyField)
     {
         PgColumnDefinition definition;
         try

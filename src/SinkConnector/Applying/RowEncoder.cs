@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Decoding;
@@ -125,7 +127,7 @@ public static class RowEncoder
             var datum = ValueOf(column, record, record.After);
             if (column.Column.CanBeUnavailable && column.Encoder!.IsUnavailable(datum))
             {
-                var old = record.Before?[column.Column.ValuePosition];
+                var old = record.Before?.GetValue(column.Column.ValuePosition);
                 if (old is not null && !column.Encoder.IsUnavailable(old))
                 {
                     datum = old;
@@ -170,8 +172,8 @@ public static class RowEncoder
         {
             var column = table.Columns[index];
             object? datum = null;
-            if (column.Column.KeyPosition >= 0 && record.Key is GenericRecord key) datum = key[column.Column.KeyPosition];
-            else if (column.Column.Source == ColumnSource.Value) datum = record.Before?[column.Column.ValuePosition];
+            if (column.Column.KeyPosition >= 0 && record.Key is GenericRecord key) datum = key.GetValue(column.Column.KeyPosition);
+            else if (column.Column.Source == ColumnSource.Value) datum = record.Before?.GetValue(column.Column.ValuePosition);
             if (datum is null) return "delete_without_key";
             values[index] = Text(column, datum);
         }
@@ -186,7 +188,7 @@ public static class RowEncoder
         foreach (var index in table.PrimaryKey)
         {
             var column = table.Columns[index];
-            if (column.Column.Source != ColumnSource.Value || before[column.Column.ValuePosition] is not { } datum) return null;
+            if (column.Column.Source != ColumnSource.Value || before.GetValue(column.Column.ValuePosition) is not { } datum) return null;
             values[index] = Text(column, datum);
         }
         return values;
@@ -201,8 +203,8 @@ public static class RowEncoder
 
     static object? ValueOf(BoundColumn column, ChangeRecord record, GenericRecord? image) => column.Column.Source switch
     {
-        ColumnSource.Value => image?[column.Column.ValuePosition],
-        ColumnSource.Key => (record.Key as GenericRecord)?[column.Column.KeyPosition],
+        ColumnSource.Value => image?.GetValue(column.Column.ValuePosition),
+        ColumnSource.Key => (record.Key as GenericRecord)?.GetValue(column.Column.KeyPosition),
         ColumnSource.KafkaTopic => record.Topic,
         ColumnSource.KafkaPartition => record.Partition,
         _ => record.Offset,

@@ -1,5 +1,7 @@
 using Confluent.Kafka;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 
 namespace KafkaCdc.SinkConnector.Decoding;
@@ -33,6 +35,12 @@ public sealed class ChangeRecord
 
     /// <summary>The registry id of the key's schema, or -1 without a key.</summary>
     public int KeySchemaId { get; init; } = -1;
+
+    /// <summary>
+    /// The schema the key was written with, or null without a key. Column definitions come from it, not from the key
+    /// record's own schema, which lacks the date and time logical types (<see cref="AvroGenericReader"/>).
+    /// </summary>
+    public Schema? KeySchema { get; init; }
 
     /// <summary>The old row image (<c>before</c>), or null.</summary>
     public GenericRecord? Before { get; init; }

@@ -1,5 +1,7 @@
 using Confluent.Kafka;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
@@ -74,7 +76,7 @@ public sealed class ChangeRecordDecoder
 
         if (value is not { } decoded) return Tombstone(result, key);
         if (decoded.Datum is not GenericRecord datum || decoded.WriterSchema is not RecordSchema schema)
-            return Failed(result, new UnwritableRecordException($"the value is a {decoded.WriterSchema.Type}, not a record (a change event or a row)"));
+            return Failed(result, new UnwritableRecordException($"the value is a {decoded.WriterSchema.Tag}, not a record (a change event or a row)"));
 
         var valueSchemaId = decoded.SchemaId;
         var layout = LayoutOf(valueSchemaId, schema);
@@ -84,13 +86,13 @@ public sealed class ChangeRecordDecoder
         if (!layout.IsEnvelope)
             return Build(result, key, valueSchemaId, layout, ChangeOperation.Upsert, 'c', before: null, after: datum, lsn: null, null, null);
 
-        var op = datum[layout.Op] as string;
-        var source = layout.Source >= 0 ? datum[layout.Source] as GenericRecord : null;
-        var lsn = source is not null && layout.SourceLsn >= 0 ? source[layout.SourceLsn] as long? : null;
-        var sourceSchema = source is not null && layout.SourceSchema >= 0 ? source[layout.SourceSchema] as string : null;
-        var sourceTable = source is not null && layout.SourceTable >= 0 ? source[layout.SourceTable] as string : null;
-        var before = layout.Before >= 0 ? datum[layout.Before] as GenericRecord : null;
-        var after = datum[layout.After] as GenericRecord;
+        var op = datum.GetValue(layout.Op) as string;
+        var source = layout.Source >= 0 ? datum.GetValue(layout.Source) as GenericRecord : null;
+        var lsn = source is not null && layout.SourceLsn >= 0 ? source.GetValue(layout.SourceLsn) as long? : null;
+        var sourceSchema = source is not null && layout.SourceSchema >= 0 ? source.GetValue(layout.SourceSchema) as string : null;
+        var sourceTable = source is not null && layout.SourceTable >= 0 ? source.GetValue(layout.SourceTable) as string : null;
+        var before = layout.Before >= 0 ? datum.GetValue(layout.Before) as GenericRecord : null;
+        var after = datum.GetValue(layout.After) as GenericRecord;
         switch (op)
         {
             case "c" or "u" or "r":
@@ -154,6 +156,7 @@ public sealed class ChangeRecordDecoder
             SourceOp = sourceOp,
             Key = key?.Datum,
             KeySchemaId = key?.SchemaId ?? -1,
+            KeySchema = key?.WriterSchema,
             Before = before,
             After = after,
             BeforeText = beforeText,
@@ -184,6 +187,7 @@ public sealed class ChangeRecordDecoder
             SourceOp = 'x',
             Key = decodedKey.Datum,
             KeySchemaId = decodedKey.SchemaId,
+            KeySchema = decodedKey.WriterSchema,
             Table = table,
             RawKey = _keepRaw ? result.Message.Key : null,
             RawValue = null,

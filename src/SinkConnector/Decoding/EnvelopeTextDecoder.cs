@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Unicode;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 
 namespace KafkaCdc.SinkConnector.Decoding;
@@ -38,7 +39,7 @@ internal sealed class EnvelopeTextDecoder
         RecordSchema? source = null;
         foreach (var field in schema.Fields)
         {
-            var position = field.Position;
+            var position = field.Pos;
             if (position == layout.After || position == layout.Before)
             {
                 if (RowSlot(field.Schema, row) is not { } slot) return null;
@@ -56,7 +57,7 @@ internal sealed class EnvelopeTextDecoder
             }
             else
             {
-                steps[position] = new SkipStep(Skip.For(field.Schema));
+                steps[position] = new SkipStep(AvroSkip.For(field.Schema));
             }
         }
         if (layout.Source >= 0 && source is null) return null;
@@ -111,41 +112,41 @@ internal sealed class EnvelopeTextDecoder
         return Encoding.UTF8.GetString(utf8);
     }
 
-    static (int NullIndex, RecordSchema Record)? RowSlot(AvroSchema schema, RecordSchema row) =>
+    static (int NullIndex, RecordSchema Record)? RowSlot(Schema schema, RecordSchema row) =>
         Record(schema) is ({ } record, var nullIndex) && ReferenceEquals(record, row) ? (nullIndex, record) : null;
 
     /// <summary>A record, or a union of null and one record: the record and the null branch's index (-1 without one).</summary>
-    static (RecordSchema? Record, int NullIndex) Record(AvroSchema schema)
+    static (RecordSchema? Record, int NullIndex) Record(Schema schema)
     {
         if (schema is RecordSchema record) return (record, -1);
-        if (schema is UnionSchema { Branches.Count: 2 } union)
+        if (schema is UnionSchema { Schemas.Count: 2 } union)
         {
-            var nullIndex = union.Branches[0].Type == AvroType.Null ? 0 : union.Branches[1].Type == AvroType.Null ? 1 : -1;
-            if (nullIndex >= 0 && union.Branches[1 - nullIndex] is RecordSchema branch) return (branch, nullIndex);
+            var nullIndex = union.Schemas[0].Tag == Schema.Type.Null ? 0 : union.Schemas[1].Tag == Schema.Type.Null ? 1 : -1;
+            if (nullIndex >= 0 && union.Schemas[1 - nullIndex] is RecordSchema branch) return (branch, nullIndex);
         }
         return (null, -1);
     }
 
-    static SourceFieldStep SourceField(AvroField field, ValueLayout layout)
+    static SourceFieldStep SourceField(Field field, ValueLayout layout)
     {
-        var position = field.Position;
+        var position = field.Pos;
         var nullable = Nullable(field.Schema);
-        if (position == layout.SourceLsn && nullable is ({ Type: AvroType.Long, LogicalType: null }, var lsnNull)) return new SourceFieldStep(SourcePart.Lsn, lsnNull, null);
-        if (position == layout.SourceSchema && nullable is ({ Type: AvroType.String }, var schemaNull)) return new SourceFieldStep(SourcePart.Schema, schemaNull, null);
-        if (position == layout.SourceTable && nullable is ({ Type: AvroType.String }, var tableNull)) return new SourceFieldStep(SourcePart.Table, tableNull, null);
+        if (position == layout.SourceLsn && nullable is (PrimitiveSchema { Tag: Schema.Type.Long }, var lsnNull)) return new SourceFieldStep(SourcePart.Lsn, lsnNull, null);
+        if (position == layout.SourceSchema && nullable is (PrimitiveSchema { Tag: Schema.Type.String }, var schemaNull)) return new SourceFieldStep(SourcePart.Schema, schemaNull, null);
+        if (position == layout.SourceTable && nullable is (PrimitiveSchema { Tag: Schema.Type.String }, var tableNull)) return new SourceFieldStep(SourcePart.Table, tableNull, null);
         if (position == layout.SourceLsn || position == layout.SourceSchema || position == layout.SourceTable)
-            return new SourceFieldStep(SourcePart.Unsupported, -1, Skip.For(field.Schema));
-        return new SourceFieldStep(SourcePart.Other, -1, Skip.For(field.Schema));
+            return new SourceFieldStep(SourcePart.Unsupported, -1, AvroSkip.For(field.Schema));
+        return new SourceFieldStep(SourcePart.Other, -1, AvroSkip.For(field.Schema));
     }
 
     /// <summary>A primitive, or a union of null and one primitive: the primitive and the null branch's index (-1 without one).</summary>
-    static (AvroSchema? Value, int NullIndex) Nullable(AvroSchema schema)
+    static (Schema? Value, int NullIndex) Nullable(Schema schema)
     {
         if (schema is PrimitiveSchema) return (schema, -1);
-        if (schema is UnionSchema { Branches.Count: 2 } union)
+        if (schema is UnionSchema { Schemas.Count: 2 } union)
         {
-            var nullIndex = union.Branches[0].Type == AvroType.Null ? 0 : union.Branches[1].Type == AvroType.Null ? 1 : -1;
-            if (nullIndex >= 0 && union.Branches[1 - nullIndex] is PrimitiveSchema branch) return (branch, nullIndex);
+            var nullIndex = union.Schemas[0].Tag == Schema.Type.Null ? 0 : union.Schemas[1].Tag == Schema.Type.Null ? 1 : -1;
+            if (nullIndex >= 0 && union.Schemas[1 - nullIndex] is PrimitiveSchema branch) return (branch, nullIndex);
         }
         return (null, -1);
     }
@@ -197,14 +198,14 @@ internal sealed class EnvelopeTextDecoder
         }
     }
 
-    sealed class SkipStep(Skip skip) : Step
+    sealed class SkipStep(AvroSkip skip) : Step
     {
         public override void Read(ref AvroBinaryReader reader, EnvelopeTextDecoder decoder, ref State state) => skip.Read(ref reader);
     }
 
     enum SourcePart { Other, Lsn, Schema, Table, Unsupported }
 
-    sealed class SourceFieldStep(SourcePart part, int nullIndex, Skip? skip)
+    sealed class SourceFieldStep(SourcePart part, int nullIndex, AvroSkip? skip)
     {
         public void Read(ref AvroBinaryReader reader, EnvelopeTextDecoder decoder, ref State state)
         {

@@ -1,4 +1,5 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.SinkConnector.Decoding;
 
@@ -49,7 +50,7 @@ internal sealed class ValueLayout
     /// <summary>The layout of values of <paramref name="schema"/>.</summary>
     public static ValueLayout For(RecordSchema schema)
     {
-        if (schema.FullName == HeartbeatName) return new ValueLayout(schema) { IsHeartbeat = true };
+        if (schema.Fullname == HeartbeatName) return new ValueLayout(schema) { IsHeartbeat = true };
         if (!schema.TryGetField("op", out var op) || !IsString(op.Schema) || !schema.TryGetField("after", out var after)
             || RecordOf(after.Schema) is not { } row)
         {
@@ -62,10 +63,10 @@ internal sealed class ValueLayout
         {
             IsEnvelope = true,
             RowSchema = row,
-            Op = op.Position,
-            After = after.Position,
-            Before = schema.TryGetField("before", out var before) && RecordOf(before.Schema) is not null ? before.Position : -1,
-            Source = sourceRecord is null ? -1 : source!.Position,
+            Op = op.Pos,
+            After = after.Pos,
+            Before = schema.TryGetField("before", out var before) && RecordOf(before.Schema) is not null ? before.Pos : -1,
+            Source = sourceRecord is null ? -1 : source!.Pos,
             SourceLsn = Position(sourceRecord, "lsn"),
             SourceSchema = Position(sourceRecord, "schema"),
             SourceTable = Position(sourceRecord, "table"),
@@ -73,14 +74,14 @@ internal sealed class ValueLayout
     }
 
     static int Position(RecordSchema? record, string name) =>
-        record is not null && record.TryGetField(name, out var field) ? field.Position : -1;
+        record is not null && record.TryGetField(name, out var field) ? field.Pos : -1;
 
-    static bool IsString(AvroSchema schema) => schema.Type == AvroType.String;
+    static bool IsString(Avro.Schema schema) => schema.Tag == Avro.Schema.Type.String;
 
-    static RecordSchema? RecordOf(AvroSchema schema) => schema switch
+    static RecordSchema? RecordOf(Avro.Schema schema) => schema switch
     {
         RecordSchema record => record,
-        UnionSchema union => union.Branches.OfType<RecordSchema>().FirstOrDefault(),
+        UnionSchema union => union.Schemas.OfType<RecordSchema>().FirstOrDefault(),
         _ => null,
     };
 }

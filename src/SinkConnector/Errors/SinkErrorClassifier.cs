@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Confluent.Kafka;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
@@ -34,7 +35,7 @@ public static class SinkErrorClassifier
             NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or SocketException or TimeoutException
                 ? FailureKind.Transient
                 : FailureKind.Task,
-            UnwritableRecordException or MessageDecodingException or AvroException or PgValueEncodingException => FailureKind.Record,
+            UnwritableRecordException or MessageDecodingException or AvroDecodingException or AvroEncodingException or AvroException or PgValueEncodingException => FailureKind.Record,
             SchemaRegistryException registry => registry.IsTransient ? FailureKind.Transient : FailureKind.Task,
             KafkaException kafka => kafka.Error.IsFatal ? FailureKind.Task : FailureKind.Transient,
             IOException or SocketException or TimeoutException => FailureKind.Transient,

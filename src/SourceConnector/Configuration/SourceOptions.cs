@@ -35,6 +35,7 @@ internal sealed class SourceOptions
     public const string HeartbeatTopicKey = "topic.heartbeat";
     public const string BinaryHandlingModeKey = "binary.handling.mode";
     public const string DecimalHandlingModeKey = "decimal.handling.mode";
+    public const string TimePrecisionModeKey = "time.precision.mode";
     public const string TombstonesOnDeleteKey = "tombstones.on.delete";
     public const string RestPortKey = "rest.port";
     public const string OffsetStorageTopicKey = "offset.storage.topic";
@@ -155,6 +156,7 @@ internal sealed class SourceOptions
         {
             BinaryHandling = ParseMode(config, BinaryHandlingModeKey, "bytes", PgAvroOptions.ParseBinaryHandlingMode),
             DecimalHandling = ParseMode(config, DecimalHandlingModeKey, "precise", PgAvroOptions.ParseDecimalHandlingMode),
+            TimePrecision = ParseMode(config, TimePrecisionModeKey, "adaptive", PgAvroOptions.ParseTimePrecisionMode),
         };
         var tombstones = config.Bool(TombstonesOnDeleteKey, true);
 

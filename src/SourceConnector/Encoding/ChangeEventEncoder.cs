@@ -1,4 +1,6 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.ChangeEvents;
@@ -61,14 +63,14 @@ internal sealed class ChangeEventEncoder(AvroSerializer serializer, string conne
         var columns = schema.Columns;
         if (row.Values.Length != columns.Count)
             throw new ArgumentException($"the row has {row.Values.Length} values for {columns.Count} columns");
-        var values = new object?[columns.Count];
-        for (var i = 0; i < values.Length; i++)
+        var record = new GenericRecord(schema.Value);
+        for (var i = 0; i < columns.Count; i++)
         {
-            values[i] = row.UnchangedToast is { } unchanged && unchanged[i]
+            record.Add(i, row.UnchangedToast is { } unchanged && unchanged[i]
                 ? columns[i].Decoder.UnavailableValue
-                : columns[i].Decoder.Decode(row.Values[i]);
+                : columns[i].Decoder.Decode(row.Values[i]));
         }
-        return new GenericRecord(schema.Value, values);
+        return record;
     }
 
     static GenericRecord KeyOf(ChangeEvent change, GenericRecord row)

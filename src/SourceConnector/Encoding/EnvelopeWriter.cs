@@ -1,8 +1,11 @@
-using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
 using KafkaCdc.Shared;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using Avro.IO;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.ChangeEvents;
 
@@ -12,9 +15,10 @@ namespace KafkaCdc.SourceConnector.Encoding;
 /// Writes the envelope of a change (<c>ChangeEventSchemas.Envelope</c>) in the Confluent wire format field by field,
 /// with the parts that are constant per connector (<c>version</c>, <c>connector</c>, <c>name</c>, <c>db</c>) or per
 /// table version (<c>schema</c>, <c>table</c>) pre-encoded, instead of building a <see cref="GenericRecord"/> for the
-/// envelope and its <c>source</c> block per change. The row images are written by the compiled writer of the table's
-/// <c>Value</c> schema. The bytes are exactly those <see cref="AvroSerializer"/> writes for the same envelope as a
-/// <see cref="GenericRecord"/> (tested against it on every type of the contract).
+/// envelope and its <c>source</c> block per change, through Apache.Avro's <see cref="BinaryEncoder"/>. The row images
+/// are written by Apache.Avro's writer of the table's <c>Value</c> schema. The bytes are exactly those Apache.Avro's
+/// <see cref="GenericDatumWriter{T}"/> writes for the same envelope as a <see cref="GenericRecord"/> (tested against it
+/// on every type of the contract).
 /// </summary>
 /// <remarks>
 /// The envelope's fields, in order: <c>before</c> and <c>after</c> (<c>union {null, Value}</c>), <c>source</c>
@@ -25,19 +29,19 @@ namespace KafkaCdc.SourceConnector.Encoding;
 /// </remarks>
 internal sealed class EnvelopeWriter
 {
-    const byte NullBranch = 0;
-    const byte ValueBranch = 2; // union index 1 as a zig-zag varint
-
     readonly AvroSerializer _serializer;
     readonly byte[] _connectorPart;
     readonly byte[] _databasePart;
     readonly ConditionalWeakTable<CapturedTable, TableParts> _tables = [];
-    readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    readonly MemoryStream _buffer = new(4096);
+    readonly BinaryEncoder _encoder;
+    readonly byte[] _sequence = new byte[64];
 
     /// <summary>Creates the writer of connector <paramref name="connectorName"/> capturing <paramref name="database"/>.</summary>
     public EnvelopeWriter(AvroSerializer serializer, string connectorName, string database)
     {
         _serializer = serializer;
+        _encoder = new BinaryEncoder(_buffer);
         _connectorPart = Strings(KafkaCdcVersion.Current, "postgresql", connectorName);
         _databasePart = Strings(database);
     }
@@ -49,103 +53,103 @@ internal sealed class EnvelopeWriter
     {
         var table = _tables.GetValue(change.Table, CreateParts);
         var source = change.Source;
-        _buffer.ResetWrittenCount();
-        ConfluentWireFormat.WriteHeader(table.SchemaId(_serializer, change.Table), _buffer);
-        var writer = new AvroBinaryWriter(_buffer);
-        WriteRow(ref writer, table.Value, before);
-        WriteRow(ref writer, table.Value, after);
+        _buffer.SetLength(0);
+        Span<byte> header = stackalloc byte[ConfluentWireFormat.HeaderSize];
+        ConfluentWireFormat.WriteHeader(table.SchemaId(_serializer, change.Table), header);
+        _buffer.Write(header);
+        WriteRow(table.Value, before);
+        WriteRow(table.Value, after);
 
-        writer.WriteFixed(_connectorPart);
-        writer.WriteLong(source.CommitTimeMicros / 1000);
-        writer.WriteString(source.Snapshot);
-        writer.WriteFixed(_databasePart);
-        writer.WriteUnionIndex(1);
-        WriteSequence(ref writer, source);
-        writer.WriteUnionIndex(1);
-        writer.WriteLong(source.CommitTimeMicros);
-        writer.WriteFixed(table.Names);
+        _encoder.WriteFixed(_connectorPart);
+        _encoder.WriteLong(source.CommitTimeMicros / 1000);
+        _encoder.WriteString(source.Snapshot);
+        _encoder.WriteFixed(_databasePart);
+        _encoder.WriteUnionIndex(1);
+        WriteSequence(source);
+        _encoder.WriteUnionIndex(1);
+        _encoder.WriteLong(source.CommitTimeMicros);
+        _encoder.WriteFixed(table.Names);
         if (source.TransactionId is { } transactionId)
         {
-            writer.WriteUnionIndex(1);
-            writer.WriteLong(transactionId);
+            _encoder.WriteUnionIndex(1);
+            _encoder.WriteLong(transactionId);
         }
         else
         {
-            writer.WriteUnionIndex(0);
+            _encoder.WriteUnionIndex(0);
         }
-        writer.WriteUnionIndex(1);
-        writer.WriteLong((long)source.Lsn);
-        writer.WriteUnionIndex(0); // xmin
+        _encoder.WriteUnionIndex(1);
+        _encoder.WriteLong((long)source.Lsn);
+        _encoder.WriteUnionIndex(0); // xmin
 
-        writer.WriteString(op);
-        writer.WriteUnionIndex(1);
-        writer.WriteLong(nowMicros / 1000);
-        writer.WriteUnionIndex(1);
-        writer.WriteLong(nowMicros);
-        writer.WriteUnionIndex(0); // transaction
-        writer.Flush();
-        return _buffer.WrittenSpan.ToArray();
+        _encoder.WriteString(op);
+        _encoder.WriteUnionIndex(1);
+        _encoder.WriteLong(nowMicros / 1000);
+        _encoder.WriteUnionIndex(1);
+        _encoder.WriteLong(nowMicros);
+        _encoder.WriteUnionIndex(0); // transaction
+        _encoder.Flush();
+        return _buffer.ToArray();
     }
 
-    static void WriteRow(ref AvroBinaryWriter writer, AvroDatumWriter value, GenericRecord? row)
+    void WriteRow(AvroGenericWriter value, GenericRecord? row)
     {
         if (row is null)
         {
-            writer.GetSpan(1)[0] = NullBranch;
-            writer.Advance(1);
+            _encoder.WriteUnionIndex(0);
             return;
         }
-        writer.GetSpan(1)[0] = ValueBranch;
-        writer.Advance(1);
-        value.Write(row, ref writer);
+        _encoder.WriteUnionIndex(1);
+        value.Write(row, _encoder);
     }
 
     /// <summary>The <c>sequence</c> string, <c>["&lt;last commit LSN&gt;","&lt;LSN&gt;"]</c> (<c>[null,…]</c> when unknown), without allocating it.</summary>
-    static void WriteSequence(ref AvroBinaryWriter writer, SourceInfo source)
+    void WriteSequence(SourceInfo source)
     {
-        Span<char> text = stackalloc char[64];
+        var text = _sequence.AsSpan();
         var length = 0;
-        text[length++] = '[';
+        text[length++] = (byte)'[';
         if (source.LastCommitLsn is { } last)
         {
-            text[length++] = '"';
+            text[length++] = (byte)'"';
             last.TryFormat(text[length..], out var written, default, CultureInfo.InvariantCulture);
             length += written;
-            text[length++] = '"';
+            text[length++] = (byte)'"';
         }
         else
         {
-            "null".CopyTo(text[length..]);
+            "null"u8.CopyTo(text[length..]);
             length += 4;
         }
-        ",\"".CopyTo(text[length..]);
+        ",\""u8.CopyTo(text[length..]);
         length += 2;
         source.Lsn.TryFormat(text[length..], out var lsnWritten, default, CultureInfo.InvariantCulture);
         length += lsnWritten;
-        "\"]".CopyTo(text[length..]);
+        "\"]"u8.CopyTo(text[length..]);
         length += 2;
-        writer.WriteString(text[..length]);
+        _encoder.WriteLong(length);
+        _encoder.WriteFixed(_sequence, 0, length);
     }
 
     static TableParts CreateParts(CapturedTable table) =>
-        new(new AvroDatumWriter(table.Schema.Value), Strings(table.Name.Schema, table.Name.Name));
+        new(new AvroGenericWriter(table.Schema.Value), Strings(table.Name.Schema, table.Name.Name));
 
     /// <summary>The Avro encodings of <paramref name="values"/> as strings, one after the other.</summary>
     static byte[] Strings(params string[] values)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        var writer = new AvroBinaryWriter(buffer);
-        foreach (var value in values) writer.WriteString(value);
-        writer.Flush();
-        return buffer.WrittenSpan.ToArray();
+        using var buffer = new MemoryStream();
+        var encoder = new BinaryEncoder(buffer);
+        foreach (var value in values) encoder.WriteString(value);
+        encoder.Flush();
+        return buffer.ToArray();
     }
 
     /// <summary>What is constant per table version: the <c>Value</c> writer, the encoded schema and table names, the envelope's schema id.</summary>
-    sealed class TableParts(AvroDatumWriter value, byte[] names)
+    sealed class TableParts(AvroGenericWriter value, byte[] names)
     {
         int _schemaId = -1;
 
-        public AvroDatumWriter Value { get; } = value;
+        public AvroGenericWriter Value { get; } = value;
 
         public byte[] Names { get; } = names;
 

@@ -1,4 +1,5 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.SourceConnector.Encoding;
 
@@ -18,7 +19,7 @@ internal static class SchemaChange
         foreach (var (name, field) in after)
         {
             if (!before.TryGetValue(name, out var old)) changes.Add($"column \"{name}\" added ({TypeOf(field)})");
-            else if (old.Schema.ToJson() != field.Schema.ToJson() || TypeOf(old) != TypeOf(field))
+            else if (old.Schema.ToString() != field.Schema.ToString() || TypeOf(old) != TypeOf(field))
                 changes.Add($"column \"{name}\" changed from {TypeOf(old)} to {TypeOf(field)}");
         }
         changes.AddRange(before.Keys.Where(name => !after.ContainsKey(name)).Select(name => $"column \"{name}\" dropped"));
@@ -26,14 +27,12 @@ internal static class SchemaChange
     }
 
     /// <summary>The <c>Value</c> record inside an envelope schema (the branch of its <c>after</c> field), or null.</summary>
-    public static RecordSchema? ValueOf(AvroSchema envelope) =>
+    public static RecordSchema? ValueOf(Schema envelope) =>
         envelope is RecordSchema record && record.TryGetField("after", out var after) && after.Schema is UnionSchema union
-            ? union.Branches.OfType<RecordSchema>().FirstOrDefault()
+            ? union.Schemas.OfType<RecordSchema>().FirstOrDefault()
             : null;
 
-    static string ColumnName(AvroField field) =>
-        field.Properties.TryGetValue("kafkacdc.column", out var column) && column is not null ? column.GetValue<string>() : field.Name;
+    static string ColumnName(Field field) => AvroSchemas.StringProperty(field, "kafkacdc.column") ?? field.Name;
 
-    static string TypeOf(AvroField field) =>
-        field.Properties.TryGetValue("kafkacdc.type", out var type) && type is not null ? type.GetValue<string>() : field.Schema.ToJson();
+    static string TypeOf(Field field) => AvroSchemas.StringProperty(field, "kafkacdc.type") ?? field.Schema.ToString();
 }

@@ -1,4 +1,5 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
@@ -38,7 +39,7 @@ internal sealed class SchemaRegistrar(AvroSerializer serializer, ISchemaRegistry
         Log.SchemaRegistered(logger, table.Name.ToString(), AvroSerializer.SubjectName(table.Topic, false), id);
     }
 
-    async Task<int> RegisterAsync(CapturedTable table, bool isKey, AvroSchema schema, CancellationToken cancellationToken)
+    async Task<int> RegisterAsync(CapturedTable table, bool isKey, Schema schema, CancellationToken cancellationToken)
     {
         try
         {
@@ -58,16 +59,16 @@ internal sealed class SchemaRegistrar(AvroSerializer serializer, ISchemaRegistry
     }
 
     /// <summary>The column changes against the subject's latest registered version, when it can be read.</summary>
-    async Task<IReadOnlyList<string>> DescribeChangesAsync(string subject, bool isKey, AvroSchema schema, CancellationToken cancellationToken)
+    async Task<IReadOnlyList<string>> DescribeChangesAsync(string subject, bool isKey, Schema schema, CancellationToken cancellationToken)
     {
         try
         {
-            var latest = AvroSchema.Parse((await registry.GetVersionAsync(subject, SchemaVersion.Latest, cancellationToken)).Schema);
+            var latest = Schema.Parse((await registry.GetVersionAsync(subject, SchemaVersion.Latest, cancellationToken)).Schema);
             return isKey
                 ? SchemaChange.Describe(latest as RecordSchema, (RecordSchema)schema)
                 : SchemaChange.Describe(SchemaChange.ValueOf(latest), SchemaChange.ValueOf(schema)!);
         }
-        catch (Exception e) when (e is SchemaRegistryException or AvroSchemaException)
+        catch (Exception e) when (e is SchemaRegistryException or AvroException)
         {
             return [];
         }

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.Checkpointing;
@@ -49,10 +50,10 @@ internal sealed class HeartbeatEmitter(
 
     void Send(ulong lsn)
     {
-        _key ??= serializer.Serialize(topic, true, ChangeEventSchemas.HeartbeatKey, new GenericRecord(ChangeEventSchemas.HeartbeatKey, [connectorName]));
+        _key ??= serializer.Serialize(topic, true, ChangeEventSchemas.HeartbeatKey, AvroSchemas.NewRecord(ChangeEventSchemas.HeartbeatKey, connectorName));
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var value = serializer.Serialize(topic, false, ChangeEventSchemas.HeartbeatValue,
-            new GenericRecord(ChangeEventSchemas.HeartbeatValue, [now, lsn == 0 ? null : (long)lsn]));
+            AvroSchemas.NewRecord(ChangeEventSchemas.HeartbeatValue, now, lsn == 0 ? null : (long)lsn));
         try
         {
             producer.Produce(topic, new Message<byte[]?, byte[]?> { Key = _key, Value = value }, report =>

@@ -65,5 +65,5 @@ internal sealed class RelationCache(
             : throw new SourceConnectorException(FailureKind.Transient, $"pgoutput sent a change of relation {relationId} before describing it in a Relation message");
 
     static bool SameSchemas(PgTableSchema a, PgTableSchema b) =>
-        a.Value.ToJson() == b.Value.ToJson() && (a.Key?.ToJson() ?? "") == (b.Key?.ToJson() ?? "");
+        a.Value.ToString() == b.Value.ToString() && (a.Key?.ToString() ?? "") == (b.Key?.ToString() ?? "");
 }

@@ -1,3 +1,4 @@
+using Avro;
 using KafkaCdc.DevStack;
 
 namespace KafkaCdc.Tests.DevStack;

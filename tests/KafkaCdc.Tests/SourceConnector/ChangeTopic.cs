@@ -1,5 +1,7 @@
 using Confluent.Kafka;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 

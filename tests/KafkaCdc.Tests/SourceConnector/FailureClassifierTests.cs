@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
 using Confluent.Kafka;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
@@ -56,6 +58,7 @@ public class FailureClassifierTests
         yield return Row(new SchemaRegistryException("auth", HttpStatusCode.Unauthorized, 401, "auth"), FailureKind.Permanent, "Registry401");
         yield return Row(new PgValueDecodingException("c", "integer", "x", new FormatException()), FailureKind.Permanent, "UndecodableValue");
         yield return Row(new AvroEncodingException("does not fit"), FailureKind.Permanent, "UnencodableValue");
+        yield return Row(new AvroException("Apache.Avro refused"), FailureKind.Permanent, "ApacheAvroError");
         yield return Row(new ConfigException(["name: is required"]), FailureKind.Permanent, "Configuration");
         yield return Row(new SourceConnectorException(FailureKind.Transient, "retry me"), FailureKind.Transient, "OwnTransient");
         yield return Row(new SourceConnectorException(FailureKind.Permanent, "slot dropped"), FailureKind.Permanent, "OwnPermanent");

@@ -1,5 +1,6 @@
-using System.Text.Json.Nodes;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
+using static KafkaCdc.Shared.AvroFormat.AvroSchemas;
 
 namespace KafkaCdc.Shared.Postgres;
 
@@ -10,50 +11,49 @@ namespace KafkaCdc.Shared.Postgres;
 public static class ChangeEventSchemas
 {
     /// <summary><c>io.debezium.data.VariableScaleDecimal</c> (<c>variable-scale-decimal.avsc</c>): an unconstrained <c>numeric</c>, <c>scale</c> and the big-endian two's complement unscaled <c>value</c>.</summary>
-    public static RecordSchema VariableScaleDecimal { get; } = new("VariableScaleDecimal", "io.debezium.data",
+    public static RecordSchema VariableScaleDecimal { get; } = Record("VariableScaleDecimal", "io.debezium.data",
     [
-        new AvroField("scale", AvroSchema.Int),
-        new AvroField("value", AvroSchema.Bytes),
+        new FieldDefinition("scale", Int),
+        new FieldDefinition("value", Bytes),
     ]);
 
     /// <summary><c>kafkacdc.postgresql.Source</c> (<c>source.avsc</c>): where and when a change happened.</summary>
-    public static RecordSchema Source { get; } = new("Source", "kafkacdc.postgresql",
+    public static RecordSchema Source { get; } = Record("Source", "kafkacdc.postgresql",
     [
-        new AvroField("version", AvroSchema.String),
-        new AvroField("connector", AvroSchema.String),
-        new AvroField("name", AvroSchema.String),
-        new AvroField("ts_ms", AvroSchema.Long),
-        new AvroField("snapshot", AvroSchema.String, properties: [new("kafkacdc.allowed", JsonValue.Create("true,last,false,incremental"))])
-            .WithDefault(JsonValue.Create("false")),
-        new AvroField("db", AvroSchema.String),
-        NullableField("sequence", AvroSchema.String),
-        NullableField("ts_us", AvroSchema.Long),
-        new AvroField("schema", AvroSchema.String),
-        new AvroField("table", AvroSchema.String),
-        NullableField("txId", AvroSchema.Long),
-        NullableField("lsn", AvroSchema.Long),
-        NullableField("xmin", AvroSchema.Long),
+        new FieldDefinition("version", AvroSchemas.String),
+        new FieldDefinition("connector", AvroSchemas.String),
+        new FieldDefinition("name", AvroSchemas.String),
+        new FieldDefinition("ts_ms", Long),
+        new FieldDefinition("snapshot", AvroSchemas.String, [new("kafkacdc.allowed", "true,last,false,incremental")]) { HasDefault = true, Default = "false" },
+        new FieldDefinition("db", AvroSchemas.String),
+        FieldDefinition.Optional("sequence", AvroSchemas.String),
+        FieldDefinition.Optional("ts_us", Long),
+        new FieldDefinition("schema", AvroSchemas.String),
+        new FieldDefinition("table", AvroSchemas.String),
+        FieldDefinition.Optional("txId", Long),
+        FieldDefinition.Optional("lsn", Long),
+        FieldDefinition.Optional("xmin", Long),
     ]);
 
     /// <summary><c>kafkacdc.TransactionBlock</c> (<c>transaction-block.avsc</c>); reserved, the envelope's <c>transaction</c> is currently always null.</summary>
-    public static RecordSchema TransactionBlock { get; } = new("TransactionBlock", "kafkacdc",
+    public static RecordSchema TransactionBlock { get; } = Record("TransactionBlock", "kafkacdc",
     [
-        new AvroField("id", AvroSchema.String),
-        new AvroField("total_order", AvroSchema.Long),
-        new AvroField("data_collection_order", AvroSchema.Long),
+        new FieldDefinition("id", AvroSchemas.String),
+        new FieldDefinition("total_order", Long),
+        new FieldDefinition("data_collection_order", Long),
     ]);
 
     /// <summary><c>kafkacdc.heartbeat.ServerNameKey</c> (<c>heartbeat-key.avsc</c>): the key of heartbeat records.</summary>
-    public static RecordSchema HeartbeatKey { get; } = new("ServerNameKey", "kafkacdc.heartbeat",
+    public static RecordSchema HeartbeatKey { get; } = Record("ServerNameKey", "kafkacdc.heartbeat",
     [
-        new AvroField("serverName", AvroSchema.String),
+        new FieldDefinition("serverName", AvroSchemas.String),
     ]);
 
     /// <summary><c>kafkacdc.heartbeat.Heartbeat</c> (<c>heartbeat-value.avsc</c>): the value of heartbeat records.</summary>
-    public static RecordSchema HeartbeatValue { get; } = new("Heartbeat", "kafkacdc.heartbeat",
+    public static RecordSchema HeartbeatValue { get; } = Record("Heartbeat", "kafkacdc.heartbeat",
     [
-        new AvroField("ts_ms", AvroSchema.Long),
-        NullableField("lsn", AvroSchema.Long),
+        new FieldDefinition("ts_ms", Long),
+        FieldDefinition.Optional("lsn", Long),
     ]);
 
     /// <summary>
@@ -64,18 +64,15 @@ public static class ChangeEventSchemas
     public static RecordSchema Envelope(RecordSchema value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        return new RecordSchema("Envelope", value.Namespace,
+        return Record("Envelope", value.Namespace,
         [
-            NullableField("before", value),
-            NullableField("after", value),
-            new AvroField("source", Source),
-            new AvroField("op", AvroSchema.String),
-            NullableField("ts_ms", AvroSchema.Long),
-            NullableField("ts_us", AvroSchema.Long),
-            NullableField("transaction", TransactionBlock),
+            FieldDefinition.Optional("before", value),
+            FieldDefinition.Optional("after", value),
+            new FieldDefinition("source", Source),
+            new FieldDefinition("op", AvroSchemas.String),
+            FieldDefinition.Optional("ts_ms", Long),
+            FieldDefinition.Optional("ts_us", Long),
+            FieldDefinition.Optional("transaction", TransactionBlock),
         ]);
     }
-
-    private static AvroField NullableField(string name, AvroSchema schema) =>
-        new AvroField(name, AvroSchema.Nullable(schema)).WithDefault(null);
 }

@@ -14,6 +14,20 @@ public sealed record PgAvroOptions
 
     /// <summary>Parses a <c>binary.handling.mode</c> value: <c>bytes</c>, <c>base64</c> or <c>hex</c> (any case).</summary>
     /// <exception cref="ArgumentException">Another value; the message lists the valid ones.</exception>
+    /// <summary>How dates and times are represented (<c>time.precision.mode</c>).</summary>
+    public TimePrecisionMode TimePrecision { get; init; } = TimePrecisionMode.Adaptive;
+
+    /// <summary>Parses a <c>time.precision.mode</c> value: <c>adaptive</c>, <c>adaptive_time_microseconds</c> or <c>avro_logical</c>.</summary>
+    /// <exception cref="ArgumentException">Another value; the message lists the valid ones.</exception>
+    public static TimePrecisionMode ParseTimePrecisionMode(string value) =>
+        value?.Trim().ToLowerInvariant() switch
+        {
+            "adaptive" => TimePrecisionMode.Adaptive,
+            "adaptive_time_microseconds" => TimePrecisionMode.AdaptiveTimeMicroseconds,
+            "avro_logical" => TimePrecisionMode.AvroLogical,
+            _ => throw new ArgumentException($"time.precision.mode '{value}' is not one of adaptive, adaptive_time_microseconds, avro_logical", nameof(value)),
+        };
+
     public static BinaryHandlingMode ParseBinaryHandlingMode(string value) =>
         value?.Trim().ToLowerInvariant() switch
         {

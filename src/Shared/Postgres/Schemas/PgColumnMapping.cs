@@ -1,11 +1,12 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
 /// <summary>One column of a <see cref="PgTableSchema"/>: its fields and its decoder.</summary>
 public sealed class PgColumnMapping
 {
-    internal PgColumnMapping(PgColumn column, string fieldName, AvroField valueField, AvroField? keyField, PgColumnDecoder decoder)
+    internal PgColumnMapping(PgColumn column, string fieldName, Field valueField, Field? keyField, PgColumnDecoder decoder)
     {
         Column = column;
         FieldName = fieldName;
@@ -21,10 +22,10 @@ public sealed class PgColumnMapping
     public string FieldName { get; }
 
     /// <summary>The field of <c>Value</c>: <c>union {null, T...}</c>, default null, with the column properties.</summary>
-    public AvroField ValueField { get; }
+    public Field ValueField { get; }
 
     /// <summary>The field of <c>Key</c> (type <c>T</c>) when the column is part of the primary key, else <see langword="null"/>.</summary>
-    public AvroField? KeyField { get; }
+    public Field? KeyField { get; }
 
     /// <summary>The decoder of the column's text values.</summary>
     public PgColumnDecoder Decoder { get; }

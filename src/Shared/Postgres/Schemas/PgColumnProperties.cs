@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace KafkaCdc.Shared.Postgres;
 
 /// <summary>
@@ -48,10 +46,10 @@ public static class PgColumnProperties
     public const string Encoding = "kafkacdc.encoding";
 
     /// <summary>The properties of <paramref name="column"/>'s fields, those that do not apply left out.</summary>
-    internal static List<KeyValuePair<string, JsonNode?>> For(PgColumn column, PgAvroOptions options)
+    internal static List<KeyValuePair<string, object?>> For(PgColumn column, PgAvroOptions options)
     {
         var type = column.Type;
-        var properties = new List<KeyValuePair<string, JsonNode?>>
+        var properties = new List<KeyValuePair<string, object?>>
         {
             new(Column, column.Name),
             new(Type, type.FormattedType),
@@ -78,7 +76,7 @@ public static class PgColumnProperties
         return properties;
     }
 
-    private static void Add(List<KeyValuePair<string, JsonNode?>> properties, string name, int? value)
+    private static void Add(List<KeyValuePair<string, object?>> properties, string name, int? value)
     {
         if (value is { } present)
         {

@@ -1,4 +1,6 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
@@ -73,23 +75,23 @@ public sealed class PgTableSchema
         var space = PgAvroNames.Namespace(database, schema, table);
         var names = PgAvroNames.FieldNames(columns.Select(c => c.Name));
         var decoders = new PgColumnDecoder[columns.Count];
-        var valueFields = new AvroField[columns.Count];
-        var keyFields = new List<(int Position, int Index, AvroField Field)>();
+        var valueFields = new AvroSchemas.FieldDefinition[columns.Count];
+        var keyFields = new List<(int Position, int Index, AvroSchemas.FieldDefinition Field)>();
         for (var i = 0; i < columns.Count; i++)
         {
             var column = columns[i];
             decoders[i] = PgColumnDecoder.Create(column, options);
             var properties = PgColumnProperties.For(column, options);
-            valueFields[i] = new AvroField(names[i], AvroSchema.Nullable(decoders[i].ValueType), properties: properties).WithDefault(null);
+            valueFields[i] = AvroSchemas.FieldDefinition.Optional(names[i], decoders[i].ValueType, properties);
             if (column.KeyPosition is { } position)
             {
-                keyFields.Add((position, i, new AvroField(names[i], decoders[i].ValueType, properties: properties)));
+                keyFields.Add((position, i, new AvroSchemas.FieldDefinition(names[i], decoders[i].ValueType, properties)));
             }
         }
 
         keyFields.Sort((a, b) => a.Position.CompareTo(b.Position));
-        var value = new RecordSchema("Value", space, valueFields);
-        var key = keyFields.Count == 0 ? null : new RecordSchema("Key", space, keyFields.Select(k => k.Field));
+        var value = AvroSchemas.Record("Value", space, valueFields);
+        var key = keyFields.Count == 0 ? null : AvroSchemas.Record("Key", space, keyFields.Select(k => k.Field));
         var mappings = new PgColumnMapping[columns.Count];
         for (var i = 0; i < columns.Count; i++)
         {
@@ -117,13 +119,13 @@ public sealed class PgTableSchema
             throw new ArgumentException($"table \"{Schema}\".\"{Table}\" has {Columns.Count} columns, got {texts.Count} values", nameof(texts));
         }
 
-        var values = new object?[texts.Count];
-        for (var i = 0; i < values.Length; i++)
+        var record = new GenericRecord(Value);
+        for (var i = 0; i < texts.Count; i++)
         {
-            values[i] = Columns[i].Decoder.Decode(texts[i]);
+            record.Add(i, Columns[i].Decoder.Decode(texts[i]));
         }
 
-        return new GenericRecord(Value, values);
+        return record;
     }
 
     /// <summary>The <see cref="Key"/> record of a <see cref="Value"/> record, or <see langword="null"/> when the table has no primary key.</summary>
@@ -138,16 +140,16 @@ public sealed class PgTableSchema
 
         if (!ReferenceEquals(value.Schema, Value) && !value.Schema.Equals(Value))
         {
-            throw new ArgumentException($"the record is of {value.Schema.FullName}, not this table's Value schema", nameof(value));
+            throw new ArgumentException($"the record is of {value.Schema.Fullname}, not this table's Value schema", nameof(value));
         }
 
-        var values = new object?[KeyColumns.Count];
-        for (var i = 0; i < values.Length; i++)
+        var key = new GenericRecord(Key);
+        for (var i = 0; i < KeyColumns.Count; i++)
         {
-            values[i] = value[KeyColumns[i].ValueField.Position] ?? throw new ArgumentException(
-                $"key column \"{KeyColumns[i].Column.Name}\" of \"{Schema}\".\"{Table}\" is null in the row", nameof(value));
+            key.Add(i, value.GetValue(KeyColumns[i].ValueField.Pos) ?? throw new ArgumentException(
+                $"key column \"{KeyColumns[i].Column.Name}\" of \"{Schema}\".\"{Table}\" is null in the row", nameof(value)));
         }
 
-        return new GenericRecord(Key, values);
+        return key;
     }
 }

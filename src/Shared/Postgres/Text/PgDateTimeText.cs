@@ -63,24 +63,26 @@ internal static class PgDateTimeText
         return micros;
     }
 
-    /// <summary>
-    /// Parses <c>YYYY-MM-DD HH:MM:SS[.ffffff][±HH[:MM[:SS]]][ BC]</c> (the offset only <paramref name="withTimeZone"/>)
-    /// or the infinities, to microseconds since the epoch (UTC when <paramref name="withTimeZone"/>).
-    /// </summary>
-    /// <exception cref="FormatException">Not a timestamp in that form.</exception>
-    /// <exception cref="OverflowException">The instant is beyond what 64-bit microseconds since 1970 can hold (after year 294246).</exception>
-    public static long ParseTimestamp(string text, bool withTimeZone)
+    /// <summary>True for <c>infinity</c> (<paramref name="sign"/> 1) and <c>-infinity</c> (-1).</summary>
+    public static bool IsInfinity(string text, out int sign)
     {
-        if (text == "infinity")
+        sign = text switch
         {
-            return TimestampInfinity;
-        }
+            "infinity" => 1,
+            "-infinity" => -1,
+            _ => 0,
+        };
+        return sign != 0;
+    }
 
-        if (text == "-infinity")
-        {
-            return TimestampMinusInfinity;
-        }
-
+    /// <summary>
+    /// Parses a finite <c>YYYY-MM-DD HH:MM:SS[.ffffff][±HH[:MM[:SS]]][ BC]</c> (the offset only
+    /// <paramref name="withTimeZone"/>) to microseconds since 1970-01-01 00:00 (UTC when <paramref name="withTimeZone"/>),
+    /// as a 128-bit number: the last ~30 years of PostgreSQL's range (after 294247-01-10) do not fit 64 bits.
+    /// </summary>
+    /// <exception cref="FormatException">Not a finite timestamp in that form.</exception>
+    public static Int128 ParseTimestampMicros(string text, bool withTimeZone)
+    {
         var position = 0;
         var date = ReadDate(text, ref position);
         Expect(text, ref position, ' ');
@@ -93,14 +95,27 @@ internal static class PgDateTimeText
 
         var days = ReadEra(text, ref position, date);
         ExpectEnd(text, position);
-        var micros = checked((days * MicrosPerDay) + time - (offsetSeconds * MicrosPerSecond));
-        if (micros == TimestampInfinity)
+        return ((Int128)days * MicrosPerDay) + time - ((Int128)offsetSeconds * MicrosPerSecond);
+    }
+
+    /// <summary>
+    /// Parses a timestamp to 64-bit microseconds since 1970, the infinities to <see cref="TimestampInfinity"/> and
+    /// <see cref="TimestampMinusInfinity"/>; false for an instant that 64 bits cannot hold apart from those sentinels
+    /// (from 294247-01-10 04:00:54.775807 on), which the contract carries as text instead.
+    /// </summary>
+    /// <exception cref="FormatException">Not a timestamp.</exception>
+    public static bool TryParseTimestamp(string text, bool withTimeZone, out long micros)
+    {
+        if (IsInfinity(text, out var sign))
         {
-            // The one real instant whose value is the infinity sentinel: refuse rather than turn it into infinity.
-            throw new OverflowException("the instant coincides with the value standing for infinity");
+            micros = sign > 0 ? TimestampInfinity : TimestampMinusInfinity;
+            return true;
         }
 
-        return micros;
+        var value = ParseTimestampMicros(text, withTimeZone);
+        var fits = value > TimestampMinusInfinity && value < TimestampInfinity;
+        micros = fits ? (long)value : 0;
+        return fits;
     }
 
     /// <summary>Writes a day number as PostgreSQL does: <c>2024-01-15</c>, <c>0044-03-15 BC</c>, <c>infinity</c>.</summary>
@@ -134,13 +149,13 @@ internal static class PgDateTimeText
                 return "-infinity";
         }
 
-        var days = Math.DivRem(micros, MicrosPerDay, out var time);
-        if (time < 0)
-        {
-            days--;
-            time += MicrosPerDay;
-        }
+        return FormatTimestamp((Int128)micros, withTimeZone);
+    }
 
+    /// <summary>Writes a finite timestamp of 128-bit microseconds since 1970 as PostgreSQL does (<c>+00</c> when <paramref name="withTimeZone"/>).</summary>
+    public static string FormatTimestamp(Int128 micros, bool withTimeZone)
+    {
+        var (days, time) = Split(micros);
         var text = AppendDate(new StringBuilder(40), days, out var bc).Append(' ');
         AppendTime(text, time);
         if (withTimeZone)
@@ -149,6 +164,107 @@ internal static class PgDateTimeText
         }
 
         return text.Append(bc ? " BC" : "").ToString();
+    }
+
+    /// <summary>
+    /// Writes an instant as ISO 8601 in UTC, as Java's <c>DateTimeFormatter.ISO_OFFSET_DATE_TIME</c> does and Debezium's
+    /// <c>io.debezium.time.ZonedTimestamp</c> carries it: <c>2024-05-06T07:08:09.123456Z</c>; astronomical years (1 BC is
+    /// <c>0000</c>, 2 BC <c>-0001</c>), years after 9999 with a <c>+</c>; fraction digits as needed.
+    /// </summary>
+    public static string FormatIsoInstant(Int128 micros)
+    {
+        var (days, time) = Split(micros);
+        var (year, month, day) = PgCalendar.CivilFromDays(days);
+        var text = new StringBuilder(40);
+        if (year > 9999) text.Append('+');
+        else if (year < 0) text.Append('-');
+        text.Append(Math.Abs(year).ToString("D4", CultureInfo.InvariantCulture)).Append('-')
+            .Append(month.ToString("D2", CultureInfo.InvariantCulture)).Append('-')
+            .Append(day.ToString("D2", CultureInfo.InvariantCulture)).Append('T');
+        return AppendTime(text, time).Append('Z').ToString();
+    }
+
+    /// <summary>
+    /// Parses ISO 8601 date-time with an offset (<c>Z</c> or <c>±HH:MM[:SS]</c>), as <see cref="FormatIsoInstant"/> writes
+    /// it, to microseconds since 1970 UTC. Digits beyond microseconds must be zeros.
+    /// </summary>
+    /// <exception cref="FormatException">Not such a date-time.</exception>
+    public static Int128 ParseIsoInstant(string text)
+    {
+        var position = 0;
+        var negative = false;
+        if (position < text.Length && text[position] is '+' or '-')
+        {
+            negative = text[position++] == '-';
+        }
+
+        var year = ReadNumber(text, ref position, 4, 9);
+        Expect(text, ref position, '-');
+        var month = (int)ReadNumber(text, ref position, 2, 2);
+        Expect(text, ref position, '-');
+        var day = (int)ReadNumber(text, ref position, 2, 2);
+        if (negative) year = -year;
+        if (month is < 1 or > 12 || day < 1 || day > PgCalendar.DaysInMonth(year, month))
+        {
+            throw new FormatException($"'{text}' is not a valid date");
+        }
+
+        Expect(text, ref position, 'T');
+        var hours = ReadNumber(text, ref position, 2, 2);
+        Expect(text, ref position, ':');
+        var minutes = ReadNumber(text, ref position, 2, 2);
+        Expect(text, ref position, ':');
+        var seconds = ReadNumber(text, ref position, 2, 2);
+        long fraction = 0;
+        if (position < text.Length && text[position] == '.')
+        {
+            position++;
+            var digits = 0;
+            while (position < text.Length && char.IsAsciiDigit(text[position]))
+            {
+                if (digits < 6) fraction = (fraction * 10) + (text[position] - '0');
+                else if (text[position] != '0') throw new FormatException($"'{text}' has more than microsecond precision");
+                digits++;
+                position++;
+            }
+
+            if (digits == 0) throw new FormatException($"'{text}': expected digits at position {position}");
+            for (; digits < 6; digits++) fraction *= 10;
+        }
+
+        if (hours > 24 || minutes > 59 || seconds > 59 || (hours == 24 && (minutes, seconds, fraction) != (0, 0, 0)))
+        {
+            throw new FormatException($"'{text}' is not a valid time of day");
+        }
+
+        long offsetSeconds;
+        if (position < text.Length && text[position] == 'Z')
+        {
+            position++;
+            offsetSeconds = 0;
+        }
+        else
+        {
+            offsetSeconds = ReadOffset(text, ref position);
+        }
+
+        ExpectEnd(text, position);
+        var time = (((((hours * 60) + minutes) * 60) + seconds) * MicrosPerSecond) + fraction;
+        return ((Int128)PgCalendar.DaysFromCivil(year, month, day) * MicrosPerDay) + time - ((Int128)offsetSeconds * MicrosPerSecond);
+    }
+
+    /// <summary>Days since 1970 and microseconds into that day (0 or more) of a 128-bit microsecond count.</summary>
+    private static (long Days, long Time) Split(Int128 micros)
+    {
+        var days = Int128.DivRem(micros, MicrosPerDay);
+        var (quotient, time) = days;
+        if (time < 0)
+        {
+            quotient--;
+            time += MicrosPerDay;
+        }
+
+        return ((long)quotient, (long)time);
     }
 
     private static StringBuilder AppendDate(StringBuilder text, long days, out bool bc)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
@@ -42,10 +43,7 @@ internal static class PgNumberText
 
     /// <summary>Parses numeric text, keeping the scale written (<c>12.30</c> is 1230 at scale 2).</summary>
     /// <exception cref="FormatException">Not plain decimal text.</exception>
-    public static AvroDecimal ParseDecimal(string text) =>
-        AvroDecimal.TryParse(text, out var value) && !text.Contains('e') && !text.Contains('E')
-            ? value
-            : throw new FormatException($"'{Shorten(text)}' is not a decimal number");
+    public static AvroDecimal ParseDecimal(string text) => PgDecimalText.Parse(text);
 
     /// <summary>Parses <c>money</c> output: an optional sign or parentheses, <c>$</c>, thousands separators, 2 decimals.</summary>
     /// <exception cref="FormatException">Not money text.</exception>
@@ -68,12 +66,12 @@ internal static class PgNumberText
             }
         }
 
-        if (!AvroDecimal.TryParse(digits.ToString(), out var value) || !value.TryRescale(MoneyScale, out value))
+        if (!PgDecimalText.TryParse(digits.ToString(), out var value) || !PgDecimalText.TryRescale(value, MoneyScale, out value))
         {
             throw new FormatException($"'{Shorten(text)}' is not a money amount");
         }
 
-        return negative ? new AvroDecimal(-value.Unscaled, value.Scale) : value;
+        return negative ? new AvroDecimal(-value.UnscaledValue, value.Scale) : value;
     }
 
     /// <summary>The unscaled value's big-endian two's complement bytes, as <c>VariableScaleDecimal.value</c> holds it.</summary>

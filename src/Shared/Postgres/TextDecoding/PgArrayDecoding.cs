@@ -19,17 +19,18 @@ internal static class PgArrayDecoding
         return Convert(literal.Elements, element);
     };
 
-    private static List<object?> Convert(IReadOnlyList<object?> items, Func<string, object> element)
+    // Arrays are object[]: Apache.Avro's writers take an Avro array as a System.Array.
+    private static object?[] Convert(IReadOnlyList<object?> items, Func<string, object> element)
     {
-        var result = new List<object?>(items.Count);
-        foreach (var item in items)
+        var result = new object?[items.Count];
+        for (var i = 0; i < result.Length; i++)
         {
-            result.Add(item switch
+            result[i] = items[i] switch
             {
                 null => null,
                 string text => element(text),
-                _ => Convert((IReadOnlyList<object?>)item, element),
-            });
+                var nested => Convert((IReadOnlyList<object?>)nested, element),
+            };
         }
 
         return result;

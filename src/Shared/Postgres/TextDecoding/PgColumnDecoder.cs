@@ -1,4 +1,6 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
@@ -10,7 +12,7 @@ namespace KafkaCdc.Shared.Postgres;
 /// <remarks>
 /// Datums use the generic representation of <c>src/Shared/Avro/README.md</c>: <see cref="int"/>/<see cref="long"/>
 /// for integers, dates (days), times and timestamps (microseconds), <see cref="AvroDecimal"/> for decimals,
-/// <see cref="GenericRecord"/> for <c>VariableScaleDecimal</c>, <see cref="List{T}"/> for arrays, <see cref="string"/>
+/// <see cref="GenericRecord"/> for <c>VariableScaleDecimal</c>, <c>object[]</c> for arrays, <see cref="string"/>
 /// for string branches, <see cref="T:byte[]"/> for bytes.
 /// </remarks>
 public sealed class PgColumnDecoder
@@ -18,7 +20,7 @@ public sealed class PgColumnDecoder
     private readonly Func<string, object> _decode;
     private readonly object? _unavailable;
 
-    private PgColumnDecoder(PgColumn column, AvroSchema valueType, Func<string, object> decode, bool isFallback)
+    private PgColumnDecoder(PgColumn column, Schema valueType, Func<string, object> decode, bool isFallback)
     {
         Column = column;
         ValueType = valueType;
@@ -38,7 +40,7 @@ public sealed class PgColumnDecoder
     /// The Avro type <c>T</c> of the column's values (not nullable): the key field's schema; the value field's
     /// schema is <c>union {null, T...}</c>.
     /// </summary>
-    public AvroSchema ValueType { get; }
+    public Schema ValueType { get; }
 
     /// <summary>
     /// Set when the column's type is not one the contract maps (an extension type, a composite...), so its text is
@@ -70,15 +72,15 @@ public sealed class PgColumnDecoder
             return new PgColumnDecoder(column, scalar.Schema, scalar.Decode, scalar.IsFallback);
         }
 
-        AvroSchema items = AvroSchema.Nullable(scalar.Schema);
+        Schema items = AvroSchemas.Nullable(scalar.Schema);
         for (var i = 0; i < column.Type.ArrayDimensions; i++)
         {
-            items = AvroSchema.Array(items);
+            items = AvroSchemas.Array(items);
         }
 
         return new PgColumnDecoder(
             column,
-            AvroSchema.Union(items, AvroSchema.String),
+            AvroSchemas.Union(items, AvroSchemas.String),
             PgArrayDecoding.Create(scalar.Decode, column.Type.ArrayDimensions, column.Type.Delimiter),
             scalar.IsFallback);
     }

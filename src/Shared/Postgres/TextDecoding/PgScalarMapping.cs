@@ -1,5 +1,7 @@
 using System.Globalization;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
@@ -11,23 +13,24 @@ namespace KafkaCdc.Shared.Postgres;
 /// <param name="Schema">The Avro type <c>T</c> (a union when <c>T</c> is "X, then string").</param>
 /// <param name="Decode">Text output to datum; throws <see cref="FormatException"/> or <see cref="ArithmeticException"/> on bad text.</param>
 /// <param name="IsFallback">Whether the type is not one the contract lists, so its text is passed on as a string.</param>
-internal sealed record PgScalarMapping(AvroSchema Schema, Func<string, object> Decode, bool IsFallback = false)
+internal sealed record PgScalarMapping(Schema Schema, Func<string, object> Decode, bool IsFallback = false)
 {
-    private static readonly UnionSchema VariableScaleDecimalOrString = AvroSchema.Union(ChangeEventSchemas.VariableScaleDecimal, AvroSchema.String);
-    private static readonly UnionSchema DoubleOrString = AvroSchema.Union(AvroSchema.Double, AvroSchema.String);
-    private static readonly PrimitiveSchema Money = AvroSchema.Decimal(19, PgNumberText.MoneyScale);
+    private static readonly UnionSchema VariableScaleDecimalOrString = AvroSchemas.Union(ChangeEventSchemas.VariableScaleDecimal, AvroSchemas.String);
+    private static readonly UnionSchema DoubleOrString = AvroSchemas.Union(AvroSchemas.Double, AvroSchemas.String);
+    private static readonly LogicalSchema Money = AvroSchemas.Decimal(19, PgNumberText.MoneyScale);
+    private static readonly PrimitiveSchema Uuid = AvroSchemas.Named(Schema.Type.String, "io.debezium.data.Uuid");
 
     /// <summary>The mapping of <paramref name="type"/>'s base element type under <paramref name="options"/>.</summary>
     public static PgScalarMapping For(PgColumnType type, PgAvroOptions options) => PgTypeMap.KindOf(type) switch
     {
-        PgValueKind.Int16 => new(AvroSchema.Int, static t => (int)short.Parse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
-        PgValueKind.Int32 => new(AvroSchema.Int, static t => int.Parse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
-        PgValueKind.Int64 => new(AvroSchema.Long, static t => long.Parse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
-        PgValueKind.Float4 => new(AvroSchema.Float, static t => PgNumberText.ParseFloat4(t)),
-        PgValueKind.Float8 => new(AvroSchema.Double, static t => PgNumberText.ParseFloat8(t)),
+        PgValueKind.Int16 => new(AvroSchemas.Int, static t => (int)short.Parse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
+        PgValueKind.Int32 => new(AvroSchemas.Int, static t => int.Parse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
+        PgValueKind.Int64 => new(AvroSchemas.Long, static t => long.Parse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture)),
+        PgValueKind.Float4 => new(AvroSchemas.Float, static t => PgNumberText.ParseFloat4(t)),
+        PgValueKind.Float8 => new(AvroSchemas.Double, static t => PgNumberText.ParseFloat8(t)),
         PgValueKind.Numeric => Numeric(type, options.DecimalHandling),
         PgValueKind.Money => new(Money, static t => PgNumberText.ParseMoney(t)),
-        PgValueKind.Boolean => new(AvroSchema.Boolean, static t => t switch
+        PgValueKind.Boolean => new(AvroSchemas.Boolean, static t => t switch
         {
             "t" => true,
             "f" => false,
@@ -35,17 +38,15 @@ internal sealed record PgScalarMapping(AvroSchema Schema, Func<string, object> D
         }),
         PgValueKind.Bytea => options.BinaryHandling switch
         {
-            BinaryHandlingMode.Base64 => new(AvroSchema.String, static t => Convert.ToBase64String(PgByteaText.Parse(t))),
-            BinaryHandlingMode.Hex => new(AvroSchema.String, static t => Convert.ToHexStringLower(PgByteaText.Parse(t))),
-            _ => new(AvroSchema.Bytes, static t => PgByteaText.Parse(t)),
+            BinaryHandlingMode.Base64 => new(AvroSchemas.String, static t => Convert.ToBase64String(PgByteaText.Parse(t))),
+            BinaryHandlingMode.Hex => new(AvroSchemas.String, static t => Convert.ToHexStringLower(PgByteaText.Parse(t))),
+            _ => new(AvroSchemas.Bytes, static t => PgByteaText.Parse(t)),
         },
-        PgValueKind.Date => new(AvroSchema.Date, static t => PgDateTimeText.ParseDate(t)),
-        PgValueKind.Time => new(AvroSchema.TimeMicros, static t => PgDateTimeText.ParseTime(t)),
-        PgValueKind.Timestamp => new(AvroSchema.LocalTimestampMicros, static t => PgDateTimeText.ParseTimestamp(t, withTimeZone: false)),
-        PgValueKind.TimestampTz => new(AvroSchema.TimestampMicros, static t => PgDateTimeText.ParseTimestamp(t, withTimeZone: true)),
-        PgValueKind.Uuid => new(AvroSchema.Uuid, static t => t),
-        PgValueKind.Text => new(AvroSchema.String, static t => t),
-        _ => new(AvroSchema.String, static t => t, IsFallback: true),
+        PgValueKind.Date or PgValueKind.Time or PgValueKind.Timestamp or PgValueKind.TimestampTz =>
+            PgTemporalSchemas.For(PgTypeMap.KindOf(type), type.Precision, options.TimePrecision),
+        PgValueKind.Uuid => new(Uuid, static t => t),
+        PgValueKind.Text => new(AvroSchemas.String, static t => t),
+        _ => new(AvroSchemas.String, static t => t, IsFallback: true),
     };
 
     private static PgScalarMapping Numeric(PgColumnType type, DecimalHandlingMode mode)
@@ -53,7 +54,7 @@ internal sealed record PgScalarMapping(AvroSchema Schema, Func<string, object> D
         switch (mode)
         {
             case DecimalHandlingMode.String:
-                return new(AvroSchema.String, static t => PgNumberText.IsNumericSpecial(t) || AvroDecimal.TryParse(t, out _) ? t : throw new FormatException($"'{PgNumberText.Shorten(t)}' is not a numeric value"));
+                return new(AvroSchemas.String, static t => PgNumberText.IsNumericSpecial(t) || PgDecimalText.TryParse(t, out _) ? t : throw new FormatException($"'{PgNumberText.Shorten(t)}' is not a numeric value"));
             case DecimalHandlingMode.Double:
                 return new(DoubleOrString, static t => PgNumberText.ParseFloat8(t));
         }
@@ -67,10 +68,15 @@ internal sealed record PgScalarMapping(AvroSchema Schema, Func<string, object> D
         var avroScale = Math.Max(scale, 0);
         var avroPrecision = scale < 0 ? precision - scale : Math.Max(precision, scale);
         return new(
-            AvroSchema.Union(AvroSchema.Decimal(avroPrecision, avroScale), AvroSchema.String),
-            t => PgNumberText.IsNumericSpecial(t) ? t : PgNumberText.ParseDecimal(t).Rescale(avroScale));
+            AvroSchemas.Union(AvroSchemas.Decimal(avroPrecision, avroScale), AvroSchemas.String),
+            t => PgNumberText.IsNumericSpecial(t) ? t : PgDecimalText.Rescale(PgNumberText.ParseDecimal(t), avroScale));
     }
 
-    private static GenericRecord VariableScaleDecimal(AvroDecimal value) =>
-        new(ChangeEventSchemas.VariableScaleDecimal, [value.Scale, PgNumberText.UnscaledBytes(value.Unscaled)]);
+    private static GenericRecord VariableScaleDecimal(AvroDecimal value)
+    {
+        var record = new GenericRecord(ChangeEventSchemas.VariableScaleDecimal);
+        record.Add(0, value.Scale);
+        record.Add(1, PgNumberText.UnscaledBytes(value.UnscaledValue));
+        return record;
+    }
 }

@@ -1,4 +1,5 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
@@ -17,37 +18,43 @@ internal static class PgAvroSqlTypes
     /// enums → text. A union with null is its other branch; "decimal or string" is numeric (NaN, infinities); an
     /// array or string union is the array; any other union is text.
     /// </summary>
-    public static string Derive(AvroSchema schema)
+    public static string Derive(Schema schema)
     {
-        if (schema is UnionSchema union)
+        if (schema is UnionSchema)
         {
-            var branches = union.Branches.Where(b => b.Type != AvroType.Null).ToList();
-            var nonString = branches.Where(b => !(b.Type == AvroType.String && b.LogicalType is null)).ToList();
+            var branches = AvroSchemas.NonNullBranches(schema);
+            var nonString = branches.Where(b => !AvroSchemas.IsPlainString(b)).ToList();
             return branches.Count switch
             {
                 1 => Derive(branches[0]),
-                2 when nonString.Count == 1 && IsNumericLike(nonString[0]) => Derive(nonString[0]),
+                2 when nonString.Count == 1 && (IsNumericLike(nonString[0]) || PgTemporalSchemas.Recognize(nonString[0]) != PgTemporalKind.None) => Derive(nonString[0]),
                 2 when nonString.Count == 1 && nonString[0] is ArraySchema => Derive(nonString[0]),
                 _ => "text",
             };
         }
 
+        if (AvroSchemas.DecimalOf(schema) is var (precision, scale))
+        {
+            return precision <= MaxNumericPrecision ? $"numeric({precision},{scale})" : "numeric";
+        }
+
+        if (PgTemporalSchemas.SqlType(PgTemporalSchemas.Recognize(schema)) is { } temporal)
+        {
+            return temporal;
+        }
+
         switch (schema)
         {
-            case { LogicalType: DecimalLogicalType { Precision: <= MaxNumericPrecision } decimalType }:
-                return $"numeric({decimalType.Precision},{decimalType.Scale})";
-            case { LogicalType: DecimalLogicalType }:
-                return "numeric";
             case ArraySchema array:
-                var leaf = array.Items;
-                while (NonNull(leaf) is ArraySchema nested)
+                var leaf = array.ItemSchema;
+                while (AvroSchemas.Unwrap(leaf) is ArraySchema nested)
                 {
-                    leaf = nested.Items;
+                    leaf = nested.ItemSchema;
                 }
 
                 var element = Derive(leaf);
                 return element.EndsWith("[]", StringComparison.Ordinal) ? element : element + "[]";
-            case RecordSchema record when record.FullName == ChangeEventSchemas.VariableScaleDecimal.FullName:
+            case RecordSchema record when record.Fullname == ChangeEventSchemas.VariableScaleDecimal.Fullname:
                 return "numeric";
             case RecordSchema or MapSchema:
                 return "jsonb";
@@ -57,33 +64,25 @@ internal static class PgAvroSqlTypes
                 return "bytea";
         }
 
-        return schema.LogicalType?.Kind switch
+        if (AvroSchemas.LogicalTypeName(schema) == "uuid" || AvroSchemas.StringProperty(schema, AvroSchemas.ConnectName) == "io.debezium.data.Uuid")
         {
-            LogicalTypeKind.Date => "date",
-            LogicalTypeKind.TimeMillis or LogicalTypeKind.TimeMicros => "time",
-            LogicalTypeKind.TimestampMillis or LogicalTypeKind.TimestampMicros => "timestamp with time zone",
-            LogicalTypeKind.LocalTimestampMillis or LogicalTypeKind.LocalTimestampMicros => "timestamp without time zone",
-            LogicalTypeKind.Uuid => "uuid",
-            _ => schema.Type switch
-            {
-                AvroType.Int => "integer",
-                AvroType.Long => "bigint",
-                AvroType.Float => "real",
-                AvroType.Double => "double precision",
-                AvroType.Boolean => "boolean",
-                AvroType.Bytes => "bytea",
-                _ => "text",
-            },
+            return "uuid";
+        }
+
+        return AvroSchemas.BaseType(schema) switch
+        {
+            Schema.Type.Int => "integer",
+            Schema.Type.Long => "bigint",
+            Schema.Type.Float => "real",
+            Schema.Type.Double => "double precision",
+            Schema.Type.Boolean => "boolean",
+            Schema.Type.Bytes => "bytea",
+            _ => "text",
         };
     }
 
-    private static bool IsNumericLike(AvroSchema schema) =>
-        schema.LogicalType is DecimalLogicalType
-        || schema.Type is AvroType.Double or AvroType.Float
-        || (schema is RecordSchema record && record.FullName == ChangeEventSchemas.VariableScaleDecimal.FullName);
-
-    private static AvroSchema NonNull(AvroSchema schema) =>
-        schema is UnionSchema union && union.Branches.Count(b => b.Type != AvroType.Null) == 1
-            ? union.Branches.First(b => b.Type != AvroType.Null)
-            : schema;
+    private static bool IsNumericLike(Schema schema) =>
+        AvroSchemas.DecimalOf(schema) is not null
+        || schema.Tag is Schema.Type.Double or Schema.Type.Float
+        || (schema is RecordSchema record && record.Fullname == ChangeEventSchemas.VariableScaleDecimal.Fullname);
 }

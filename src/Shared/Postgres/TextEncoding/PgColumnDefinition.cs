@@ -1,5 +1,6 @@
 using System.Text;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
@@ -16,15 +17,15 @@ namespace KafkaCdc.Shared.Postgres;
 /// </remarks>
 public sealed class PgColumnDefinition
 {
-    private PgColumnDefinition(AvroField field, bool isKeyField)
+    private PgColumnDefinition(Field field, bool isKeyField)
     {
         Field = field;
         HasColumnProperties = PgFieldProperties.String(field, PgColumnProperties.Type) is not null;
         Name = PgFieldProperties.String(field, PgColumnProperties.Column) ?? field.Name;
         ArrayDimensions = PgFieldProperties.Int(field, PgColumnProperties.ArrayDimensions) ?? CountArrayDimensions(field.Schema);
-        var schemaAllowsNull = field.Schema is UnionSchema union && union.Branches.Any(b => b.Type == AvroType.Null);
+        var schemaAllowsNull = field.Schema is UnionSchema union && union.Schemas.Any(b => b.Tag == Schema.Type.Null);
         IsNullable = !isKeyField && (PgFieldProperties.Boolean(field, PgColumnProperties.Nullable) ?? schemaAllowsNull);
-        KeyPosition = PgFieldProperties.Int(field, PgColumnProperties.KeyPosition) ?? (isKeyField ? field.Position + 1 : null);
+        KeyPosition = PgFieldProperties.Int(field, PgColumnProperties.KeyPosition) ?? (isKeyField ? field.Pos + 1 : null);
         if (HasColumnProperties)
         {
             SqlType = PgFieldProperties.String(field, PgColumnProperties.Type)!;
@@ -42,7 +43,7 @@ public sealed class PgColumnDefinition
     }
 
     /// <summary>The Avro field.</summary>
-    public AvroField Field { get; }
+    public Field Field { get; }
 
     /// <summary>Whether the field carries KafkaCdc's column properties (<c>kafkacdc.type</c>); if not, everything is derived from the Avro type.</summary>
     public bool HasColumnProperties { get; }
@@ -78,7 +79,7 @@ public sealed class PgColumnDefinition
     public PgColumnEncoder Encoder { get; }
 
     /// <summary>The definition of a field of a <c>Value</c> record (<paramref name="isKeyField"/> false) or of a <c>Key</c> record (true: never nullable, a key position).</summary>
-    public static PgColumnDefinition FromField(AvroField field, bool isKeyField = false)
+    public static PgColumnDefinition FromField(Field field, bool isKeyField = false)
     {
         ArgumentNullException.ThrowIfNull(field);
         return new PgColumnDefinition(field, isKeyField);
@@ -90,14 +91,14 @@ public sealed class PgColumnDefinition
         new StringBuilder(PgIdentifier.Quote(Name)).Append(' ').Append(useFallbackType ? FallbackSqlType : SqlType)
             .Append(IsNullable ? "" : " NOT NULL").ToString();
 
-    private static int CountArrayDimensions(AvroSchema schema)
+    private static int CountArrayDimensions(Schema schema)
     {
         var dimensions = 0;
         while (true)
         {
             if (schema is UnionSchema union)
             {
-                schema = union.Branches.FirstOrDefault(b => b is ArraySchema) ?? union.Branches[0];
+                schema = union.Schemas.FirstOrDefault(b => b is ArraySchema) ?? union.Schemas[0];
             }
 
             if (schema is not ArraySchema array)
@@ -106,7 +107,7 @@ public sealed class PgColumnDefinition
             }
 
             dimensions++;
-            schema = array.Items;
+            schema = array.ItemSchema;
         }
     }
 }

@@ -1,9 +1,10 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
 /// <summary>
-/// Turns Avro datums of one field (as <see cref="AvroDatumReader"/> returns them) into PostgreSQL text input for
+/// Turns Avro datums of one field (as <see cref="AvroGenericReader"/> returns them) into PostgreSQL text input for
 /// the column, e.g. for COPY into a staging table of <c>text</c> columns and a server-side <c>::type</c> cast: the
 /// exact inverse of <see cref="PgColumnDecoder"/>. Infinity sentinels become <c>infinity</c>, base64/hex strings
 /// of <c>bytea</c> become <c>\x...</c>, arrays become array literals quoted as <c>array_out</c> would. Thread-safe.
@@ -16,7 +17,7 @@ public sealed class PgColumnEncoder
     private readonly Func<object, string> _encode;
     private readonly bool _canBeUnavailable;
 
-    private PgColumnEncoder(string columnName, AvroSchema schema, string? binaryEncoding, char delimiter)
+    private PgColumnEncoder(string columnName, Schema schema, string? binaryEncoding, char delimiter)
     {
         ColumnName = columnName;
         _encode = PgDatumEncoding.Compile(schema, binaryEncoding, delimiter);
@@ -31,7 +32,7 @@ public sealed class PgColumnEncoder
     /// hold base64/hex <c>bytea</c>, and <c>kafkacdc.type.name</c> <c>box</c> selects the <c>;</c> array delimiter.
     /// </summary>
     /// <exception cref="ArgumentException">The field's schema has a type with no text form (only <c>null</c>).</exception>
-    public static PgColumnEncoder For(AvroField field)
+    public static PgColumnEncoder For(Field field)
     {
         ArgumentNullException.ThrowIfNull(field);
         var name = PgFieldProperties.String(field, PgColumnProperties.Column) ?? field.Name;
@@ -45,7 +46,7 @@ public sealed class PgColumnEncoder
     /// <param name="schema">The field schema.</param>
     /// <param name="binaryEncoding"><c>base64</c> or <c>hex</c> when string values hold <c>bytea</c>; else null.</param>
     /// <param name="delimiter">The array element delimiter: <c>,</c>, or <c>;</c> for <c>box</c>.</param>
-    public static PgColumnEncoder For(string columnName, AvroSchema schema, string? binaryEncoding = null, char delimiter = ',')
+    public static PgColumnEncoder For(string columnName, Schema schema, string? binaryEncoding = null, char delimiter = ',')
     {
         ArgumentNullException.ThrowIfNull(columnName);
         ArgumentNullException.ThrowIfNull(schema);

@@ -1,26 +1,14 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
-/// <summary>Reads <see cref="PgColumnProperties"/> from a field, tolerating absent or mistyped values (records of other producers).</summary>
+/// <summary>Typed reads of a field's <c>kafkacdc.*</c> properties; a property of another JSON type counts as absent.</summary>
 internal static class PgFieldProperties
 {
-    public static string? String(AvroField field, string name) =>
-        field.Properties.TryGetValue(name, out var node) && node is JsonValue value && value.GetValueKind() == JsonValueKind.String
-            ? value.GetValue<string>()
-            : null;
+    public static string? String(Field field, string name) => AvroSchemas.StringProperty(field, name);
 
-    public static int? Int(AvroField field, string name) =>
-        field.Properties.TryGetValue(name, out var node) && node is JsonValue value && value.GetValueKind() == JsonValueKind.Number
-            && value.TryGetValue<int>(out var number)
-            ? number
-            : null;
+    public static int? Int(Field field, string name) => AvroSchemas.IntProperty(field, name);
 
-    public static bool? Boolean(AvroField field, string name) =>
-        field.Properties.TryGetValue(name, out var node) && node is JsonValue value
-            && value.GetValueKind() is JsonValueKind.True or JsonValueKind.False
-            ? value.GetValue<bool>()
-            : null;
+    public static bool? Boolean(Field field, string name) => AvroSchemas.BooleanProperty(field, name);
 }

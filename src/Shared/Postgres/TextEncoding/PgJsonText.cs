@@ -2,7 +2,9 @@ using System.Collections;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
@@ -47,7 +49,7 @@ internal static class PgJsonText
                 writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture));
                 break;
             case AvroDecimal number:
-                writer.WriteRawValue(number.ToString());
+                writer.WriteRawValue(PgDecimalText.Format(number));
                 break;
             case byte[] bytes:
                 writer.WriteBase64StringValue(bytes);
@@ -56,14 +58,14 @@ internal static class PgJsonText
                 writer.WriteBase64StringValue(fixedValue.Value);
                 break;
             case GenericEnum symbol:
-                writer.WriteStringValue(symbol.Symbol);
+                writer.WriteStringValue(symbol.Value);
                 break;
             case GenericRecord record:
                 writer.WriteStartObject();
                 foreach (var field in record.Schema.Fields)
                 {
                     writer.WritePropertyName(field.Name);
-                    Write(writer, record[field.Position]);
+                    Write(writer, record.GetValue(field.Pos));
                 }
 
                 writer.WriteEndObject();

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text.Unicode;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
@@ -20,29 +21,29 @@ internal abstract class PgTextFieldReader
 
     /// <summary>The reader of <paramref name="field"/>'s values.</summary>
     /// <exception cref="ArgumentException">The field's schema has no text form (only <c>null</c>).</exception>
-    public static PgTextFieldReader For(AvroField field)
+    public static PgTextFieldReader For(Field field)
     {
         var encoder = PgColumnEncoder.For(field);
         var binaryEncoding = PgFieldProperties.String(field, PgColumnProperties.Encoding);
         var canBeUnavailable = PgUnavailableValue.For(field.Schema) is not null;
-        PgTextFieldReader generic = new Generic(new AvroDatumReader(field.Schema), encoder);
+        PgTextFieldReader generic = new Generic(AvroSkip.For(field.Schema), new AvroGenericReader(field.Schema), encoder);
         if (field.Schema is not UnionSchema union)
         {
             return Branch(field.Schema, binaryEncoding, canBeUnavailable) ?? generic;
         }
 
         // As PgDatumEncoding: next to an array, the string branch holds an array literal, never base64 or hex.
-        var hasArray = union.Branches.Any(b => b is ArraySchema);
-        var branches = new PgTextFieldReader?[union.Branches.Count];
+        var hasArray = union.Schemas.Any(b => b is ArraySchema);
+        var branches = new PgTextFieldReader?[union.Schemas.Count];
         for (var i = 0; i < branches.Length; i++)
         {
-            var branch = union.Branches[i];
-            if (branch.Type == AvroType.Null)
+            var branch = union.Schemas[i];
+            if (branch.Tag == Schema.Type.Null)
             {
                 continue;
             }
 
-            branches[i] = Branch(branch, hasArray && branch.Type == AvroType.String ? null : binaryEncoding, canBeUnavailable);
+            branches[i] = Branch(branch, hasArray && AvroSchemas.IsPlainString(branch) ? null : binaryEncoding, canBeUnavailable);
             if (branches[i] is null)
             {
                 return generic;
@@ -52,16 +53,37 @@ internal abstract class PgTextFieldReader
         return new Union(branches);
     }
 
-    private static PgTextFieldReader? Branch(AvroSchema schema, string? binaryEncoding, bool canBeUnavailable)
+    private static PgTextFieldReader? Branch(Schema schema, string? binaryEncoding, bool canBeUnavailable)
     {
-        if (schema.LogicalType is DecimalLogicalType decimalType)
+        if (AvroSchemas.DecimalOf(schema) is var (_, scale))
         {
             return schema switch
             {
-                FixedSchema fixedSchema => new Decimal(decimalType.Scale, fixedSchema.Size),
-                { Type: AvroType.Bytes } => new Decimal(decimalType.Scale, -1),
+                LogicalSchema { BaseSchema: FixedSchema fixedSchema } => new Decimal(scale, fixedSchema.Size),
+                LogicalSchema { BaseSchema.Tag: Schema.Type.Bytes } => new Decimal(scale, -1),
                 _ => null,
             };
+        }
+
+        var temporal = PgTemporalSchemas.Recognize(schema);
+        switch (temporal)
+        {
+            case PgTemporalKind.EpochDays or PgTemporalKind.LogicalDate:
+                return new Date();
+            case PgTemporalKind.TimeMicros or PgTemporalKind.LogicalTimeMicros:
+                return new Time(1);
+            case PgTemporalKind.TimeMillis or PgTemporalKind.LogicalTimeMillis:
+                return new Time(1000);
+            case PgTemporalKind.TimestampMicros or PgTemporalKind.LogicalLocalTimestampMicros:
+                return new Timestamp(1, withTimeZone: false);
+            case PgTemporalKind.TimestampMillis or PgTemporalKind.LogicalLocalTimestampMillis:
+                return new Timestamp(1000, withTimeZone: false);
+            case PgTemporalKind.LogicalTimestampMicros:
+                return new Timestamp(1, withTimeZone: true);
+            case PgTemporalKind.LogicalTimestampMillis:
+                return new Timestamp(1000, withTimeZone: true);
+            case PgTemporalKind.ZonedTimestamp:
+                return new ZonedTimestamp();
         }
 
         if (schema is not PrimitiveSchema)
@@ -69,27 +91,14 @@ internal abstract class PgTextFieldReader
             return null;
         }
 
-        var kind = schema.LogicalType?.Kind;
-        return schema.Type switch
+        return schema.Tag switch
         {
-            AvroType.Boolean => new Boolean(),
-            AvroType.Int => kind switch
-            {
-                null => new Int(),
-                LogicalTypeKind.Date => new Date(),
-                _ => null,
-            },
-            AvroType.Long => kind switch
-            {
-                null => new Long(),
-                LogicalTypeKind.TimeMicros => new Time(),
-                LogicalTypeKind.TimestampMicros => new Timestamp(withTimeZone: true),
-                LogicalTypeKind.LocalTimestampMicros => new Timestamp(withTimeZone: false),
-                _ => null,
-            },
-            AvroType.Float => new Float(),
-            AvroType.Double => new Double(),
-            AvroType.String when binaryEncoding is null => new Text(canBeUnavailable),
+            Schema.Type.Boolean => new Boolean(),
+            Schema.Type.Int => new Int(),
+            Schema.Type.Long => new Long(),
+            Schema.Type.Float => new Float(),
+            Schema.Type.Double => new Double(),
+            Schema.Type.String when binaryEncoding is null => new Text(canBeUnavailable && AvroSchemas.StringProperty(schema, AvroSchemas.ConnectName) is null),
             _ => null,
         };
     }
@@ -168,11 +177,14 @@ internal abstract class PgTextFieldReader
         }
     }
 
-    private sealed class Generic(AvroDatumReader datumReader, PgColumnEncoder encoder) : PgTextFieldReader
+    /// <summary>Any other type: the field's bytes found with <see cref="AvroSkip"/>, read by Apache.Avro, written by the column encoder.</summary>
+    private sealed class Generic(AvroSkip skip, AvroGenericReader datumReader, PgColumnEncoder encoder) : PgTextFieldReader
     {
         public override void Read(ref AvroBinaryReader reader, PgTextRowBuffer output)
         {
-            var datum = datumReader.Read(ref reader);
+            var start = reader.Position;
+            skip.Read(ref reader);
+            var datum = datumReader.Read(reader.ReadSince(start));
             if (encoder.IsUnavailable(datum))
             {
                 output.WriteUnavailable();
@@ -298,11 +310,12 @@ internal abstract class PgTextFieldReader
         }
     }
 
-    private sealed class Time : PgTextFieldReader
+    /// <summary>A time of day in microseconds (<paramref name="unit"/> 1, a long) or milliseconds (1000, an int).</summary>
+    private sealed class Time(int unit) : PgTextFieldReader
     {
         public override void Read(ref AvroBinaryReader reader, PgTextRowBuffer output)
         {
-            var micros = reader.ReadLong();
+            var micros = unit == 1 ? reader.ReadLong() : reader.ReadInt() * (long)unit;
             if (micros is < 0 or > PgDateTimeText.MicrosPerDay)
             {
                 throw new ArgumentOutOfRangeException(nameof(reader), micros, "a time of day is between 0 and 86400000000 µs");
@@ -312,16 +325,26 @@ internal abstract class PgTextFieldReader
         }
     }
 
-    private sealed class Timestamp(bool withTimeZone) : PgTextFieldReader
+    /// <summary>A timestamp in microseconds (<paramref name="unit"/> 1) or milliseconds (1000) since 1970; the long's extremes are the infinities.</summary>
+    private sealed class Timestamp(int unit, bool withTimeZone) : PgTextFieldReader
     {
         public override void Read(ref AvroBinaryReader reader, PgTextRowBuffer output)
         {
-            var micros = reader.ReadLong();
-            if (micros is PgDateTimeText.TimestampInfinity or PgDateTimeText.TimestampMinusInfinity)
+            var value = reader.ReadLong();
+            if (value is PgDateTimeText.TimestampInfinity or PgDateTimeText.TimestampMinusInfinity)
             {
-                output.WriteText(PgDateTimeText.FormatTimestamp(micros, withTimeZone));
+                output.WriteText(PgDateTimeText.FormatTimestamp(value, withTimeZone));
                 return;
             }
+
+            if (unit != 1 && (value > long.MaxValue / unit || value < long.MinValue / unit))
+            {
+                // Milliseconds of the last ~30 years of PostgreSQL's range: beyond 64-bit microseconds.
+                output.WriteText(PgDateTimeText.FormatTimestamp((Int128)value * unit, withTimeZone));
+                return;
+            }
+
+            var micros = value * unit;
 
             var days = Math.DivRem(micros, PgDateTimeText.MicrosPerDay, out var time);
             if (time < 0)
@@ -343,7 +366,14 @@ internal abstract class PgTextFieldReader
         }
     }
 
-    /// <summary>As <see cref="AvroDecimal.ToString"/>: the unscaled digits with the point placed by the scale.</summary>
+    /// <summary>An ISO 8601 instant (<c>io.debezium.time.ZonedTimestamp</c>) as PostgreSQL's timestamptz text.</summary>
+    private sealed class ZonedTimestamp : PgTextFieldReader
+    {
+        public override void Read(ref AvroBinaryReader reader, PgTextRowBuffer output) =>
+            output.WriteText(PgTemporalSchemas.ToText(PgTemporalKind.ZonedTimestamp, reader.ReadString()));
+    }
+
+    /// <summary>As <see cref="PgDecimalText.Format(AvroDecimal)"/>: the unscaled digits with the point placed by the scale.</summary>
     private sealed class Decimal(int scale, int fixedSize) : PgTextFieldReader
     {
         public override void Read(ref AvroBinaryReader reader, PgTextRowBuffer output)
@@ -358,7 +388,7 @@ internal abstract class PgTextFieldReader
             long unscaled = bytes[0] >= 0x80 ? -1 : 0;
             if (bytes.Length > 8 || (unscaled = Accumulate(unscaled, bytes)) == long.MinValue)
             {
-                output.WriteText(new AvroDecimal(new BigInteger(bytes, isUnsigned: false, isBigEndian: true), scale).ToString());
+                output.WriteText(PgDecimalText.Format(new BigInteger(bytes, isUnsigned: false, isBigEndian: true), scale));
                 return;
             }
 

@@ -1,10 +1,11 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 
 /// <summary>
 /// Reads a row record's Avro binary encoding straight into a <see cref="PgTextRow"/>: each field's PostgreSQL text
-/// input, exactly what <see cref="PgColumnDefinition.Encoder"/> gives for the datum <see cref="AvroDatumReader"/>
+/// input, exactly what <see cref="PgColumnDefinition.Encoder"/> gives for the datum <see cref="AvroGenericReader"/>
 /// would return, without building that datum for the common types (see <see cref="PgTextFieldReader"/>).
 /// </summary>
 /// <remarks>

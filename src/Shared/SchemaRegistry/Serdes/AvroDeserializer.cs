@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.SchemaRegistry.Serdes;
 
@@ -9,7 +10,7 @@ namespace KafkaCdc.Shared.SchemaRegistry.Serdes;
 /// fetching each writer schema from the registry by the id in the message's header.
 /// </summary>
 /// <remarks>
-/// <para>Schemas and their compiled <see cref="AvroDatumReader"/>s are kept by id for the deserializer's lifetime
+/// <para>Schemas and their compiled <see cref="AvroGenericReader"/>s are kept by id for the deserializer's lifetime
 /// (a registry never changes the schema of an id), so after the first message of a schema decoding completes
 /// synchronously. Datums are read with the writer's schema as it is, without resolution to another reader schema.</para>
 /// <para>Errors: <see cref="MessageDecodingException"/> for messages that can never be decoded;
@@ -18,7 +19,7 @@ namespace KafkaCdc.Shared.SchemaRegistry.Serdes;
 public sealed class AvroDeserializer
 {
     readonly ISchemaRegistryClient _registry;
-    readonly ConcurrentDictionary<int, AvroDatumReader> _readers = new();
+    readonly ConcurrentDictionary<int, AvroGenericReader> _readers = new();
 
     /// <summary>Creates a deserializer fetching schemas from <paramref name="registry"/>.</summary>
     public AvroDeserializer(ISchemaRegistryClient registry)
@@ -55,17 +56,17 @@ public sealed class AvroDeserializer
                 "the message was written against another registry, or its schema was deleted", schemaId, e);
         }
 
-        AvroSchema schema;
+        Schema schema;
         try
         {
-            schema = AvroSchema.Parse(text);
+            schema = Schema.Parse(text);
         }
-        catch (AvroSchemaException e)
+        catch (AvroException e)
         {
             throw new MessageDecodingException($"Schema id {schemaId} from the registry is not a valid Avro schema: {e.Message}", schemaId, e);
         }
 
-        var reader = _readers.GetOrAdd(schemaId, new AvroDatumReader(schema));
+        var reader = _readers.GetOrAdd(schemaId, new AvroGenericReader(schema));
         return Decode(schemaId, reader, message.Span);
     }
 
@@ -82,7 +83,7 @@ public sealed class AvroDeserializer
         }
     }
 
-    static AvroMessage Decode(int schemaId, AvroDatumReader reader, ReadOnlySpan<byte> message)
+    static AvroMessage Decode(int schemaId, AvroGenericReader reader, ReadOnlySpan<byte> message)
     {
         try
         {

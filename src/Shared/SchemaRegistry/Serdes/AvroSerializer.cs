@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.SchemaRegistry.Serdes;
 
@@ -12,8 +13,8 @@ namespace KafkaCdc.Shared.SchemaRegistry.Serdes;
 /// <remarks>
 /// <para>Call <see cref="RegisterAsync"/> before the first record that needs a schema, so that a change the registry
 /// rejects (incompatible, invalid) stops the producer with the registry's reason before anything is written.
-/// <see cref="Serialize(string, bool, AvroSchema, object?)"/> then runs without awaits or registry calls: a dictionary
-/// lookup (by schema instance first, then by schema text), the compiled <see cref="AvroDatumWriter"/> of the schema and
+/// <see cref="Serialize(string, bool, Schema, object?)"/> then runs without awaits or registry calls: a dictionary
+/// lookup by schema instance, the <see cref="AvroGenericWriter"/> of the schema and
 /// a per-thread buffer, so it allocates only the returned array.</para>
 /// <para>Registrations are kept for the serializer's lifetime. Thread-safe.</para>
 /// </remarks>
@@ -41,7 +42,7 @@ public sealed class AvroSerializer
     /// </summary>
     /// <returns>The schema id written into every message serialized with this schema.</returns>
     /// <exception cref="SchemaRegistryException">The registry rejected the schema (names the subject and the registry's reason), or could not be reached.</exception>
-    public ValueTask<int> RegisterAsync(string topic, bool isKey, AvroSchema schema, CancellationToken cancellationToken)
+    public ValueTask<int> RegisterAsync(string topic, bool isKey, Schema schema, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentNullException.ThrowIfNull(schema);
@@ -51,7 +52,7 @@ public sealed class AvroSerializer
     }
 
     /// <summary>The schema id of a registered schema, if <see cref="RegisterAsync"/> completed for it.</summary>
-    public bool TryGetSchemaId(string topic, bool isKey, AvroSchema schema, out int schemaId)
+    public bool TryGetSchemaId(string topic, bool isKey, Schema schema, out int schemaId)
     {
         var found = _registrations.TryGetValue(new SchemaKey(topic, isKey, schema), out var registration);
         schemaId = found ? registration!.SchemaId : 0;
@@ -61,7 +62,7 @@ public sealed class AvroSerializer
     /// <summary>The framed message of <paramref name="datum"/>, whose schema must be registered already.</summary>
     /// <exception cref="InvalidOperationException"><see cref="RegisterAsync"/> has not completed for this topic, side and schema.</exception>
     /// <exception cref="AvroEncodingException">The value does not fit the schema; the message gives the value's path.</exception>
-    public byte[] Serialize(string topic, bool isKey, AvroSchema schema, object? datum)
+    public byte[] Serialize(string topic, bool isKey, Schema schema, object? datum)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         buffer.ResetWrittenCount();
@@ -72,7 +73,7 @@ public sealed class AvroSerializer
     /// <summary>Appends the framed message of <paramref name="datum"/> to <paramref name="output"/>; the schema must be registered already.</summary>
     /// <exception cref="InvalidOperationException"><see cref="RegisterAsync"/> has not completed for this topic, side and schema.</exception>
     /// <exception cref="AvroEncodingException">The value does not fit the schema; <paramref name="output"/> may hold part of the message.</exception>
-    public void Serialize(string topic, bool isKey, AvroSchema schema, object? datum, IBufferWriter<byte> output)
+    public void Serialize(string topic, bool isKey, Schema schema, object? datum, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(schema);
         if (!_registrations.TryGetValue(new SchemaKey(topic, isKey, schema), out var registration))
@@ -81,44 +82,50 @@ public sealed class AvroSerializer
                 $"No schema id for subject \"{SubjectName(topic, isKey)}\": call RegisterAsync with this schema before Serialize, or use SerializeAsync");
         }
 
-        ConfluentWireFormat.Write(registration.SchemaId, datum, registration.Writer, output);
+        Span<byte> header = stackalloc byte[ConfluentWireFormat.HeaderSize];
+        ConfluentWireFormat.WriteHeader(registration.SchemaId, header);
+        var message = registration.Writer.Serialize(datum, header);
+        message.CopyTo(output.GetSpan(message.Length));
+        output.Advance(message.Length);
     }
 
     /// <summary>Registers the schema if needed (synchronous once registered), then serializes <paramref name="datum"/>.</summary>
     /// <exception cref="SchemaRegistryException">The registry rejected the schema, or could not be reached.</exception>
     /// <exception cref="AvroEncodingException">The value does not fit the schema.</exception>
-    public async ValueTask<byte[]> SerializeAsync(string topic, bool isKey, AvroSchema schema, object? datum, CancellationToken cancellationToken)
+    public async ValueTask<byte[]> SerializeAsync(string topic, bool isKey, Schema schema, object? datum, CancellationToken cancellationToken)
     {
         await RegisterAsync(topic, isKey, schema, cancellationToken);
         return Serialize(topic, isKey, schema, datum);
     }
 
-    async Task<int> RegisterNewAsync(string topic, bool isKey, AvroSchema schema, CancellationToken cancellationToken)
+    async Task<int> RegisterNewAsync(string topic, bool isKey, Schema schema, CancellationToken cancellationToken)
     {
-        var id = await _registry.RegisterSchemaAsync(SubjectName(topic, isKey), schema.ToJson(), cancellationToken);
-        _registrations.TryAdd(new SchemaKey(topic, isKey, schema), new Registration(id, new AvroDatumWriter(schema)));
+        var id = await _registry.RegisterSchemaAsync(SubjectName(topic, isKey), schema.ToString(), cancellationToken);
+        _registrations.TryAdd(new SchemaKey(topic, isKey, schema), new Registration(id, new AvroGenericWriter(schema)));
         return id;
     }
 
-    sealed record Registration(int SchemaId, AvroDatumWriter Writer);
+    sealed record Registration(int SchemaId, AvroGenericWriter Writer);
 
     /// <summary>
     /// Topic, side and schema. Schemas compare by instance first (the producer reuses its instances, so the usual
-    /// lookup never compares schema text), then by <see cref="AvroSchema.ToJson"/>; the hash uses the cached fingerprint.
+    /// lookup never compares schema text).
     /// </summary>
-    readonly struct SchemaKey(string topic, bool isKey, AvroSchema schema) : IEquatable<SchemaKey>
+    readonly struct SchemaKey(string topic, bool isKey, Schema schema) : IEquatable<SchemaKey>
     {
         readonly string _topic = topic;
         readonly bool _isKey = isKey;
-        readonly AvroSchema _schema = schema;
+        readonly Schema _schema = schema;
 
         public bool Equals(SchemaKey other) =>
             _isKey == other._isKey
             && string.Equals(_topic, other._topic, StringComparison.Ordinal)
-            && (ReferenceEquals(_schema, other._schema) || _schema.Equals(other._schema));
+            && ReferenceEquals(_schema, other._schema);
 
         public override bool Equals(object? obj) => obj is SchemaKey other && Equals(other);
 
-        public override int GetHashCode() => HashCode.Combine(_topic, _isKey, _schema.Fingerprint64);
+        // By reference: Apache.Avro computes a schema's hash by walking it, too slow per record. An equal schema in
+        // another instance is registered once more (the registry answers with the same id).
+        public override int GetHashCode() => HashCode.Combine(_topic, _isKey, System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(_schema));
     }
 }

@@ -1,4 +1,6 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using static KafkaCdc.Tests.Shared.Postgres.PgTestColumns;
 
@@ -62,7 +64,7 @@ public class PgArrayDecodingTests
     public void ValueType_TwoDimensionalArray_NestsNullableItemsThenString()
     {
         var decoder = PgColumnDecoder.Create(Of("int4", dimensions: 2), PgAvroOptions.Default);
-        Assert.That(decoder.ValueType.ToJson(),
+        Assert.That(decoder.ValueType.ToString(),
             Is.EqualTo("[{\"type\":\"array\",\"items\":{\"type\":\"array\",\"items\":[\"null\",\"int\"]}},\"string\"]"));
     }
 }

@@ -1,5 +1,7 @@
 using System.Numerics;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using static KafkaCdc.Tests.Shared.Postgres.PgTestColumns;
 
@@ -56,7 +58,7 @@ public class PgColumnDecoderTests
     {
         var column = Of("numeric", NumericModifier(3, -2));
         Assert.That(Decode(column, "12300"), Is.EqualTo(new AvroDecimal(12300, 0)));
-        Assert.That(PgColumnDecoder.Create(column, PgAvroOptions.Default).ValueType.ToJson(),
+        Assert.That(PgColumnDecoder.Create(column, PgAvroOptions.Default).ValueType.ToString(),
             Does.Contain("\"precision\":5,\"scale\":0"));
     }
 
@@ -159,18 +161,61 @@ public class PgColumnDecoderTests
     public void Decode_Timestamp_GivesLocalMicros(string text, long micros) =>
         Assert.That(Decode(Of("timestamp"), text), Is.EqualTo(micros));
 
-    [TestCase("2024-01-15 10:20:30.123456+00", 1705314030123456L)]
-    [TestCase("2024-01-15 12:20:30.123456+02", 1705314030123456L)]
-    [TestCase("2024-01-15 05:00:30.123456-05:20", 1705314030123456L)]
-    [TestCase("0044-03-15 12:00:00+00 BC", -63517780800000000L)]
-    [TestCase("infinity", long.MaxValue)]
-    public void Decode_TimestampTz_GivesUtcMicros(string text, long micros) =>
-        Assert.That(Decode(Of("timestamptz"), text), Is.EqualTo(micros));
+    [TestCase("2024-01-15 10:20:30.123456+00", "2024-01-15T10:20:30.123456Z")]
+    [TestCase("2024-01-15 12:20:30.123456+02", "2024-01-15T10:20:30.123456Z")]
+    [TestCase("2024-01-15 05:00:30.123456-05:20", "2024-01-15T10:20:30.123456Z")]
+    [TestCase("2024-01-15 05:00:30-05:20:30", "2024-01-15T10:21:00Z")]
+    [TestCase("0044-03-15 12:00:00+00 BC", "-0043-03-15T12:00:00Z")]
+    [TestCase("0001-12-31 23:00:00-02 BC", "0001-01-01T01:00:00Z")]
+    [TestCase("294276-12-31 23:59:59.999999+00", "+294276-12-31T23:59:59.999999Z")]
+    [TestCase("infinity", "infinity")]
+    [TestCase("-infinity", "-infinity")]
+    public void Decode_TimestampTz_GivesIsoUtcAsDebeziumZonedTimestamp(string text, string iso) =>
+        Assert.That(Decode(Of("timestamptz"), text), Is.EqualTo(iso));
+
+    [TestCase("294276-12-31 23:59:59.999999")]
+    [TestCase("294247-01-10 04:00:54.775807")]
+    public void Decode_TimestampBeyondLongMicros_GivesTheTextInTheStringBranch(string text) =>
+        Assert.That(Decode(Of("timestamp"), text), Is.EqualTo(text));
 
     [Test]
-    public void Decode_TimestampBeyondLongMicros_ThrowsNamingColumn() =>
-        Assert.That(() => Decode(Of("timestamp", name: "at"), "294276-12-31 23:59:59.999999"),
-            Throws.TypeOf<PgValueDecodingException>().With.Message.Contains("column \"at\"").And.Message.Contains("294276"));
+    public void Decode_TimestampJustInsideLongMicros_GivesMicros() =>
+        Assert.That(Decode(Of("timestamp"), "294247-01-10 04:00:54.775806"), Is.EqualTo(long.MaxValue - 1));
+
+    [TestCase("2024-01-15 10:20:30.123", 1705314030123L)]
+    [TestCase("294276-12-31 23:59:59.999", 9224318015999999L)]
+    [TestCase("4714-11-24 00:00:00 BC", -210866803200000L)]
+    [TestCase("infinity", long.MaxValue)]
+    public void Decode_TimestampPrecision3_GivesMillisAsDebeziumTimestamp(string text, long millis) =>
+        Assert.That(Decode(Of("timestamp", 3), text), Is.EqualTo(millis));
+
+    [TestCase("12:34:56.5", 45296500)]
+    [TestCase("24:00:00", 86400000)]
+    public void Decode_TimePrecision3_GivesMillisAsDebeziumTime(string text, int millis) =>
+        Assert.That(Decode(Of("time", 3), text), Is.EqualTo(millis));
+
+    [Test]
+    public void Decode_TimePrecision3_AdaptiveTimeMicroseconds_GivesMicros() =>
+        Assert.That(Decode(Of("time", 3), "12:34:56.5", new PgAvroOptions { TimePrecision = TimePrecisionMode.AdaptiveTimeMicroseconds }), Is.EqualTo(45296500000L));
+
+    static readonly PgAvroOptions s_logical = new() { TimePrecision = TimePrecisionMode.AvroLogical };
+
+    [TestCase("date", "2024-02-29", 19782)]
+    [TestCase("date", "0001-01-01", -719162)]
+    [TestCase("date", "9999-12-31", 2932896)]
+    [TestCase("date", "0001-12-31 BC", "0001-12-31 BC")]
+    [TestCase("date", "10000-01-01", "10000-01-01")]
+    [TestCase("date", "infinity", "infinity")]
+    [TestCase("time", "23:59:59.999999", 86399999999L)]
+    [TestCase("time", "24:00:00", "24:00:00")]
+    [TestCase("timestamp", "9999-12-31 23:59:59.999999", 253402300799999999L)]
+    [TestCase("timestamp", "10000-01-01 00:00:00", "10000-01-01 00:00:00")]
+    [TestCase("timestamp", "-infinity", "-infinity")]
+    [TestCase("timestamptz", "0001-01-01 00:00:00+00", -62135596800000000L)]
+    [TestCase("timestamptz", "0001-01-01 00:00:00+01", "0001-01-01 00:00:00+01")]
+    [TestCase("timestamptz", "294276-12-31 23:59:59.999999+00", "294276-12-31 23:59:59.999999+00")]
+    public void Decode_AvroLogical_CommonRangeAsLogicalValueElseText(string type, string text, object expected) =>
+        Assert.That(Decode(Of(type), text, s_logical), Is.EqualTo(expected));
 
     [Test]
     public void Decode_CharN_KeepsPadding() =>
@@ -196,7 +241,7 @@ public class PgColumnDecoderTests
         var decoder = PgColumnDecoder.Create(Of("txid_snapshot", name: "snap"), PgAvroOptions.Default);
 
         Assert.That(decoder.Decode("10:20:10,14,15"), Is.EqualTo("10:20:10,14,15"));
-        Assert.That(decoder.ValueType, Is.EqualTo(AvroSchema.String));
+        Assert.That(decoder.ValueType, Is.EqualTo(AvroSchemas.String));
         Assert.That(decoder.FallbackWarning, Does.Contain("\"snap\"").And.Contains("txid_snapshot"));
     }
 

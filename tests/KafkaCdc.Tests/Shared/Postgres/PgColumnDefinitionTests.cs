@@ -1,4 +1,6 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using static KafkaCdc.Tests.Shared.Postgres.PgTestColumns;
 
@@ -44,39 +46,47 @@ public class PgColumnDefinitionTests
 
     private static IEnumerable<TestCaseData> ForeignSchemas()
     {
-        TestCaseData Case(AvroSchema schema, string sql) => new TestCaseData(schema, sql).SetArgDisplayNames(sql);
+        TestCaseData Case(Schema schema, string sql) => new TestCaseData(schema, sql).SetArgDisplayNames(sql);
 
-        yield return Case(AvroSchema.Int, "integer");
-        yield return Case(AvroSchema.Long, "bigint");
-        yield return Case(AvroSchema.Float, "real");
-        yield return Case(AvroSchema.Double, "double precision");
-        yield return Case(AvroSchema.Boolean, "boolean");
-        yield return Case(AvroSchema.String, "text");
-        yield return Case(AvroSchema.Bytes, "bytea");
-        yield return Case(AvroSchema.Decimal(12, 3), "numeric(12,3)");
-        yield return Case(AvroSchema.Decimal(2000, 3), "numeric");
-        yield return Case(AvroSchema.Date, "date");
-        yield return Case(AvroSchema.TimeMillis, "time");
-        yield return Case(AvroSchema.TimeMicros, "time");
-        yield return Case(AvroSchema.TimestampMillis, "timestamp with time zone");
-        yield return Case(AvroSchema.LocalTimestampMicros, "timestamp without time zone");
-        yield return Case(AvroSchema.Uuid, "uuid");
-        yield return Case(AvroSchema.Nullable(AvroSchema.Array(AvroSchema.Nullable(AvroSchema.Long))), "bigint[]");
-        yield return Case(AvroSchema.Array(AvroSchema.Array(AvroSchema.Int)), "integer[]");
+        yield return Case(AvroSchemas.Int, "integer");
+        yield return Case(AvroSchemas.Long, "bigint");
+        yield return Case(AvroSchemas.Float, "real");
+        yield return Case(AvroSchemas.Double, "double precision");
+        yield return Case(AvroSchemas.Boolean, "boolean");
+        yield return Case(AvroSchemas.String, "text");
+        yield return Case(AvroSchemas.Bytes, "bytea");
+        yield return Case(AvroSchemas.Decimal(12, 3), "numeric(12,3)");
+        yield return Case(AvroSchemas.Decimal(2000, 3), "numeric");
+        yield return Case(AvroSchemas.Logical(Schema.Type.Int, "date"), "date");
+        yield return Case(AvroSchemas.Logical(Schema.Type.Int, "time-millis"), "time");
+        yield return Case(AvroSchemas.Logical(Schema.Type.Long, "time-micros"), "time");
+        yield return Case(AvroSchemas.Logical(Schema.Type.Long, "timestamp-millis"), "timestamp with time zone");
+        yield return Case(AvroSchemas.Logical(Schema.Type.Long, "local-timestamp-micros"), "timestamp without time zone");
+        yield return Case(AvroSchemas.Logical(Schema.Type.String, "uuid"), "uuid");
+        yield return Case(AvroSchemas.Named(Schema.Type.Int, "io.debezium.time.Date"), "date");
+        yield return Case(AvroSchemas.Named(Schema.Type.Int, "io.debezium.time.Time"), "time");
+        yield return Case(AvroSchemas.Named(Schema.Type.Long, "io.debezium.time.MicroTime"), "time");
+        yield return Case(AvroSchemas.Named(Schema.Type.Long, "io.debezium.time.Timestamp"), "timestamp without time zone");
+        yield return Case(AvroSchemas.Union(AvroSchemas.Null, AvroSchemas.Named(Schema.Type.Long, "io.debezium.time.MicroTimestamp"), AvroSchemas.String),
+            "timestamp without time zone");
+        yield return Case(AvroSchemas.Named(Schema.Type.String, "io.debezium.time.ZonedTimestamp"), "timestamp with time zone");
+        yield return Case(AvroSchemas.Named(Schema.Type.String, "io.debezium.data.Uuid"), "uuid");
+        yield return Case(AvroSchemas.Nullable(AvroSchemas.Array(AvroSchemas.Nullable(AvroSchemas.Long))), "bigint[]");
+        yield return Case(AvroSchemas.Array(AvroSchemas.Array(AvroSchemas.Int)), "integer[]");
         yield return Case(ChangeEventSchemas.VariableScaleDecimal, "numeric");
-        yield return Case(AvroSchema.Union(AvroSchema.Null, AvroSchema.Decimal(5, 2), AvroSchema.String), "numeric(5,2)");
-        yield return Case(AvroSchema.Union(AvroSchema.Null, AvroSchema.Array(AvroSchema.Int), AvroSchema.String), "integer[]");
-        yield return Case(AvroSchema.Map(AvroSchema.String), "jsonb");
-        yield return Case(new RecordSchema("R", "x", [new AvroField("a", AvroSchema.Int)]), "jsonb");
-        yield return Case(new EnumSchema("E", "x", ["A", "B"]), "text");
-        yield return Case(new FixedSchema("F", "x", 4), "bytea");
-        yield return Case(AvroSchema.Union(AvroSchema.Null, AvroSchema.Int, AvroSchema.String), "text");
+        yield return Case(AvroSchemas.Union(AvroSchemas.Null, AvroSchemas.Decimal(5, 2), AvroSchemas.String), "numeric(5,2)");
+        yield return Case(AvroSchemas.Union(AvroSchemas.Null, AvroSchemas.Array(AvroSchemas.Int), AvroSchemas.String), "integer[]");
+        yield return Case(MapSchema.CreateMap(AvroSchemas.String), "jsonb");
+        yield return Case(AvroSchemas.Record("R", "x", [new AvroSchemas.FieldDefinition("a", AvroSchemas.Int)]), "jsonb");
+        yield return Case(Schema.Parse("""{"type":"enum","name":"E","namespace":"x","symbols":["A","B"]}"""), "text");
+        yield return Case(Schema.Parse("""{"type":"fixed","name":"F","namespace":"x","size":4}"""), "bytea");
+        yield return Case(AvroSchemas.Union(AvroSchemas.Null, AvroSchemas.Int, AvroSchemas.String), "text");
     }
 
     [TestCaseSource(nameof(ForeignSchemas))]
-    public void FromField_WithoutColumnProperties_DerivesTheTypeFromAvro(AvroSchema schema, string sql)
+    public void FromField_WithoutColumnProperties_DerivesTheTypeFromAvro(Schema schema, string sql)
     {
-        var definition = PgColumnDefinition.FromField(new AvroField("f", schema));
+        var definition = PgColumnDefinition.FromField(Field("f", schema));
 
         Assert.That(definition.SqlType, Is.EqualTo(sql));
         Assert.That(definition.HasColumnProperties, Is.False);
@@ -87,15 +97,17 @@ public class PgColumnDefinitionTests
     [Test]
     public void FromField_ForeignNullability_FollowsTheUnion()
     {
-        Assert.That(PgColumnDefinition.FromField(new AvroField("f", AvroSchema.Nullable(AvroSchema.Int))).IsNullable, Is.True);
-        Assert.That(PgColumnDefinition.FromField(new AvroField("f", AvroSchema.Int)).IsNullable, Is.False);
-        Assert.That(PgColumnDefinition.FromField(new AvroField("f", AvroSchema.Nullable(AvroSchema.Int)), isKeyField: true).IsNullable, Is.False);
+        Assert.That(PgColumnDefinition.FromField(Field("f", AvroSchemas.Nullable(AvroSchemas.Int))).IsNullable, Is.True);
+        Assert.That(PgColumnDefinition.FromField(Field("f", AvroSchemas.Int)).IsNullable, Is.False);
+        Assert.That(PgColumnDefinition.FromField(Field("f", AvroSchemas.Nullable(AvroSchemas.Int)), isKeyField: true).IsNullable, Is.False);
     }
 
     [Test]
     public void FromField_ForeignKeyRecord_NumbersKeyFieldsByPosition()
     {
-        var key = new RecordSchema("Key", "x", [new AvroField("a", AvroSchema.Int), new AvroField("b", AvroSchema.String)]);
+        var key = AvroSchemas.Record("Key", "x", [new AvroSchemas.FieldDefinition("a", AvroSchemas.Int), new AvroSchemas.FieldDefinition("b", AvroSchemas.String)]);
         Assert.That(key.Fields.Select(f => PgColumnDefinition.FromField(f, isKeyField: true).KeyPosition), Is.EqualTo(new int?[] { 1, 2 }));
     }
+
+    static Field Field(string name, Schema schema) => new(schema, name, 0);
 }

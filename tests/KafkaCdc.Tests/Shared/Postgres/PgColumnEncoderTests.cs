@@ -1,4 +1,6 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using static KafkaCdc.Tests.Shared.Postgres.PgTestColumns;
 
@@ -96,8 +98,8 @@ public class PgColumnEncoderTests
     {
         var table = PgTableSchema.Build("db", "public", "t", [column], options);
         var datum = table.Columns[0].Decoder.Decode(text);
-        var binary = new AvroDatumWriter(table.Value).Serialize(new GenericRecord(table.Value, [datum]));
-        var readBack = ((GenericRecord)new AvroDatumReader(table.Value).Read(binary)!)[0];
+        var binary = new AvroGenericWriter(table.Value).Serialize(AvroSchemas.NewRecord(table.Value, datum));
+        var readBack = ((GenericRecord)new AvroGenericReader(table.Value).Read(binary)!).GetValue(0);
 
         var encoded = PgColumnDefinition.FromField(table.Value.Fields[0]).Encoder.Encode(readBack);
 
@@ -106,22 +108,22 @@ public class PgColumnEncoderTests
 
     [Test]
     public void Encode_Null_GivesNull() =>
-        Assert.That(PgColumnEncoder.For("c", AvroSchema.Nullable(AvroSchema.Int)).Encode(null), Is.Null);
+        Assert.That(PgColumnEncoder.For("c", AvroSchemas.Nullable(AvroSchemas.Int)).Encode(null), Is.Null);
 
     [Test]
     public void Encode_VariableScaleDecimal_GivesDecimalText()
     {
-        var record = new GenericRecord(ChangeEventSchemas.VariableScaleDecimal, [3, new byte[] { 0xff, 0x85 }]);
+        var record = AvroSchemas.NewRecord(ChangeEventSchemas.VariableScaleDecimal, 3, new byte[] { 0xff, 0x85 });
         Assert.That(PgColumnEncoder.For("c", ChangeEventSchemas.VariableScaleDecimal).Encode(record), Is.EqualTo("-0.123"));
     }
 
     [Test]
     public void Encode_Placeholder_IsRecognisedInStringAndBytesBranches()
     {
-        var text = PgColumnEncoder.For("c", AvroSchema.Nullable(AvroSchema.String));
-        var bytes = PgColumnEncoder.For("c", AvroSchema.Nullable(AvroSchema.Bytes));
-        var array = PgColumnEncoder.For("c", AvroSchema.Union(AvroSchema.Null, AvroSchema.Array(AvroSchema.Int), AvroSchema.String));
-        var integer = PgColumnEncoder.For("c", AvroSchema.Nullable(AvroSchema.Int));
+        var text = PgColumnEncoder.For("c", AvroSchemas.Nullable(AvroSchemas.String));
+        var bytes = PgColumnEncoder.For("c", AvroSchemas.Nullable(AvroSchemas.Bytes));
+        var array = PgColumnEncoder.For("c", AvroSchemas.Union(AvroSchemas.Null, AvroSchemas.Array(AvroSchemas.Int), AvroSchemas.String));
+        var integer = PgColumnEncoder.For("c", AvroSchemas.Nullable(AvroSchemas.Int));
 
         Assert.That(text.IsUnavailable(PgUnavailableValue.Text), Is.True);
         Assert.That(text.IsUnavailable("other"), Is.False);
@@ -133,24 +135,27 @@ public class PgColumnEncoderTests
     [Test]
     public void Encode_ForeignLogicalTypes_GiveTextInput()
     {
-        Assert.That(PgColumnEncoder.For("c", AvroSchema.TimeMillis).Encode(1500), Is.EqualTo("00:00:01.5"));
-        Assert.That(PgColumnEncoder.For("c", AvroSchema.TimestampMillis).Encode(1500L), Is.EqualTo("1970-01-01 00:00:01.5+00"));
-        Assert.That(PgColumnEncoder.For("c", AvroSchema.LocalTimestampMillis).Encode(-1L), Is.EqualTo("1969-12-31 23:59:59.999"));
-        Assert.That(PgColumnEncoder.For("c", AvroSchema.Decimal(5, 2)).Encode(new AvroDecimal(-5, 2)), Is.EqualTo("-0.05"));
+        Assert.That(PgColumnEncoder.For("c", AvroSchemas.Logical(Schema.Type.Int, "time-millis")).Encode(1500), Is.EqualTo("00:00:01.5"));
+        Assert.That(PgColumnEncoder.For("c", AvroSchemas.Logical(Schema.Type.Long, "timestamp-millis")).Encode(1500L), Is.EqualTo("1970-01-01 00:00:01.5+00"));
+        Assert.That(PgColumnEncoder.For("c", AvroSchemas.Logical(Schema.Type.Long, "local-timestamp-millis")).Encode(-1L), Is.EqualTo("1969-12-31 23:59:59.999"));
+        Assert.That(PgColumnEncoder.For("c", AvroSchemas.Decimal(5, 2)).Encode(new AvroDecimal(-5, 2)), Is.EqualTo("-0.05"));
+        Assert.That(PgColumnEncoder.For("c", AvroSchemas.Named(Schema.Type.String, "io.debezium.time.ZonedTimestamp")).Encode("+10000-01-01T00:00:00.5+01:00"),
+            Is.EqualTo("9999-12-31 23:00:00.5+00"));
     }
 
     [Test]
     public void Encode_ForeignRecordAndMap_GiveJson()
     {
-        var point = new RecordSchema("Point", "x", [new AvroField("x", AvroSchema.Double), new AvroField("tags", AvroSchema.Map(AvroSchema.String))]);
-        var datum = new GenericRecord(point, [1.5, new Dictionary<string, object?> { ["a\"b"] = "c" }]);
+        var point = AvroSchemas.Record("Point", "x",
+            [new AvroSchemas.FieldDefinition("x", AvroSchemas.Double), new AvroSchemas.FieldDefinition("tags", MapSchema.CreateMap(AvroSchemas.String))]);
+        var datum = AvroSchemas.NewRecord(point, 1.5, new Dictionary<string, object> { ["a\"b"] = "c" });
 
         Assert.That(PgColumnEncoder.For("c", point).Encode(datum), Is.EqualTo("{\"x\":1.5,\"tags\":{\"a\\u0022b\":\"c\"}}"));
     }
 
     [Test]
     public void Encode_WrongDatumType_ThrowsNamingColumn() =>
-        Assert.That(() => PgColumnEncoder.For("Total", AvroSchema.Nullable(AvroSchema.Int)).Encode("x"),
+        Assert.That(() => PgColumnEncoder.For("Total", AvroSchemas.Nullable(AvroSchemas.Int)).Encode("x"),
             Throws.TypeOf<PgValueEncodingException>().With.Message.Contains("\"Total\""));
 
     [Test]

@@ -1,6 +1,8 @@
-using System.Text.Json.Nodes;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
+using KafkaCdc.Tests.Shared.AvroFormat;
 using static KafkaCdc.Tests.Shared.Postgres.PgTestColumns;
 
 namespace KafkaCdc.Tests.Shared.Postgres;
@@ -18,11 +20,13 @@ public class PgTableSchemaTests
     [TestCase("bool", -1, 0, "[\"null\",\"boolean\"]")]
     [TestCase("bpchar", 14, 0, "[\"null\",\"string\"]")]
     [TestCase("bytea", -1, 0, "[\"null\",\"bytes\"]")]
-    [TestCase("date", -1, 0, "[\"null\",{\"type\":\"int\",\"logicalType\":\"date\"}]")]
-    [TestCase("time", 3, 0, "[\"null\",{\"type\":\"long\",\"logicalType\":\"time-micros\"}]")]
-    [TestCase("timestamp", -1, 0, "[\"null\",{\"type\":\"long\",\"logicalType\":\"local-timestamp-micros\"}]")]
-    [TestCase("timestamptz", -1, 0, "[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"}]")]
-    [TestCase("uuid", -1, 0, "[\"null\",{\"type\":\"string\",\"logicalType\":\"uuid\"}]")]
+    [TestCase("date", -1, 0, "[\"null\",{\"type\":\"int\",\"connect.name\":\"io.debezium.time.Date\"}]")]
+    [TestCase("time", 3, 0, "[\"null\",{\"type\":\"int\",\"connect.name\":\"io.debezium.time.Time\"}]")]
+    [TestCase("time", 6, 0, "[\"null\",{\"type\":\"long\",\"connect.name\":\"io.debezium.time.MicroTime\"}]")]
+    [TestCase("timestamp", 3, 0, "[\"null\",{\"type\":\"long\",\"connect.name\":\"io.debezium.time.Timestamp\"}]")]
+    [TestCase("timestamp", -1, 0, "[\"null\",{\"type\":\"long\",\"connect.name\":\"io.debezium.time.MicroTimestamp\"},\"string\"]")]
+    [TestCase("timestamptz", -1, 0, "[\"null\",{\"type\":\"string\",\"connect.name\":\"io.debezium.time.ZonedTimestamp\"}]")]
+    [TestCase("uuid", -1, 0, "[\"null\",{\"type\":\"string\",\"connect.name\":\"io.debezium.data.Uuid\"}]")]
     [TestCase("interval", -1, 0, "[\"null\",\"string\"]")]
     [TestCase("int4", -1, 1, "[\"null\",{\"type\":\"array\",\"items\":[\"null\",\"int\"]},\"string\"]")]
     [TestCase("text", -1, 2, "[\"null\",{\"type\":\"array\",\"items\":{\"type\":\"array\",\"items\":[\"null\",\"string\"]}},\"string\"]")]
@@ -30,9 +34,18 @@ public class PgTableSchemaTests
     {
         var field = PgTableSchema.Build("db", "public", "t", [Of(type, typeModifier, dimensions)]).Value.Fields[0];
 
-        Assert.That(field.Schema.ToJson(), Is.EqualTo(json));
-        Assert.That(field.HasDefault && field.Default is null, Is.True);
+        Assert.That(field.Schema.ToString(), Is.EqualTo(json));
+        Assert.That(field.DefaultValue?.Type, Is.EqualTo(Newtonsoft.Json.Linq.JTokenType.Null));
     }
+
+    [TestCase(TimePrecisionMode.AdaptiveTimeMicroseconds, "time", 3, "[\"null\",{\"type\":\"long\",\"connect.name\":\"io.debezium.time.MicroTime\"}]")]
+    [TestCase(TimePrecisionMode.AvroLogical, "date", -1, "[\"null\",{\"type\":\"int\",\"logicalType\":\"date\"},\"string\"]")]
+    [TestCase(TimePrecisionMode.AvroLogical, "time", 3, "[\"null\",{\"type\":\"long\",\"logicalType\":\"time-micros\"},\"string\"]")]
+    [TestCase(TimePrecisionMode.AvroLogical, "timestamp", 3, "[\"null\",{\"type\":\"long\",\"logicalType\":\"local-timestamp-micros\"},\"string\"]")]
+    [TestCase(TimePrecisionMode.AvroLogical, "timestamptz", -1, "[\"null\",{\"type\":\"long\",\"logicalType\":\"timestamp-micros\"},\"string\"]")]
+    public void ValueField_TimePrecisionModes_ChangeTheTemporalSchemas(TimePrecisionMode mode, string type, int typeModifier, string json) =>
+        Assert.That(PgTableSchema.Build("db", "public", "t", [Of(type, typeModifier)], new PgAvroOptions { TimePrecision = mode }).Value.Fields[0].Schema.ToString(),
+            Is.EqualTo(json));
 
     [TestCase(BinaryHandlingMode.Base64, "base64")]
     [TestCase(BinaryHandlingMode.Hex, "hex")]
@@ -40,15 +53,15 @@ public class PgTableSchemaTests
     {
         var field = PgTableSchema.Build("db", "public", "t", [Of("bytea")], new PgAvroOptions { BinaryHandling = mode }).Value.Fields[0];
 
-        Assert.That(field.Schema.ToJson(), Is.EqualTo("[\"null\",\"string\"]"));
-        Assert.That(field.Properties[PgColumnProperties.Encoding]!.GetValue<string>(), Is.EqualTo(encoding));
+        Assert.That(field.Schema.ToString(), Is.EqualTo("[\"null\",\"string\"]"));
+        Assert.That(Datums.Property(field, PgColumnProperties.Encoding), Is.EqualTo(encoding));
     }
 
     [TestCase(DecimalHandlingMode.String, "[\"null\",\"string\"]")]
     [TestCase(DecimalHandlingMode.Double, "[\"null\",\"double\",\"string\"]")]
     public void ValueField_NumericModes_ChangeTheSchema(DecimalHandlingMode mode, string json) =>
         Assert.That(PgTableSchema.Build("db", "public", "t", [Of("numeric", NumericModifier(5, 1))], new PgAvroOptions { DecimalHandling = mode })
-            .Value.Fields[0].Schema.ToJson(), Is.EqualTo(json));
+            .Value.Fields[0].Schema.ToString(), Is.EqualTo(json));
 
     [Test]
     public void ValueField_ColumnProperties_DescribeTheColumn()
@@ -57,11 +70,12 @@ public class PgTableSchemaTests
             with { AttributeNumber = 3 };
         column = column with { Type = column.Type with { Domain = "public.amounts" } };
 
-        var properties = PgTableSchema.Build("db", "public", "t", [column]).Value.Fields[0].Properties;
+        var value = PgTableSchema.Build("db", "public", "t", [column]).Value;
+        var properties = Datums.Properties(value, value.Fields[0].Name);
 
-        Assert.That(properties.ToDictionary(p => p.Key, p => p.Value!.ToJsonString()), Is.EquivalentTo(new Dictionary<string, string>
+        Assert.That(properties, Is.EquivalentTo(new Dictionary<string, string>
         {
-            ["kafkacdc.column"] = "\"Total \\u20AC\"",
+            ["kafkacdc.column"] = "\"Total €\"",
             ["kafkacdc.type"] = "\"numeric(12,2)[]\"",
             ["kafkacdc.type.name"] = "\"numeric\"",
             ["kafkacdc.type.schema"] = "\"pg_catalog\"",
@@ -81,8 +95,8 @@ public class PgTableSchemaTests
     [TestCase("timestamptz", 3, PgColumnProperties.Precision, 3)]
     [TestCase("time", 0, PgColumnProperties.Precision, 0)]
     public void ValueField_TypeModifier_GivesLengthOrPrecision(string type, int typeModifier, string property, int expected) =>
-        Assert.That(PgTableSchema.Build("db", "public", "t", [Of(type, typeModifier)]).Value.Fields[0].Properties[property]!.GetValue<int>(),
-            Is.EqualTo(expected));
+        Assert.That(Datums.Property(PgTableSchema.Build("db", "public", "t", [Of(type, typeModifier)]).Value.Fields[0], property),
+            Is.EqualTo(expected.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     [Test]
     public void Build_PrimaryKey_GivesKeyFieldsInKeyOrder()
@@ -93,10 +107,10 @@ public class PgTableSchemaTests
             Of("int8", name: "order", notNull: true, keyPosition: 1),
         ]);
 
-        Assert.That(table.Key!.FullName, Is.EqualTo("kafkacdc.shop.public.order_lines.Key"));
+        Assert.That(table.Key!.Fullname, Is.EqualTo("kafkacdc.shop.public.order_lines.Key"));
         Assert.That(table.Key.Fields.Select(f => f.Name), Is.EqualTo(new[] { "order", "line" }));
-        Assert.That(table.Key.Fields.Select(f => f.Schema.ToJson()), Is.EqualTo(new[] { "\"long\"", "\"int\"" }));
-        Assert.That(table.Key.Fields[0].Properties[PgColumnProperties.KeyPosition]!.GetValue<int>(), Is.EqualTo(1));
+        Assert.That(table.Key.Fields.Select(f => f.Schema.Tag), Is.EqualTo(new[] { Schema.Type.Long, Schema.Type.Int }));
+        Assert.That(Datums.Property(table.Key.Fields[0], PgColumnProperties.KeyPosition), Is.EqualTo("1"));
         Assert.That(table.Value.Fields.Select(f => f.Name), Is.EqualTo(new[] { "line", "note", "order" }));
         Assert.That(table.KeyColumns.Select(c => c.Column.Name), Is.EqualTo(new[] { "order", "line" }));
     }
@@ -128,10 +142,10 @@ public class PgTableSchemaTests
     {
         var table = PgTableSchema.Build("db", "public", "t", [Of("numeric", name: "a"), Of("numeric", dimensions: 1, name: "b"), Of("numeric", name: "c")]);
 
-        var json = table.Envelope.ToJson();
+        var json = table.Envelope.ToString();
 
         Assert.That(json.Split("\"name\":\"VariableScaleDecimal\"").Length - 1, Is.EqualTo(1));
-        Assert.That(AvroSchema.Parse(json), Is.EqualTo(table.Envelope));
+        Assert.That(Schema.Parse(json).ToString(), Is.EqualTo(json));
     }
 
     [Test]
@@ -140,30 +154,30 @@ public class PgTableSchemaTests
         var table = PgTableSchema.Build("db", "public", "t", [Of("int4", name: "a b"), Of("int4", name: "a_b"), Of("int4", name: "a-b")]);
 
         Assert.That(table.Value.Fields.Select(f => f.Name), Is.EqualTo(new[] { "a_b", "a_b_2", "a_b_3" }));
-        Assert.That(table.Value.Fields.Select(f => f.Properties[PgColumnProperties.Column]!.GetValue<string>()), Is.EqualTo(new[] { "a b", "a_b", "a-b" }));
+        Assert.That(table.Value.Fields.Select(f => Datums.Property(f, PgColumnProperties.Column)), Is.EqualTo(new[] { "a b", "a_b", "a-b" }));
     }
 
     [Test]
     public void Envelope_ValueRecordWithAfter_RoundTripsThroughAvro()
     {
         var table = PgTableSchema.Build("db", "public", "t", [Of("int4", name: "id", notNull: true, keyPosition: 1), Of("numeric", name: "n")]);
-        var source = new GenericRecord(ChangeEventSchemas.Source, ["0.1.0", "postgresql", "test", 1L, "false", "db", null, null, "public", "t", 7L, 100L, null]);
-        var envelope = new GenericRecord(table.Envelope, [null, table.DecodeValue(["1", "-1.5"]), source, "c", 2L, 2000L, null]);
+        var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source, "0.1.0", "postgresql", "test", 1L, "false", "db", null, null, "public", "t", 7L, 100L, null);
+        var envelope = AvroSchemas.NewRecord(table.Envelope, null, table.DecodeValue(["1", "-1.5"]), source, "c", 2L, 2000L, null);
 
-        var read = new AvroDatumReader(table.Envelope).Read(new AvroDatumWriter(table.Envelope).Serialize(envelope));
+        var read = new AvroGenericReader(table.Envelope).Read(new AvroGenericWriter(table.Envelope).Serialize(envelope));
 
-        Assert.That(read, Is.EqualTo(envelope));
+        Assert.That(Datums.DeepEquals(read, envelope), Is.True, Datums.Render(read));
     }
 
     [Test]
     public void Properties_UserDefinedEnum_NameTheType()
     {
-        var properties = PgTableSchema.Build("db", "public", "t", [UserDefined("mood", PgTypeKind.Enum)]).Value.Fields[0].Properties;
+        var field = PgTableSchema.Build("db", "public", "t", [UserDefined("mood", PgTypeKind.Enum)]).Value.Fields[0];
 
-        Assert.That(properties[PgColumnProperties.Type]!.GetValue<string>(), Is.EqualTo("public.mood"));
-        Assert.That(properties[PgColumnProperties.TypeKind]!.GetValue<string>(), Is.EqualTo("enum"));
-        Assert.That(properties[PgColumnProperties.TypeSchema]!.GetValue<string>(), Is.EqualTo("public"));
-        Assert.That(properties.ContainsKey(PgColumnProperties.Length), Is.False);
-        Assert.That(properties[PgColumnProperties.Nullable], Is.EqualTo(JsonValue.Create(true)).Using<JsonNode>((a, b) => JsonNode.DeepEquals(a, b)));
+        Assert.That(Datums.Property(field, PgColumnProperties.Type), Is.EqualTo("public.mood"));
+        Assert.That(Datums.Property(field, PgColumnProperties.TypeKind), Is.EqualTo("enum"));
+        Assert.That(Datums.Property(field, PgColumnProperties.TypeSchema), Is.EqualTo("public"));
+        Assert.That(Datums.Property(field, PgColumnProperties.Length), Is.Null);
+        Assert.That(Datums.Property(field, PgColumnProperties.Nullable), Is.EqualTo("true"));
     }
 }

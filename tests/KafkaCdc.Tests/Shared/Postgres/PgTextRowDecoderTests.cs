@@ -1,17 +1,19 @@
 using System.Numerics;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 
 namespace KafkaCdc.Tests.Shared.Postgres;
 
 /// <summary>
-/// <see cref="PgTextRowDecoder"/> against the generic path it replaces (<see cref="AvroDatumReader"/>, then each field's
+/// <see cref="PgTextRowDecoder"/> against the generic path it replaces (<see cref="AvroGenericReader"/>, then each field's
 /// <see cref="PgColumnEncoder"/>): the same text for every value, at the edges of each fast case. The real server's
 /// proof over every contract type is <c>TypeRoundTripTests.TextRowDecoder_EveryTypeAndExtremeValue_GivesTheEncodersText</c>.
 /// </summary>
 public class PgTextRowDecoderTests
 {
-    private static readonly RecordSchema Row = (RecordSchema)AvroSchema.Parse("""
+    private static readonly RecordSchema Row = (RecordSchema)Schema.Parse("""
         {"type": "record", "name": "Value", "fields": [
           {"name": "b", "type": ["null", "boolean"]},
           {"name": "i", "type": "int"},
@@ -40,10 +42,10 @@ public class PgTextRowDecoderTests
 
         yield return Case("Ordinary", true, 42, 1234567890123L, 1.5f, 0.1, "text with\ttab and é😀", "0e4f1d2c-0000-4000-8000-000000000001",
             19782, 45_296_500_000L, 1_705_314_030_123_456L, 1_705_314_030_000_000L, 1_705_314_030_123L, new AvroDecimal(123456, 2), new AvroDecimal(-7, 0),
-            new AvroDecimal(1, 5), new byte[] { 0xde, 0xad }, "3q0=", new List<object?> { "a", null, "NULL" });
+            new AvroDecimal(1, 5), new byte[] { 0xde, 0xad }, "3q0=", new object?[] { "a", null, "NULL" });
         yield return Case("Extremes", false, int.MinValue, long.MinValue, float.MaxValue, -1.7976931348623157e+308, "", "00000000-0000-0000-0000-000000000000",
             -2440588, 0L, -210_866_803_200_000_000L, long.MaxValue, long.MinValue, new AvroDecimal(long.MinValue, 2), new AvroDecimal(BigInteger.Parse("-" + new string('9', 30)), 0),
-            new AvroDecimal(BigInteger.Parse("-99999999999999999999"), 5), Array.Empty<byte>(), "", new List<object?>());
+            new AvroDecimal(BigInteger.Parse("-99999999999999999999"), 5), Array.Empty<byte>(), "", Array.Empty<object>());
         yield return Case("Maxima", null, int.MaxValue, long.MaxValue, float.Epsilon, 5e-324, "\\back\\slash\n", "ffffffff-ffff-ffff-ffff-ffffffffffff",
             int.MaxValue, 86_400_000_000L, 9_223_371_331_200_000_000L, long.MinValue, 9_223_372_036_854_775L, new AvroDecimal(long.MaxValue, 2), new AvroDecimal(long.MaxValue, 0),
             new AvroDecimal(BigInteger.Parse("99999999999999999999"), 5), null, "AA==", "[0:1]={1,2}");
@@ -58,9 +60,9 @@ public class PgTextRowDecoderTests
     [TestCaseSource(nameof(Rows))]
     public void Read(object?[] values)
     {
-        var datum = new GenericRecord(Row, values);
-        var bytes = new AvroDatumWriter(Row).Serialize(datum);
-        var generic = (GenericRecord)new AvroDatumReader(Row).Read(bytes)!;
+        var datum = AvroSchemas.NewRecord(Row, values);
+        var bytes = new AvroGenericWriter(Row).Serialize(datum);
+        var generic = (GenericRecord)new AvroGenericReader(Row).Read(bytes)!;
 
         var reader = new AvroBinaryReader(bytes);
         var row = PgTextRowDecoder.For(Row).Read(ref reader);
@@ -72,15 +74,15 @@ public class PgTextRowDecoderTests
             foreach (var field in Row.Fields)
             {
                 var encoder = PgColumnEncoder.For(field);
-                var value = generic[field.Position];
+                var value = generic.GetValue(field.Pos);
                 if (PgUnavailableValue.For(field.Schema) is not null && encoder.IsUnavailable(value))
                 {
-                    Assert.That(row.IsUnavailable(field.Position), Is.True, field.Name);
+                    Assert.That(row.IsUnavailable(field.Pos), Is.True, field.Name);
                     Assert.That(row.HasUnavailable, Is.True);
                     continue;
                 }
-                Assert.That(row.IsUnavailable(field.Position), Is.False, field.Name);
-                Assert.That(row.TextOf(field.Position), Is.EqualTo(encoder.Encode(value)), field.Name);
+                Assert.That(row.IsUnavailable(field.Pos), Is.False, field.Name);
+                Assert.That(row.TextOf(field.Pos), Is.EqualTo(encoder.Encode(value)), field.Name);
             }
         });
     }
@@ -88,7 +90,7 @@ public class PgTextRowDecoderTests
     [Test]
     public void Read_CorruptString_ThrowsAvroDecodingException()
     {
-        var schema = (RecordSchema)AvroSchema.Parse("""{"type": "record", "name": "R", "fields": [{"name": "s", "type": "string"}]}""");
+        var schema = (RecordSchema)Schema.Parse("""{"type": "record", "name": "R", "fields": [{"name": "s", "type": "string"}]}""");
         byte[] bytes = [0x04, 0xc3, 0x28];
 
         Assert.That(() =>
@@ -101,7 +103,7 @@ public class PgTextRowDecoderTests
     [Test]
     public void Read_UnionIndexOutOfRange_ThrowsAvroDecodingException()
     {
-        var schema = (RecordSchema)AvroSchema.Parse("""{"type": "record", "name": "R", "fields": [{"name": "s", "type": ["null", "long"]}]}""");
+        var schema = (RecordSchema)Schema.Parse("""{"type": "record", "name": "R", "fields": [{"name": "s", "type": ["null", "long"]}]}""");
         byte[] bytes = [0x04];
 
         Assert.That(() =>

@@ -1,4 +1,6 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Tests.Shared.SchemaRegistry;
 
@@ -26,5 +28,5 @@ static class RegistryTestSchemas
         """{"type":"record","name":"Customer","namespace":"shop","fields":[{"name":"id","type":{"type":"long","kafkacdc.pg.type":"int8"}},{"name":"name","type":"string"}]}""";
 
     /// <summary>The full form of a schema, as the serializer registers it.</summary>
-    public static string FullForm(string json) => AvroSchema.Parse(json).ToJson();
+    public static string FullForm(string json) => Schema.Parse(json).ToString();
 }

@@ -1,5 +1,7 @@
 using System.Net;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry;
 using static KafkaCdc.Tests.Shared.SchemaRegistry.RegistryTestSchemas;
 

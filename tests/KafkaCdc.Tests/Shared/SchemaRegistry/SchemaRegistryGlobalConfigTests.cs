@@ -1,4 +1,6 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry;
 
 namespace KafkaCdc.Tests.Shared.SchemaRegistry;

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Tests.SinkConnector.Support;
 
 namespace KafkaCdc.Tests.SinkConnector.Applying;
@@ -57,17 +59,17 @@ public class HostileIdentifierTests
     public async Task RowsOfAnotherProducer_WithoutColumnProperties_GetTypesFromAvro()
     {
         var topic = TestEnvironment.UniqueName("plain_rows");
-        var schema = new RecordSchema("Reading", "com.example", [
-            new AvroField("sensor", AvroSchema.String),
-            new AvroField("at", AvroSchema.TimestampMicros),
-            new AvroField("value", AvroSchema.Nullable(AvroSchema.Double)).WithDefault(null),
-            new AvroField("tags", AvroSchema.Array(AvroSchema.String)),
+        var schema = AvroSchemas.Record("Reading", "com.example", [
+            new AvroSchemas.FieldDefinition("sensor", AvroSchemas.String),
+            new AvroSchemas.FieldDefinition("at", AvroSchemas.Logical(Schema.Type.Long, "timestamp-micros")),
+            AvroSchemas.FieldDefinition.Optional("value", AvroSchemas.Double),
+            new AvroSchemas.FieldDefinition("tags", AvroSchemas.Array(AvroSchemas.String)),
         ]);
-        var key = new RecordSchema("ReadingKey", "com.example", [new AvroField("sensor", AvroSchema.String)]);
+        var key = AvroSchemas.Record("ReadingKey", "com.example", [new AvroSchemas.FieldDefinition("sensor", AvroSchemas.String)]);
         using var events = new ChangeEvents(topic);
         ChangeMessage Row(string sensor, long at, double? value) => new(
-            events.SerializeAsync(true, key, new GenericRecord(key, [sensor])).Result,
-            events.SerializeAsync(false, schema, new GenericRecord(schema, [sensor, at, value, new List<object?> { "a", "b c" }])).Result);
+            events.SerializeAsync(true, key, AvroSchemas.NewRecord(key, sensor)).Result,
+            events.SerializeAsync(false, schema, AvroSchemas.NewRecord(schema, sensor, at, value, new object[] { "a", "b c" })).Result);
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, topic));
 
         await pipeline.ApplyAsync(topic, Row("s1", 1_700_000_000_000_000, 1.5), Row("s2", 0, null), Row("s1", 1_700_000_000_000_001, double.NaN));
@@ -87,17 +89,17 @@ public class HostileIdentifierTests
     public async Task DeclaredTypeThatIsNotATypeName_IsARecordError_AndNothingRuns()
     {
         var topic = TestEnvironment.UniqueName("injected_type");
-        var properties = new List<KeyValuePair<string, JsonNode?>>
+        var properties = new List<KeyValuePair<string, object?>>
         {
             new("kafkacdc.column", "id"),
             new("kafkacdc.type", "integer); DROP TABLE victim; --"),
         };
-        var schema = new RecordSchema("Value", "hostile", [new AvroField("id", AvroSchema.Nullable(AvroSchema.Int), properties: properties).WithDefault(null)]);
+        var schema = AvroSchemas.Record("Value", "hostile", [AvroSchemas.FieldDefinition.Optional("id", AvroSchemas.Int, properties)]);
         await _destination.ExecuteAsync($"CREATE TABLE \"{HostileSchema.Replace("\"", "\"\"")}\".victim (x integer)");
         using var events = new ChangeEvents(topic);
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, topic, ("primary.key.mode", "none")));
 
-        var failure = await pipeline.ApplyFailingAsync(topic, new ChangeMessage(null, await events.SerializeAsync(false, schema, new GenericRecord(schema, [1]))));
+        var failure = await pipeline.ApplyFailingAsync(topic, new ChangeMessage(null, await events.SerializeAsync(false, schema, AvroSchemas.NewRecord(schema, 1))));
 
         Assert.That(failure.Message, Does.Contain("'integer); DROP TABLE victim; --' (kafkacdc.type) is not a PostgreSQL type name"));
         Assert.That(await _destination.TableExistsAsync("victim"), Is.True);

@@ -1,5 +1,8 @@
 using Confluent.Kafka;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
+using KafkaCdc.Tests.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
@@ -55,7 +58,7 @@ public class ChangeRecordDecoderTests
             Assert.That(update.Before!["v"], Is.Null);
             Assert.That(update.Lsn, Is.EqualTo(123456));
             Assert.That(update.Table, Is.EqualTo($"public.{name}"));
-            Assert.That(update.RowSchema!.GetField("v").Properties[PgColumnProperties.Type]!.GetValue<string>(), Is.EqualTo("text"),
+            Assert.That(Datums.Property(update.RowSchema!["v"], PgColumnProperties.Type), Is.EqualTo("text"),
                 "column properties survive the registry");
         });
     }
@@ -87,7 +90,7 @@ public class ChangeRecordDecoderTests
                 Is.EqualTo((generic.Operation, generic.SourceOp, generic.Lsn, generic.Table, generic.ValueSchemaId, generic.RowSchema)));
             Assert.That(text.Key, Is.EqualTo(generic.Key));
             foreach (var field in generic.RowSchema!.Fields)
-                Assert.That(text.AfterText!.TextOf(field.Position), Is.EqualTo(PgColumnDefinition.FromField(field).Encoder.Encode(generic.After![field.Position])), field.Name);
+                Assert.That(text.AfterText!.TextOf(field.Pos), Is.EqualTo(PgColumnDefinition.FromField(field).Encoder.Encode(generic.After!.GetValue(field.Pos))), field.Name);
             Assert.That((update.SourceOp, update.Lsn, update.BeforeText!.TextOf(1), update.AfterText!.TextOf(1)), Is.EqualTo(('u', 78L, "tab\there", "tab\there")));
             Assert.That((delete.Operation, delete.BeforeText, delete.Before!["id"]), Is.EqualTo((ChangeOperation.Delete, (object?)null, 1)), "deletes are read generically");
             Assert.That(corruptFast.Operation, Is.EqualTo(ChangeOperation.Failed));
@@ -133,12 +136,12 @@ public class ChangeRecordDecoderTests
     {
         var topic = TestEnvironment.UniqueName("beats");
         using var events = new ChangeEvents(topic);
-        var heartbeat = await events.SerializeAsync(false, ChangeEventSchemas.HeartbeatValue, new GenericRecord(ChangeEventSchemas.HeartbeatValue, [1L, 2L]));
+        var heartbeat = await events.SerializeAsync(false, ChangeEventSchemas.HeartbeatValue, AvroSchemas.NewRecord(ChangeEventSchemas.HeartbeatValue, 1L, 2L));
         var name = TestEnvironment.UniqueName("ops");
         var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY)", name);
-        var source = new GenericRecord(ChangeEventSchemas.Source, ["v", "postgresql", "n", 1L, "false", "db", null, null, "public", name, null, 9L, null]);
+        var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source, "v", "postgresql", "n", 1L, "false", "db", null, null, "public", name, null, 9L, null);
         using var opEvents = new ChangeEvents(name);
-        var odd = await opEvents.SerializeAsync(false, table.Schema.Envelope, new GenericRecord(table.Schema.Envelope, [null, null, source, "m", null, null, null]));
+        var odd = await opEvents.SerializeAsync(false, table.Schema.Envelope, AvroSchemas.NewRecord(table.Schema.Envelope, null, null, source, "m", null, null, null));
 
         var skipped = await Decoder().DecodeAsync(Consumed(topic, 0, new ChangeMessage(null, heartbeat)), CancellationToken.None);
         var failed = await Decoder().DecodeAsync(Consumed(name, 0, new ChangeMessage(null, odd)), CancellationToken.None);

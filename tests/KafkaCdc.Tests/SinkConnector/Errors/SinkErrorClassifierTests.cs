@@ -1,6 +1,8 @@
 using System.Net;
 using Confluent.Kafka;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
@@ -53,6 +55,8 @@ public class SinkErrorClassifierTests
         yield return new TestCaseData(new NpgsqlException("other"), FailureKind.Task).SetName("Npgsql other");
         yield return new TestCaseData(new MessageDecodingException("bad", 7, null), FailureKind.Record).SetName("undecodable message");
         yield return new TestCaseData(new AvroDecodingException("bad", 3), FailureKind.Record).SetName("bad Avro");
+        yield return new TestCaseData(new AvroException("Apache.Avro refused"), FailureKind.Record).SetName("Apache.Avro error");
+        yield return new TestCaseData(new AvroEncodingException("does not fit"), FailureKind.Record).SetName("datum does not fit its schema");
         yield return new TestCaseData(new PgValueEncodingException("c", "bad", null), FailureKind.Record).SetName("datum does not fit");
         yield return new TestCaseData(new SchemaMismatchException("t", ["column"]), FailureKind.Record).SetName("schema refused");
         yield return new TestCaseData(new UnwritableRecordException("no key"), FailureKind.Record).SetName("unwritable record");

@@ -1,4 +1,6 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
@@ -58,7 +60,7 @@ internal sealed class ChangeEvents : IDisposable
     }
 
     /// <summary>Serializes <paramref name="datum"/> of <paramref name="schema"/> as the topic's key or value.</summary>
-    public async Task<byte[]?> SerializeAsync(bool isKey, AvroSchema schema, object? datum) =>
+    public async Task<byte[]?> SerializeAsync(bool isKey, Schema schema, object? datum) =>
         datum is null ? null : await _serializer.SerializeAsync(Topic, isKey, schema, datum, CancellationToken.None);
 
     async Task<ChangeMessage> EnvelopeAsync(SourceTable table, char op, GenericRecord? before, GenericRecord? after, long? lsn, GenericRecord? key)
@@ -72,13 +74,9 @@ internal sealed class ChangeEvents : IDisposable
     {
         _lsn = lsn ?? _lsn + 8;
         var now = DateTimeOffset.UtcNow;
-        var source = new GenericRecord(ChangeEventSchemas.Source,
-        [
-            "0.1.0", "postgresql", "test", now.ToUnixTimeMilliseconds(), "false", table.Database,
-            $"[null,\"{_lsn}\"]", now.ToUnixTimeMilliseconds() * 1000, table.SchemaName, table.Name, 777L, _lsn, null,
-        ]);
-        var envelope = new GenericRecord(table.Schema.Envelope,
-            [before, after, source, op.ToString(), now.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds() * 1000, null]);
+        var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source, "0.1.0", "postgresql", "test", now.ToUnixTimeMilliseconds(), "false", table.Database,
+            $"[null,\"{_lsn}\"]", now.ToUnixTimeMilliseconds() * 1000, table.SchemaName, table.Name, 777L, _lsn, null);
+        var envelope = AvroSchemas.NewRecord(table.Schema.Envelope, before, after, source, op.ToString(), now.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds() * 1000, null);
         return await SerializeAsync(false, table.Schema.Envelope, envelope);
     }
 

@@ -1,4 +1,6 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using Npgsql;
 
@@ -107,17 +109,17 @@ internal sealed class SourceTable
     /// <summary>A copy of <paramref name="row"/> with only the key columns set: the before image of a delete under the default replica identity.</summary>
     public GenericRecord KeyOnly(GenericRecord row)
     {
-        var values = new object?[row.Count];
-        foreach (var key in Schema.KeyColumns) values[key.ValueField.Position] = row[key.ValueField.Position];
-        return new GenericRecord(Schema.Value, values);
+        var values = new object?[Schema.Value.Count];
+        foreach (var key in Schema.KeyColumns) values[key.ValueField.Pos] = row.GetValue(key.ValueField.Pos);
+        return AvroSchemas.NewRecord(Schema.Value, values);
     }
 
     /// <summary>A copy of <paramref name="row"/> with the named field set to <paramref name="value"/>.</summary>
     public static GenericRecord With(GenericRecord row, string field, object? value)
     {
-        var values = Enumerable.Range(0, row.Count).Select(i => row[i]).ToArray();
-        values[row.Schema.GetField(field).Position] = value;
-        return new GenericRecord(row.Schema, values);
+        var values = Enumerable.Range(0, row.Schema.Count).Select(row.GetValue).ToArray();
+        values[row.Schema[field].Pos] = value;
+        return AvroSchemas.NewRecord(row.Schema, values);
     }
 
     async Task<NpgsqlConnection> OpenAsync()

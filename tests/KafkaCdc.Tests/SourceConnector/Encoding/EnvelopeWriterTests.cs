@@ -1,6 +1,8 @@
 using System.Globalization;
 using KafkaCdc.Shared;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.ChangeEvents;
@@ -125,13 +127,10 @@ public class EnvelopeWriterTests
         var key = keySource is null ? null : _serializer.Serialize(table.Topic, true, schema.Key!, schema.KeyOf(keySource));
         var s = change.Source;
         var sequence = $"[{(s.LastCommitLsn is { } last ? "\"" + last.ToString(CultureInfo.InvariantCulture) + "\"" : "null")},\"{s.Lsn.ToString(CultureInfo.InvariantCulture)}\"]";
-        var source = new GenericRecord(ChangeEventSchemas.Source,
-        [
-            KafkaCdcVersion.Current, "postgresql", ConnectorName, s.CommitTimeMicros / 1000, s.Snapshot, _database.Name, sequence, s.CommitTimeMicros,
-            "public", "source_rows", s.TransactionId, (long)s.Lsn, null,
-        ]);
+        var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source, KafkaCdcVersion.Current, "postgresql", ConnectorName, s.CommitTimeMicros / 1000, s.Snapshot, _database.Name, sequence, s.CommitTimeMicros,
+            "public", "source_rows", s.TransactionId, (long)s.Lsn, null);
         byte[] Envelope(GenericRecord? old, GenericRecord? @new, ChangeOperation operation) =>
-            _serializer.Serialize(table.Topic, false, schema.Envelope, new GenericRecord(schema.Envelope, [old, @new, source, operation.Code(), nowMicros / 1000, nowMicros, null]));
+            _serializer.Serialize(table.Topic, false, schema.Envelope, AvroSchemas.NewRecord(schema.Envelope, old, @new, source, operation.Code(), nowMicros / 1000, nowMicros, null));
 
         if (change.Operation == ChangeOperation.Update && before is not null && key is not null)
         {
@@ -143,5 +142,5 @@ public class EnvelopeWriterTests
     }
 
     static GenericRecord Value(PgTableSchema schema, RowImage row) =>
-        new(schema.Value, [.. schema.Columns.Select((c, i) => row.UnchangedToast is { } u && u[i] ? c.Decoder.UnavailableValue : c.Decoder.Decode(row.Values[i]))]);
+        AvroSchemas.NewRecord(schema.Value, [.. schema.Columns.Select((c, i) => row.UnchangedToast is { } u && u[i] ? c.Decoder.UnavailableValue : c.Decoder.Decode(row.Values[i]))]);
 }

@@ -1,4 +1,7 @@
-using KafkaCdc.Shared.Avro;
+using KafkaCdc.Shared.SchemaRegistry;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.SourceConnector.Status;
 
 namespace KafkaCdc.Tests.SourceConnector.Encoding;

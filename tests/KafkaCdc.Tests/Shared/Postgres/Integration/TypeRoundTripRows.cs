@@ -88,8 +88,8 @@ internal static class TypeRoundTripRows
             ["c_citext"] = "MiXeD ÄÖ",
             ["c_bytea"] = "\\x" + Convert.ToHexStringLower([.. Enumerable.Range(0, 256).Select(b => (byte)b)]),
             ["c_date"] = "5874897-12-31", ["c_time"] = "24:00:00", ["c_time3"] = "23:59:59.999",
-            ["c_timestamp"] = "294246-12-31 23:59:59.999999", ["c_timestamp3"] = "294246-12-31 23:59:59.999",
-            ["c_timestamptz"] = "294246-12-31 23:59:59.999999+00", ["c_timestamptz0"] = "294246-12-31 23:59:59+00",
+            ["c_timestamp"] = "294276-12-31 23:59:59.999999", ["c_timestamp3"] = "294276-12-31 23:59:59.999",
+            ["c_timestamptz"] = "294276-12-31 23:59:59.999999+00", ["c_timestamptz0"] = "294276-12-31 23:59:59+00",
             ["c_uuid"] = "ffffffff-ffff-ffff-ffff-ffffffffffff", ["c_timetz"] = "24:00:00-15:59",
             ["c_interval"] = "178000000 years 11 months 12345 days 23:59:59.999999", ["c_interval_ym"] = "178000000 years 11 months",
             ["c_json"] = "{\"a\": [1, 2.50, \"\\ud83d\\ude00\"], \"b\": null}", ["c_jsonb"] = "{\"k\": \"v😀\", \"n\": 1.000}",
@@ -152,6 +152,16 @@ internal static class TypeRoundTripRows
             ["c_interval"] = "1 day 02:03:04.5", ["c_mood"] = "happy", ["c_positive"] = "5", ["c_price"] = "9.99",
             ["c_int_array"] = "{1,2,3}", ["c_int_matrix"] = "{{1,2},{3,4}}", ["c_box_array"] = "{(1,1),(0,0)}",
             ["Order \"Id\" €"] = "1",
+        },
+
+        // 7: instants at the edge of 64-bit microseconds since 1970 (the first one is the value standing for infinity),
+        // and the ends of the common date range of Avro readers (years 1 and 9999).
+        new()
+        {
+            ["c_timestamp"] = "294247-01-10 04:00:54.775807", ["c_timestamptz"] = "294247-01-10 04:00:54.775808+00",
+            ["c_timestamp3"] = "9999-12-31 23:59:59.999", ["c_timestamptz0"] = "0001-01-01 00:00:00+00", ["c_date"] = "9999-12-31",
+            ["c_time3"] = "24:00:00", ["c_date_array"] = "{0001-01-01,10000-01-01}",
+            ["c_timestamptz_array"] = "{\"294276-12-31 23:59:59.999999+00\",\"9999-12-31 23:59:59.999999+00\"}",
         },
     ];
 }

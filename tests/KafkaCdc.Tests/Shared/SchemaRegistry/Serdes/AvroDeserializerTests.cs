@@ -1,6 +1,9 @@
+using KafkaCdc.Tests.Shared.AvroFormat;
 using System.Net;
 using System.Net.Sockets;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using static KafkaCdc.Tests.Shared.SchemaRegistry.Serdes.SerdesTestData;
@@ -124,7 +127,7 @@ public class AvroDeserializerTests : SchemaRegistryFixture
         var decoded = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
             (await deserializer.DeserializeAsync(message, CancellationToken.None))!.Value.Datum)));
 
-        Assert.That(decoded, Is.All.EqualTo(ValueOf(5)));
+        Assert.That(decoded.All(d => Datums.DeepEquals(d, ValueOf(5))), Is.True);
         Assert.That(handler.Count, Is.EqualTo(1));
     }
 }

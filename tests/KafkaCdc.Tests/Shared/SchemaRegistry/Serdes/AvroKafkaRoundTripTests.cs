@@ -1,5 +1,7 @@
 using Confluent.Kafka;
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 
@@ -11,13 +13,13 @@ namespace KafkaCdc.Tests.Shared.SchemaRegistry.Serdes;
 /// </summary>
 public class AvroKafkaRoundTripTests
 {
-    static readonly RecordSchema KeySchema = new("Key", "kafkacdc.test", [new AvroField("id", AvroSchema.Long)]);
+    static readonly RecordSchema KeySchema = AvroSchemas.Record("Key", "kafkacdc.test", [new AvroSchemas.FieldDefinition("id", AvroSchemas.Long)]);
 
-    static readonly RecordSchema ValueSchema = new("Value", "kafkacdc.test",
+    static readonly RecordSchema ValueSchema = AvroSchemas.Record("Value", "kafkacdc.test",
     [
-        new AvroField("id", AvroSchema.Long),
-        new AvroField("name", AvroSchema.Nullable(AvroSchema.String)).WithDefault(null),
-        new AvroField("amount", AvroSchema.Nullable(AvroSchema.Decimal(12, 2))).WithDefault(null),
+        new AvroSchemas.FieldDefinition("id", AvroSchemas.Long),
+        AvroSchemas.FieldDefinition.Optional("name", AvroSchemas.String),
+        AvroSchemas.FieldDefinition.Optional("amount", AvroSchemas.Decimal(12, 2)),
     ]);
 
     [Test]
@@ -40,8 +42,8 @@ public class AvroKafkaRoundTripTests
         {
             foreach (var row in rows)
             {
-                var key = new GenericRecord(KeySchema, [row.Id]);
-                var value = new GenericRecord(ValueSchema, [row.Id, row.Name, row.Amount]);
+                var key = AvroSchemas.NewRecord(KeySchema, row.Id);
+                var value = AvroSchemas.NewRecord(ValueSchema, row.Id, row.Name, row.Amount);
                 await producer.ProduceAsync(topic, new Message<byte[], byte[]>
                 {
                     Key = serializer.Serialize(topic, isKey: true, KeySchema, key),

@@ -1,4 +1,6 @@
-using KafkaCdc.Shared.Avro;
+using Avro;
+using Avro.Generic;
+using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Tests.Shared.SchemaRegistry.Serdes;
 
@@ -18,12 +20,12 @@ static class SerdesTestData
           {"name":"placed_at","type":{"type":"long","logicalType":"timestamp-micros"}}]}
         """;
 
-    public static RecordSchema Key { get; } = (RecordSchema)AvroSchema.Parse(KeyJson);
+    public static RecordSchema Key { get; } = (RecordSchema)Schema.Parse(KeyJson);
 
-    public static RecordSchema Value { get; } = (RecordSchema)AvroSchema.Parse(ValueJson);
+    public static RecordSchema Value { get; } = (RecordSchema)Schema.Parse(ValueJson);
 
-    public static GenericRecord KeyOf(long id) => new(Key, [id]);
+    public static GenericRecord KeyOf(long id) => AvroSchemas.NewRecord(Key, id);
 
     public static GenericRecord ValueOf(long id, string? note = null) =>
-        new(Value, [id, $"customer {id}", note, new AvroDecimal(12345 + id, 2), 1_700_000_000_000_000L + id]);
+        AvroSchemas.NewRecord(Value, id, $"customer {id}", note, new AvroDecimal(12345 + id, 2), 1_700_000_000_000_000L + id);
 }
