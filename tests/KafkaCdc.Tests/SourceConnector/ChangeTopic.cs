@@ -14,7 +14,8 @@ namespace KafkaCdc.Tests.SourceConnector;
 /// <param name="Value">The decoded envelope, or null for a tombstone.</param>
 /// <param name="ValueSchemaId">The schema id of the value, 0 for a tombstone.</param>
 /// <param name="RawKey">The key's bytes as stored in Kafka.</param>
-internal sealed record ChangeRecord(int Partition, long Offset, GenericRecord? Key, GenericRecord? Value, int ValueSchemaId, byte[]? RawKey = null)
+/// <param name="RawValue">The value's bytes as stored in Kafka.</param>
+internal sealed record ChangeRecord(int Partition, long Offset, GenericRecord? Key, GenericRecord? Value, int ValueSchemaId, byte[]? RawKey = null, byte[]? RawValue = null)
 {
     /// <summary>The envelope's <c>op</c>.</summary>
     public string? Op => (string?)Value?["op"];
@@ -71,7 +72,8 @@ internal static class ChangeTopic
             {
                 var key = await deserializer.DeserializeAsync(result.Message.Key ?? [], CancellationToken.None);
                 var value = await deserializer.DeserializeAsync(result.Message.Value ?? [], CancellationToken.None);
-                records.Add(new ChangeRecord(result.Partition.Value, result.Offset.Value, (GenericRecord?)key?.Datum, (GenericRecord?)value?.Datum, value?.SchemaId ?? 0, result.Message.Key));
+                records.Add(new ChangeRecord(result.Partition.Value, result.Offset.Value, (GenericRecord?)key?.Datum, (GenericRecord?)value?.Datum, value?.SchemaId ?? 0,
+                    result.Message.Key, result.Message.Value));
             }
             records.Sort((a, b) => a.Partition != b.Partition ? a.Partition.CompareTo(b.Partition) : a.Offset.CompareTo(b.Offset));
             return done(records);

@@ -6,6 +6,8 @@ Reads one JSON request on stdin and writes one JSON response on stdout:
   {"command": "encode", "schema": "<schema json>", "values": [<rendering>, ...]} -> {"bodies": ["<hex>", ...]}
   {"command": "compatibility", "pairs": [{"reader": "<json>", "writer": "<json>"}, ...]}
       -> {"results": [{"compatible": bool, "locations": [...], "messages": [...]}, ...]}
+  {"command": "consume", "registry": "<url>", "messages": ["<hex of a Confluent-framed message>", ...]}
+      -> {"values": [<rendering>, ...]}   (each schema fetched by id from the registry over HTTP, as a consumer does)
   {"command": "canonical", "schemas": [{"schema": "<json>", "ours": "<C# canonical form>"}, ...]}
       -> {"avro_version": ..., "has_fingerprint_api": bool,
           "results": [{"canonical": ..., "fingerprint": ..., "ours_reparsed": ..., "ours_fingerprint": ...}, ...]}
@@ -21,6 +23,7 @@ import io
 import json
 import struct
 import sys
+import urllib.request
 import warnings
 
 import avro
@@ -155,6 +158,29 @@ def decode(request):
     return {"values": values}
 
 
+def consume(request):
+    """Decodes Confluent wire-format messages as any Python consumer would: schema by id from the registry, then
+    avro.io.DatumReader with its logical-type conversions."""
+    registry = request["registry"].rstrip("/")
+    schemas = {}
+    values = []
+    for message in request["messages"]:
+        data = bytes.fromhex(message)
+        if len(data) < 5 or data[0] != 0:
+            raise ValueError(f"not a Confluent wire-format message: {message[:20]}")
+        schema_id = struct.unpack(">i", data[1:5])[0]
+        if schema_id not in schemas:
+            with urllib.request.urlopen(f"{registry}/schemas/ids/{schema_id}", timeout=30) as response:
+                schemas[schema_id] = avro.schema.parse(json.load(response)["schema"])
+        schema = schemas[schema_id]
+        stream = io.BytesIO(data[5:])
+        datum = avro.io.DatumReader(schema).read(avro.io.BinaryDecoder(stream))
+        if stream.tell() != len(data) - 5:
+            raise ValueError(f"{len(data) - 5 - stream.tell()} bytes left after the datum of schema {schema_id}")
+        values.append(render(schema, datum))
+    return {"values": values}
+
+
 def encode(request):
     schema = avro.schema.parse(request["schema"])
     writer = avro.io.DatumWriter(schema)
@@ -200,7 +226,7 @@ def compatibility(request):
 
 def main():
     request = json.load(sys.stdin)
-    handler = {"decode": decode, "encode": encode, "compatibility": compatibility, "canonical": canonical}[request["command"]]
+    handler = {"decode": decode, "consume": consume, "encode": encode, "compatibility": compatibility, "canonical": canonical}[request["command"]]
     json.dump(handler(request), sys.stdout, ensure_ascii=True, allow_nan=False)
 
 
