@@ -10,9 +10,12 @@ namespace KafkaCdc.Shared.AvroFormat;
 /// UUIDs as their raw int, long or string (<see cref="AvroSchemas.WithoutConvertedLogicalTypes"/>: the same bytes).
 /// A datum that does not fit the schema is an <see cref="AvroEncodingException"/>.
 /// </summary>
-/// <remarks>Thread-safe: Apache.Avro's writer is immutable once built, and each call has its own buffer.</remarks>
+/// <remarks>Thread-safe: Apache.Avro's writer is immutable once built, and each thread has its own buffer.</remarks>
 public sealed class AvroGenericWriter
 {
+    [ThreadStatic]
+    static (MemoryStream Buffer, BinaryEncoder Encoder)? t_buffer;
+
     readonly GenericDatumWriter<object> _writer;
 
     /// <summary>A writer of <paramref name="schema"/>'s datums.</summary>
@@ -44,11 +47,17 @@ public sealed class AvroGenericWriter
     /// <exception cref="AvroEncodingException">The datum does not fit the schema.</exception>
     public byte[] Serialize(object? datum, ReadOnlySpan<byte> prefix = default)
     {
-        using var buffer = new MemoryStream(256);
+        var (buffer, encoder) = t_buffer ??= Create();
+        buffer.SetLength(0);
         buffer.Write(prefix);
-        var encoder = new BinaryEncoder(buffer);
         Write(datum, encoder);
         encoder.Flush();
         return buffer.ToArray();
+
+        static (MemoryStream, BinaryEncoder) Create()
+        {
+            var stream = new MemoryStream(512);
+            return (stream, new BinaryEncoder(stream));
+        }
     }
 }

@@ -10,8 +10,9 @@ namespace KafkaCdc.Shared.Postgres;
 /// conversion is chosen at construction, so decoding a value does no type switching. Thread-safe.
 /// </summary>
 /// <remarks>
-/// Datums use the generic representation of <c>src/Shared/Avro/README.md</c>: <see cref="int"/>/<see cref="long"/>
-/// for integers, dates (days), times and timestamps (microseconds), <see cref="AvroDecimal"/> for decimals,
+/// Datums are what Apache.Avro's generic writer takes, with dates and times raw (<see cref="AvroGenericWriter"/>):
+/// <see cref="int"/>/<see cref="long"/> for integers, dates (days), times and timestamps (as
+/// <see cref="PgTemporalSchemas"/> says), <see cref="AvroDecimal"/> for decimals,
 /// <see cref="GenericRecord"/> for <c>VariableScaleDecimal</c>, <c>object[]</c> for arrays, <see cref="string"/>
 /// for string branches, <see cref="T:byte[]"/> for bytes.
 /// </remarks>
