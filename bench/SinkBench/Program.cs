@@ -136,7 +136,7 @@ return 0;
 async Task ProduceAsync(string topic, bool upsert)
 {
     kafka.CreateTopic(topic, Partitions);
-    using var registry = new SchemaRegistryClient(new SchemaRegistryClientOptions { Urls = [new Uri(registryUrl)] });
+    using var registry = SchemaRegistryClientOptions.ForUrl(registryUrl).CreateClient();
     var serializer = new AvroSerializer(registry);
     await serializer.RegisterAsync(topic, true, table.Key!, CancellationToken.None);
     await serializer.RegisterAsync(topic, false, table.Envelope, CancellationToken.None);

@@ -52,7 +52,7 @@ public sealed class SinkWorker
         Log.Configuration(_logger, string.Join(", ", _options.Effective.Select(p => $"{p.Key}={p.Value}")));
         if (_options.ErrorTolerance == ErrorTolerance.All && _options.DeadLetterTopic is null) Log.NoDeadLetterTopic(_logger);
 
-        using var registry = new SchemaRegistryClient(_options.SchemaRegistry, _loggerFactory);
+        using var registry = _options.SchemaRegistry.CreateClient();
         await using var dataSource = new NpgsqlDataSourceBuilder(_options.ConnectionString).Build();
         using var deadLetters = CreateDeadLetterQueue();
         try

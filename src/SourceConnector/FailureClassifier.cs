@@ -21,7 +21,7 @@ namespace KafkaCdc.SourceConnector;
 /// database), 55 (object in use, wrong state: e.g. the slot is active elsewhere, wal_level) and everything else
 /// permanent. Network errors and timeouts without a SQLSTATE are transient. Kafka: fatal errors
 /// (<see cref="Error.IsFatal"/>) and errors retrying cannot fix (record too large, authorization, invalid config)
-/// are permanent, the rest transient. Registry: <see cref="SchemaRegistryException.IsTransient"/>. Values that do
+/// are permanent, the rest transient. Registry: <see cref="RegistryFailures.IsTransient"/>. Values that do
 /// not decode or encode, and configuration errors, are permanent.
 /// </remarks>
 internal static class FailureClassifier
@@ -43,7 +43,7 @@ internal static class FailureClassifier
             ? FailureKind.Transient
             : e.InnerException is { } inner ? Classify(inner) : FailureKind.Permanent,
         KafkaException e => ClassifyKafka(e.Error),
-        SchemaRegistryException e => e.IsTransient ? FailureKind.Transient : FailureKind.Permanent,
+        HttpRequestException e => RegistryFailures.IsTransient(e) ? FailureKind.Transient : FailureKind.Permanent,
         PgValueDecodingException or AvroEncodingException or AvroDecodingException or AvroException or ConfigException or KafkaConfigException => FailureKind.Permanent,
         IOException or SocketException or TimeoutException => FailureKind.Transient,
         AggregateException { InnerExceptions.Count: > 0 } e => e.InnerExceptions.Select(Classify).Max(),

@@ -9,6 +9,7 @@ using KafkaCdc.SourceConnector.Publishing;
 using KafkaCdc.SourceConnector.Replication;
 using KafkaCdc.SourceConnector.Status;
 using Microsoft.Extensions.Logging;
+using Confluent.SchemaRegistry;
 
 namespace KafkaCdc.SourceConnector;
 
@@ -19,7 +20,7 @@ namespace KafkaCdc.SourceConnector;
 internal sealed class SourceProcess : IDisposable
 {
     readonly TaskCompletionSource<Exception> _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    readonly SchemaRegistryClient _registry;
+    readonly CachedSchemaRegistryClient _registry;
 
     public SourceProcess(SourceOptions options, SourceStatus status, ILoggerFactory loggerFactory)
     {
@@ -30,7 +31,7 @@ internal sealed class SourceProcess : IDisposable
             .SetLogger(logger, error => _fatal.TrySetResult(new SourceConnectorException(FailureKind.Permanent,
                 $"The Kafka producer failed fatally ({error.Code}: {error.Reason}); records can no longer be written with the idempotent guarantee. Restart the connector")))
             .Build();
-        _registry = new SchemaRegistryClient(options.SchemaRegistry, loggerFactory);
+        _registry = options.SchemaRegistry.CreateClient();
         Serializer = new AvroSerializer(_registry);
         Provisioner = new KafkaTopicProvisioner(options.Kafka.CreateAdminClientConfig(), logger);
         Offsets = new SourceOffsetStore(options.OffsetStorageTopic, options.Name, options.SlotName, options.PublicationName, options.Database,

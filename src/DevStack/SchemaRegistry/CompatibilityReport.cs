@@ -1,5 +1,4 @@
 using Avro;
-using KafkaCdc.Shared.SchemaRegistry;
 
 namespace KafkaCdc.DevStack.SchemaRegistry;
 
@@ -29,12 +28,14 @@ static class CompatibilityReport
             var before = messages.Count;
             if (backward)
             {
-                if (!candidate.CanRead(old)) messages.Add(Entry($"the new schema cannot read data written with version {version}"));
+                foreach (var problem in AvroCompatibility.Check(candidate, old))
+                    messages.Add(Entry(problem, $"the new schema cannot read data written with version {version}"));
             }
 
             if (forward)
             {
-                if (!old.CanRead(candidate)) messages.Add(Entry($"version {version} cannot read data written with the new schema"));
+                foreach (var problem in AvroCompatibility.Check(old, candidate))
+                    messages.Add(Entry(problem, $"version {version} cannot read data written with the new schema"));
             }
 
             if (messages.Count > before)
@@ -48,7 +49,8 @@ static class CompatibilityReport
         return messages;
     }
 
-    static string Entry(string direction) => $"{{errorType:'TYPE_MISMATCH', description:'{Capitalized(direction)}'}}";
+    static string Entry(Incompatibility problem, string direction) =>
+        $"{{errorType:'{problem.ErrorType}', description:'{Capitalized(direction)}: {problem.Message} at path '{problem.Location}''}}";
 
     static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 }

@@ -1,5 +1,4 @@
 using Avro;
-using KafkaCdc.Shared.SchemaRegistry;
 
 namespace KafkaCdc.DevStack.SchemaRegistry;
 

@@ -267,7 +267,7 @@ public sealed class SinkTask : IKafkaOffsetCommit
                 var decoding = _decoder!.DecodeAsync(result, _stopping);
                 return decoding.IsCompletedSuccessfully ? decoding.Result : decoding.AsTask().GetAwaiter().GetResult();
             }
-            catch (SchemaRegistryException e) when (e.IsTransient)
+            catch (HttpRequestException e) when (RegistryFailures.IsTransient(e))
             {
                 var delay = TimeSpan.FromMilliseconds(Math.Min(_context.Options.RetryDelayMax.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(attempt, 20))));
                 Log.RegistryRetry(_logger, _id, result.Topic, result.Partition.Value, result.Offset.Value, delay.TotalMilliseconds, e);
@@ -275,10 +275,10 @@ public sealed class SinkTask : IKafkaOffsetCommit
                 SetState("retrying");
                 Task.Delay(delay, _stopping).GetAwaiter().GetResult();
             }
-            catch (SchemaRegistryException e)
+            catch (HttpRequestException e)
             {
                 throw new SinkTaskFailedException(
-                    $"the schema registry refused to give the schema of record {result.Topic}/{result.Partition.Value}/{result.Offset.Value}: {e.Message}",
+                    $"the schema registry refused to give the schema of record {result.Topic}/{result.Partition.Value}/{result.Offset.Value}: {RegistryFailures.Describe(e)}",
                     result.TopicPartitionOffset, e);
             }
         }

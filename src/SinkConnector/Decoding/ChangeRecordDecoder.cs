@@ -19,7 +19,7 @@ namespace KafkaCdc.SinkConnector.Decoding;
 /// Failure path: a record that can never be decoded (not the wire format, unknown schema id, corrupt body, unknown op)
 /// comes back as a <see cref="ChangeOperation.Failed"/> record, so that it is handled in order with its partition's
 /// other records (dead-lettered, or the task stops at its offset). Registry failures that are not the message's fault
-/// are thrown as <see cref="SchemaRegistryException"/> (the caller retries transient ones).
+/// are thrown as <see cref="HttpRequestException"/> (the caller retries transient ones: <see cref="Shared.SchemaRegistry.RegistryFailures"/>).
 /// </remarks>
 public sealed class ChangeRecordDecoder
 {
@@ -46,7 +46,7 @@ public sealed class ChangeRecordDecoder
     }
 
     /// <summary>Decodes one consumed record.</summary>
-    /// <exception cref="SchemaRegistryException">The registry failed (not because of this message).</exception>
+    /// <exception cref="HttpRequestException">The registry failed (not because of this message).</exception>
     public async ValueTask<ChangeRecord> DecodeAsync(ConsumeResult<byte[]?, byte[]?> result, CancellationToken cancellationToken)
     {
         var message = result.Message;

@@ -36,7 +36,7 @@ public static class SinkErrorClassifier
                 ? FailureKind.Transient
                 : FailureKind.Task,
             UnwritableRecordException or MessageDecodingException or AvroDecodingException or AvroEncodingException or AvroException or PgValueEncodingException => FailureKind.Record,
-            SchemaRegistryException registry => registry.IsTransient ? FailureKind.Transient : FailureKind.Task,
+            HttpRequestException registry => RegistryFailures.IsTransient(registry) ? FailureKind.Transient : FailureKind.Task,
             KafkaException kafka => kafka.Error.IsFatal ? FailureKind.Task : FailureKind.Transient,
             IOException or SocketException or TimeoutException => FailureKind.Transient,
             _ => FailureKind.Task,

@@ -66,9 +66,16 @@ public static class SinkCheck
             () => Task.Run(() => TopicsProblem(options, loggerFactory), cancellationToken));
         await Report($"schema registry {string.Join(", ", options.SchemaRegistry.Urls)}", async () =>
         {
-            using var registry = new SchemaRegistryClient(options.SchemaRegistry, loggerFactory);
-            await registry.GetSubjectsAsync(cancellationToken);
-            return null;
+            using var registry = options.SchemaRegistry.CreateClient();
+            try
+            {
+                await registry.GetAllSubjectsAsync().WaitAsync(cancellationToken);
+                return null;
+            }
+            catch (HttpRequestException e)
+            {
+                return RegistryFailures.Describe(e);
+            }
         });
         return passed;
     }

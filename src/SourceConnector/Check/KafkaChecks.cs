@@ -6,6 +6,7 @@ using KafkaCdc.SourceConnector.Configuration;
 using KafkaCdc.SourceConnector.Publishing;
 using KafkaCdc.SourceConnector.Replication;
 using Microsoft.Extensions.Logging.Abstractions;
+using Confluent.SchemaRegistry;
 
 namespace KafkaCdc.SourceConnector.Check;
 
@@ -33,20 +34,19 @@ internal static class KafkaChecks
 
         try
         {
-            var registryOptions = new SchemaRegistryClientOptions
+            // One attempt, with the check's own time limit: a check reports, it does not wait out retries.
+            var config = new Dictionary<string, string>(options.SchemaRegistry.ClientConfig)
             {
-                Urls = options.SchemaRegistry.Urls,
-                BasicAuthUserInfo = options.SchemaRegistry.BasicAuthUserInfo,
-                RequestTimeout = s_timeout,
-                MaxRetries = 0,
+                [SchemaRegistryConfig.PropertyNames.SchemaRegistryMaxRetries] = "1",
+                [SchemaRegistryConfig.PropertyNames.SchemaRegistryRequestTimeoutMs] = ((int)s_timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
-            using var registry = new SchemaRegistryClient(registryOptions);
-            var subjects = await registry.GetSubjectsAsync(cancellationToken);
+            using var registry = new CachedSchemaRegistryClient(config);
+            var subjects = await registry.GetAllSubjectsAsync().WaitAsync(cancellationToken);
             results.Add(new("schema registry", true, $"{string.Join(", ", options.SchemaRegistry.Urls)} answers ({subjects.Count} subjects)"));
         }
-        catch (SchemaRegistryException e)
+        catch (HttpRequestException e)
         {
-            results.Add(new("schema registry", false, e.Message));
+            results.Add(new("schema registry", false, $"{string.Join(", ", options.SchemaRegistry.Urls)}: {RegistryFailures.Describe(e)}"));
         }
 
         if (!kafkaReachable || !slot.Known) return;

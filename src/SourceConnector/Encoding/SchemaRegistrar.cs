@@ -1,10 +1,12 @@
 using Avro;
+using Confluent.SchemaRegistry;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.ChangeEvents;
 using Microsoft.Extensions.Logging;
+using Schema = Avro.Schema;
 
 namespace KafkaCdc.SourceConnector.Encoding;
 
@@ -19,7 +21,7 @@ internal sealed class SchemaRegistrar(AvroSerializer serializer, ISchemaRegistry
 
     /// <summary>Makes sure <paramref name="table"/>'s topic exists and its schemas are registered.</summary>
     /// <exception cref="SourceConnectorException">The registry rejected a schema (permanent).</exception>
-    /// <exception cref="SchemaRegistryException">The registry could not be reached (transient).</exception>
+    /// <exception cref="HttpRequestException">The registry could not be reached (transient).</exception>
     public async Task EnsureReadyAsync(CapturedTable table, CancellationToken cancellationToken)
     {
         if (_topics.Add(table.Topic))
@@ -45,14 +47,14 @@ internal sealed class SchemaRegistrar(AvroSerializer serializer, ISchemaRegistry
         {
             return await serializer.RegisterAsync(table.Topic, isKey, schema, cancellationToken);
         }
-        catch (SchemaRegistryException e) when (!e.IsTransient)
+        catch (SchemaRegistryException e) when (!RegistryFailures.IsTransient(e))
         {
             var subject = AvroSerializer.SubjectName(table.Topic, isKey);
             var changes = await DescribeChangesAsync(subject, isKey, schema, cancellationToken);
             throw new SourceConnectorException(FailureKind.Permanent,
                 $"The schema registry rejected the new {(isKey ? "key" : "value")} schema of table {table.Name.Quoted} (subject {subject}): " +
-                $"{(changes.Count == 0 ? "the table's columns changed" : string.Join("; ", changes))}. Registry: {e.RegistryMessage} " +
-                $"(error code {e.ErrorCode}). The connector stopped before writing any record with the new schema; make the change " +
+                $"{(changes.Count == 0 ? "the table's columns changed" : string.Join("; ", changes))}. Registry: {RegistryFailures.Describe(e)}. " +
+                "The connector stopped before writing any record with the new schema; make the change " +
                 "compatible with the subject's compatibility level (value fields are optional, so adding and dropping columns is BACKWARD " +
                 "compatible; changing a type usually is not), or change the subject's compatibility level, then restart", e);
         }
@@ -63,12 +65,12 @@ internal sealed class SchemaRegistrar(AvroSerializer serializer, ISchemaRegistry
     {
         try
         {
-            var latest = Schema.Parse((await registry.GetVersionAsync(subject, SchemaVersion.Latest, cancellationToken)).Schema);
+            var latest = Schema.Parse((await registry.GetLatestSchemaAsync(subject).WaitAsync(cancellationToken)).SchemaString);
             return isKey
                 ? SchemaChange.Describe(latest as RecordSchema, (RecordSchema)schema)
                 : SchemaChange.Describe(SchemaChange.ValueOf(latest), SchemaChange.ValueOf(schema)!);
         }
-        catch (Exception e) when (e is SchemaRegistryException or AvroException)
+        catch (Exception e) when (e is HttpRequestException or AvroException)
         {
             return [];
         }

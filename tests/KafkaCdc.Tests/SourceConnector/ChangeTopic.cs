@@ -33,14 +33,14 @@ internal sealed record ChangeRecord(int Partition, long Offset, GenericRecord? K
 /// <summary>Reads change topics from the beginning (no consumer group) and decodes them with the shared <see cref="AvroDeserializer"/>.</summary>
 internal static class ChangeTopic
 {
-    static readonly Lazy<(SchemaRegistryClient Client, AvroDeserializer Deserializer)> s_registry = new(() =>
+    static readonly Lazy<(Confluent.SchemaRegistry.CachedSchemaRegistryClient Client, AvroDeserializer Deserializer)> s_registry = new(() =>
     {
-        var client = new SchemaRegistryClient(new SchemaRegistryClientOptions { Urls = [new Uri(TestEnvironment.RequireSchemaRegistryUrl())] });
+        var client = SchemaRegistryClientOptions.ForUrl(TestEnvironment.RequireSchemaRegistryUrl()).CreateClient();
         return (client, new AvroDeserializer(client));
     });
 
     /// <summary>The run's registry client.</summary>
-    public static ISchemaRegistryClient Registry => s_registry.Value.Client;
+    public static Confluent.SchemaRegistry.ISchemaRegistryClient Registry => s_registry.Value.Client;
 
     /// <summary>Reads <paramref name="topic"/> until <paramref name="done"/> holds for the records read so far (in partition, offset order).</summary>
     public static async Task<IReadOnlyList<ChangeRecord>> ReadUntilAsync(

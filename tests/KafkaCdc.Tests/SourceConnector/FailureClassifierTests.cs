@@ -52,10 +52,10 @@ public class FailureClassifierTests
         yield return Row(new KafkaException(new Error(ErrorCode.MsgSizeTooLarge, "big")), FailureKind.Permanent, "KafkaRecordTooLarge");
         yield return Row(new KafkaException(new Error(ErrorCode.TopicAuthorizationFailed, "acl")), FailureKind.Permanent, "KafkaTopicAuthorization");
         yield return Row(new KafkaException(new Error(ErrorCode.SaslAuthenticationFailed, "sasl")), FailureKind.Permanent, "KafkaAuthentication");
-        yield return Row(new SchemaRegistryException("down", null, 0, "refused"), FailureKind.Transient, "RegistryUnreachable");
-        yield return Row(new SchemaRegistryException("busy", HttpStatusCode.ServiceUnavailable, 503, "busy"), FailureKind.Transient, "Registry503");
-        yield return Row(new SchemaRegistryException("incompatible", HttpStatusCode.Conflict, 409, "incompatible"), FailureKind.Permanent, "Registry409");
-        yield return Row(new SchemaRegistryException("auth", HttpStatusCode.Unauthorized, 401, "auth"), FailureKind.Permanent, "Registry401");
+        yield return Row(new HttpRequestException("[http://r:8081/] HttpRequestException: Connection refused"), FailureKind.Transient, "RegistryUnreachable");
+        yield return Row(new Confluent.SchemaRegistry.SchemaRegistryException("busy", HttpStatusCode.ServiceUnavailable, 50301), FailureKind.Transient, "Registry503");
+        yield return Row(new Confluent.SchemaRegistry.SchemaRegistryException("incompatible", HttpStatusCode.Conflict, 409), FailureKind.Permanent, "Registry409");
+        yield return Row(new Confluent.SchemaRegistry.SchemaRegistryException("auth", HttpStatusCode.Unauthorized, 401), FailureKind.Permanent, "Registry401");
         yield return Row(new PgValueDecodingException("c", "integer", "x", new FormatException()), FailureKind.Permanent, "UndecodableValue");
         yield return Row(new AvroEncodingException("does not fit"), FailureKind.Permanent, "UnencodableValue");
         yield return Row(new AvroException("Apache.Avro refused"), FailureKind.Permanent, "ApacheAvroError");

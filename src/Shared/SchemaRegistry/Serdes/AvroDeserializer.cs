@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Avro;
+using Confluent.SchemaRegistry;
 using KafkaCdc.Shared.AvroFormat;
+using Schema = Avro.Schema;
 
 namespace KafkaCdc.Shared.SchemaRegistry.Serdes;
 
@@ -14,7 +15,8 @@ namespace KafkaCdc.Shared.SchemaRegistry.Serdes;
 /// (a registry never changes the schema of an id), so after the first message of a schema decoding completes
 /// synchronously. Datums are read with the writer's schema as it is, without resolution to another reader schema.</para>
 /// <para>Errors: <see cref="MessageDecodingException"/> for messages that can never be decoded;
-/// <see cref="SchemaRegistryException"/> when the registry fails otherwise (transient when unreachable). Thread-safe.</para>
+/// <see cref="HttpRequestException"/> (or its <see cref="SchemaRegistryException"/>) when the registry fails otherwise
+/// (<see cref="RegistryFailures.IsTransient"/>). Thread-safe.</para>
 /// </remarks>
 public sealed class AvroDeserializer
 {
@@ -47,12 +49,12 @@ public sealed class AvroDeserializer
         string text;
         try
         {
-            text = await _registry.GetSchemaAsync(schemaId, cancellationToken);
+            text = (await _registry.GetSchemaAsync(schemaId).WaitAsync(cancellationToken)).SchemaString;
         }
-        catch (SchemaRegistryException e) when (e.Status == HttpStatusCode.NotFound && e.ErrorCode == 40403)
+        catch (SchemaRegistryException e) when (e.ErrorCode == 40403)
         {
             throw new MessageDecodingException(
-                $"Schema id {schemaId} in the message header is unknown to the schema registry (error code {e.ErrorCode}: {e.RegistryMessage}); " +
+                $"Schema id {schemaId} in the message header is unknown to the schema registry ({e.Message}); " +
                 "the message was written against another registry, or its schema was deleted", schemaId, e);
         }
 

@@ -1,7 +1,10 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using Avro;
+using Confluent.SchemaRegistry;
 using KafkaCdc.Shared.AvroFormat;
+using RegistrySchema = Confluent.SchemaRegistry.Schema;
+using Schema = Avro.Schema;
 
 namespace KafkaCdc.Shared.SchemaRegistry.Serdes;
 
@@ -41,7 +44,8 @@ public sealed class AvroSerializer
     /// topic, side and schema complete synchronously.
     /// </summary>
     /// <returns>The schema id written into every message serialized with this schema.</returns>
-    /// <exception cref="SchemaRegistryException">The registry rejected the schema (names the subject and the registry's reason), or could not be reached.</exception>
+    /// <exception cref="SchemaRegistryException">The registry rejected the schema (its message and error code).</exception>
+    /// <exception cref="HttpRequestException">The registry could not be reached, or kept failing, through Confluent's retries.</exception>
     public ValueTask<int> RegisterAsync(string topic, bool isKey, Schema schema, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
@@ -100,7 +104,8 @@ public sealed class AvroSerializer
 
     async Task<int> RegisterNewAsync(string topic, bool isKey, Schema schema, CancellationToken cancellationToken)
     {
-        var id = await _registry.RegisterSchemaAsync(SubjectName(topic, isKey), schema.ToString(), cancellationToken);
+        var id = await _registry.RegisterSchemaAsync(SubjectName(topic, isKey), new RegistrySchema(schema.ToString(), SchemaType.Avro))
+            .WaitAsync(cancellationToken);
         _registrations.TryAdd(new SchemaKey(topic, isKey, schema), new Registration(id, new AvroGenericWriter(schema)));
         return id;
     }

@@ -3,8 +3,8 @@ namespace KafkaCdc.Shared.SchemaRegistry.Serdes;
 /// <summary>
 /// A Kafka message cannot be decoded, and never will be: it is not in the Confluent wire format, its schema id is
 /// unknown to the registry, or its body is not a datum of its schema. Retrying cannot help; the consumer should add
-/// the topic, partition and offset and stop (or set the message aside). A registry that cannot be reached is a
-/// <see cref="SchemaRegistryException"/> with <see cref="SchemaRegistryException.IsTransient"/> instead.
+/// the topic, partition and offset and stop (or set the message aside). A registry that cannot be reached is an
+/// <see cref="HttpRequestException"/> instead (<see cref="RegistryFailures.IsTransient"/>).
 /// </summary>
 public sealed class MessageDecodingException : Exception
 {

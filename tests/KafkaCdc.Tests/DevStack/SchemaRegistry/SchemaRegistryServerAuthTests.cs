@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using KafkaCdc.DevStack.SchemaRegistry;
-using KafkaCdc.Tests.Shared.SchemaRegistry;
+using KafkaCdc.Tests.DevStack.SchemaRegistry;
 
 namespace KafkaCdc.Tests.DevStack.SchemaRegistry;
 

@@ -3,10 +3,10 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using KafkaCdc.DevStack.SchemaRegistry;
-using KafkaCdc.Tests.Shared.SchemaRegistry;
+using KafkaCdc.Tests.DevStack.SchemaRegistry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using static KafkaCdc.Tests.Shared.SchemaRegistry.RegistryTestSchemas;
+using static KafkaCdc.Tests.DevStack.SchemaRegistry.RegistryTestSchemas;
 
 namespace KafkaCdc.Tests.DevStack.SchemaRegistry;
 

@@ -9,58 +9,117 @@ public class SchemaRegistryClientOptionsTests
         new(RawConfig.FromPairs(pairs.Select(p => KeyValuePair.Create(p.Key, p.Value))), new Dictionary<string, string>());
 
     [Test]
-    public void FromConfig_EveryKey_IsRead()
+    public void FromConfig_ConfluentKeys_ArePassedAsTheyAre()
     {
         var config = Reader(
             ("schema.registry.url", "http://a:8081, https://b.example/registry"),
             ("schema.registry.basic.auth.user.info", "user:pa:ss"),
+            ("schema.registry.basic.auth.credentials.source", "USER_INFO"),
             ("schema.registry.request.timeout.ms", "5000"),
             ("schema.registry.max.retries", "2"),
-            ("schema.registry.retry.backoff.ms", "50"),
-            ("schema.registry.retry.backoff.max.ms", "400"));
+            ("schema.registry.retries.wait.ms", "50"),
+            ("schema.registry.retries.max.wait.ms", "400"),
+            ("schema.registry.ssl.ca.location", "/etc/ssl/registry-ca.pem"),
+            ("schema.registry.enable.ssl.certificate.verification", "true"),
+            ("schema.registry.max.cached.schemas", "500"));
 
         var options = SchemaRegistryClientOptions.FromConfig(config);
         config.ThrowIfProblems();
 
         Assert.That(options.Urls, Is.EqualTo(new[] { new Uri("http://a:8081"), new Uri("https://b.example/registry") }));
-        Assert.That(options.BasicAuthUserInfo, Is.EqualTo("user:pa:ss"));
-        Assert.That(options.RequestTimeout, Is.EqualTo(TimeSpan.FromSeconds(5)));
-        Assert.That(options.MaxRetries, Is.EqualTo(2));
-        Assert.That(options.RetryBackoff, Is.EqualTo(TimeSpan.FromMilliseconds(50)));
-        Assert.That(options.RetryBackoffMax, Is.EqualTo(TimeSpan.FromMilliseconds(400)));
+        Assert.That(options.ClientConfig, Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["schema.registry.url"] = "http://a:8081, https://b.example/registry",
+            ["schema.registry.basic.auth.user.info"] = "user:pa:ss",
+            ["schema.registry.basic.auth.credentials.source"] = "USER_INFO",
+            ["schema.registry.request.timeout.ms"] = "5000",
+            ["schema.registry.max.retries"] = "2",
+            ["schema.registry.retries.wait.ms"] = "50",
+            ["schema.registry.retries.max.wait.ms"] = "400",
+            ["schema.registry.ssl.ca.location"] = "/etc/ssl/registry-ca.pem",
+            ["schema.registry.enable.ssl.certificate.verification"] = "true",
+            ["schema.registry.max.cached.schemas"] = "500",
+        }));
+        Assert.That(options.HasBasicAuth, Is.True);
     }
 
     [Test]
-    public void FromConfig_OnlyUrl_UsesDefaults()
+    public void CreateClient_EveryNonFileKey_IsAcceptedByConfluentsClient()
+    {
+        var config = Reader(("schema.registry.url", "http://r:8081"), ("schema.registry.basic.auth.user.info", "u:p"),
+            ("schema.registry.basic.auth.credentials.source", "USER_INFO"), ("schema.registry.request.timeout.ms", "5000"),
+            ("schema.registry.max.retries", "2"), ("schema.registry.retries.wait.ms", "50"), ("schema.registry.retries.max.wait.ms", "400"),
+            ("schema.registry.connections.max.per.server", "4"), ("schema.registry.max.cached.schemas", "500"),
+            ("schema.registry.latest.cache.ttl.secs", "60"), ("schema.registry.enable.ssl.certificate.verification", "false"));
+        var options = SchemaRegistryClientOptions.FromConfig(config);
+        config.ThrowIfProblems();
+
+        using var client = options.CreateClient();
+
+        Assert.That(client.MaxCachedSchemas, Is.EqualTo(500));
+    }
+
+    [Test]
+    public void FromConfig_OnlyUrl_UsesKafkaCdcsRetryDefaults()
     {
         var config = Reader(("schema.registry.url", "http://localhost:8081"));
 
         var options = SchemaRegistryClientOptions.FromConfig(config);
 
         Assert.That(config.HasProblems, Is.False);
-        Assert.That(options.BasicAuthUserInfo, Is.Null);
-        Assert.That(options.RequestTimeout, Is.EqualTo(TimeSpan.FromMilliseconds(30_000)));
-        Assert.That(options.MaxRetries, Is.EqualTo(5));
-        Assert.That(options.RetryBackoff, Is.EqualTo(TimeSpan.FromMilliseconds(200)));
+        Assert.That(options.HasBasicAuth, Is.False);
+        Assert.That(options.ClientConfig, Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["schema.registry.url"] = "http://localhost:8081",
+            ["schema.registry.max.retries"] = "5",
+            ["schema.registry.retries.wait.ms"] = "200",
+            ["schema.registry.retries.max.wait.ms"] = "10000",
+        }));
     }
 
     [Test]
-    public void FromConfig_BadValues_ReportsEveryProblemByKey()
+    public void FromConfig_EarlierRetryKeys_MapToConfluents()
+    {
+        var config = Reader(("schema.registry.url", "http://r:8081"), ("schema.registry.retry.backoff.ms", "70"), ("schema.registry.retry.backoff.max.ms", "900"));
+
+        var options = SchemaRegistryClientOptions.FromConfig(config);
+        config.ThrowIfProblems();
+
+        Assert.That(options.ClientConfig["schema.registry.retries.wait.ms"], Is.EqualTo("70"));
+        Assert.That(options.ClientConfig["schema.registry.retries.max.wait.ms"], Is.EqualTo("900"));
+        Assert.That(options.ClientConfig.Keys, Has.None.Contains("backoff"));
+    }
+
+    [Test]
+    public void FromConfig_UnknownRegistryKey_IsReportedWithASuggestion()
+    {
+        var config = Reader(("schema.registry.url", "http://r:8081"), ("schema.registry.max.retrys", "3"));
+
+        SchemaRegistryClientOptions.FromConfig(config);
+        var error = Assert.Throws<ConfigException>(config.ThrowIfProblems);
+
+        Assert.That(error.Problems, Has.Some.StartsWith("schema.registry.max.retrys: unknown key; did you mean 'schema.registry.max.retries'?"));
+    }
+
+    [Test]
+    public void FromConfig_BadValues_ReportsEveryProblemByKeyWithoutSecrets()
     {
         var config = Reader(
             ("schema.registry.url", "ftp://a, http://ok:1"),
             ("schema.registry.basic.auth.user.info", "no-colon-secret"),
             ("schema.registry.request.timeout.ms", "0"),
-            ("schema.registry.max.retries", "many"));
+            ("schema.registry.max.retries", "many"),
+            ("schema.registry.enable.ssl.certificate.verification", "maybe"));
 
         SchemaRegistryClientOptions.FromConfig(config);
         var error = Assert.Throws<ConfigException>(config.ThrowIfProblems);
 
-        Assert.That(error.Problems, Has.Count.EqualTo(4));
+        Assert.That(error.Problems, Has.Count.EqualTo(5));
         Assert.That(error.Problems, Has.Some.StartsWith("schema.registry.url: 'ftp://a' is not an http:// or https:// URL"));
         Assert.That(error.Problems, Has.Some.StartsWith("schema.registry.basic.auth.user.info: must be user:password"));
-        Assert.That(error.Problems, Has.Some.StartsWith("schema.registry.request.timeout.ms:"));
-        Assert.That(error.Problems, Has.Some.StartsWith("schema.registry.max.retries:"));
+        Assert.That(error.Problems, Has.Some.StartsWith("schema.registry.request.timeout.ms: must be a whole number of at least 1"));
+        Assert.That(error.Problems, Has.Some.StartsWith("schema.registry.max.retries: must be a whole number of at least 0"));
+        Assert.That(error.Problems, Has.Some.StartsWith("schema.registry.enable.ssl.certificate.verification: must be true or false"));
         Assert.That(error.Message, Does.Not.Contain("no-colon-secret"));
     }
 
@@ -87,17 +146,13 @@ public class SchemaRegistryClientOptionsTests
     }
 
     [Test]
-    public void ToString_HidesCredentials()
+    public void ToString_HidesEverySecret()
     {
-        var options = new SchemaRegistryClientOptions { Urls = [new Uri("http://r:8081")], BasicAuthUserInfo = "user:hunter2" };
+        var config = Reader(("schema.registry.url", "http://r:8081"), ("schema.registry.basic.auth.user.info", "user:hunter2"),
+            ("schema.registry.ssl.keystore.password", "keystore-secret"), ("schema.registry.bearer.auth.token", "bearer-secret"));
 
-        Assert.That(options.ToString(), Does.Not.Contain("hunter2").And.Contain("http://r:8081"));
-    }
+        var text = SchemaRegistryClientOptions.FromConfig(config).ToString();
 
-    [Test]
-    public void Client_OptionsWithoutUrls_AreRejected()
-    {
-        Assert.That(() => new SchemaRegistryClient(new SchemaRegistryClientOptions { Urls = [] }),
-            Throws.ArgumentException.With.Message.Contains("URL"));
+        Assert.That(text, Does.Not.Contain("hunter2").And.Not.Contain("keystore-secret").And.Not.Contain("bearer-secret").And.Contain("http://r:8081"));
     }
 }

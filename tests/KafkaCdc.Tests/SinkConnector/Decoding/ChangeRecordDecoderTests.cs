@@ -15,13 +15,13 @@ namespace KafkaCdc.Tests.SinkConnector.Decoding;
 public class ChangeRecordDecoderTests
 {
     string _source = "";
-    SchemaRegistryClient _registry = null!;
+    Confluent.SchemaRegistry.CachedSchemaRegistryClient _registry = null!;
 
     [OneTimeSetUp]
     public async Task CreateSourceAsync()
     {
         _source = await SourceTable.CreateDatabaseAsync("decoder_src");
-        _registry = new SchemaRegistryClient(new SchemaRegistryClientOptions { Urls = [new Uri(TestEnvironment.RequireSchemaRegistryUrl())] });
+        _registry = SchemaRegistryClientOptions.ForUrl(TestEnvironment.RequireSchemaRegistryUrl()).CreateClient();
     }
 
     [OneTimeTearDown]

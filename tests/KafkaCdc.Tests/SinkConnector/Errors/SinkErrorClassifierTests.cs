@@ -60,9 +60,9 @@ public class SinkErrorClassifierTests
         yield return new TestCaseData(new PgValueEncodingException("c", "bad", null), FailureKind.Record).SetName("datum does not fit");
         yield return new TestCaseData(new SchemaMismatchException("t", ["column"]), FailureKind.Record).SetName("schema refused");
         yield return new TestCaseData(new UnwritableRecordException("no key"), FailureKind.Record).SetName("unwritable record");
-        yield return new TestCaseData(new SchemaRegistryException("down", null, 0, "refused"), FailureKind.Transient).SetName("registry unreachable");
-        yield return new TestCaseData(new SchemaRegistryException("503", HttpStatusCode.ServiceUnavailable, 503, "x"), FailureKind.Transient).SetName("registry 503");
-        yield return new TestCaseData(new SchemaRegistryException("401", HttpStatusCode.Unauthorized, 401, "x"), FailureKind.Task).SetName("registry credentials");
+        yield return new TestCaseData(new HttpRequestException("[http://r:8081/] HttpRequestException: Connection refused"), FailureKind.Transient).SetName("registry unreachable");
+        yield return new TestCaseData(new Confluent.SchemaRegistry.SchemaRegistryException("503", HttpStatusCode.ServiceUnavailable, 50301), FailureKind.Transient).SetName("registry 503");
+        yield return new TestCaseData(new Confluent.SchemaRegistry.SchemaRegistryException("401", HttpStatusCode.Unauthorized, 401), FailureKind.Task).SetName("registry credentials");
         yield return new TestCaseData(new KafkaException(ErrorCode.Local_Transport), FailureKind.Transient).SetName("broker transport");
         yield return new TestCaseData(new KafkaException(new Error(ErrorCode.Local_Fatal, "fatal", true)), FailureKind.Task).SetName("fatal Kafka error");
         yield return new TestCaseData(new InvalidOperationException("bug"), FailureKind.Task).SetName("anything else");

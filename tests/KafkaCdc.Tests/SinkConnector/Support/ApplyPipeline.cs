@@ -20,7 +20,7 @@ namespace KafkaCdc.Tests.SinkConnector.Support;
 /// </summary>
 internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
 {
-    readonly SchemaRegistryClient _registry;
+    readonly Confluent.SchemaRegistry.CachedSchemaRegistryClient _registry;
     readonly NpgsqlDataSource _dataSource;
     readonly DestinationSession _session;
     readonly ChangeRecordDecoder _decoder;
@@ -30,7 +30,7 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
     ApplyPipeline(SinkOptions options)
     {
         Options = options;
-        _registry = new SchemaRegistryClient(options.SchemaRegistry);
+        _registry = options.SchemaRegistry.CreateClient();
         _dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
         _session = new DestinationSession(_dataSource);
         var logger = Logging.CreateLogger("pipeline");

@@ -14,7 +14,7 @@ namespace KafkaCdc.Tests.SinkConnector.Support;
 /// </summary>
 internal sealed class ChangeEvents : IDisposable
 {
-    readonly SchemaRegistryClient _registry;
+    readonly Confluent.SchemaRegistry.CachedSchemaRegistryClient _registry;
     readonly AvroSerializer _serializer;
     long _lsn = 1000;
 
@@ -22,7 +22,7 @@ internal sealed class ChangeEvents : IDisposable
     public ChangeEvents(string topic)
     {
         Topic = topic;
-        _registry = new SchemaRegistryClient(new SchemaRegistryClientOptions { Urls = [new Uri(TestEnvironment.RequireSchemaRegistryUrl())] });
+        _registry = SchemaRegistryClientOptions.ForUrl(TestEnvironment.RequireSchemaRegistryUrl()).CreateClient();
         _serializer = new AvroSerializer(_registry);
     }
 

@@ -38,7 +38,7 @@ public class SchemaChangeTests
         }));
         Assert.That(records.Select(r => r.After!["n"]), Is.EqualTo(new object[] { 1, 2, 3, 4L }), "n is a long once retyped to bigint");
         Assert.That(records.Select(r => r.ValueSchemaId).Distinct().Count(), Is.EqualTo(4), "a new schema for each change");
-        var versions = await ChangeTopic.Registry.GetVersionsAsync(database.Topic("evolving") + "-value", CancellationToken.None);
+        var versions = await ChangeTopic.Registry.GetSubjectVersionsAsync(database.Topic("evolving") + "-value");
         Assert.That(versions, Has.Count.EqualTo(4));
         Assert.That((connector.Status.State, connector.Status.Restarts), Is.EqualTo((ConnectorState.Streaming, 0L)), "no restart");
     }
@@ -52,7 +52,7 @@ public class SchemaChangeTests
         var subject = database.Topic("strict") + "-value";
         await ChangeTopic.ReadAsync(database.Topic("strict"), 1, s_timeout);
         // Under FORWARD the old schema must read new data: an int field cannot read a long.
-        await ChangeTopic.Registry.SetCompatibilityLevelAsync(subject, CompatibilityLevel.Forward, CancellationToken.None);
+        await ChangeTopic.Registry.UpdateCompatibilityAsync(Confluent.SchemaRegistry.Compatibility.Forward, subject);
 
         await database.ExecuteAsync("""
             ALTER TABLE strict ALTER COLUMN n TYPE bigint;

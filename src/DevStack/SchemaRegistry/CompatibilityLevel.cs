@@ -1,4 +1,4 @@
-namespace KafkaCdc.Shared.SchemaRegistry;
+namespace KafkaCdc.DevStack.SchemaRegistry;
 
 /// <summary>The compatibility levels of Confluent Schema Registry.</summary>
 public enum CompatibilityLevel

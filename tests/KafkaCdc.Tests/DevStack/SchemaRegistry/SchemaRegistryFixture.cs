@@ -1,22 +1,23 @@
+using Confluent.SchemaRegistry;
 using KafkaCdc.DevStack.SchemaRegistry;
-using KafkaCdc.Shared.SchemaRegistry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace KafkaCdc.Tests.Shared.SchemaRegistry;
+namespace KafkaCdc.Tests.DevStack.SchemaRegistry;
 
 /// <summary>
-/// Base of the schema registry test fixtures: the test run's registry (the dev stack's, or the one at
-/// <c>SCHEMA_REGISTRY_URL</c>); fixtures that configure the server itself (auth, global config) start their
-/// own <see cref="SchemaRegistryServer"/> in-process instead. Tests use subjects unique to them, so they can
-/// share a registry.
+/// Base of the schema registry conformance fixtures: Confluent's own client (<see cref="CachedSchemaRegistryClient"/>)
+/// against the test run's registry (the dev stack's, or a real one at <c>SCHEMA_REGISTRY_URL</c>), so that what passes
+/// here is what the real registry does. Fixtures that configure the server itself (auth, global config) start their own
+/// <see cref="SchemaRegistryServer"/> in-process instead, and are skipped with a reason against a real registry. Tests
+/// use subjects unique to them, so they can share a registry.
 /// </summary>
 public abstract class SchemaRegistryFixture
 {
     /// <summary>The variable naming an external registry to test against instead.</summary>
     public const string ExternalUrlVariable = "SCHEMA_REGISTRY_URL";
 
-    readonly List<SchemaRegistryClient> _clients = [];
+    readonly List<CachedSchemaRegistryClient> _clients = [];
     SchemaRegistryServer? _server;
 
     /// <summary>The registry's base URL.</summary>
@@ -59,26 +60,22 @@ public abstract class SchemaRegistryFixture
         _clients.Clear();
     }
 
-    /// <summary>
-    /// A client of the fixture's registry with fast retries, disposed after the test; <paramref name="configure"/>
-    /// may change the options.
-    /// </summary>
-    protected SchemaRegistryClient CreateClient(
-        Func<SchemaRegistryClientOptions, SchemaRegistryClientOptions>? configure = null,
-        HttpMessageHandler? handler = null, ILoggerFactory? loggerFactory = null)
+    /// <summary>A client of the fixture's registry with fast retries, disposed after the test.</summary>
+    protected CachedSchemaRegistryClient CreateClient(string? basicAuthUserInfo = null)
     {
-        var options = new SchemaRegistryClientOptions
+        var config = new SchemaRegistryConfig { Url = RegistryUrl.ToString(), RequestTimeoutMs = 10_000, MaxRetries = 2, RetriesWaitMs = 1, RetriesMaxWaitMs = 10 };
+        if (basicAuthUserInfo is not null)
         {
-            Urls = [RegistryUrl],
-            RequestTimeout = TimeSpan.FromSeconds(10),
-            MaxRetries = 3,
-            RetryBackoff = TimeSpan.FromMilliseconds(1),
-            RetryBackoffMax = TimeSpan.FromMilliseconds(10),
-        };
-        var client = new SchemaRegistryClient(configure?.Invoke(options) ?? options, loggerFactory, handler);
+            config.BasicAuthCredentialsSource = AuthCredentialsSource.UserInfo;
+            config.BasicAuthUserInfo = basicAuthUserInfo;
+        }
+        var client = new CachedSchemaRegistryClient(config);
         _clients.Add(client);
         return client;
     }
+
+    /// <summary>An Avro schema as the registry client takes it.</summary>
+    protected static Schema Avro(string json) => new(json, SchemaType.Avro);
 
     /// <summary>A subject no other test uses: the test's name and a random suffix.</summary>
     protected static string UniqueSubject(string side = "value")

@@ -1,7 +1,5 @@
-using Avro;
-using KafkaCdc.Shared.AvroFormat;
 
-namespace KafkaCdc.Shared.SchemaRegistry;
+namespace KafkaCdc.DevStack.SchemaRegistry;
 
 /// <summary>
 /// The names Confluent Schema Registry's REST API uses for <see cref="CompatibilityLevel"/>s

@@ -2,7 +2,7 @@ using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 
-namespace KafkaCdc.Tests.Shared.SchemaRegistry;
+namespace KafkaCdc.Tests.DevStack.SchemaRegistry;
 
 /// <summary>Schemas of one evolving record, for registration and compatibility tests.</summary>
 static class RegistryTestSchemas

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace KafkaCdc.Tests.Shared.SchemaRegistry;
+namespace KafkaCdc.Tests.DevStack.SchemaRegistry;
 
 /// <summary>An <see cref="ILoggerFactory"/> keeping every entry (message and exception text), at every level.</summary>
 sealed class CapturingLoggerFactory : ILoggerFactory
