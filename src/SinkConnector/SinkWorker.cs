@@ -31,7 +31,7 @@ public sealed class SinkWorker
         _options = options;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("KafkaCdc.SinkConnector");
-        Metrics = new SinkMetrics();
+        Metrics = new SinkMetrics(options.Name);
         Status = new SinkStatus(options.Name, options.GroupId, options.TasksMax, Metrics);
     }
 
@@ -68,7 +68,8 @@ public sealed class SinkWorker
             return Fail(new SinkTaskFailedException($"cannot prepare the destination {_options.ConnectionDisplay} schema {_options.SchemaName}: {e.Message}", null, e));
         }
 
-        await using var rest = await ConnectorRestServer.StartAsync(_options.RestPort, Status.Health, Status.Document, Metrics.Registry, _loggerFactory, shutdown);
+        using var meter = Metrics; // the instruments end with the run (a meter outlives nothing it measures)
+        await using var rest = await ConnectorRestServer.StartAsync(_options.RestPort, Status.Health, Status.Document, Metrics.Meter, _loggerFactory, shutdown);
         if (rest is not null) Log.RestListening(_logger, rest.Port);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(shutdown);

@@ -30,9 +30,9 @@ internal static class SourceConnectorHost
             return ConnectorCommandLine.ConfigErrorExitCode;
         }
 
-        var metricsRegistry = new MetricsRegistry();
-        var metrics = new SourceMetrics(metricsRegistry, status);
-        await using var rest = await ConnectorRestServer.StartAsync(options.RestPort, status.Health, status.Snapshot, metricsRegistry, loggerFactory, stop);
+        using var meter = new ConnectorMeter("source", options.Name);
+        var metrics = new SourceMetrics(meter, status);
+        await using var rest = await ConnectorRestServer.StartAsync(options.RestPort, status.Health, status.Snapshot, meter, loggerFactory, stop);
         using var sampling = new CancellationTokenSource();
         var sampler = SampleAsync(status, metrics, sampling.Token);
         try

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KafkaCdc.Shared.Metrics;
+using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -37,7 +38,7 @@ public sealed class ConnectorRestServer : IAsyncDisposable
     /// Starts the endpoint on <paramref name="port"/>, or returns null when the port is 0 (disabled).
     /// </summary>
     public static async Task<ConnectorRestServer?> StartAsync(
-        int port, Func<HealthReport> health, Func<object> status, MetricsRegistry metrics,
+        int port, Func<HealthReport> health, Func<object> status, ConnectorMeter metrics,
         ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         if (port == 0) return null;
@@ -60,7 +61,7 @@ public sealed class ConnectorRestServer : IAsyncDisposable
             var value = status();
             return Results.Text(JsonSerializer.Serialize(value, value.GetType(), Json), "application/json");
         });
-        app.MapGet("/metrics", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapPrometheusScrapingEndpoint("/metrics", metrics.Provider, configureBranchedPipeline: null, optionsName: null);
 
         try
         {

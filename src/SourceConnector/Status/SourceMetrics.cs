@@ -1,45 +1,50 @@
+using System.Diagnostics.Metrics;
 using KafkaCdc.Shared.Metrics;
 using KafkaCdc.SourceConnector.ChangeEvents;
 
 namespace KafkaCdc.SourceConnector.Status;
 
 /// <summary>
-/// The Prometheus metrics of the source (<c>GET /metrics</c>). Gauges read <see cref="SourceStatus"/> at scrape time;
-/// counters are fed by <see cref="Flush"/>, called about once a second, so the hot path only increments plain counters.
+/// The source's metrics (<c>GET /metrics</c>), instruments of the connector's <see cref="ConnectorMeter"/>. Gauges read
+/// <see cref="SourceStatus"/> when scraped; counters are advanced by <see cref="Flush"/> from the status's totals (the
+/// publisher thread only counts into <see cref="SourceStatus"/>, which is cheaper than an instrument per change).
 /// </summary>
 internal sealed class SourceMetrics
 {
     readonly SourceStatus _status;
-    readonly Counter _events;
-    readonly Counter _produceErrors;
-    readonly Counter _heartbeats;
-    readonly Counter _restarts;
+    readonly Counter<long> _events;
+    readonly Counter<long> _produceErrors;
+    readonly Counter<long> _heartbeats;
+    readonly Counter<long> _restarts;
     long _reportedProduceErrors;
     long _reportedHeartbeats;
     long _reportedRestarts;
     readonly object _flushLock = new();
 
-    public SourceMetrics(MetricsRegistry registry, SourceStatus status)
+    /// <summary>Creates the instruments on <paramref name="meter"/>.</summary>
+    public SourceMetrics(ConnectorMeter meter, SourceStatus status)
     {
         _status = status;
-        _events = registry.Counter("kafkacdc_source_events_total", "Change events written to Kafka, by table and operation (c, u, d, t, r)", "table", "op");
-        _produceErrors = registry.Counter("kafkacdc_source_produce_errors_total", "Records Kafka failed to deliver (each makes the connector reconnect or stop)");
-        _heartbeats = registry.Counter("kafkacdc_source_heartbeats_total", "Heartbeat records sent");
-        _restarts = registry.Counter("kafkacdc_source_restarts_total", "Reconnects after transient failures");
-        registry.GaugeFunc("kafkacdc_source_lag_bytes", "WAL bytes between the server's WAL end and the LSN confirmed to PostgreSQL", () => status.LagBytes);
-        registry.GaugeFunc("kafkacdc_source_confirmed_lsn", "The LSN last confirmed to PostgreSQL, as a number", () => status.ConfirmedLsn);
-        registry.GaugeFunc("kafkacdc_source_current_lsn", "The LSN of the last change read, as a number", () => status.CurrentLsn);
-        registry.GaugeFunc("kafkacdc_source_queue_depth", "Change events read and waiting to be encoded and produced", () => status.QueueDepth);
-        registry.GaugeFunc("kafkacdc_source_records_in_flight", "Records produced and not yet acknowledged by Kafka", () => status.RecordsInFlight);
-        registry.GaugeFunc("kafkacdc_source_events_per_second", "Change events written per second, over the last second", () => status.EventsPerSecond);
-        _produceErrors.Inc(0);
-        _heartbeats.Inc(0);
-        _restarts.Inc(0);
+        var m = meter.Meter;
+        _events = m.CreateCounter<long>("kafkacdc_source_events_total", description: "Change events written to Kafka, by table and operation (c, u, d, t, r)");
+        _produceErrors = m.CreateCounter<long>("kafkacdc_source_produce_errors_total", description: "Records Kafka failed to deliver (each makes the connector reconnect or stop)");
+        _heartbeats = m.CreateCounter<long>("kafkacdc_source_heartbeats_total", description: "Heartbeat records sent");
+        _restarts = m.CreateCounter<long>("kafkacdc_source_restarts_total", description: "Reconnects after transient failures");
+        m.CreateObservableGauge("kafkacdc_source_lag_bytes", () => status.LagBytes, description: "WAL bytes between the server's WAL end and the LSN confirmed to PostgreSQL");
+        m.CreateObservableGauge("kafkacdc_source_confirmed_lsn", () => (double)status.ConfirmedLsn, description: "The LSN last confirmed to PostgreSQL, as a number");
+        m.CreateObservableGauge("kafkacdc_source_current_lsn", () => (double)status.CurrentLsn, description: "The LSN of the last change read, as a number");
+        m.CreateObservableGauge("kafkacdc_source_queue_depth", () => status.QueueDepth, description: "Change events read and waiting to be encoded and produced");
+        m.CreateObservableGauge("kafkacdc_source_records_in_flight", () => status.RecordsInFlight, description: "Records produced and not yet acknowledged by Kafka");
+        m.CreateObservableGauge("kafkacdc_source_events_per_second", () => status.EventsPerSecond, description: "Change events written per second, over the last second");
+        // Shown from the start, at 0, so that an alert on them has a series to watch.
+        _produceErrors.Add(0);
+        _heartbeats.Add(0);
+        _restarts.Add(0);
         // Fed by the snapshot issue.
-        registry.Counter("kafkacdc_source_snapshot_rows_total", "Rows read by snapshots, by table", "table");
+        m.CreateCounter<long>("kafkacdc_source_snapshot_rows_total", description: "Rows read by snapshots, by table");
     }
 
-    /// <summary>Moves the counts recorded in <see cref="SourceStatus"/> since the previous call into the Prometheus counters.</summary>
+    /// <summary>Moves what <see cref="SourceStatus"/> counted since the last call into the counters.</summary>
     public void Flush()
     {
         lock (_flushLock)
@@ -49,7 +54,7 @@ internal sealed class SourceMetrics
                 foreach (var operation in ChangeOperations.All)
                 {
                     var delta = table.TakeDelta(operation);
-                    if (delta > 0) _events.Inc(delta, table.Table, operation.Code());
+                    if (delta > 0) _events.Add(delta, new("table", table.Table), new("op", operation.Code()));
                 }
             }
             Push(_produceErrors, _status.ProduceErrors, ref _reportedProduceErrors);
@@ -58,9 +63,9 @@ internal sealed class SourceMetrics
         }
     }
 
-    static void Push(Counter counter, long now, ref long reported)
+    static void Push(Counter<long> counter, long now, ref long reported)
     {
-        if (now > reported) counter.Inc(now - reported);
+        if (now > reported) counter.Add(now - reported);
         reported = now;
     }
 }

@@ -1,3 +1,4 @@
+using KafkaCdc.Tests.Shared.Metrics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -63,7 +64,9 @@ public class SinkWorkerTests
                 Assert.Fail($"the last /status: {lastStatus}");
             }
             var metrics = await http.GetStringAsync("/metrics");
-            Assert.That(metrics, Does.Contain($"kafkacdc_sink_rows_total{{table=\"{name}\",op=\"upsert\"}}").And.Contain("kafkacdc_sink_batches_total"));
+            Assert.That(PrometheusText.Value(metrics, "kafkacdc_sink_rows_total", ("table", name), ("op", "upsert")), Is.Positive, metrics);
+            Assert.That(PrometheusText.Value(metrics, "kafkacdc_sink_batches_total"), Is.Positive);
+            Assert.That(PrometheusText.Value(metrics, "kafkacdc_sink_lag", ("topic", name), ("partition", "0")), Is.Zero);
             Assert.That((await http.GetAsync("/health")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
 
             Assert.That(await sink.StopAsync(), Is.EqualTo(0));
@@ -173,7 +176,7 @@ public class SinkWorkerTests
             Assert.That(Header("__connect.errors.exception.message"), Does.Contain("not in the Confluent wire format"));
             Assert.That(Header("__connect.errors.exception.stacktrace"), Does.Contain("MessageDecodingException"));
         });
-        Assert.That(sink.Worker.Metrics.Registry.Render(), Does.Contain($"kafkacdc_sink_dead_letter_records_total{{topic=\"{name}\"}} 1"));
+        Assert.That(sink.Metrics.Total("kafkacdc_sink_dead_letter_records_total", ("topic", name)), Is.EqualTo(1));
     }
 
     [Test]

@@ -30,21 +30,25 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
     ApplyPipeline(SinkOptions options)
     {
         Options = options;
+        _metrics = new SinkMetrics(options.Name + "." + Guid.NewGuid().ToString("N"));
+        Metrics = new SinkMetricValues(_metrics);
         _registry = options.SchemaRegistry.CreateClient();
         _dataSource = new NpgsqlDataSourceBuilder(options.ConnectionString).Build();
         _session = new DestinationSession(_dataSource);
         var logger = Logging.CreateLogger("pipeline");
         var committer = new OffsetCommitter(new SinkOffsetsTable(options.SchemaName, options.GroupId), this, logger);
         var applier = new BatchApplier(options, _session, new RecordShapes(options), new SchemaEvolution(options, logger), new TruncateBarrier(options.SchemaName), committer);
-        _flusher = new BatchFlusher(options, _session, applier, new DeadLetterQueue(null, null, options.Name, logger, Metrics), Metrics, 0, logger);
+        _flusher = new BatchFlusher(options, _session, applier, new DeadLetterQueue(null, null, options.Name, logger, _metrics), _metrics, 0, logger);
         _decoder = new ChangeRecordDecoder(new AvroDeserializer(_registry), options.TableNameFormat);
     }
 
     /// <summary>The options.</summary>
     public SinkOptions Options { get; }
 
-    /// <summary>The metrics the flusher records into.</summary>
-    public SinkMetrics Metrics { get; } = new();
+    readonly SinkMetrics _metrics;
+
+    /// <summary>What the flusher's metrics recorded.</summary>
+    public SinkMetricValues Metrics { get; }
 
     /// <summary>What was logged.</summary>
     public RecordingLoggerFactory Logging { get; } = new();
@@ -113,5 +117,7 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
         await _session.DisposeAsync();
         await _dataSource.DisposeAsync();
         _registry.Dispose();
+        Metrics.Dispose();
+        _metrics.Dispose();
     }
 }

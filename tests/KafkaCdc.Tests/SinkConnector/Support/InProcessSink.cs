@@ -11,6 +11,7 @@ internal sealed class InProcessSink : IAsyncDisposable
     {
         Config = config;
         Worker = new SinkWorker(SinkConfigs.Options(config), Logging);
+        Metrics = new SinkMetricValues(Worker.Metrics);
         Exit = Task.Run(() => Worker.RunAsync(_shutdown.Token));
     }
 
@@ -19,6 +20,9 @@ internal sealed class InProcessSink : IAsyncDisposable
 
     /// <summary>The worker.</summary>
     public SinkWorker Worker { get; }
+
+    /// <summary>What its counters recorded.</summary>
+    public SinkMetricValues Metrics { get; }
 
     /// <summary>What it logged.</summary>
     public RecordingLoggerFactory Logging { get; } = new();
@@ -48,5 +52,6 @@ internal sealed class InProcessSink : IAsyncDisposable
     {
         if (!Exit.IsCompleted) await StopAsync();
         _shutdown.Dispose();
+        Metrics.Dispose();
     }
 }

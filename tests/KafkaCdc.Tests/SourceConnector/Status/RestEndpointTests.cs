@@ -1,3 +1,4 @@
+using KafkaCdc.Tests.Shared.Metrics;
 using System.Net;
 using System.Text.Json;
 using KafkaCdc.DevStack;
@@ -36,12 +37,18 @@ public class RestEndpointTests
             Assert.That(root.GetProperty("tables").GetProperty("public.t").GetProperty("c").GetInt32(), Is.EqualTo(2));
             Assert.That(root.TryGetProperty("lag_bytes", out _) && root.TryGetProperty("events_per_second", out _) && root.TryGetProperty("snapshot", out _), Is.True);
         }
-        await Poll.UntilAsync(async () => (await http.GetStringAsync("metrics")).Contains("kafkacdc_source_events_total{table=\"public.t\",op=\"c\"} 2", StringComparison.Ordinal),
+        await Poll.UntilAsync(async () => PrometheusText.Value(await http.GetStringAsync("metrics"), "kafkacdc_source_events_total", ("table", "public.t"), ("op", "c")) == 2,
             TimeSpan.FromSeconds(10), "/metrics to count the inserts");
         var metrics = await http.GetStringAsync("metrics");
-        Assert.That(metrics, Does.Contain("kafkacdc_source_events_total{table=\"public.t\",op=\"d\"} 1")
-            .And.Contain("kafkacdc_source_produce_errors_total 0").And.Contain("kafkacdc_source_lag_bytes")
-            .And.Contain("kafkacdc_source_heartbeats_total").And.Contain("# TYPE kafkacdc_source_snapshot_rows_total counter"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(PrometheusText.Value(metrics, "kafkacdc_source_events_total", ("table", "public.t"), ("op", "d")), Is.EqualTo(1), metrics);
+            Assert.That(PrometheusText.Type(metrics, "kafkacdc_source_events_total"), Is.EqualTo("counter"));
+            Assert.That(PrometheusText.Value(metrics, "kafkacdc_source_produce_errors_total"), Is.EqualTo(0));
+            Assert.That(PrometheusText.Value(metrics, "kafkacdc_source_heartbeats_total"), Is.Not.Null);
+            Assert.That(PrometheusText.Type(metrics, "kafkacdc_source_lag_bytes"), Is.EqualTo("gauge"));
+            Assert.That(PrometheusText.Value(metrics, "kafkacdc_source_confirmed_lsn"), Is.Positive);
+        });
     }
 
 }
