@@ -8,11 +8,12 @@ using Npgsql;
 namespace KafkaCdc.Tests;
 
 /// <summary>
-/// The servers the tests run against, set up once per test run by <see cref="TestEnvironmentSetUp"/>: by
-/// default one dev stack child process (mock Kafka cluster, throwaway PostgreSQL, admin endpoint, and later
-/// the schema registry). Environment variables replace parts of it with external services:
-/// <c>KAFKA_BOOTSTRAP_SERVERS</c>, <c>SCHEMA_REGISTRY_URL</c>, <c>KCDC_TEST_PG</c> (an Npgsql connection
-/// string of a superuser). When all three are set no dev stack is started.
+/// The servers the tests run against, set up once per test run by <see cref="TestEnvironmentSetUp"/>: one dev stack
+/// child process (throwaway PostgreSQL, mock Kafka cluster with its admin endpoint, schema registry), with Kafka and the
+/// registry taken from containers instead where a Docker engine answers (<see cref="KafkaChoice"/>,
+/// <see cref="KafkaContainers"/>). Environment variables replace parts with external services:
+/// <c>KAFKA_BOOTSTRAP_SERVERS</c>, <c>SCHEMA_REGISTRY_URL</c>, <c>KCDC_TEST_PG</c> (an Npgsql connection string of a
+/// superuser). When all three are set no dev stack is started.
 /// </summary>
 public static class TestEnvironment
 {
@@ -20,6 +21,7 @@ public static class TestEnvironment
     static readonly List<string> s_databases = [];
     static int s_nameCounter;
     static DevStackProcess? s_devStack;
+    static KafkaContainers? s_containers;
     static string? s_kafkaBootstrapServers;
     static string? s_postgresConnectionString;
 
@@ -49,7 +51,7 @@ public static class TestEnvironment
     public static DevStackAdminClient RequireDevStackAdmin()
     {
         if (DevStackAdmin is null)
-            Assert.Ignore("fault injection needs the dev stack's mock Kafka cluster; KAFKA_BOOTSTRAP_SERVERS points elsewhere");
+            Assert.Ignore($"fault injection needs the dev stack's mock Kafka cluster; this run uses {(KafkaSource == KafkaSource.Containers ? "Kafka in containers" : "the Kafka of KAFKA_BOOTSTRAP_SERVERS")}");
         return DevStackAdmin!;
     }
 
@@ -96,11 +98,27 @@ public static class TestEnvironment
             new CreateTopicsOptions { RequestTimeout = timeout, OperationTimeout = timeout }).WaitAsync(cancellationToken);
     }
 
+    /// <summary>Where Kafka and the registry come from in this run.</summary>
+    public static KafkaSource KafkaSource { get; private set; }
+
     internal static async Task StartAsync()
     {
         var kafka = Environment.GetEnvironmentVariable(DevStackVariables.KafkaBootstrapServers);
         var registry = Environment.GetEnvironmentVariable(DevStackVariables.SchemaRegistryUrl);
         var postgres = Environment.GetEnvironmentVariable(DevStackVariables.PostgresConnectionString);
+        var mode = Environment.GetEnvironmentVariable(KafkaChoice.Variable);
+        var (dockerReachable, docker) = string.IsNullOrEmpty(kafka) && !string.Equals(mode?.Trim(), "devstack", StringComparison.OrdinalIgnoreCase)
+            ? await KafkaContainers.ProbeDockerAsync(Environment.GetEnvironmentVariable("DOCKER_HOST"), TimeSpan.FromSeconds(2))
+            : (false, "Docker not asked");
+        var (source, why) = KafkaChoice.Decide(kafka, mode, dockerReachable, docker);
+        KafkaSource = source;
+        TestContext.Progress.WriteLine($"Test run: {why}");
+        if (source == KafkaSource.Containers)
+        {
+            s_containers = await KafkaContainers.StartAsync(CancellationToken.None);
+            kafka = s_containers.BootstrapServers;
+            if (string.IsNullOrEmpty(registry)) registry = s_containers.SchemaRegistryUrl;
+        }
         if (string.IsNullOrEmpty(kafka) || string.IsNullOrEmpty(registry) || string.IsNullOrEmpty(postgres))
         {
             List<string> arguments = ["--parent-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)];
@@ -130,6 +148,8 @@ public static class TestEnvironment
         {
             DevStackAdmin?.Dispose();
             DevStackAdmin = null;
+            if (s_containers is not null) await s_containers.DisposeAsync();
+            s_containers = null;
             if (s_devStack is not null)
             {
                 var exitCode = await s_devStack.StopAsync(TimeSpan.FromSeconds(20));

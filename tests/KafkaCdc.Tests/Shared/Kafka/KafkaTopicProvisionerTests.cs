@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Confluent.Kafka.Admin;
 using KafkaCdc.Shared.Kafka;
 using Microsoft.Extensions.Logging;
 
@@ -45,5 +46,23 @@ public class KafkaTopicProvisionerTests
         await provisioner.EnsureTopicsAsync([topic]);
 
         Assert.That(admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task EnsureTopicsAsync_RealKafka_CreatesThroughTheAdminApiWithTheConfigsGiven()
+    {
+        if (TestEnvironment.IsMockKafka)
+            Assert.Ignore("the dev stack's mock cluster has no CreateTopics or DescribeConfigs: this runs against real Kafka (containers or KAFKA_BOOTSTRAP_SERVERS)");
+        var config = new AdminClientConfig { BootstrapServers = TestEnvironment.KafkaBootstrapServers };
+        var logger = new RecordingLogger();
+        using var provisioner = new KafkaTopicProvisioner(config, logger);
+        using var admin = new AdminClientBuilder(config).Build();
+        var topic = TestEnvironment.UniqueName("provision_compacted");
+
+        await provisioner.EnsureTopicsAsync([topic], new Dictionary<string, string> { ["cleanup.policy"] = "compact" });
+
+        var described = await admin.DescribeConfigsAsync([new ConfigResource { Type = ResourceType.Topic, Name = topic }]);
+        Assert.That(described.Single().Entries["cleanup.policy"].Value, Is.EqualTo("compact"));
+        Assert.That(logger.Entries.Where(e => e.EventId == 1010), Is.Empty, "no fallback to auto-creation on real Kafka");
     }
 }
