@@ -23,13 +23,7 @@ public class PipelineTests
         var destination = await SinkDestination.CreateAsync("pipeline_dst");
         await using var connector = await InProcessConnector.StartStreamingAsync(source.Config());
         var topic = source.Topic("source_rows");
-        for (var i = 0; i < TypeRoundTripRows.Rows.Count; i++)
-        {
-            var row = TypeRoundTripRows.Rows[i];
-            var names = string.Concat(row.Keys.Select(k => ", " + PgIdentifier.Quote(k)));
-            var values = string.Concat(row.Values.Select(v => $", $v${v}$v$"));
-            await source.ExecuteAsync($"INSERT INTO source_rows (id{names}) VALUES ({i + 1}{values})");
-        }
+        foreach (var insert in TypeRoundTripRows.Inserts) await source.ExecuteAsync(insert);
         await using var sink = InProcessSink.Start(SinkConfigs.For(destination, topic));
 
         await UntilEqualAsync(source, destination, topic, "the inserted rows of every type", connector, sink);

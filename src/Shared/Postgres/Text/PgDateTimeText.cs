@@ -198,11 +198,7 @@ internal static class PgDateTimeText
             negative = text[position++] == '-';
         }
 
-        var year = ReadNumber(text, ref position, 4, 9);
-        Expect(text, ref position, '-');
-        var month = (int)ReadNumber(text, ref position, 2, 2);
-        Expect(text, ref position, '-');
-        var day = (int)ReadNumber(text, ref position, 2, 2);
+        var (year, month, day) = ReadDate(text, ref position);
         if (negative) year = -year;
         if (month is < 1 or > 12 || day < 1 || day > PgCalendar.DaysInMonth(year, month))
         {
@@ -210,32 +206,7 @@ internal static class PgDateTimeText
         }
 
         Expect(text, ref position, 'T');
-        var hours = ReadNumber(text, ref position, 2, 2);
-        Expect(text, ref position, ':');
-        var minutes = ReadNumber(text, ref position, 2, 2);
-        Expect(text, ref position, ':');
-        var seconds = ReadNumber(text, ref position, 2, 2);
-        long fraction = 0;
-        if (position < text.Length && text[position] == '.')
-        {
-            position++;
-            var digits = 0;
-            while (position < text.Length && char.IsAsciiDigit(text[position]))
-            {
-                if (digits < 6) fraction = (fraction * 10) + (text[position] - '0');
-                else if (text[position] != '0') throw new FormatException($"'{text}' has more than microsecond precision");
-                digits++;
-                position++;
-            }
-
-            if (digits == 0) throw new FormatException($"'{text}': expected digits at position {position}");
-            for (; digits < 6; digits++) fraction *= 10;
-        }
-
-        if (hours > 24 || minutes > 59 || seconds > 59 || (hours == 24 && (minutes, seconds, fraction) != (0, 0, 0)))
-        {
-            throw new FormatException($"'{text}' is not a valid time of day");
-        }
+        var time = ReadTime(text, ref position);
 
         long offsetSeconds;
         if (position < text.Length && text[position] == 'Z')
@@ -249,7 +220,6 @@ internal static class PgDateTimeText
         }
 
         ExpectEnd(text, position);
-        var time = (((((hours * 60) + minutes) * 60) + seconds) * MicrosPerSecond) + fraction;
         return ((Int128)PgCalendar.DaysFromCivil(year, month, day) * MicrosPerDay) + time - ((Int128)offsetSeconds * MicrosPerSecond);
     }
 
@@ -330,12 +300,17 @@ internal static class PgDateTimeText
         if (position < text.Length && text[position] == '.')
         {
             position++;
-            var start = position;
-            fraction = ReadNumber(text, ref position, 1, 6);
-            for (var digits = position - start; digits < 6; digits++)
+            var digits = 0;
+            while (position < text.Length && char.IsAsciiDigit(text[position]))
             {
-                fraction *= 10;
+                if (digits < 6) fraction = (fraction * 10) + (text[position] - '0');
+                else if (text[position] != '0') throw new FormatException($"'{text}' has more than microsecond precision");
+                digits++;
+                position++;
             }
+
+            if (digits == 0) throw new FormatException($"'{text}': expected digits at position {position}");
+            for (; digits < 6; digits++) fraction *= 10;
         }
 
         var micros = (((((hours * 60) + minutes) * 60) + seconds) * MicrosPerSecond) + fraction;

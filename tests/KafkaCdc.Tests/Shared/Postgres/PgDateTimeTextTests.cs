@@ -69,4 +69,49 @@ public class PgDateTimeTextTests
     [Test]
     public void ParseDate_LeapDayOfBcLeapYear_IsValid() =>
         Assert.That(PgDateTimeText.FormatDate(PgDateTimeText.ParseDate("0001-02-29 BC")), Is.EqualTo("0001-02-29 BC"));
+
+    [Test]
+    public void FormatIsoInstant_MicrosWithinDotNetRange_AgreesWithDateTimeOffset()
+    {
+        var random = new Random(1184);
+        var unixEpoch = DateTimeOffset.UnixEpoch.UtcTicks;
+        for (var i = 0; i < 10_000; i++)
+        {
+            var instant = new DateTimeOffset(random.NextInt64(0, DateTimeOffset.MaxValue.UtcTicks / 10) * 10, TimeSpan.Zero);
+            var micros = (instant.UtcTicks - unixEpoch) / 10;
+
+            Assert.That(PgDateTimeText.FormatIsoInstant(micros), Is.EqualTo(instant.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFF'Z'", CultureInfo.InvariantCulture)));
+        }
+    }
+
+    [Test]
+    public void ParseIsoInstant_FormattedMicros_RoundTripsOverPostgresRange()
+    {
+        var random = new Random(8601);
+        Int128 first = -210866803200000000L, last = Int128.Parse("9224318015999999999", CultureInfo.InvariantCulture);
+        foreach (var micros in Enumerable.Range(0, 20_000).Select(_ => (Int128)random.NextInt64(long.MinValue, long.MaxValue) + random.NextInt64(0, 2) * (Int128)long.MaxValue)
+                     .Where(m => m >= first && m <= last).Concat([first, last, 0, -1]))
+        {
+            var text = PgDateTimeText.FormatIsoInstant(micros);
+            Assert.That(PgDateTimeText.ParseIsoInstant(text), Is.EqualTo(micros), text);
+        }
+    }
+
+    [TestCase("2024-05-06T07:08:09Z", "2024-05-06T07:08:09Z")]
+    [TestCase("2024-05-06T09:08:09.5+02:00", "2024-05-06T07:08:09.5Z")]
+    [TestCase("2024-05-06T07:08:09.123456000Z", "2024-05-06T07:08:09.123456Z")]
+    [TestCase("2024-05-06T24:00:00Z", "2024-05-07T00:00:00Z")]
+    [TestCase("-0001-12-31T23:59:59.999999Z", "-0001-12-31T23:59:59.999999Z")]
+    [TestCase("+294276-12-31T23:59:59.999999Z", "+294276-12-31T23:59:59.999999Z")]
+    public void ParseIsoInstant_OffsetsAndEdges_GiveTheInstant(string text, string utc) =>
+        Assert.That(PgDateTimeText.FormatIsoInstant(PgDateTimeText.ParseIsoInstant(text)), Is.EqualTo(utc));
+
+    [TestCase("2024-05-06T07:08:09.1234567Z")]
+    [TestCase("2024-05-06T24:00:01Z")]
+    [TestCase("2024-02-30T00:00:00Z")]
+    [TestCase("2024-05-06T07:08:09.Z")]
+    [TestCase("2024-05-06 07:08:09Z")]
+    [TestCase("2024-05-06T07:08:09")]
+    public void ParseIsoInstant_NotAnInstant_ThrowsNamingTheText(string text) =>
+        Assert.That(() => PgDateTimeText.ParseIsoInstant(text), Throws.TypeOf<FormatException>().With.Message.Contains(text));
 }

@@ -34,13 +34,7 @@ public class EveryTypeTests
         var schema = TestEnvironment.UniqueName("types");
         var setup = $"CREATE SCHEMA {schema}; SET search_path = {schema}, public; " + TypeRoundTripRows.Setup;
         var table = await SourceTable.CreateAsync(_source, setup, "source_rows", schema, new PgAvroOptions { BinaryHandling = binary, DecimalHandling = decimals });
-        for (var i = 0; i < TypeRoundTripRows.Rows.Count; i++)
-        {
-            var row = TypeRoundTripRows.Rows[i];
-            var names = string.Concat(row.Keys.Select(k => ", " + PgIdentifier.Quote(k)));
-            var values = string.Concat(row.Values.Select(v => $", $v${v}$v$"));
-            await table.ExecuteAsync($"SET search_path = {schema}, public; INSERT INTO source_rows (id{names}) VALUES ({i + 1}{values})");
-        }
+        foreach (var insert in TypeRoundTripRows.Inserts) await table.ExecuteAsync($"SET search_path = {schema}, public; " + insert);
         var topic = schema;
         using var events = new ChangeEvents(topic);
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, topic, ("insert.mode", insertMode)));

@@ -47,13 +47,7 @@ public class StandardConsumerTests
             _connectors.Add(await InProcessConnector.StartStreamingAsync(config));
         }
 
-        for (var i = 0; i < TypeRoundTripRows.Rows.Count; i++)
-        {
-            var row = TypeRoundTripRows.Rows[i];
-            var names = string.Concat(row.Keys.Select(k => ", " + PgIdentifier.Quote(k)));
-            var values = string.Concat(row.Values.Select(v => $", $v${v}$v$"));
-            await _database.ExecuteAsync($"INSERT INTO source_rows (id{names}) VALUES ({i + 1}{values})");
-        }
+        foreach (var insert in TypeRoundTripRows.Inserts) await _database.ExecuteAsync(insert);
         await using var connection = new NpgsqlConnection(PgSessionSettings.Pin(_database.ConnectionString));
         await connection.OpenAsync();
         await using (var oid = new NpgsqlCommand("SELECT 'source_rows'::regclass::oid", connection))

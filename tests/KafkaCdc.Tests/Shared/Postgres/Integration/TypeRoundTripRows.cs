@@ -1,3 +1,5 @@
+using KafkaCdc.Shared.Postgres;
+
 namespace KafkaCdc.Tests.Shared.Postgres.Integration;
 
 /// <summary>
@@ -39,6 +41,11 @@ internal static class TypeRoundTripRows
         """;
 
     /// <summary>The rows after <c>id</c>: column name to input text; columns not named are NULL.</summary>
+    /// <summary>One <c>INSERT</c> per row of <see cref="Rows"/>, ids 1, 2, ... in order.</summary>
+    public static IEnumerable<string> Inserts => Rows.Select((row, i) =>
+        $"INSERT INTO source_rows (id{string.Concat(row.Keys.Select(k => ", " + PgIdentifier.Quote(k)))}) " +
+        $"VALUES ({i + 1}{string.Concat(row.Values.Select(v => $", $v${v}$v$"))})");
+
     public static IReadOnlyList<Dictionary<string, string>> Rows { get; } =
     [
         // 1: every column NULL.

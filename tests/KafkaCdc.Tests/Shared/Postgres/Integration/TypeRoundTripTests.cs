@@ -26,13 +26,7 @@ public class TypeRoundTripTests
         _connectionString = await PostgresServerSetUp.Server.CreateDatabaseAsync("types_roundtrip");
         await using var connection = await OpenAsync();
         await ExecuteAsync(connection, TypeRoundTripRows.Setup);
-        for (var i = 0; i < TypeRoundTripRows.Rows.Count; i++)
-        {
-            var row = TypeRoundTripRows.Rows[i];
-            var names = string.Concat(row.Keys.Select(k => ", " + PgIdentifier.Quote(k)));
-            var values = string.Concat(row.Values.Select(v => $", $v${v}$v$"));
-            await ExecuteAsync(connection, $"INSERT INTO source_rows (id{names}) VALUES ({i + 1}{values})");
-        }
+        foreach (var insert in TypeRoundTripRows.Inserts) await ExecuteAsync(connection, insert);
 
         await using var oid = new NpgsqlCommand("SELECT 'source_rows'::regclass::oid", connection);
         _columns = await new PgTypeCatalog().DescribeRelationAsync(connection, (uint)(await oid.ExecuteScalarAsync())!, CancellationToken.None);
