@@ -10,10 +10,13 @@ scripts/bootstrap.sh
 
 results="$repo/TestResults"
 rm -rf "$results"
+mkdir -p "$results"
+export KCDC_TEST_HARNESS_LOG="$results/harness.log"
 set +e
 dotnet test KafkaCdc.sln --logger "trx;LogFileName=results.trx" --results-directory "$results" \
   --blame-hang-timeout 10m --blame-hang-dump-type none "$@"
 status=$?
 set -e
+[ -s "$KCDC_TEST_HARNESS_LOG" ] && cat "$KCDC_TEST_HARNESS_LOG"
 python3 scripts/trx_summary.py "$results"
 exit $status

@@ -112,7 +112,7 @@ public static class TestEnvironment
             : (false, "Docker not asked");
         var (source, why) = KafkaChoice.Decide(kafka, mode, dockerReachable, docker);
         KafkaSource = source;
-        TestContext.Progress.WriteLine($"Test run: {why}");
+        Report($"Test run: {why}");
         if (source == KafkaSource.Containers)
         {
             s_containers = await KafkaContainers.StartAsync(CancellationToken.None);
@@ -156,9 +156,23 @@ public static class TestEnvironment
                 var output = s_devStack.Output;
                 s_devStack = null;
                 if (exitCode != 0)
-                    TestContext.Progress.WriteLine($"The dev stack did not stop cleanly (exit code {exitCode?.ToString() ?? "none: killed"}); its output:\n{output}");
+                    Report($"The dev stack did not stop cleanly (exit code {exitCode?.ToString() ?? "none: killed"}); its output:\n{output}");
             }
         }
+    }
+
+    /// <summary>The variable naming a file that gets the harness's own lines (scripts/test.sh prints it after the run).</summary>
+    public const string HarnessLogVariable = "KCDC_TEST_HARNESS_LOG";
+
+    /// <summary>
+    /// A line about the run as a whole: to NUnit's progress output (shown by <c>dotnet test</c> only at normal verbosity),
+    /// and appended to the file <see cref="HarnessLogVariable"/> names.
+    /// </summary>
+    static void Report(string line)
+    {
+        TestContext.Progress.WriteLine(line);
+        var file = Environment.GetEnvironmentVariable(HarnessLogVariable);
+        if (!string.IsNullOrEmpty(file)) File.AppendAllText(file, line + Environment.NewLine);
     }
 
     static async Task DropDatabasesAsync()
