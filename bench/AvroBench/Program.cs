@@ -45,6 +45,10 @@ Measure("row to text: Apache.Avro + encoders", () =>
     var record = (GenericRecord)reader.Read(body)!;
     for (var i = 0; i < encoders.Length; i++) texts[i] = encoders[i].Encode(record.GetValue(i));
 });
+var keyWriter = new AvroGenericWriter(table.Key!);
+var keyBody = keyWriter.Serialize(table.KeyOf(row));
+var keyReader = new AvroGenericReader(table.Key!);
+Measure("key: Apache.Avro reader", () => keyReader.Read(keyBody));
 
 static void Measure(string name, Action action)
 {

@@ -119,7 +119,7 @@ foreach (var scenario in scenarios)
     await UntilAsync(async () => await AppliedAsync(destination, group) >= records, TimeSpan.FromMinutes(10), "the offsets table to reach the end", sink, output);
     var seconds = assigned.Elapsed.TotalSeconds;
     var peakMb = PeakRssKilobytes(sink.Id) / 1024.0;
-    var batches = (await http.GetStringAsync("/metrics")).Split('\n').First(l => l.StartsWith("kafkacdc_sink_batches_total ", StringComparison.Ordinal)).Split(' ')[1];
+    var batches = MetricValue(await http.GetStringAsync("/metrics"), "kafkacdc_sink_batches_total");
     (sinkCpu, postgresCpu, benchCpu) = (CpuSeconds(sink.Id) - sinkCpu, PostgresCpuSeconds() - postgresCpu, CpuSeconds(Environment.ProcessId) - benchCpu);
     ChildProcesses.Signal(sink.Id, ChildProcesses.SigTerm);
     await sink.WaitForExitAsync();
@@ -132,6 +132,15 @@ foreach (var scenario in scenarios)
     await ExecuteAsync(postgres.ConnectionString, $"DROP DATABASE {database} WITH (FORCE)");
 }
 return 0;
+
+// A sample's value in Prometheus text format: "name 41", or "name{labels} 41 timestamp" as OpenTelemetry writes it.
+static string MetricValue(string exposition, string name)
+{
+    var line = exposition.Split('\n').FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal) && l.Length > name.Length && l[name.Length] is ' ' or '{')
+        ?? throw new InvalidOperationException($"/metrics has no sample of {name}:\n{exposition}");
+    var afterLabels = line[name.Length] == '{' ? line[(line.LastIndexOf('}') + 1)..] : line[name.Length..];
+    return afterLabels.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+}
 
 async Task ProduceAsync(string topic, bool upsert)
 {

@@ -50,7 +50,8 @@ public static class PgTemporalSchemas
             PgValueKind.Timestamp when precision is <= 3 => new(s_timestampMillis, static t => TimestampMillis(t)),
             PgValueKind.Timestamp => new(s_timestampMicrosOrText, static t => PgDateTimeText.TryParseTimestamp(t, withTimeZone: false, out var micros) ? micros : t),
             PgValueKind.TimestampTz when logical => new(s_logicalTimestampOrText, static t => CommonInstantOrText(t, withTimeZone: true)),
-            PgValueKind.TimestampTz => new(s_zonedTimestamp, static t => PgDateTimeText.IsInfinity(t, out _) ? t : PgDateTimeText.FormatIsoInstant(PgDateTimeText.ParseTimestampMicros(t, withTimeZone: true))),
+            PgValueKind.TimestampTz => new(s_zonedTimestamp, static t => PgDateTimeText.TryIsoInstantOfUtcText(t, out var iso) ? iso
+                : PgDateTimeText.IsInfinity(t, out _) ? t : PgDateTimeText.FormatIsoInstant(PgDateTimeText.ParseTimestampMicros(t, withTimeZone: true))),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a date or time kind"),
         };
     }
@@ -99,11 +100,17 @@ public static class PgTemporalSchemas
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a numeric date or time representation"),
     };
 
-    /// <summary>PostgreSQL's text input of a <see cref="PgTemporalKind.ZonedTimestamp"/> string.</summary>
+    /// <summary>
+    /// PostgreSQL's text input of a <see cref="PgTemporalKind.ZonedTimestamp"/> string: the string itself when PostgreSQL
+    /// reads it as the same instant (<see cref="PgDateTimeText.IsPlainIsoInstant{T}"/>), else the instant in PostgreSQL's
+    /// own form (years before 1 or after 9999, other offsets).
+    /// </summary>
     /// <exception cref="FormatException">Not ISO 8601 with an offset, nor an infinity.</exception>
     public static string ToText(PgTemporalKind kind, string value) => kind switch
     {
-        PgTemporalKind.ZonedTimestamp => PgDateTimeText.IsInfinity(value, out _) ? value : PgDateTimeText.FormatTimestamp(PgDateTimeText.ParseIsoInstant(value), withTimeZone: true),
+        PgTemporalKind.ZonedTimestamp => PgDateTimeText.IsPlainIsoInstant(value.AsSpan()) || PgDateTimeText.IsInfinity(value, out _)
+            ? value
+            : PgDateTimeText.FormatTimestamp(PgDateTimeText.ParseIsoInstant(value), withTimeZone: true),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a string date or time representation"),
     };
 

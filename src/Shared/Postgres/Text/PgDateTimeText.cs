@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace KafkaCdc.Shared.Postgres;
@@ -182,6 +183,63 @@ internal static class PgDateTimeText
             .Append(month.ToString("D2", CultureInfo.InvariantCulture)).Append('-')
             .Append(day.ToString("D2", CultureInfo.InvariantCulture)).Append('T');
         return AppendTime(text, time).Append('Z').ToString();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="text"/> is an ISO 8601 instant PostgreSQL takes as it is for <c>timestamptz</c> input and
+    /// reads as the same instant: <c>YYYY-MM-DDTHH:MM:SS[.f{1,6}]Z</c>, year 0001 to 9999, a valid date and a time before
+    /// 24:00. <see cref="FormatIsoInstant"/> writes every instant of those years so. Others (years outside, other
+    /// offsets, more digits) go through <see cref="ParseIsoInstant"/>.
+    /// </summary>
+    public static bool IsPlainIsoInstant<T>(ReadOnlySpan<T> text)
+        where T : struct, IBinaryInteger<T>
+    {
+        if (text.Length is < 20 or > 27 || text.Length == 21 || int.CreateTruncating(text[^1]) != 'Z') return false;
+        if (!Digits(text, 0, 4, out var year) || year == 0 || !Is(text, 4, '-') || !Digits(text, 5, 2, out var month) || !Is(text, 7, '-')
+            || !Digits(text, 8, 2, out var day) || !Is(text, 10, 'T') || !Digits(text, 11, 2, out var hours) || !Is(text, 13, ':')
+            || !Digits(text, 14, 2, out var minutes) || !Is(text, 16, ':') || !Digits(text, 17, 2, out var seconds))
+        {
+            return false;
+        }
+
+        if (text.Length > 20 && (!Is(text, 19, '.') || !Digits(text, 20, text.Length - 21, out _))) return false;
+        return month is >= 1 and <= 12 && day >= 1 && day <= PgCalendar.DaysInMonth(year, month) && hours < 24 && minutes < 60 && seconds < 60;
+
+        static bool Is(ReadOnlySpan<T> text, int at, char c) => int.CreateTruncating(text[at]) == c;
+
+        static bool Digits(ReadOnlySpan<T> text, int at, int count, out int value)
+        {
+            value = 0;
+            for (var i = at; i < at + count; i++)
+            {
+                var digit = int.CreateTruncating(text[i]) - '0';
+                if (digit is < 0 or > 9) return false;
+                value = (value * 10) + digit;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// The fast way to <see cref="FormatIsoInstant"/> of a <c>timestamptz</c> PostgreSQL wrote in UTC
+    /// (<c>YYYY-MM-DD HH:MM:SS[.ffffff]+00</c>, years 0001 to 9999): the same text with <c>T</c> and <c>Z</c>, when it is
+    /// a plain ISO instant (<see cref="IsPlainIsoInstant{T}"/>). False for anything else (other offsets, BC, infinity).
+    /// </summary>
+    public static bool TryIsoInstantOfUtcText(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? iso)
+    {
+        iso = null;
+        if (text.Length is < 22 or > 29 || !text.EndsWith("+00", StringComparison.Ordinal) || text[10] != ' ') return false;
+        if (text.Length > 22 && text[^4] == '0') return false; // PostgreSQL trims trailing zeros of the fraction; this text did not come from it
+        iso = string.Create(text.Length - 2, text, static (span, source) =>
+        {
+            source.AsSpan(0, source.Length - 3).CopyTo(span);
+            span[10] = 'T';
+            span[^1] = 'Z';
+        });
+        if (IsPlainIsoInstant(iso.AsSpan())) return true;
+        iso = null;
+        return false;
     }
 
     /// <summary>

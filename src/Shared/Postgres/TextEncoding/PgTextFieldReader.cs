@@ -369,8 +369,20 @@ internal abstract class PgTextFieldReader
     /// <summary>An ISO 8601 instant (<c>io.debezium.time.ZonedTimestamp</c>) as PostgreSQL's timestamptz text.</summary>
     private sealed class ZonedTimestamp : PgTextFieldReader
     {
-        public override void Read(ref AvroBinaryReader reader, PgTextRowBuffer output) =>
-            output.WriteText(PgTemporalSchemas.ToText(PgTemporalKind.ZonedTimestamp, reader.ReadString()));
+        public override void Read(ref AvroBinaryReader reader, PgTextRowBuffer output)
+        {
+            var peek = reader;
+            var utf8 = peek.ReadBytesSpan();
+            if (PgDateTimeText.IsPlainIsoInstant(utf8))
+            {
+                reader = peek;
+                output.WriteUtf8(utf8);
+            }
+            else
+            {
+                output.WriteText(PgTemporalSchemas.ToText(PgTemporalKind.ZonedTimestamp, reader.ReadString()));
+            }
+        }
     }
 
     /// <summary>As <see cref="PgDecimalText.Format(AvroDecimal)"/>: the unscaled digits with the point placed by the scale.</summary>

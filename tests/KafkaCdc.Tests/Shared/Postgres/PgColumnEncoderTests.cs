@@ -64,10 +64,12 @@ public class PgColumnEncoderTests
             yield return Case(Of("timestamp"), text);
         }
 
-        foreach (var text in new[] { "2024-01-15 10:20:30.12+00", "0001-01-01 00:00:00+00 BC", "1969-12-31 23:59:59.999999+00", "-infinity" })
-        {
-            yield return Case(Of("timestamptz"), text);
-        }
+        // Instants of years 1 to 9999 go to PostgreSQL as the ISO 8601 of io.debezium.time.ZonedTimestamp, which it reads as
+        // the same instant (TypeRoundTripTests.PlainIsoInstants_AsTimestamptzInput_ArePostgresInstants); others in its own form.
+        yield return Case(Of("timestamptz"), "2024-01-15 10:20:30.12+00", input: "2024-01-15T10:20:30.12Z");
+        yield return Case(Of("timestamptz"), "1969-12-31 23:59:59.999999+00", input: "1969-12-31T23:59:59.999999Z");
+        yield return Case(Of("timestamptz"), "0001-01-01 00:00:00+00 BC");
+        yield return Case(Of("timestamptz"), "-infinity");
 
         yield return Case(Of("uuid"), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
         yield return Case(Of("bpchar", 10), "ab    ");
@@ -87,7 +89,7 @@ public class PgColumnEncoderTests
         yield return Case(Of("bytea", dimensions: 1), "{\"\\\\x00ff\",NULL}", Base64);
         yield return Case(Of("bytea", dimensions: 1), "[2:2]={\"\\\\x00ff\"}", Hex);
         yield return Case(Of("date", dimensions: 1), "{2024-01-01,infinity,\"0001-12-31 BC\"}");
-        yield return Case(Of("timestamptz", dimensions: 1), "{\"2024-01-15 10:20:30+00\",-infinity}");
+        yield return Case(Of("timestamptz", dimensions: 1), "{\"2024-01-15 10:20:30+00\",-infinity}", input: "{2024-01-15T10:20:30Z,-infinity}");
         yield return Case(Of("float8", dimensions: 2), "{{NaN,Infinity},{-0,1e-05}}");
         yield return Case(Of("bool", dimensions: 1), "{t,f,NULL}");
         yield return Case(Of("money", dimensions: 1), "{\"$1,000.00\",-$2.50}", input: "{1000.00,-2.50}");

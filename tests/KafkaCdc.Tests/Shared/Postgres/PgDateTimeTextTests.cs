@@ -114,4 +114,48 @@ public class PgDateTimeTextTests
     [TestCase("2024-05-06T07:08:09")]
     public void ParseIsoInstant_NotAnInstant_ThrowsNamingTheText(string text) =>
         Assert.That(() => PgDateTimeText.ParseIsoInstant(text), Throws.TypeOf<FormatException>().With.Message.Contains(text));
+
+    [TestCase("2024-05-06T07:08:09Z", true)]
+    [TestCase("2024-05-06T07:08:09.1Z", true)]
+    [TestCase("0001-01-01T00:00:00.000001Z", true)]
+    [TestCase("9999-12-31T23:59:59.999999Z", true)]
+    [TestCase("2024-02-29T00:00:00Z", true)]
+    [TestCase("2023-02-29T00:00:00Z", false)]
+    [TestCase("0000-01-01T00:00:00Z", false)]
+    [TestCase("+10000-01-01T00:00:00Z", false)]
+    [TestCase("-0001-01-01T00:00:00Z", false)]
+    [TestCase("2024-05-06T24:00:00Z", false)]
+    [TestCase("2024-05-06T07:60:09Z", false)]
+    [TestCase("2024-05-06T07:08:09.Z", false)]
+    [TestCase("2024-05-06T07:08:09.1234567Z", false)]
+    [TestCase("2024-05-06T07:08:09+02:00", false)]
+    [TestCase("2024-13-06T07:08:09Z", false)]
+    [TestCase("2024-05-06 07:08:09Z", false)]
+    public void IsPlainIsoInstant_TakesOnlyWhatPostgresReadsAsIs(string text, bool plain)
+    {
+        Assert.That(PgDateTimeText.IsPlainIsoInstant(text.AsSpan()), Is.EqualTo(plain));
+        Assert.That(PgDateTimeText.IsPlainIsoInstant<byte>(System.Text.Encoding.UTF8.GetBytes(text)), Is.EqualTo(plain));
+    }
+
+    [Test]
+    public void TryIsoInstantOfUtcText_PostgresUtcText_GivesWhatFormatIsoInstantGives()
+    {
+        var random = new Random(1185);
+        const long first = -62135596800000000L, end = 253402300800000000L;
+        foreach (var micros in Enumerable.Range(0, 20_000).Select(i => random.NextInt64(first, end) is var m && i % 2 == 0 ? m - (m % 1000) : m).Concat([first, end - 1, 0]))
+        {
+            var text = PgDateTimeText.FormatTimestamp(micros, withTimeZone: true);
+
+            Assert.That(PgDateTimeText.TryIsoInstantOfUtcText(text, out var iso) ? iso : null, Is.EqualTo(PgDateTimeText.FormatIsoInstant(micros)), text);
+        }
+    }
+
+    [TestCase("2024-05-06 07:08:09+02")]
+    [TestCase("2024-05-06 07:08:09+00:30")]
+    [TestCase("0001-05-06 07:08:09+00 BC")]
+    [TestCase("10000-05-06 07:08:09+00")]
+    [TestCase("infinity")]
+    [TestCase("2024-05-06 07:08:09.10+00")]
+    public void TryIsoInstantOfUtcText_OtherText_LeavesItToTheParser(string text) =>
+        Assert.That(PgDateTimeText.TryIsoInstantOfUtcText(text, out _), Is.False);
 }

@@ -90,6 +90,27 @@ public class TypeRoundTripTests
         }
     }
 
+    /// <summary>The sink hands plain ISO instants to PostgreSQL as they are: PostgreSQL must read each as that instant.</summary>
+    [Test]
+    public async Task PlainIsoInstants_AsTimestamptzInput_ArePostgresInstants()
+    {
+        var random = new Random(3339);
+        const long first = -62135596800000000L, end = 253402300800000000L; // 0001-01-01 to 10000-01-01, UTC
+        var instants = Enumerable.Range(0, 2000).Select(_ => random.NextInt64(first, end))
+            .Select((m, i) => i % 3 == 0 ? m - (m % 1_000_000) : i % 3 == 1 ? m - (m % 1000) : m).Concat([first, end - 1, 0]).ToArray();
+        var texts = instants.Select(m => PgDateTimeText.FormatIsoInstant(m)).ToArray();
+        Assert.That(texts.Where(t => !PgDateTimeText.IsPlainIsoInstant(t.AsSpan())), Is.Empty);
+        await using var connection = await OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT (extract(epoch FROM t::timestamptz) * 1000000)::bigint::text FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = texts, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        var read = new List<long>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) read.Add(long.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.That(read, Is.EqualTo(instants));
+    }
+
     private static PgTextRow ReadText(PgTextRowDecoder decoder, byte[] bytes)
     {
         var reader = new AvroBinaryReader(bytes);
