@@ -90,4 +90,29 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3501, Level = LogLevel.Warning, Message = "The database heartbeat failed and is retried on the next interval: {Reason}")]
     internal static partial void DatabaseHeartbeatFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3600, Level = LogLevel.Information,
+        Message = "Snapshot of {Count} table(s) ({Tables}) starting: {Reason}; streaming starts at LSN {Lsn} when it is complete; {Threads} reader(s)")]
+    internal static partial void SnapshotStarting(ILogger logger, int count, string tables, string reason, string lsn, int threads);
+
+    [LoggerMessage(EventId = 3601, Level = LogLevel.Information, Message = "Snapshot of {Table}: {Rows} rows, {RowsPerSecond:0} rows/s{Eta}")]
+    internal static partial void SnapshotProgress(ILogger logger, string table, string rows, double rowsPerSecond, string eta);
+
+    [LoggerMessage(EventId = 3602, Level = LogLevel.Information, Message = "Snapshot of {Table} complete: {Rows} rows acknowledged by Kafka ({RowsPerSecond:0} rows/s)")]
+    internal static partial void SnapshotTableDone(ILogger logger, string table, long rows, double rowsPerSecond);
+
+    [LoggerMessage(EventId = 3603, Level = LogLevel.Information, Message = "Snapshot complete: {Tables} table(s), {Rows} rows; streaming from LSN {Lsn}")]
+    internal static partial void SnapshotCompleted(ILogger logger, int tables, long rows, string lsn);
+
+    [LoggerMessage(EventId = 3604, Level = LogLevel.Information, Message = "The server cannot export a snapshot ({Reason}); one reader takes the whole snapshot")]
+    internal static partial void SnapshotNotExported(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3605, Level = LogLevel.Warning, Message = "Reading {Chunk} failed (attempt {Attempt}), reading it again in the same snapshot: {Reason}")]
+    internal static partial void SnapshotChunkRetry(ILogger logger, string chunk, int attempt, string reason);
+
+    [LoggerMessage(EventId = 3606, Level = LogLevel.Warning, Message = "{Message}")]
+    internal static partial void SnapshotDecision(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 3607, Level = LogLevel.Information, Message = "{Message}")]
+    internal static partial void SnapshotInfo(ILogger logger, string message);
 }

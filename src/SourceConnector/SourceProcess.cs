@@ -5,6 +5,7 @@ using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.Checkpointing;
 using KafkaCdc.SourceConnector.Configuration;
+using KafkaCdc.SourceConnector.Encoding;
 using KafkaCdc.SourceConnector.Publishing;
 using KafkaCdc.SourceConnector.Replication;
 using KafkaCdc.SourceConnector.Status;
@@ -49,6 +50,14 @@ internal sealed class SourceProcess : IDisposable
     public SourceOffsetStore Offsets { get; }
     public CaptureRules CaptureRules { get; }
     public TopicAssignments Topics { get; }
+
+    /// <summary>
+    /// A new <see cref="ChangeRecordProducer"/> over the process's producer, with its own encoder (one per thread):
+    /// for the publisher thread of a session, or a snapshot worker.
+    /// </summary>
+    public ChangeRecordProducer RecordProducer(Action<Exception> onDeliveryFailure, ILogger logger) =>
+        new(Producer, new ChangeEventEncoder(Serializer, Options.Name, Options.Database), new SchemaRegistrar(Serializer, Registry, Provisioner, logger),
+            new PartitionCounts(Producer), Status, Options.TombstonesOnDelete, onDeliveryFailure, logger);
 
     /// <summary>Completes with the failure when the producer reports a fatal error.</summary>
     public Task<Exception> Fatal => _fatal.Task;

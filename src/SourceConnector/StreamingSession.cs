@@ -11,6 +11,7 @@ using KafkaCdc.SourceConnector.Encoding;
 using KafkaCdc.SourceConnector.Heartbeats;
 using KafkaCdc.SourceConnector.Publishing;
 using KafkaCdc.SourceConnector.Replication;
+using KafkaCdc.SourceConnector.Snapshots;
 using KafkaCdc.SourceConnector.Status;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -38,7 +39,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
 
     readonly SourceOptions _options = process.Options;
 
-    /// <summary>Runs the session; returns after a graceful stop, throws on failure.</summary>
+    /// <summary>Runs the session; returns after a graceful stop (or, with <c>snapshot.mode=initial_only</c>, the snapshot), throws on failure.</summary>
     /// <param name="stop">Requests the graceful stop.</param>
     /// <param name="onStreaming">Called once the stages run.</param>
     public async Task RunAsync(CancellationToken stop, Action onStreaming)
@@ -48,12 +49,26 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         var server = await ServerInfo.ReadAsync(catalogConnection, stop);
         CheckServer(server);
         var publication = await PublicationSetup.EnsureAsync(catalogConnection, _options, server, process.CaptureRules, logger, stop);
-        await AssignTopicsAsync(catalogConnection, publication, stop);
+        var captured = await AssignTopicsAsync(catalogConnection, publication, stop);
         var slot = await AwaitSlotReleasedAsync(catalogConnection, stop);
 
         await using var replication = new LogicalReplicationConnection(_options.ConnectionString("replication"));
         await replication.Open(stop);
-        var startLsn = await StartPositionAsync(replication, slot, stop);
+        var (startLsn, snapshot) = await StartPositionAsync(replication, slot, captured, stop);
+        if (snapshot is not null)
+        {
+            process.Status.Set(ConnectorState.Snapshotting);
+            var snapshotCatalog = new SnapshotCatalog(_options.Database, _options.PublicationName, server.VersionNum, process.Topics, new PgTypeCatalog(),
+                _options.AvroOptions, process.Status);
+            await new InitialSnapshot(process, snapshotCatalog, server.VersionNum, logger).RunAsync(snapshot, stop);
+        }
+        if (_options.Snapshot.Mode == SnapshotMode.InitialOnly)
+        {
+            Log.SnapshotInfo(logger, $"snapshot.mode=initial_only: the snapshot is complete, so the connector stops without streaming. Replication slot " +
+                $"'{_options.SlotName}' keeps the WAL from LSN {new NpgsqlLogSequenceNumber(startLsn)} on, so that a start with snapshot.mode=no_data " +
+                $"streams every change made since the snapshot; if no such start follows, drop the slot (SELECT pg_drop_replication_slot('{_options.SlotName}');)");
+            return;
+        }
 
         using var abort = new CancellationTokenSource();
         using var loops = CancellationTokenSource.CreateLinkedTokenSource(abort.Token);
@@ -66,10 +81,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         var relations = new RelationCache(_options.Database, process.CaptureRules, process.Topics, new PgTypeCatalog(), _options.AvroOptions, process.Status, logger);
         var reader = new ChangeStreamReader(replication, _options.SlotName, _options.PublicationName, startLsn, relations, catalogConnection,
             checkpointer, channel.Writer, process.Status, logger);
-        var publisher = new ChangePublisher(channel.Reader, process.Producer,
-            new ChangeEventEncoder(process.Serializer, _options.Name, _options.Database),
-            new SchemaRegistrar(process.Serializer, process.Registry, process.Provisioner, logger),
-            new PartitionCounts(process.Producer), checkpointer, process.Status, _options.TombstonesOnDelete, logger);
+        var publisher = new ChangePublisher(channel.Reader, process.RecordProducer(e => fault.TrySetResult(e), logger), process.Status);
         await using var databaseHeartbeat = _options.HeartbeatAction == HeartbeatAction.None ? null
             : new DatabaseHeartbeat(_options.ConnectionString("heartbeat"), _options.HeartbeatAction, _options.HeartbeatTable, _options.Name, logger);
         var heartbeats = new HeartbeatEmitter(_options.HeartbeatInterval, _options.HeartbeatTopic, _options.Name, process.Serializer, process.Producer,
@@ -144,8 +156,11 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
                 $"the role '{server.User}' lacks the REPLICATION attribute, which a replication connection needs: ALTER ROLE {PgIdentifier.Quote(server.User)} WITH REPLICATION;");
     }
 
-    /// <summary>Assigns the topics of the captured published tables now, so that two tables mapping to one topic stop the start.</summary>
-    async Task AssignTopicsAsync(NpgsqlConnection connection, PublicationInfo publication, CancellationToken cancellationToken)
+    /// <summary>
+    /// Assigns the topics of the captured published tables now, so that two tables mapping to one topic stop the start;
+    /// returns those tables.
+    /// </summary>
+    async Task<IReadOnlyList<TableName>> AssignTopicsAsync(NpgsqlConnection connection, PublicationInfo publication, CancellationToken cancellationToken)
     {
         var captured = publication.Tables.Where(process.CaptureRules.IsCaptured).ToList();
         foreach (var table in captured) process.Topics.Assign(table);
@@ -156,6 +171,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
             if (partitioned.Count > 0) Log.PartitionsNotViaRoot(logger, _options.PublicationName, string.Join(", ", partitioned));
         }
         Log.Capturing(logger, _options.PublicationName, captured.Count, string.Join(", ", captured.Take(20)), process.CaptureRules.Filter.ToString());
+        return captured;
     }
 
     /// <summary>The slot, after waiting for a walsender still holding it (a previous process of this connector) to let go.</summary>
@@ -175,27 +191,88 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         }
     }
 
-    async Task<ulong> StartPositionAsync(LogicalReplicationConnection replication, SlotInfo? slot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decides where streaming starts (creating or adopting the slot and storing the position when there was none) and
+    /// whether a snapshot comes first (<c>snapshot.mode</c>): on a first start, after a gap with <c>when_needed</c>,
+    /// or to finish an interrupted one.
+    /// </summary>
+    async Task<(ulong Lsn, InitialSnapshotRequest? Snapshot)> StartPositionAsync(
+        LogicalReplicationConnection replication, SlotInfo? slot, IReadOnlyList<TableName> captured, CancellationToken cancellationToken)
     {
-        var decision = StartPosition.Decide(process.Offsets.Last, slot, _options.Name, _options.SlotName, _options.Database, _options.OffsetStorageTopic);
+        var mode = _options.Snapshot.Mode;
+        var snapshots = mode != SnapshotMode.NoData;
+        var offsets = process.Offsets;
+        var decision = StartPosition.Decide(offsets.Last, slot, _options.Name, _options.SlotName, _options.Database, _options.OffsetStorageTopic);
+        string? reason = null;
+        if (decision.Action == StartAction.Refuse)
+        {
+            if (!decision.IsGap || mode != SnapshotMode.WhenNeeded)
+                throw new SourceConnectorException(FailureKind.Permanent, decision.Reason!);
+            reason = "snapshot.mode=when_needed, and the stored offset cannot be honoured by the slot";
+            Log.SnapshotDecision(logger, $"{decision.Reason!.Split(" What to do:", 2)[0]} snapshot.mode=when_needed: taking the slot's current " +
+                "position and snapshotting every captured table before streaming. Rows deleted while changes were not captured are not in the " +
+                "snapshot and stay at the destination.");
+            offsets.Snapshot = null;
+            decision = slot is null ? new StartDecision(StartAction.CreateSlot) : new StartDecision(StartAction.AdoptSlot, slot.ConfirmedFlushLsn ?? 0);
+        }
+
         switch (decision.Action)
         {
-            case StartAction.Refuse:
-                throw new SourceConnectorException(FailureKind.Permanent, decision.Reason!);
             case StartAction.CreateSlot:
-                var created = await replication.CreatePgOutputReplicationSlot(
-                    _options.SlotName, temporarySlot: false, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.NoExport, cancellationToken: cancellationToken);
+            {
+                var created = await replication.CreatePgOutputReplicationSlot(_options.SlotName, temporarySlot: false,
+                    slotSnapshotInitMode: snapshots ? LogicalSlotSnapshotInitMode.Export : LogicalSlotSnapshotInitMode.NoExport, cancellationToken: cancellationToken);
+                var lsn = (ulong)created.ConsistentPoint;
                 Log.SlotCreated(logger, _options.SlotName, created.ConsistentPoint.ToString());
-                await process.Offsets.WriteAsync((ulong)created.ConsistentPoint, cancellationToken);
-                return (ulong)created.ConsistentPoint;
+                InitialSnapshotRequest? request = null;
+                if (snapshots)
+                {
+                    reason ??= $"first start (no stored offset), snapshot.mode={SnakeCase(mode)}";
+                    request = new InitialSnapshotRequest(created.SnapshotName, captured, [], lsn, reason);
+                    offsets.Snapshot = new SnapshotOffset(new InitialSnapshotOffset([], reason));
+                }
+                await offsets.WriteAsync(lsn, cancellationToken);
+                return (lsn, request);
+            }
             case StartAction.AdoptSlot:
-                Log.SlotAdopted(logger, _options.SlotName, new NpgsqlLogSequenceNumber(decision.Lsn!.Value).ToString());
-                await process.Offsets.WriteAsync(decision.Lsn!.Value, cancellationToken);
-                return decision.Lsn.Value;
+            {
+                var lsn = decision.Lsn!.Value;
+                Log.SlotAdopted(logger, _options.SlotName, new NpgsqlLogSequenceNumber(lsn).ToString());
+                InitialSnapshotRequest? request = null;
+                if (snapshots)
+                {
+                    reason ??= $"first start (no stored offset) on the existing slot, snapshot.mode={SnakeCase(mode)}";
+                    request = new InitialSnapshotRequest(null, captured, [], lsn, reason);
+                    offsets.Snapshot = new SnapshotOffset(new InitialSnapshotOffset([], reason));
+                }
+                await offsets.WriteAsync(lsn, cancellationToken);
+                return (lsn, request);
+            }
             default:
-                return decision.Lsn!.Value;
+            {
+                var lsn = decision.Lsn!.Value;
+                if (offsets.Snapshot?.Initial is not { } pending) return (lsn, null);
+                var left = captured.Where(t => !pending.Done.Contains(t.ToString(), StringComparer.Ordinal)).ToList();
+                if (mode == SnapshotMode.NoData)
+                {
+                    Log.SnapshotDecision(logger, $"An interrupted snapshot ({pending.Reason}) did not finish {left.Count} table(s) " +
+                        $"({string.Join(", ", left.Take(20))}), and snapshot.mode=no_data does not finish it: their rows that did not change since are " +
+                        "missing at the destination until a snapshot of them is taken (execute-snapshot signal)");
+                    offsets.Snapshot = offsets.Snapshot with { Initial = null };
+                    return (lsn, null);
+                }
+                return (lsn, new InitialSnapshotRequest(null, left, pending.Done, lsn, $"resuming an interrupted snapshot ({pending.Reason})"));
+            }
         }
     }
+
+    static string SnakeCase(SnapshotMode mode) => mode switch
+    {
+        SnapshotMode.Initial => "initial",
+        SnapshotMode.InitialOnly => "initial_only",
+        SnapshotMode.NoData => "no_data",
+        _ => "when_needed",
+    };
 
     async Task CheckpointLoopAsync(Checkpointer checkpointer, LogicalReplicationConnection replication, CancellationToken cancellationToken)
     {

@@ -28,4 +28,7 @@ internal sealed class ChangeEvent(
 
     /// <summary>The transaction whose delivery tracking the records of this event count towards.</summary>
     public TransactionProgress Transaction { get; } = transaction;
+
+    /// <summary>This event with another <c>source.snapshot</c> marker.</summary>
+    public ChangeEvent WithSnapshot(string snapshot) => new(Operation, Table, Before, After, Source with { Snapshot = snapshot }, Transaction);
 }

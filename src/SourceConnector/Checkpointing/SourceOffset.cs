@@ -13,14 +13,14 @@ namespace KafkaCdc.SourceConnector.Checkpointing;
 /// <param name="Publication">The publication streamed.</param>
 /// <param name="Database">The source database.</param>
 /// <param name="Updated">When the offset was written (UTC).</param>
-/// <param name="Snapshot">Snapshot progress; reserved for the snapshot issue, null until then.</param>
+/// <param name="Snapshot">Snapshot progress (<see cref="SnapshotOffset"/>), null when no snapshot is in progress.</param>
 internal sealed record SourceOffset(
     [property: JsonPropertyName("lsn")] string Lsn,
     [property: JsonPropertyName("slot")] string Slot,
     [property: JsonPropertyName("publication")] string Publication,
     [property: JsonPropertyName("database")] string Database,
     [property: JsonPropertyName("updated")] DateTimeOffset Updated,
-    [property: JsonPropertyName("snapshot")] JsonElement? Snapshot = null)
+    [property: JsonPropertyName("snapshot")] SnapshotOffset? Snapshot = null)
 {
     static readonly JsonSerializerOptions s_json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 

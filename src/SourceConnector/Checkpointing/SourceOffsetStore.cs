@@ -83,7 +83,9 @@ internal sealed class SourceOffsetStore(
         if (latest?.Value is not { } value) return null;
         try
         {
-            return SourceOffset.Parse(value);
+            var offset = SourceOffset.Parse(value);
+            Snapshot = offset.Snapshot;
+            return offset;
         }
         catch (JsonException e)
         {
@@ -93,9 +95,21 @@ internal sealed class SourceOffsetStore(
         }
     }
 
-    /// <summary>Writes <paramref name="lsn"/> as this connector's offset and waits for Kafka's acknowledgement.</summary>
+    /// <summary>
+    /// The snapshot progress written with every offset from now on (null: none in progress). Set by the snapshot
+    /// code once Kafka acknowledged what it describes; the next offset write stores it.
+    /// </summary>
+    public SnapshotOffset? Snapshot
+    {
+        get => Volatile.Read(ref _snapshot);
+        set => Volatile.Write(ref _snapshot, value?.OrNull());
+    }
+
+    SnapshotOffset? _snapshot;
+
+    /// <summary>Writes <paramref name="lsn"/> (with the current <see cref="Snapshot"/>) as this connector's offset and waits for Kafka's acknowledgement.</summary>
     public Task WriteAsync(ulong lsn, CancellationToken cancellationToken) =>
-        WriteAsync(new SourceOffset(new NpgsqlLogSequenceNumber(lsn).ToString(), slot, publication, database, DateTimeOffset.UtcNow), cancellationToken);
+        WriteAsync(new SourceOffset(new NpgsqlLogSequenceNumber(lsn).ToString(), slot, publication, database, DateTimeOffset.UtcNow, Snapshot), cancellationToken);
 
     /// <summary>Writes <paramref name="offset"/> (or a tombstone when null) and waits for Kafka's acknowledgement.</summary>
     /// <exception cref="ProduceException{TKey,TValue}">Kafka refused the record.</exception>

@@ -1,7 +1,7 @@
 namespace KafkaCdc.SourceConnector.Checkpointing;
 
 /// <summary>
-/// The delivery state of one source transaction, owned by <see cref="Checkpointer"/>: how many of its records Kafka
+/// The delivery state of one source transaction (or one snapshot chunk), owned by <see cref="Checkpointer"/>: how many of its records Kafka
 /// has not acknowledged yet, and whether the publisher has seen its commit (so the count is final).
 /// </summary>
 /// <remarks>
@@ -14,11 +14,15 @@ internal sealed class TransactionProgress
     int _committed;
     long _endLsn;
 
-    internal TransactionProgress(long? transactionId, ulong commitLsn)
+    internal TransactionProgress(long? transactionId, ulong commitLsn, string? description = null)
     {
         TransactionId = transactionId;
         CommitLsn = commitLsn;
+        Description = description;
     }
+
+    /// <summary>What the records belong to when it is not a source transaction (a snapshot chunk), for messages.</summary>
+    public string? Description { get; }
 
     /// <summary>The source transaction id, for messages.</summary>
     public long? TransactionId { get; }

@@ -30,7 +30,8 @@ internal sealed class SourceOptions
     public const string HeartbeatIntervalKey = "heartbeat.interval.ms";
     public const string HeartbeatActionKey = "heartbeat.action";
     public const string HeartbeatTableKey = "heartbeat.table";
-    public const string SignalTableKey = "signal.table";
+    public const string SignalTableKey = "signal.data.collection";
+    public const string LegacySignalTableKey = "signal.table";
     public const string TopicNameFormatKey = "topic.name.format";
     public const string HeartbeatTopicKey = "topic.heartbeat";
     public const string BinaryHandlingModeKey = "binary.handling.mode";
@@ -60,6 +61,7 @@ internal sealed class SourceOptions
     public required HeartbeatAction HeartbeatAction { get; init; }
     public required TableName HeartbeatTable { get; init; }
     public required TableName SignalTable { get; init; }
+    public required SnapshotSettings Snapshot { get; init; }
     public required TopicNamer TopicNamer { get; init; }
     public required string HeartbeatTopic { get; init; }
     public required PgAvroOptions AvroOptions { get; init; }
@@ -138,7 +140,21 @@ internal sealed class SourceOptions
                 $"'{explicitAction}' writes to the source database, but {ReadOnlyKey}=true: use 'none' and schedule the heartbeat " +
                 "table update with pg_cron on the primary instead (see the README, \"Read-only connections\")");
         var heartbeatTable = ReadTableName(config, HeartbeatTableKey, "kafkacdc.kafkacdc_heartbeat");
-        var signalTable = ReadTableName(config, SignalTableKey, "kafkacdc.kafkacdc_signal");
+        var legacySignal = config.String(LegacySignalTableKey);
+        if (legacySignal is not null && config.String(SignalTableKey) is not null)
+            config.Problem(LegacySignalTableKey, $"is the earlier name of {SignalTableKey}; set only {SignalTableKey}");
+        var signalTable = ReadTableName(config, legacySignal is not null && config.String(SignalTableKey) is null ? LegacySignalTableKey : SignalTableKey,
+            "kafkacdc.kafkacdc_signal");
+        var snapshot = new SnapshotSettings
+        {
+            Mode = config.Enum(SnapshotSettings.ModeKey, SnapshotMode.Initial),
+            MaxThreads = config.Int(SnapshotSettings.MaxThreadsKey, 2, 1, 64),
+            InitialMethod = config.Enum(SnapshotSettings.InitialMethodKey, SnapshotInitialMethod.Exported),
+            FetchSize = config.Int(SnapshotSettings.FetchSizeKey, 10240, 1, 10_000_000),
+            IncrementalChunkSize = config.Int(SnapshotSettings.IncrementalChunkSizeKey, 10000, 1, 10_000_000),
+            NewTables = config.Enum(SnapshotSettings.NewTablesKey, SnapshotNewTables.Incremental),
+            KeyColumns = SnapshotSettings.ParseKeyColumns(config.String(SnapshotSettings.KeyColumnsKey), config.Problem),
+        };
 
         var topicFormat = config.String(TopicNameFormatKey, "{database}_{table}")!;
         foreach (var unknown in TopicNamer.UnknownPlaceholders(topicFormat, "{database}", "{schema}", "{table}"))
@@ -191,6 +207,7 @@ internal sealed class SourceOptions
             HeartbeatAction = heartbeatAction,
             HeartbeatTable = heartbeatTable,
             SignalTable = signalTable,
+            Snapshot = snapshot,
             TopicNamer = new TopicNamer(topicFormat),
             HeartbeatTopic = heartbeatTopic,
             AvroOptions = avroOptions,

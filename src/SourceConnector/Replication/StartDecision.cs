@@ -20,4 +20,12 @@ internal enum StartAction
 /// <param name="Action">What to do.</param>
 /// <param name="Lsn">Where to start (<see cref="StartAction.AdoptSlot"/>, <see cref="StartAction.Resume"/>).</param>
 /// <param name="Reason">For <see cref="StartAction.Refuse"/>: what happened and what to do.</param>
-internal sealed record StartDecision(StartAction Action, ulong? Lsn = null, string? Reason = null);
+internal sealed record StartDecision(StartAction Action, ulong? Lsn = null, string? Reason = null)
+{
+    /// <summary>
+    /// For <see cref="StartAction.Refuse"/>: the refusal is about changes the slot can no longer give (no slot, or one
+    /// recreated or of another name), which a snapshot makes up for (<c>snapshot.mode=when_needed</c>); false when the
+    /// configuration names an unusable slot.
+    /// </summary>
+    public bool IsGap { get; init; }
+}

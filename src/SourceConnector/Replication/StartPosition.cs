@@ -38,25 +38,27 @@ internal static class StartPosition
         }
 
         const string remedy =
-            "What to do: if this follows a PostgreSQL upgrade, see \"Upgrading PostgreSQL\" in the README. To accept the gap, run " +
-            "the reset-offsets command (KafkaCdc.SourceConnector reset-offsets --config <file>): the next start begins at the slot's " +
-            "current position (creating the slot if needed). To fill the gap, take a snapshot of the captured tables once snapshots are available.";
+            "What to do: if this follows a PostgreSQL upgrade, see \"Upgrading PostgreSQL\" in the README. To fill the gap, set " +
+            "snapshot.mode=when_needed and start again: the connector takes the slot's current position (creating the slot if needed) and " +
+            "snapshots the captured tables before streaming (rows deleted during the gap are not in a snapshot and stay at the destination). " +
+            "The reset-offsets command (KafkaCdc.SourceConnector reset-offsets --config <file>) followed by a start with snapshot.mode=initial " +
+            "does the same; with snapshot.mode=no_data it accepts the gap.";
         if (stored.Slot != slotName || stored.Database != database)
         {
-            return Refuse($"The offsets topic {offsetTopic} holds the position {stored.Lsn} of connector '{connector}' in replication slot " +
+            return Gap($"The offsets topic {offsetTopic} holds the position {stored.Lsn} of connector '{connector}' in replication slot " +
                           $"'{stored.Slot}' of database '{stored.Database}', but the configuration names slot '{slotName}' of database '{database}'. " +
                           $"A position of one slot means nothing to another, and changes the new slot never saw would be missing. {remedy}");
         }
         if (slot is null)
         {
-            return Refuse($"The offsets topic {offsetTopic} shows that connector '{connector}' had streamed up to LSN {stored.Lsn} from replication " +
+            return Gap($"The offsets topic {offsetTopic} shows that connector '{connector}' had streamed up to LSN {stored.Lsn} from replication " +
                           $"slot '{slotName}', but that slot no longer exists. It was dropped (a PostgreSQL major-version upgrade drops every slot), " +
                           $"so the changes made after LSN {stored.Lsn} are no longer available from PostgreSQL, and creating a new slot would skip them " +
                           $"silently. {remedy}");
         }
         if (slot.ConfirmedFlushLsn is { } confirmed && confirmed > stored.LsnValue)
         {
-            return Refuse($"Replication slot '{slotName}' has confirmed position {new NpgsqlLogSequenceNumber(confirmed)}, ahead of the offset " +
+            return Gap($"Replication slot '{slotName}' has confirmed position {new NpgsqlLogSequenceNumber(confirmed)}, ahead of the offset " +
                           $"{stored.Lsn} stored in {offsetTopic} for connector '{connector}'. The connector never confirms past what it stored, so " +
                           $"the slot was dropped and recreated after the offset was written (for example around a PostgreSQL upgrade): the changes " +
                           $"between {stored.Lsn} and {new NpgsqlLogSequenceNumber(confirmed)} are not available from it. {remedy}");
@@ -65,4 +67,6 @@ internal static class StartPosition
     }
 
     static StartDecision Refuse(string reason) => new(StartAction.Refuse, Reason: reason);
+
+    static StartDecision Gap(string reason) => new(StartAction.Refuse, Reason: reason) { IsGap = true };
 }

@@ -6,6 +6,9 @@ internal enum ConnectorState
     /// <summary>Connecting, reading offsets, preparing the slot and publication.</summary>
     Starting,
 
+    /// <summary>Reading the captured tables (initial snapshot) before streaming.</summary>
+    Snapshotting,
+
     /// <summary>Reading the replication stream.</summary>
     Streaming,
 

@@ -16,6 +16,7 @@ internal sealed class SourceMetrics
     readonly Counter<long> _produceErrors;
     readonly Counter<long> _heartbeats;
     readonly Counter<long> _restarts;
+    readonly Counter<long> _snapshotRows;
     long _reportedProduceErrors;
     long _reportedHeartbeats;
     long _reportedRestarts;
@@ -40,8 +41,10 @@ internal sealed class SourceMetrics
         _produceErrors.Add(0);
         _heartbeats.Add(0);
         _restarts.Add(0);
-        // Fed by the snapshot issue.
-        m.CreateCounter<long>("kafkacdc_source_snapshot_rows_total", description: "Rows read by snapshots, by table");
+        _snapshotRows = m.CreateCounter<long>("kafkacdc_source_snapshot_rows_total", description: "Rows read by snapshots and written to Kafka, by table");
+        m.CreateObservableGauge("kafkacdc_source_snapshot_running", () => status.Snapshots.IsRunning ? 1 : 0, description: "1 while a snapshot runs");
+        m.CreateObservableGauge("kafkacdc_source_snapshot_remaining_rows", ObserveRemaining,
+            description: "Rows of each table of the running snapshot still to read, by the table's estimate (reltuples)");
     }
 
     /// <summary>Moves what <see cref="SourceStatus"/> counted since the last call into the counters.</summary>
@@ -57,11 +60,20 @@ internal sealed class SourceMetrics
                     if (delta > 0) _events.Add(delta, new("table", table.Table), new("op", operation.Code()));
                 }
             }
+            foreach (var table in _status.Snapshots.Tables)
+            {
+                var delta = table.TakeDelta();
+                if (delta > 0) _snapshotRows.Add(delta, new KeyValuePair<string, object?>("table", table.Table));
+            }
             Push(_produceErrors, _status.ProduceErrors, ref _reportedProduceErrors);
             Push(_heartbeats, _status.Heartbeats, ref _reportedHeartbeats);
             Push(_restarts, _status.Restarts, ref _reportedRestarts);
         }
     }
+
+    IEnumerable<Measurement<long>> ObserveRemaining() =>
+        _status.Snapshots.Tables.Where(t => !t.Done).Select(t =>
+            new Measurement<long>(Math.Max(0, t.EstimatedRows - t.Rows), new KeyValuePair<string, object?>("table", t.Table)));
 
     static void Push(Counter<long> counter, long now, ref long reported)
     {

@@ -30,6 +30,9 @@ internal sealed class SourceStatus(string name)
     /// <summary>The connector name.</summary>
     public string Name { get; } = name;
 
+    /// <summary>What the snapshots are doing.</summary>
+    public SnapshotStatus Snapshots { get; } = new();
+
     /// <summary>The current state.</summary>
     public ConnectorState State { get; private set; } = ConnectorState.Starting;
 
@@ -146,8 +149,7 @@ internal sealed class SourceStatus(string name)
         Tables = _tables.Values.OrderBy(t => t.Table, StringComparer.Ordinal).ToDictionary(
             t => t.Table,
             t => ChangeOperations.All.ToDictionary(o => o.Code(), t.Count)),
-        // Filled in by the snapshot issue: per table, rows read and whether it is done.
-        Snapshot = new { State = "none", Tables = new Dictionary<string, object>() },
+        Snapshot = Snapshots.Document(),
     };
 
     static string? Format(ulong lsn) => lsn == 0 ? null : new NpgsqlLogSequenceNumber(lsn).ToString();

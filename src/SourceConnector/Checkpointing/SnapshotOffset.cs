@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+
+namespace KafkaCdc.SourceConnector.Checkpointing;
+
+/// <summary>
+/// Snapshot progress kept with the source offset (<see cref="SourceOffset.Snapshot"/>), so that a restart knows what
+/// is left. Null parts mean "none in progress".
+/// </summary>
+/// <param name="Initial">The initial (or re-) snapshot still running, or null.</param>
+/// <param name="Incremental">The incremental snapshot still running, or null.</param>
+internal sealed record SnapshotOffset(
+    [property: JsonPropertyName("initial")] InitialSnapshotOffset? Initial = null,
+    [property: JsonPropertyName("incremental")] IncrementalSnapshotOffset? Incremental = null)
+{
+    /// <summary>Null when nothing is in progress, else this.</summary>
+    public SnapshotOffset? OrNull() => Initial is null && Incremental is null ? null : this;
+}
+
+/// <summary>An initial snapshot in progress: the tables whose every row Kafka has acknowledged.</summary>
+/// <param name="Done">The finished tables, as <c>schema.table</c> (<see cref="Configuration.TableName.ToString"/>).</param>
+/// <param name="Reason">Why it was taken (first start, or the reason for a re-snapshot), for the log of a resumed one.</param>
+internal sealed record InitialSnapshotOffset(
+    [property: JsonPropertyName("done")] IReadOnlyList<string> Done,
+    [property: JsonPropertyName("reason")] string? Reason = null);
+
+/// <summary>An incremental snapshot in progress (signals), resumed at the next chunk after a restart.</summary>
+/// <param name="Id">The signal id that requested it.</param>
+/// <param name="Tables">The tables still to do, the current one first, as <c>schema.table</c>.</param>
+/// <param name="Conditions">Per table, the extra filter (<c>additional-conditions</c>) or none.</param>
+/// <param name="LastKey">The key (text values of the chunk columns) of the last row written of the current table, or null at its start.</param>
+/// <param name="MaxKey">The largest key of the current table when it started, or null at its start.</param>
+/// <param name="Paused">Whether a pause signal holds it.</param>
+internal sealed record IncrementalSnapshotOffset(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("tables")] IReadOnlyList<string> Tables,
+    [property: JsonPropertyName("conditions")] IReadOnlyDictionary<string, string>? Conditions = null,
+    [property: JsonPropertyName("last_key")] IReadOnlyList<string?>? LastKey = null,
+    [property: JsonPropertyName("max_key")] IReadOnlyList<string?>? MaxKey = null,
+    [property: JsonPropertyName("paused")] bool Paused = false);
