@@ -1,65 +1,99 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-
 namespace KafkaCdc.Tests;
 
-/// <summary>How a test run picks its Kafka and registry (containers where Docker answers), and how fast it finds no Docker.</summary>
+/// <summary>How a test run picks its Kafka and registry: containers where Docker answers, else the dev stack; variables override.</summary>
 public class KafkaChoiceTests
 {
+    static readonly DockerEngine s_docker = new(true, "Docker at unix:///var/run/docker.sock");
+    static readonly DockerEngine s_noDocker = new(false, "no Docker engine reachable: Failed to connect to Docker endpoint at 'unix:///var/run/docker.sock' (no such socket)");
+
     [TestCase(null, true, KafkaSource.Containers)]
     [TestCase(null, false, KafkaSource.DevStack)]
+    [TestCase("", true, KafkaSource.Containers)]
     [TestCase("auto", true, KafkaSource.Containers)]
     [TestCase(" AUTO ", false, KafkaSource.DevStack)]
     [TestCase("containers", true, KafkaSource.Containers)]
+    [TestCase("Containers", true, KafkaSource.Containers)]
     [TestCase("devstack", true, KafkaSource.DevStack)]
-    public void Decide_ModeAndDocker_PickTheSource(string? mode, bool docker, KafkaSource expected) =>
-        Assert.That(KafkaChoice.Decide(null, mode, docker, "Docker at unix:///var/run/docker.sock").Source, Is.EqualTo(expected));
-
-    [Test]
-    public void Decide_ExternalKafka_WinsWhateverTheMode() =>
-        Assert.That(KafkaChoice.Decide("broker:9092", "containers", false, "no Docker").Source, Is.EqualTo(KafkaSource.External));
-
-    [Test]
-    public void Decide_ContainersWithoutDocker_FailsNamingTheVariableAndWhy() =>
-        Assert.That(() => KafkaChoice.Decide(null, "containers", false, "no Docker engine: /var/run/docker.sock does not exist"),
-            Throws.InvalidOperationException.With.Message.Contains(KafkaChoice.Variable).And.Message.Contains("does not exist"));
-
-    [Test]
-    public void Decide_UnknownMode_ListsTheValidOnes() =>
-        Assert.That(() => KafkaChoice.Decide(null, "kraft", true, "Docker"), Throws.InvalidOperationException.With.Message.Contains("auto, containers or devstack"));
-
-    [Test]
-    public void Decide_DevStackWithoutDocker_SaysWhyInTheRunsLine() =>
-        Assert.That(KafkaChoice.Decide(null, null, false, "no Docker engine: /var/run/docker.sock does not exist").Why,
-            Does.Contain("dev stack").And.Contain("/var/run/docker.sock does not exist"));
-
-    [Test]
-    public async Task ProbeDocker_SocketMissing_AnswersAtOnceNamingThePath()
+    [TestCase("devstack", false, KafkaSource.DevStack)]
+    public async Task DecideAsync_ModeAndDocker_PickKafkaAndRegistryTogether(string? mode, bool docker, KafkaSource expected)
     {
-        var path = $"/nonexistent/{Guid.NewGuid():N}/docker.sock";
+        var choice = await KafkaChoice.DecideAsync(null, null, mode, () => Task.FromResult(docker ? s_docker : s_noDocker));
 
-        var (reachable, where) = await KafkaContainers.ProbeDockerAsync($"unix://{path}", TimeSpan.FromSeconds(2));
-
-        Assert.That(reachable, Is.False);
-        Assert.That(where, Does.Contain(path));
+        Assert.That((choice.Kafka, choice.Registry), Is.EqualTo((expected, expected)));
     }
 
     [Test]
-    public async Task ProbeDocker_NothingListening_GivesUpWithinTheTimeLimit()
+    public async Task DecideAsync_Auto_SaysWhichAndWhyInOneLine()
     {
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        var containers = await KafkaChoice.DecideAsync(null, null, null, () => Task.FromResult(s_docker));
+        var devStack = await KafkaChoice.DecideAsync(null, null, null, () => Task.FromResult(s_noDocker));
+
+        Assert.That(containers.Line, Is.EqualTo("Kafka and schema registry: containers (Docker at unix:///var/run/docker.sock)"));
+        Assert.That(devStack.Line, Is.EqualTo($"Kafka and schema registry: dev stack ({s_noDocker.Description})"));
+    }
+
+    [TestCase("devstack")]
+    [TestCase("auto")]
+    public async Task DecideAsync_DevStackOrExternalKafka_DoesNotAskDocker(string mode)
+    {
+        var asked = false;
+        Task<DockerEngine> Probe()
         {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            asked = true;
+            return Task.FromResult(s_docker);
         }
-        var clock = Stopwatch.StartNew();
 
-        var (reachable, where) = await KafkaContainers.ProbeDockerAsync($"tcp://127.0.0.1:{port}", TimeSpan.FromSeconds(2));
+        var devStack = await KafkaChoice.DecideAsync(null, null, "devstack", Probe);
+        var external = await KafkaChoice.DecideAsync("broker:9092", null, mode, Probe);
 
-        Assert.That(reachable, Is.False);
-        Assert.That(where, Does.Contain($"127.0.0.1:{port}"));
-        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+        Assert.That(asked, Is.False);
+        Assert.That(devStack.Line, Is.EqualTo("Kafka and schema registry: dev stack (KCDC_TEST_KAFKA=devstack)"));
+        Assert.That((external.Kafka, external.Registry), Is.EqualTo((KafkaSource.External, KafkaSource.DevStack)));
+        Assert.That(external.Line, Does.StartWith("Kafka: external; schema registry: dev stack (KAFKA_BOOTSTRAP_SERVERS=broker:9092"));
+    }
+
+    [Test]
+    public async Task DecideAsync_ExternalKafkaWithContainersAsked_ExternalWinsAndTheLineSaysSo()
+    {
+        var choice = await KafkaChoice.DecideAsync("broker:9092", "http://registry:8081", "containers", () => Task.FromResult(s_noDocker));
+
+        Assert.That((choice.Kafka, choice.Registry), Is.EqualTo((KafkaSource.External, KafkaSource.External)));
+        Assert.That(choice.Line, Is.EqualTo(
+            "Kafka and schema registry: external (KAFKA_BOOTSTRAP_SERVERS=broker:9092, SCHEMA_REGISTRY_URL=http://registry:8081; KCDC_TEST_KAFKA=containers does not apply)"));
+    }
+
+    [Test]
+    public async Task DecideAsync_ExternalRegistryOnly_KafkaStillFromContainers()
+    {
+        var choice = await KafkaChoice.DecideAsync(null, "http://registry:8081", null, () => Task.FromResult(s_docker));
+
+        Assert.That((choice.Kafka, choice.Registry), Is.EqualTo((KafkaSource.Containers, KafkaSource.External)));
+        Assert.That(choice.Line, Is.EqualTo("Kafka: containers; schema registry: external (Docker at unix:///var/run/docker.sock; SCHEMA_REGISTRY_URL=http://registry:8081)"));
+    }
+
+    [Test]
+    public void DecideAsync_ContainersWithoutDocker_FailsAtOnceNamingTheVariableAndWhy()
+    {
+        Assert.That(() => KafkaChoice.DecideAsync(null, null, "containers", () => Task.FromResult(s_noDocker)),
+            Throws.InvalidOperationException
+                .With.Message.StartsWith("KCDC_TEST_KAFKA=containers, but no Docker engine reachable")
+                .And.Message.Contains("(no such socket)")
+                .And.Message.Contains("KCDC_TEST_KAFKA=auto or devstack"));
+    }
+
+    [Test]
+    public void DecideAsync_UnknownMode_ListsTheValidOnesEvenWithExternalKafka()
+    {
+        Assert.That(() => KafkaChoice.DecideAsync("broker:9092", null, "kraft", () => Task.FromResult(s_docker)),
+            Throws.InvalidOperationException.With.Message.EqualTo("KCDC_TEST_KAFKA is 'kraft'; use auto, containers or devstack"));
+    }
+
+    [Test]
+    public void ThisRun_SaidWhichKafkaItUses()
+    {
+        var choice = TestEnvironment.Choice;
+
+        Assert.That(choice.Kafka == KafkaSource.DevStack, Is.EqualTo(TestEnvironment.IsMockKafka), "the dev stack's Kafka is the mock cluster");
+        Assert.That(choice.Line, Does.StartWith("Kafka"));
     }
 }

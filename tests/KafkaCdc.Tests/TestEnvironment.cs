@@ -11,9 +11,10 @@ namespace KafkaCdc.Tests;
 /// The servers the tests run against, set up once per test run by <see cref="TestEnvironmentSetUp"/>: one dev stack
 /// child process (throwaway PostgreSQL, mock Kafka cluster with its admin endpoint, schema registry), with Kafka and the
 /// registry taken from containers instead where a Docker engine answers (<see cref="KafkaChoice"/>,
-/// <see cref="KafkaContainers"/>). Environment variables replace parts with external services:
-/// <c>KAFKA_BOOTSTRAP_SERVERS</c>, <c>SCHEMA_REGISTRY_URL</c>, <c>KCDC_TEST_PG</c> (an Npgsql connection string of a
-/// superuser). When all three are set no dev stack is started.
+/// <see cref="KafkaContainers"/>; <c>KCDC_TEST_KAFKA</c> overrides). Environment variables replace parts with external
+/// services: <c>KAFKA_BOOTSTRAP_SERVERS</c>, <c>SCHEMA_REGISTRY_URL</c>, <c>KCDC_TEST_PG</c> (an Npgsql connection string of a
+/// superuser). When all three are set no dev stack is started. The run's output says once which Kafka and registry it
+/// uses and why (<see cref="KafkaChoice.Line"/>).
 /// </summary>
 public static class TestEnvironment
 {
@@ -22,6 +23,7 @@ public static class TestEnvironment
     static int s_nameCounter;
     static DevStackProcess? s_devStack;
     static KafkaContainers? s_containers;
+    static KafkaChoice? s_choice;
     static string? s_kafkaBootstrapServers;
     static string? s_postgresConnectionString;
 
@@ -47,12 +49,25 @@ public static class TestEnvironment
         SchemaRegistryUrl ?? throw new AssertionException(
             $"this test needs a schema registry: set SCHEMA_REGISTRY_URL, or use a dev stack that hosts one (none published {DevStackVariables.SchemaRegistryUrl})");
 
-    /// <summary>The dev stack's admin endpoint; ignores the test when Kafka is external.</summary>
+    /// <summary>The dev stack's admin endpoint; ignores the test when Kafka is not the dev stack's (containers, external).</summary>
     public static DevStackAdminClient RequireDevStackAdmin()
     {
         if (DevStackAdmin is null)
-            Assert.Ignore($"fault injection needs the dev stack's mock Kafka cluster; this run uses {(KafkaSource == KafkaSource.Containers ? "Kafka in containers" : "the Kafka of KAFKA_BOOTSTRAP_SERVERS")}");
+        {
+            Assert.Ignore("fault injection (broker down/up, latency, request errors) needs the dev stack's mock Kafka cluster; this run's Kafka is " +
+                (Choice.Kafka == KafkaSource.Containers ? "in containers" : "external (KAFKA_BOOTSTRAP_SERVERS)"));
+        }
         return DevStackAdmin!;
+    }
+
+    /// <summary>
+    /// Ignores the test on the dev stack's mock cluster, which lacks what the test is about (<paramref name="what"/>):
+    /// the test runs against real Kafka, in containers or external.
+    /// </summary>
+    public static void RequireRealKafka(string what)
+    {
+        if (IsMockKafka)
+            Assert.Ignore($"the dev stack's mock Kafka cluster has no {what}; this runs against real Kafka (a Docker engine, or KAFKA_BOOTSTRAP_SERVERS)");
     }
 
     /// <summary>
@@ -98,32 +113,40 @@ public static class TestEnvironment
             new CreateTopicsOptions { RequestTimeout = timeout, OperationTimeout = timeout }).WaitAsync(cancellationToken);
     }
 
-    /// <summary>Where Kafka and the registry come from in this run.</summary>
-    public static KafkaSource KafkaSource { get; private set; }
+    /// <summary>Where Kafka and the registry come from in this run, and why.</summary>
+    public static KafkaChoice Choice => s_choice ?? throw NotSetUp();
 
     internal static async Task StartAsync()
     {
         var kafka = Environment.GetEnvironmentVariable(DevStackVariables.KafkaBootstrapServers);
         var registry = Environment.GetEnvironmentVariable(DevStackVariables.SchemaRegistryUrl);
         var postgres = Environment.GetEnvironmentVariable(DevStackVariables.PostgresConnectionString);
-        var mode = Environment.GetEnvironmentVariable(KafkaChoice.Variable);
-        var (dockerReachable, docker) = string.IsNullOrEmpty(kafka) && !string.Equals(mode?.Trim(), "devstack", StringComparison.OrdinalIgnoreCase)
-            ? await KafkaContainers.ProbeDockerAsync(Environment.GetEnvironmentVariable("DOCKER_HOST"), TimeSpan.FromSeconds(2))
-            : (false, "Docker not asked");
-        var (source, why) = KafkaChoice.Decide(kafka, mode, dockerReachable, docker);
-        KafkaSource = source;
-        Report($"Test run: {why}");
-        if (source == KafkaSource.Containers)
+        var choice = await KafkaChoice.DecideAsync(kafka, registry, Environment.GetEnvironmentVariable(KafkaChoice.Variable),
+            () => DockerEngine.ProbeAsync(DockerEngine.DefaultTimeout, CancellationToken.None));
+        var line = choice.Line;
+        if (choice.Kafka == KafkaSource.Containers)
         {
-            s_containers = await KafkaContainers.StartAsync(CancellationToken.None);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            s_containers = await KafkaContainers.StartAsync(withRegistry: choice.Registry == KafkaSource.Containers, CancellationToken.None);
             kafka = s_containers.BootstrapServers;
-            if (string.IsNullOrEmpty(registry)) registry = s_containers.SchemaRegistryUrl;
+            registry = s_containers.SchemaRegistryUrl ?? registry;
+            line += $"; {s_containers.Images} up in {clock.Elapsed.TotalSeconds:0.#}s";
         }
         if (string.IsNullOrEmpty(kafka) || string.IsNullOrEmpty(registry) || string.IsNullOrEmpty(postgres))
         {
             List<string> arguments = ["--parent-pid", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)];
             if (string.IsNullOrEmpty(postgres)) arguments.Add("--postgres");
-            s_devStack = await DevStackProcess.StartAsync(arguments, TimeSpan.FromSeconds(60));
+            try
+            {
+                s_devStack = await DevStackProcess.StartAsync(arguments, TimeSpan.FromSeconds(60));
+            }
+            catch
+            {
+                // NUnit runs no one-time teardown after a failed one-time setup.
+                if (s_containers is not null) await s_containers.DisposeAsync();
+                s_containers = null;
+                throw;
+            }
             var variables = s_devStack.Variables;
             if (string.IsNullOrEmpty(kafka))
             {
@@ -133,9 +156,11 @@ public static class TestEnvironment
             if (string.IsNullOrEmpty(registry)) registry = variables.GetValueOrDefault(DevStackVariables.SchemaRegistryUrl);
             if (string.IsNullOrEmpty(postgres)) postgres = variables[DevStackVariables.PostgresConnectionString];
         }
+        s_choice = choice;
         s_kafkaBootstrapServers = kafka;
         SchemaRegistryUrl = string.IsNullOrEmpty(registry) ? null : registry;
         s_postgresConnectionString = postgres;
+        Report(line);
     }
 
     internal static async Task StopAsync()
@@ -148,17 +173,26 @@ public static class TestEnvironment
         {
             DevStackAdmin?.Dispose();
             DevStackAdmin = null;
-            if (s_containers is not null) await s_containers.DisposeAsync();
-            s_containers = null;
-            if (s_devStack is not null)
+            try
             {
-                var exitCode = await s_devStack.StopAsync(TimeSpan.FromSeconds(20));
-                var output = s_devStack.Output;
-                s_devStack = null;
-                if (exitCode != 0)
-                    Report($"The dev stack did not stop cleanly (exit code {exitCode?.ToString() ?? "none: killed"}); its output:\n{output}");
+                if (s_containers is not null) await s_containers.DisposeAsync();
+            }
+            finally
+            {
+                s_containers = null;
+                await StopDevStackAsync();
             }
         }
+    }
+
+    static async Task StopDevStackAsync()
+    {
+        if (s_devStack is null) return;
+        var exitCode = await s_devStack.StopAsync(TimeSpan.FromSeconds(20));
+        var output = s_devStack.Output;
+        s_devStack = null;
+        if (exitCode != 0)
+            Report($"The dev stack did not stop cleanly (exit code {exitCode?.ToString() ?? "none: killed"}); its output:\n{output}");
     }
 
     /// <summary>The variable naming a file that gets the harness's own lines (scripts/test.sh prints it after the run).</summary>

@@ -54,14 +54,7 @@ internal static class ChangeTopic
             EnablePartitionEof = false,
         };
         using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetLogHandler((_, _) => { }).Build();
-        using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
-        List<int> partitions = [];
-        await Poll.UntilAsync(() =>
-        {
-            var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.SingleOrDefault(t => t.Topic == topic);
-            partitions = metadata is { Error.IsError: false } ? metadata.Partitions.Select(p => p.PartitionId).ToList() : [];
-            return partitions.Count > 0;
-        }, timeout, $"topic {topic} to exist ({what})");
+        var partitions = await PartitionsAsync(consumer.Handle, topic, timeout, what);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
 
         var records = new List<ChangeRecord>();
@@ -79,6 +72,30 @@ internal static class ChangeTopic
             return done(records);
         }, timeout, $"{what} in topic {topic} (have {records.Count} records)");
         return records;
+    }
+
+    /// <summary>
+    /// The partition count of <paramref name="topic"/>, once it exists: the broker's default for a topic the connector
+    /// created (4 on the dev stack's mock cluster and in the test containers; whatever an external cluster says).
+    /// </summary>
+    public static async Task<int> PartitionCountAsync(string topic, TimeSpan timeout)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = TestEnvironment.KafkaBootstrapServers })
+            .SetLogHandler((_, _) => { }).Build();
+        return (await PartitionsAsync(admin.Handle, topic, timeout, "its partition count")).Count;
+    }
+
+    static async Task<List<int>> PartitionsAsync(Handle handle, string topic, TimeSpan timeout, string what)
+    {
+        using var admin = new DependentAdminClientBuilder(handle).Build();
+        List<int> partitions = [];
+        await Poll.UntilAsync(() =>
+        {
+            var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(5)).Topics.SingleOrDefault(t => t.Topic == topic);
+            partitions = metadata is { Error.IsError: false } ? metadata.Partitions.Select(p => p.PartitionId).ToList() : [];
+            return partitions.Count > 0;
+        }, timeout, $"topic {topic} to exist ({what})");
+        return partitions;
     }
 
     /// <summary>Reads until <paramref name="count"/> records (tombstones included) arrived.</summary>
