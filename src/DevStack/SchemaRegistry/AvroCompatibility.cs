@@ -1,21 +1,22 @@
+using System.Runtime.CompilerServices;
 using Avro;
 using Newtonsoft.Json.Linq;
 
 namespace KafkaCdc.DevStack.SchemaRegistry;
 
-/// <summary>One reason a reader schema cannot read data of a writer schema, in Avro Java's terms (which Confluent reports).</summary>
-/// <param name="ErrorType">Java's <c>SchemaIncompatibilityType</c>: <c>NAME_MISMATCH</c>, <c>FIXED_SIZE_MISMATCH</c>, <c>MISSING_ENUM_SYMBOLS</c>, <c>READER_FIELD_MISSING_DEFAULT_VALUE</c>, <c>TYPE_MISMATCH</c>, <c>MISSING_UNION_BRANCH</c>.</param>
-/// <param name="Location">Where in the reader schema, as a JSON pointer-like path (<c>/fields/2/type</c>).</param>
-/// <param name="Message">What is wrong.</param>
-internal sealed record Incompatibility(string ErrorType, string Location, string Message);
-
 /// <summary>
-/// Avro's schema resolution rules as a compatibility check (the Avro specification's "Schema Resolution"; Java's
-/// <c>SchemaCompatibility</c>, which Confluent's registry runs), over Apache.Avro's schema model. Apache.Avro's own
-/// <see cref="Schema.CanRead"/> answers only yes or no and compares full names where Java compares unqualified ones, so
-/// the registry keeps this checker: every reason, located. Logical types do not count, as in Java.
+/// Avro's schema resolution rules as a compatibility check over Apache.Avro's schema model: a port of Avro Java's
+/// <c>SchemaCompatibility.ReaderWriterCompatibilityChecker</c> (1.12), which Confluent's registry runs, with its locations
+/// and messages. Logical types do not count, as in Java.
 /// </summary>
-internal static class AvroCompatibility
+/// <remarks>
+/// Apache.Avro's own <see cref="Schema.CanRead"/> is not used: it answers only yes or no (Confluent's answers name each
+/// reason and where), and its verdicts differ from Java's: it accepts any writer union for a primitive or union reader
+/// without looking at the branches, never checks enum symbols, has no string/bytes promotion, compares full names (a
+/// namespace change alone fails), fails a logical type against its plain base type, and rejects a writer union for a
+/// record, enum, fixed, array or map reader even when every branch is readable. <c>AvroCompatibilityTests</c> pins each.
+/// </remarks>
+static class AvroCompatibility
 {
     /// <summary>Every reason <paramref name="reader"/> cannot read data written with <paramref name="writer"/>; empty when it can.</summary>
     public static IReadOnlyList<Incompatibility> Check(Schema reader, Schema writer) => new Checker().Check(reader, writer, "");
@@ -24,7 +25,7 @@ internal static class AvroCompatibility
     {
         static readonly List<Incompatibility> s_compatible = [];
 
-        // Results per (reader, writer) pair; a pair being checked counts as compatible, which ends recursion.
+        // Results per (reader, writer) pair, as Java memoizes them; a pair being checked counts as compatible, which ends recursion.
         readonly Dictionary<(Schema, Schema), List<Incompatibility>> _memo = new(ReferencePairComparer.Instance);
 
         public List<Incompatibility> Check(Schema reader, Schema writer, string location)
@@ -41,7 +42,7 @@ internal static class AvroCompatibility
         List<Incompatibility> Calculate(Schema reader, Schema writer, string location)
         {
             var result = new List<Incompatibility>();
-            if (reader.Tag == writer.Tag)
+            if (JavaType(reader) == JavaType(writer))
             {
                 switch (reader)
                 {
@@ -51,25 +52,31 @@ internal static class AvroCompatibility
                     case MapSchema map:
                         result.AddRange(Check(map.ValueSchema, ((MapSchema)writer).ValueSchema, location + "/values"));
                         break;
-                    case FixedSchema fixedSchema:
-                        CheckName(fixedSchema, (NamedSchema)writer, location, result);
+                    case FixedSchema readerFixed:
+                        CheckName(readerFixed, (NamedSchema)writer, location, result);
                         var writerSize = ((FixedSchema)writer).Size;
-                        if (fixedSchema.Size != writerSize)
-                            result.Add(new("FIXED_SIZE_MISMATCH", Where(location + "/size"), $"reader fixed size {fixedSchema.Size} differs from writer fixed size {writerSize}"));
+                        if (readerFixed.Size != writerSize)
+                            result.Add(new("FIXED_SIZE_MISMATCH", location + "/size", $"expected: {writerSize}, found: {readerFixed.Size}"));
                         break;
-                    case EnumSchema enumSchema:
-                        CheckName(enumSchema, (NamedSchema)writer, location, result);
-                        var missing = ((EnumSchema)writer).Symbols.Where(s => !enumSchema.Symbols.Contains(s)).ToList();
-                        if (missing.Count > 0 && enumSchema.Default is null)
-                            result.Add(new("MISSING_ENUM_SYMBOLS", Where(location + "/symbols"), $"reader enum lacks writer symbols [{string.Join(", ", missing)}] and has no default"));
+                    case EnumSchema readerEnum:
+                        CheckName(readerEnum, (NamedSchema)writer, location, result);
+                        // Java lists the missing symbols sorted (a TreeSet), and a reader default makes them all readable.
+                        var missing = ((EnumSchema)writer).Symbols.Where(s => !readerEnum.Symbols.Contains(s)).Order(StringComparer.Ordinal).ToList();
+                        if (missing.Count > 0 && readerEnum.Default is null)
+                            result.Add(new("MISSING_ENUM_SYMBOLS", location + "/symbols", $"[{string.Join(", ", missing)}]"));
                         break;
                     case RecordSchema record:
                         CheckName(record, (NamedSchema)writer, location, result);
                         CheckFields(record, (RecordSchema)writer, location, result);
                         break;
                     case UnionSchema:
+                        // Each writer branch must be readable; Java reports the branch, not the reason inside it.
                         var branches = ((UnionSchema)writer).Schemas;
-                        for (var i = 0; i < branches.Count; i++) result.AddRange(Check(reader, branches[i], $"{location}/{i}"));
+                        for (var i = 0; i < branches.Count; i++)
+                        {
+                            if (Check(reader, branches[i], "").Count > 0)
+                                result.Add(new("MISSING_UNION_BRANCH", $"{location}/{i}", $"reader union lacking writer type: {JavaType(branches[i])}"));
+                        }
                         break;
                 }
                 return result;
@@ -81,24 +88,24 @@ internal static class AvroCompatibility
                 return result;
             }
 
-            var promotable = (reader.Tag, writer.Tag) switch
+            var promotable = (JavaType(reader), JavaType(writer)) switch
             {
-                (Schema.Type.Long, Schema.Type.Int) => true,
-                (Schema.Type.Float, Schema.Type.Int or Schema.Type.Long) => true,
-                (Schema.Type.Double, Schema.Type.Int or Schema.Type.Long or Schema.Type.Float) => true,
-                (Schema.Type.Bytes, Schema.Type.String) or (Schema.Type.String, Schema.Type.Bytes) => true,
+                ("LONG", "INT") => true,
+                ("FLOAT", "INT" or "LONG") => true,
+                ("DOUBLE", "INT" or "LONG" or "FLOAT") => true,
+                ("BYTES", "STRING") or ("STRING", "BYTES") => true,
                 _ => false,
             };
             if (promotable) return result;
 
             if (reader is UnionSchema readerUnion)
             {
-                if (!readerUnion.Schemas.Any(branch => Check(branch, writer, location).Count == 0))
-                    result.Add(new("MISSING_UNION_BRANCH", Where(location), $"reader union has no branch that can read writer type {TypeName(writer)}"));
+                if (!readerUnion.Schemas.Any(branch => Check(branch, writer, "").Count == 0))
+                    result.Add(new("MISSING_UNION_BRANCH", Where(location), $"reader union lacking writer type: {JavaType(writer)}"));
                 return result;
             }
 
-            result.Add(new("TYPE_MISMATCH", Where(location), $"reader type {TypeName(reader)} cannot read writer type {TypeName(writer)}"));
+            result.Add(new("TYPE_MISMATCH", Where(location), $"reader type: {JavaType(reader)} not compatible with writer type: {JavaType(writer)}"));
             return result;
         }
 
@@ -108,14 +115,17 @@ internal static class AvroCompatibility
             {
                 var writerField = WriterFieldFor(writer, readerField);
                 var fieldLocation = $"{location}/fields/{readerField.Pos}";
-                if (writerField is null)
-                {
-                    if (readerField.DefaultValue is null)
-                        result.Add(new("READER_FIELD_MISSING_DEFAULT_VALUE", Where(fieldLocation), $"reader field '{readerField.Name}' has no default and is missing in the writer"));
-                }
-                else
+                if (writerField is not null)
                 {
                     result.AddRange(Check(readerField.Schema, writerField.Schema, fieldLocation + "/type"));
+                }
+                else if (readerField.DefaultValue is null)
+                {
+                    // Java's quirk, kept for the same answer: an enum field with an enum default is checked against the writer record.
+                    if (readerField.Schema is EnumSchema { Default: not null })
+                        result.AddRange(Check(readerField.Schema, writer, fieldLocation + "/type"));
+                    else
+                        result.Add(new("READER_FIELD_MISSING_DEFAULT_VALUE", fieldLocation, readerField.Name));
                 }
             }
         }
@@ -132,10 +142,9 @@ internal static class AvroCompatibility
 
         static void CheckName(NamedSchema reader, NamedSchema writer, string location, List<Incompatibility> result)
         {
-            // Like Java (and so Confluent), unqualified names compare: a namespace change alone is compatible.
+            // Java compares unqualified names (a namespace change alone is compatible), else looks for the writer's full name among the reader's aliases.
             if (reader.Name != writer.Name && !AliasesOf(reader).Contains(writer.Fullname))
-                result.Add(new("NAME_MISMATCH", Where(location + "/name"),
-                    $"reader name '{reader.Fullname}' does not match writer name '{writer.Fullname}' (unqualified names differ and no reader alias names the writer)"));
+                result.Add(new("NAME_MISMATCH", location + "/name", $"expected: {writer.Fullname}"));
         }
 
         /// <summary>A named schema's aliases, fully qualified (Apache.Avro keeps them private; its JSON has them).</summary>
@@ -147,10 +156,15 @@ internal static class AvroCompatibility
 
         static string Where(string location) => location.Length == 0 ? "/" : location;
 
-        static string TypeName(Schema schema) => schema switch
+        /// <summary>
+        /// Java's <c>Schema.Type</c> name: <c>INT</c>, <c>RECORD</c>, <c>ENUM</c>... (a logical type is its base type there,
+        /// an Avro <c>error</c> a record).
+        /// </summary>
+        static string JavaType(Schema schema) => schema switch
         {
-            NamedSchema named => $"{Schema.GetTypeString(named.Tag)} '{named.Fullname}'",
-            _ => $"'{Schema.GetTypeString(schema.Tag)}'",
+            LogicalSchema logical => JavaType(logical.BaseSchema),
+            { Tag: Schema.Type.Error } => "RECORD",
+            _ => Schema.GetTypeString(schema.Tag).ToUpperInvariant(),
         };
     }
 
@@ -161,6 +175,6 @@ internal static class AvroCompatibility
         public bool Equals((Schema, Schema) x, (Schema, Schema) y) => ReferenceEquals(x.Item1, y.Item1) && ReferenceEquals(x.Item2, y.Item2);
 
         public int GetHashCode((Schema, Schema) obj) =>
-            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item1), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Item2));
+            HashCode.Combine(RuntimeHelpers.GetHashCode(obj.Item1), RuntimeHelpers.GetHashCode(obj.Item2));
     }
 }

@@ -34,7 +34,10 @@ sealed class RegistryError : Exception
     public static RegistryError IncompatibleSchema(string subject, IReadOnlyList<string> details) =>
         new(409, 409, $"Schema being registered is incompatible with an earlier schema for subject \"{subject}\", details: [{string.Join(", ", details)}]");
 
-    public static RegistryError InvalidSchema(string message) => new(422, 42201, message);
+    /// <summary>The <c>error_code</c> of an empty, unparsable or unsupported schema.</summary>
+    public const int InvalidSchemaCode = 42201;
+
+    public static RegistryError InvalidSchema(string message) => new(422, InvalidSchemaCode, message);
 
     public static RegistryError InvalidVersion(string version) =>
         new(422, 42202, $"The specified version '{version}' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\"");

@@ -80,14 +80,21 @@ static class RegistryHttp
         }
     }
 
-    /// <summary>A version path segment: a number from 1, or <c>latest</c> / <c>-1</c> (null).</summary>
+    /// <summary>
+    /// A version path segment as Confluent's <c>VersionId</c> reads it (blanks trimmed, a sign allowed): a number from 1,
+    /// or <c>latest</c> (any case) / <c>-1</c>, which give null.
+    /// </summary>
     /// <exception cref="RegistryError">42202 otherwise.</exception>
     public static int? VersionOf(string text)
     {
-        if (string.Equals(text.Trim(), "latest", StringComparison.OrdinalIgnoreCase) || text.Trim() == "-1") return null;
-        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) && version >= 1
-            ? version
-            : throw RegistryError.InvalidVersion(text);
+        var trimmed = text.Trim();
+        if (string.Equals(trimmed, "latest", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!int.TryParse(trimmed, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            || version is 0 or < -1)
+        {
+            throw RegistryError.InvalidVersion(text);
+        }
+        return version == -1 ? null : version;
     }
 
     /// <summary>A route value; the router only matches when it is present.</summary>

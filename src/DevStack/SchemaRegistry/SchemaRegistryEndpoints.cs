@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Confluent.SchemaRegistry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -27,9 +28,8 @@ sealed class SchemaRegistryEndpoints(SchemaStore store, ILogger logger)
         routes.MapGet("/subjects/{subject}/versions/{version}", Version);
         routes.MapGet("/subjects/{subject}/versions/{version}/schema", VersionSchema);
 
-        routes.MapPost("/compatibility/subjects/{subject}/versions", context => TestCompatibility(context, null));
-        routes.MapPost("/compatibility/subjects/{subject}/versions/{version}",
-            context => TestCompatibility(context, RegistryHttp.VersionOf(RegistryHttp.Route(context, "version"))));
+        routes.MapPost("/compatibility/subjects/{subject}/versions", context => TestCompatibility(context, allVersions: true));
+        routes.MapPost("/compatibility/subjects/{subject}/versions/{version}", context => TestCompatibility(context, allVersions: false));
 
         routes.MapGet("/config", context => RegistryHttp.WriteAsync(context, Level("compatibilityLevel", store.GlobalLevel)));
         routes.MapPut("/config", PutGlobalConfig);
@@ -74,13 +74,31 @@ sealed class SchemaRegistryEndpoints(SchemaStore store, ILogger logger)
         return RegistryHttp.WriteAsync(context, JsonNode.Parse(version.Schema)!);
     }
 
-    async Task TestCompatibility(HttpContext context, int? version)
+    /// <summary>
+    /// Confluent's order: the body (415, 400), the version segment (42202), the version (40402), then the schema, whose
+    /// faults (42201) become the one message of an incompatible answer with <c>?verbose=true</c>. The check runs outside
+    /// the store's lock.
+    /// </summary>
+    async Task TestCompatibility(HttpContext context, bool allVersions)
     {
         var subject = RegistryHttp.Route(context, "subject");
-        var schema = RegistryHttp.SchemaOf(await RegistryHttp.ReadObjectAsync(context));
-        var messages = store.TestCompatibility(subject, version, schema);
+        var verbose = RegistryHttp.Flag(context, "verbose");
+        var body = await RegistryHttp.ReadObjectAsync(context);
+        var (level, versions) = allVersions
+            ? store.CompatibilityTarget(subject)
+            : store.CompatibilityTarget(subject, RegistryHttp.VersionOf(RegistryHttp.Route(context, "version")));
+        List<string> messages;
+        try
+        {
+            messages = CompatibilityReport.Check(level, RegistryHttp.SchemaOf(body), versions);
+        }
+        catch (RegistryError invalid) when (verbose && invalid.ErrorCode == RegistryError.InvalidSchemaCode)
+        {
+            messages = [invalid.Message];
+        }
+
         var answer = new JsonObject { ["is_compatible"] = messages.Count == 0 };
-        if (RegistryHttp.Flag(context, "verbose")) answer["messages"] = Array(messages);
+        if (verbose) answer["messages"] = Array(messages);
         await RegistryHttp.WriteAsync(context, answer);
     }
 
@@ -106,7 +124,7 @@ sealed class SchemaRegistryEndpoints(SchemaStore store, ILogger logger)
         await RegistryHttp.WriteAsync(context, Level("compatibility", level));
     }
 
-    static async Task<CompatibilityLevel> LevelOf(HttpContext context)
+    static async Task<Compatibility> LevelOf(HttpContext context)
     {
         var body = await RegistryHttp.ReadObjectAsync(context);
         return ConfluentCompatibilityLevel.TryParse(RegistryHttp.OptionalString(body, "compatibility"), out var level)
@@ -114,7 +132,7 @@ sealed class SchemaRegistryEndpoints(SchemaStore store, ILogger logger)
             : throw RegistryError.InvalidCompatibilityLevel();
     }
 
-    static JsonObject Level(string member, CompatibilityLevel level) =>
+    static JsonObject Level(string member, Compatibility level) =>
         new() { [member] = ConfluentCompatibilityLevel.Name(level) };
 
     static JsonObject Describe(SubjectVersion version) => new()

@@ -1,4 +1,5 @@
 using Avro;
+using Compatibility = Confluent.SchemaRegistry.Compatibility;
 
 namespace KafkaCdc.DevStack.SchemaRegistry;
 
@@ -10,45 +11,43 @@ readonly record struct SubjectVersion(string Subject, int Id, int Version, strin
 /// levels. One lock guards it all; schemas are parsed by the caller before the lock is taken.
 /// </summary>
 /// <remarks>
-/// Schemas are identified by their <see cref="Schema.ToString"/> full form, which keeps docs, defaults and
-/// custom properties: as in Confluent's registry, two schemas that differ only in a custom property are
-/// different schemas (a new version, a new id), while the same text under two subjects shares one id.
+/// Schemas are identified by <see cref="RegistrySchema.TextOf"/>, as Confluent identifies them by Java's print of them:
+/// two schemas that differ only in a custom property are different schemas (a new version, a new id), while the same
+/// text under two subjects shares one id. Versions are never deleted, so a list of them handed out stays true.
 /// </remarks>
 sealed class SchemaStore
 {
-    sealed record StoredSchema(int Id, string Json, Schema Schema);
-
     readonly Lock _gate = new();
-    readonly List<StoredSchema> _schemas = [];
-    readonly Dictionary<string, StoredSchema> _schemasByJson = new(StringComparer.Ordinal);
-    readonly SortedDictionary<string, List<StoredSchema>> _subjects = new(StringComparer.Ordinal);
-    readonly Dictionary<string, CompatibilityLevel> _subjectLevels = new(StringComparer.Ordinal);
-    CompatibilityLevel _globalLevel = CompatibilityLevel.Backward;
+    readonly List<RegistrySchema> _schemas = [];
+    readonly Dictionary<string, RegistrySchema> _schemasByText = new(StringComparer.Ordinal);
+    readonly SortedDictionary<string, List<RegistrySchema>> _subjects = new(StringComparer.Ordinal);
+    readonly Dictionary<string, Compatibility> _subjectLevels = new(StringComparer.Ordinal);
+    Compatibility _globalLevel = Compatibility.Backward;
 
     /// <summary>
     /// Registers <paramref name="schema"/> under <paramref name="subject"/>, returning its global id: the
     /// existing id when the subject already has it, else a new version after the compatibility check.
     /// </summary>
+    /// <exception cref="RegistryError">409 when the subject's level rejects it.</exception>
     public int Register(string subject, Schema schema)
     {
-        var json = schema.ToString();
+        var text = RegistrySchema.TextOf(schema);
         lock (_gate)
         {
             _subjects.TryGetValue(subject, out var versions);
-            if (versions?.Find(s => s.Json == json) is { } existing) return existing.Id;
+            if (versions?.Find(s => s.Text == text) is { } existing) return existing.Id;
 
             if (versions is not null)
             {
-                var level = EffectiveLevel(subject);
-                var details = CompatibilityReport.Check(level, schema, ForLevel(level, versions));
+                var details = CompatibilityReport.Check(EffectiveLevel(subject), schema, Numbered(versions));
                 if (details.Count > 0) throw RegistryError.IncompatibleSchema(subject, details);
             }
 
-            if (!_schemasByJson.TryGetValue(json, out var stored))
+            if (!_schemasByText.TryGetValue(text, out var stored))
             {
-                stored = new StoredSchema(_schemas.Count + 1, json, schema);
+                stored = new RegistrySchema(_schemas.Count + 1, text, schema);
                 _schemas.Add(stored);
-                _schemasByJson.Add(json, stored);
+                _schemasByText.Add(text, stored);
             }
 
             if (versions is null) _subjects.Add(subject, versions = []);
@@ -58,25 +57,27 @@ sealed class SchemaStore
     }
 
     /// <summary>The version of <paramref name="subject"/> that holds <paramref name="schema"/>.</summary>
+    /// <exception cref="RegistryError">40401 for an unknown subject, 40403 when it does not hold the schema.</exception>
     public SubjectVersion Lookup(string subject, Schema schema)
     {
-        var json = schema.ToString();
+        var text = RegistrySchema.TextOf(schema);
         lock (_gate)
         {
             var versions = VersionsOf(subject);
-            var index = versions.FindIndex(s => s.Json == json);
+            var index = versions.FindIndex(s => s.Text == text);
             if (index < 0) throw RegistryError.SchemaNotFound();
-            return new SubjectVersion(subject, versions[index].Id, index + 1, json);
+            return new SubjectVersion(subject, versions[index].Id, index + 1, text);
         }
     }
 
     /// <summary>The schema text with global id <paramref name="id"/>.</summary>
+    /// <exception cref="RegistryError">40403 for an unknown id.</exception>
     public string SchemaById(int id)
     {
         lock (_gate)
         {
             if (id < 1 || id > _schemas.Count) throw RegistryError.SchemaNotFound(id);
-            return _schemas[id - 1].Json;
+            return _schemas[id - 1].Text;
         }
     }
 
@@ -87,12 +88,14 @@ sealed class SchemaStore
     }
 
     /// <summary>The version numbers of <paramref name="subject"/>, 1 to n.</summary>
+    /// <exception cref="RegistryError">40401 for an unknown subject.</exception>
     public IReadOnlyList<int> Versions(string subject)
     {
         lock (_gate) return [.. Enumerable.Range(1, VersionsOf(subject).Count)];
     }
 
     /// <summary>One version of <paramref name="subject"/>; <paramref name="version"/> null is the latest.</summary>
+    /// <exception cref="RegistryError">40401 for an unknown subject, 40402 for a missing version.</exception>
     public SubjectVersion Version(string subject, int? version)
     {
         lock (_gate)
@@ -101,63 +104,60 @@ sealed class SchemaStore
             var number = version ?? versions.Count;
             if (number > versions.Count) throw RegistryError.VersionNotFound(number);
             var stored = versions[number - 1];
-            return new SubjectVersion(subject, stored.Id, number, stored.Json);
+            return new SubjectVersion(subject, stored.Id, number, stored.Text);
         }
     }
 
     /// <summary>
-    /// Checks <paramref name="schema"/> as the compatibility resource does, returning Confluent-style messages
-    /// (empty when compatible). Against the latest (<paramref name="version"/> null), the versions a
-    /// registration would be checked against; a subject without versions is compatible. Against a given
-    /// version, that version alone, in the direction(s) of the subject's level.
+    /// What <c>POST /compatibility/subjects/{s}/versions</c> checks a schema against: the subject's level and every
+    /// version (the level decides how many count, as for a registration); none for an unknown subject.
     /// </summary>
-    public IReadOnlyList<string> TestCompatibility(string subject, int? version, Schema schema)
+    public (Compatibility Level, IReadOnlyList<(int Version, RegistrySchema Schema)> Versions) CompatibilityTarget(string subject)
+    {
+        lock (_gate) return (EffectiveLevel(subject), _subjects.TryGetValue(subject, out var versions) ? Numbered(versions) : []);
+    }
+
+    /// <summary>
+    /// What <c>POST /compatibility/subjects/{s}/versions/{v}</c> checks a schema against: the subject's level and that
+    /// one version, or with <paramref name="version"/> null (<c>latest</c>) the latest one, even at a transitive level,
+    /// and none for a subject without versions.
+    /// </summary>
+    /// <exception cref="RegistryError">40402 for a missing numbered version, also of an unknown subject (as Confluent answers).</exception>
+    public (Compatibility Level, IReadOnlyList<(int Version, RegistrySchema Schema)> Versions) CompatibilityTarget(string subject, int? version)
     {
         lock (_gate)
         {
-            var level = EffectiveLevel(subject);
-            if (version is null)
-            {
-                return _subjects.TryGetValue(subject, out var all)
-                    ? CompatibilityReport.Check(level, schema, ForLevel(level, all))
-                    : [];
-            }
-
-            var versions = VersionsOf(subject);
+            var versions = _subjects.GetValueOrDefault(subject) ?? [];
+            var number = version ?? versions.Count;
             if (version > versions.Count) throw RegistryError.VersionNotFound(version.Value);
-            return CompatibilityReport.Check(level, schema, [(version.Value, versions[version.Value - 1].Schema)]);
+            return (EffectiveLevel(subject), number == 0 ? [] : [(number, versions[number - 1])]);
         }
     }
 
     /// <summary>The global compatibility level (BACKWARD until set).</summary>
-    public CompatibilityLevel GlobalLevel
+    public Compatibility GlobalLevel
     {
         get { lock (_gate) return _globalLevel; }
         set { lock (_gate) _globalLevel = value; }
     }
 
     /// <summary>The level set for <paramref name="subject"/>, or null when it follows the global one.</summary>
-    public CompatibilityLevel? SubjectLevel(string subject)
+    public Compatibility? SubjectLevel(string subject)
     {
         lock (_gate) return _subjectLevels.TryGetValue(subject, out var level) ? level : null;
     }
 
     /// <summary>Sets the level of <paramref name="subject"/>, which need not have versions yet.</summary>
-    public void SetSubjectLevel(string subject, CompatibilityLevel level)
+    public void SetSubjectLevel(string subject, Compatibility level)
     {
         lock (_gate) _subjectLevels[subject] = level;
     }
 
-    CompatibilityLevel EffectiveLevel(string subject) => _subjectLevels.GetValueOrDefault(subject, _globalLevel);
+    Compatibility EffectiveLevel(string subject) => _subjectLevels.GetValueOrDefault(subject, _globalLevel);
 
-    List<StoredSchema> VersionsOf(string subject) =>
+    List<RegistrySchema> VersionsOf(string subject) =>
         _subjects.TryGetValue(subject, out var versions) ? versions : throw RegistryError.SubjectNotFound(subject);
 
-    static List<(int Version, Schema Schema)> ForLevel(CompatibilityLevel level, List<StoredSchema> versions)
-    {
-        var transitive = level is CompatibilityLevel.BackwardTransitive or CompatibilityLevel.ForwardTransitive
-            or CompatibilityLevel.FullTransitive;
-        var first = transitive ? 0 : versions.Count - 1;
-        return [.. versions.Skip(first).Select((s, i) => (first + i + 1, s.Schema))];
-    }
+    static List<(int Version, RegistrySchema Schema)> Numbered(List<RegistrySchema> versions) =>
+        [.. versions.Select((s, i) => (i + 1, s))];
 }

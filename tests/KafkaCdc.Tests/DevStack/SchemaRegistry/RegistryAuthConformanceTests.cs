@@ -7,7 +7,10 @@ using static KafkaCdc.Tests.DevStack.SchemaRegistry.RegistryTestSchemas;
 
 namespace KafkaCdc.Tests.DevStack.SchemaRegistry;
 
-/// <summary>Basic authentication as Confluent's client sends it and the connectors configure it (in-process server with credentials).</summary>
+/// <summary>
+/// Basic authentication as Confluent's client sends it and the connectors configure it. Dev-only: it needs a server
+/// configured with known credentials (an in-process one); skipped with <c>SCHEMA_REGISTRY_URL</c> set.
+/// </summary>
 public class RegistryAuthConformanceTests : SchemaRegistryFixture
 {
     const string User = "connector";

@@ -2,7 +2,10 @@ using Confluent.SchemaRegistry;
 
 namespace KafkaCdc.Tests.DevStack.SchemaRegistry;
 
-/// <summary>Changes the registry's global compatibility level, which other tests rely on: uses a registry of its own.</summary>
+/// <summary>
+/// The global compatibility level: BACKWARD at start, and settable. Dev-only: changing it on a shared registry would
+/// change what other tests and users see, so it runs on a registry of its own; skipped with <c>SCHEMA_REGISTRY_URL</c> set.
+/// </summary>
 public class RegistryGlobalConfigConformanceTests : SchemaRegistryFixture
 {
     protected override bool NeedsInProcessServer => true;

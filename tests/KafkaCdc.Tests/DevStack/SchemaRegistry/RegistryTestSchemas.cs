@@ -1,6 +1,4 @@
 using Avro;
-using Avro.Generic;
-using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Tests.DevStack.SchemaRegistry;
 
@@ -27,6 +25,10 @@ static class RegistryTestSchemas
     public const string CustomerWithCustomProperty =
         """{"type":"record","name":"Customer","namespace":"shop","fields":[{"name":"id","type":{"type":"long","kafkacdc.pg.type":"int8"}},{"name":"name","type":"string"}]}""";
 
-    /// <summary>The full form of a schema, as the serializer registers it.</summary>
+    /// <summary>Version 1 with a doc on the record: the same Parsing Canonical Form, a different schema for the registry.</summary>
+    public const string CustomerWithDoc =
+        """{"type":"record","name":"Customer","namespace":"shop","doc":"A customer of the shop.","fields":[{"name":"id","type":"long"},{"name":"name","type":"string"}]}""";
+
+    /// <summary>The full form of a schema as Apache.Avro prints it (as the serializer registers it); compares schemas by content.</summary>
     public static string FullForm(string json) => Schema.Parse(json).ToString();
 }

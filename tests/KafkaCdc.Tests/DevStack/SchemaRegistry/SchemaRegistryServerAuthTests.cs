@@ -3,10 +3,13 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using KafkaCdc.DevStack.SchemaRegistry;
-using KafkaCdc.Tests.DevStack.SchemaRegistry;
 
 namespace KafkaCdc.Tests.DevStack.SchemaRegistry;
 
+/// <summary>
+/// The dev server's basic-auth check at the HTTP level. Dev-only: it needs a server configured with credentials, which an
+/// external registry is not known to be; skipped with <c>SCHEMA_REGISTRY_URL</c> set.
+/// </summary>
 public class SchemaRegistryServerAuthTests : SchemaRegistryFixture
 {
     protected override SchemaRegistryServerOptions ServerOptions => new() { BasicAuthUser = "dev", BasicAuthPassword = "pw" };
