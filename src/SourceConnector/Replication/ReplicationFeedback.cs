@@ -10,12 +10,23 @@ namespace KafkaCdc.SourceConnector.Replication;
 /// forced standby status update, which moves the slot's <c>confirmed_flush_lsn</c>. Called only by
 /// <see cref="Checkpointer"/>, with LSNs the offsets topic already holds.
 /// </summary>
+/// <remarks>
+/// A status update is forced only once the stream is established (the connection has received something from the
+/// walsender). Npgsql marks the connection as replicating as soon as it sends START_REPLICATION, before PostgreSQL
+/// answers and before its feedback timer exists; an update forced in that window would go out ahead of the server's
+/// CopyBothResponse and ends in a NullReferenceException inside Npgsql. Until then the position is only set, and
+/// Npgsql's own periodic update carries it.
+/// </remarks>
 internal sealed class ReplicationFeedback(LogicalReplicationConnection replication, SourceStatus status) : ISlotFeedback
 {
+    /// <summary>Whether the walsender has sent anything yet (data or a keepalive), so the stream is established.</summary>
+    public bool HasStreamStarted => (ulong)replication.LastReceivedLsn != 0;
+
     /// <inheritdoc />
     public async Task<bool> ConfirmAsync(ulong lsn, CancellationToken cancellationToken)
     {
         replication.SetReplicationStatus(new NpgsqlLogSequenceNumber(lsn));
+        if (!HasStreamStarted) return false;
         try
         {
             await replication.SendStatusUpdate(cancellationToken);

@@ -98,7 +98,7 @@ internal sealed class InProcessConnector : IAsyncDisposable
             {
                 if (category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)) return;
                 lines.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} [{eventId.Id}] {category}: {formatter(state, exception)}" +
-                              (exception is null || logLevel < LogLevel.Error ? "" : $" ({exception.GetType().Name})"));
+                              (exception is null || logLevel < LogLevel.Error ? "" : logLevel == LogLevel.Critical ? $"\n{exception}" : $" ({exception.GetType().Name})"));
             }
         }
     }
