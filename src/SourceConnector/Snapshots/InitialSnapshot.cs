@@ -164,7 +164,6 @@ internal sealed class InitialSnapshot
         }
         try
         {
-            await ExecuteAsync(coordinator, "SAVEPOINT export", cancellationToken);
             await using var command = new NpgsqlCommand("SELECT pg_export_snapshot()", coordinator);
             return (string)(await command.ExecuteScalarAsync(cancellationToken))!;
         }
@@ -172,7 +171,8 @@ internal sealed class InitialSnapshot
         {
             // A standby cannot export snapshots: one worker then reads everything in the coordinator's own transaction.
             Log.SnapshotNotExported(_logger, e.MessageText);
-            await ExecuteAsync(coordinator, "ROLLBACK TO SAVEPOINT export", cancellationToken);
+            await ExecuteAsync(coordinator, "ROLLBACK", cancellationToken);
+            await ExecuteAsync(coordinator, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", cancellationToken);
             return null;
         }
     }
