@@ -60,7 +60,7 @@ public class RegistryFailureTests
     }
 
     [Test]
-    public async Task FirstRecord_WrongRegistryPassword_StopsNamingTableSubjectAndSetting()
+    public async Task TableSchema_WrongRegistryPassword_StopsNamingTableSubjectAndSetting()
     {
         await using var registry = await StartRegistryWithCredentialsAsync();
         await using var database = await SourceTestDatabase.CreateAsync("regauthrec", "CREATE TABLE orders (id integer PRIMARY KEY, v text)");
@@ -68,9 +68,12 @@ public class RegistryFailureTests
         config["heartbeat.interval.ms"] = "0";
         config["schema.registry.url"] = registry.Url.ToString();
         config["schema.registry.basic.auth.user.info"] = $"{User}:{WrongPassword}";
-        await using var connector = await InProcessConnector.StartStreamingAsync(config);
+        await using var connector = InProcessConnector.Start(config);
 
-        await database.ExecuteAsync("INSERT INTO orders VALUES (1, 'x')");
+        // The table's schemas are registered before its first snapshot row or, without a snapshot, its first change.
+        await Poll.UntilAsync(() => connector.Status.State is ConnectorState.Streaming or ConnectorState.Failed, s_timeout,
+            $"the connector to stream or stop (log:\n{connector.Log})");
+        if (connector.Status.State == ConnectorState.Streaming) await database.ExecuteAsync("INSERT INTO orders VALUES (1, 'x')");
         await connector.WaitForStateAsync(ConnectorState.Failed, s_timeout);
 
         Assert.That(await connector.Exit, Is.EqualTo(1));
