@@ -21,8 +21,10 @@ namespace KafkaCdc.SourceConnector;
 /// database), 55 (object in use, wrong state: e.g. the slot is active elsewhere, wal_level) and everything else
 /// permanent. Network errors and timeouts without a SQLSTATE are transient. Kafka: fatal errors
 /// (<see cref="Error.IsFatal"/>) and errors retrying cannot fix (record too large, authorization, invalid config)
-/// are permanent, the rest transient. Registry: <see cref="RegistryFailures.IsTransient"/>. Values that do
-/// not decode or encode, and configuration errors, are permanent.
+/// are permanent, the rest transient. Registry (Confluent's client, after its own retries), by
+/// <see cref="RegistryFailures.IsTransient"/>: no answer (refused, reset, DNS, timeout) and HTTP 408, 429, 5xx are
+/// transient; 401/403 (credentials), 409 (incompatible), 422 (invalid schema), 404 (unknown subject or id) and TLS
+/// handshake failures are permanent. Values that do not decode or encode, and configuration errors, are permanent.
 /// </remarks>
 internal static class FailureClassifier
 {
@@ -46,6 +48,8 @@ internal static class FailureClassifier
         HttpRequestException e => RegistryFailures.IsTransient(e) ? FailureKind.Transient : FailureKind.Permanent,
         PgValueDecodingException or AvroEncodingException or AvroDecodingException or AvroException or ConfigException or KafkaConfigException => FailureKind.Permanent,
         IOException or SocketException or TimeoutException => FailureKind.Transient,
+        // HttpClient's own timeout (not the connector stopping, which SourceRunner handles before classifying).
+        OperationCanceledException { InnerException: TimeoutException } => FailureKind.Transient,
         AggregateException { InnerExceptions.Count: > 0 } e => e.InnerExceptions.Select(Classify).Max(),
         _ => FailureKind.Permanent,
     };

@@ -71,8 +71,23 @@ internal sealed class SourceProcess : IDisposable
         if (Options.HeartbeatInterval > TimeSpan.Zero)
         {
             await Provisioner.EnsureTopicsAsync([Options.HeartbeatTopic], cancellationToken);
-            await Serializer.RegisterAsync(Options.HeartbeatTopic, true, ChangeEventSchemas.HeartbeatKey, cancellationToken);
-            await Serializer.RegisterAsync(Options.HeartbeatTopic, false, ChangeEventSchemas.HeartbeatValue, cancellationToken);
+            await RegisterHeartbeatSchemaAsync(true, ChangeEventSchemas.HeartbeatKey, cancellationToken);
+            await RegisterHeartbeatSchemaAsync(false, ChangeEventSchemas.HeartbeatValue, cancellationToken);
+        }
+    }
+
+    /// <summary>Registers a heartbeat schema; a refusal (credentials, a rejected schema) is permanent and names the subject and the setting.</summary>
+    async Task RegisterHeartbeatSchemaAsync(bool isKey, Avro.Schema schema, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Serializer.RegisterAsync(Options.HeartbeatTopic, isKey, schema, cancellationToken);
+        }
+        catch (HttpRequestException e) when (!RegistryFailures.IsTransient(e))
+        {
+            throw new SourceConnectorException(FailureKind.Permanent,
+                $"The schema registry refused to register the heartbeat {(isKey ? "key" : "value")} schema " +
+                $"(subject {AvroSerializer.SubjectName(Options.HeartbeatTopic, isKey)}): {RegistryFailures.Describe(e)}", e);
         }
     }
 

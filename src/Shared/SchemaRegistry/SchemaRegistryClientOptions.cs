@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Confluent.SchemaRegistry;
 using KafkaCdc.Shared.Configuration;
 
@@ -8,7 +9,10 @@ namespace KafkaCdc.Shared.SchemaRegistry;
 /// The connectors' <c>schema.registry.*</c> keys, read and checked at start-up, passed as they are to Confluent's
 /// <see cref="CachedSchemaRegistryClient"/> (whose keys they are: <see cref="SchemaRegistryConfig.PropertyNames"/>).
 /// A key that client does not know is reported with the other configuration problems (a typo would otherwise be
-/// ignored); the two retry keys of earlier KafkaCdc versions are accepted under their old names.
+/// ignored); the two retry keys of earlier KafkaCdc versions are accepted under their old names. With
+/// <c>schema.registry.basic.auth.credentials.source=SASL_INHERIT</c> the registry credentials are the Kafka client's
+/// (<c>kafka.sasl.username</c>, <c>kafka.sasl.password</c>). The settings are finally checked by building a client with
+/// them, so whatever Confluent's client would refuse (a CA file that cannot be read...) is reported at start-up too.
 /// </summary>
 public sealed class SchemaRegistryClientOptions
 {
@@ -25,6 +29,16 @@ public sealed class SchemaRegistryClientOptions
         [SchemaRegistryConfig.PropertyNames.SchemaRegistryRetriesWaitMs] = "200",
         [SchemaRegistryConfig.PropertyNames.SchemaRegistryRetriesMaxWaitMs] = "10000",
     };
+
+    // Confluent marks these two obsolete (the serializers' config has them now), but its client still reads and accepts them.
+    const string KeySubjectNameStrategyKey = "schema.registry.key.subject.name.strategy";
+    const string ValueSubjectNameStrategyKey = "schema.registry.value.subject.name.strategy";
+
+    /// <summary>The one subject name strategy the connectors use (<c>&lt;topic&gt;-key</c>, <c>&lt;topic&gt;-value</c>).</summary>
+    const string TopicNameStrategy = nameof(SubjectNameStrategy.Topic);
+
+    /// <summary>The Kafka client's SASL keys, which Confluent's client reads (without prefix) for <c>SASL_INHERIT</c>.</summary>
+    static readonly (string KafkaKey, string ClientKey)[] s_inheritedSasl = [("kafka.sasl.username", "sasl.username"), ("kafka.sasl.password", "sasl.password")];
 
     /// <summary>Earlier KafkaCdc names of Confluent's keys.</summary>
     static readonly Dictionary<string, string> s_renamed = new(StringComparer.Ordinal)
@@ -55,6 +69,8 @@ public sealed class SchemaRegistryClientOptions
         (SchemaRegistryConfig.PropertyNames.SchemaRegistryBearerAuthScope, null),
         (SchemaRegistryConfig.PropertyNames.SchemaRegistryBearerAuthTokenEndpointUrl, null),
         (SchemaRegistryConfig.PropertyNames.SchemaRegistryBearerAuthTokenEndpointQuery, null),
+        (KeySubjectNameStrategyKey, null),
+        (ValueSubjectNameStrategyKey, null),
         (SchemaRegistryConfig.PropertyNames.SslCaLocation, null),
         (SchemaRegistryConfig.PropertyNames.SslKeystoreLocation, null),
         (SchemaRegistryConfig.PropertyNames.SslKeystorePassword, null),
@@ -66,6 +82,7 @@ public sealed class SchemaRegistryClientOptions
     [
         BasicAuthUserInfoKey, SchemaRegistryConfig.PropertyNames.SslKeystorePassword,
         SchemaRegistryConfig.PropertyNames.SchemaRegistryBearerAuthToken, SchemaRegistryConfig.PropertyNames.SchemaRegistryBearerAuthClientSecret,
+        "sasl.password",
     ];
 
     /// <summary>The registry URLs, in order; at least one.</summary>
@@ -93,29 +110,63 @@ public sealed class SchemaRegistryClientOptions
     public static SchemaRegistryClientOptions FromConfig(ConfigReader config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        var problems = 0;
+        void Problem(string key, string message)
+        {
+            config.Problem(key, message);
+            problems++;
+        }
+
         var client = new Dictionary<string, string>(s_defaults, StringComparer.Ordinal);
         foreach (var (oldKey, key) in s_renamed)
         {
-            if (config.String(oldKey) is { } value) client[key] = value;
+            if (config.String(oldKey) is not { } value) continue;
+            if (config.String(key) is { } current && current != value)
+                Problem(oldKey, $"is the earlier name of {key}, which is set too; keep only {key}");
+            client[key] = value;
         }
         foreach (var (key, minimum) in s_keys)
         {
             if (config.String(key) is not { } value) continue;
             if (minimum is { } least && (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < least))
-                config.Problem(key, $"must be a whole number of at least {least}, not '{(s_secrets.Contains(key) ? "****" : value)}'");
+                Problem(key, $"must be a whole number of at least {least}, not '{(s_secrets.Contains(key) ? "****" : value)}'");
             client[key] = value;
         }
 
+        // Confluent's client counts attempts per URL and, given 0, sends no request at all and fails with a
+        // NullReferenceException; KafkaCdc's own client read 0 as "no retry", which is one attempt.
+        if (client.TryGetValue(SchemaRegistryConfig.PropertyNames.SchemaRegistryMaxRetries, out var retries) && retries == "0")
+            client[SchemaRegistryConfig.PropertyNames.SchemaRegistryMaxRetries] = "1";
+
         var urls = new List<Uri>();
+        var urlTexts = new List<string>();
         foreach (var text in config.RequiredString(UrlKey).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            if (CheckUrl(text, out var url) is { } problem) config.Problem(UrlKey, problem);
+            if (CheckUrl(text, out var url) is { } problem) Problem(UrlKey, problem);
             else urls.Add(url);
+            urlTexts.Add(text);
         }
+        // Confluent's client splits on commas without trimming: hand it the URLs without the spaces around them.
+        if (urlTexts.Count > 0) client[UrlKey] = string.Join(",", urlTexts);
         if (client.TryGetValue(BasicAuthUserInfoKey, out var userInfo) && userInfo.IndexOf(':', StringComparison.Ordinal) <= 0)
-            config.Problem(BasicAuthUserInfoKey, "must be user:password (a user name, a colon, then the password)");
+            Problem(BasicAuthUserInfoKey, "must be user:password (a user name, a colon, then the password)");
         if (client.TryGetValue(SchemaRegistryConfig.PropertyNames.EnableSslCertificateVerification, out var verify) && !bool.TryParse(verify, out _))
-            config.Problem(SchemaRegistryConfig.PropertyNames.EnableSslCertificateVerification, $"must be true or false, not '{verify}'");
+            Problem(SchemaRegistryConfig.PropertyNames.EnableSslCertificateVerification, $"must be true or false, not '{verify}'");
+        foreach (var key in (string[])[KeySubjectNameStrategyKey, ValueSubjectNameStrategyKey])
+        {
+            if (client.TryGetValue(key, out var strategy) && strategy != TopicNameStrategy)
+                Problem(key, $"must be {TopicNameStrategy}, not '{strategy}': the connectors name subjects <topic>-key and <topic>-value (TopicNameStrategy)");
+        }
+        if (client.TryGetValue(SchemaRegistryConfig.PropertyNames.SchemaRegistryBasicAuthCredentialsSource, out var source) && source == "SASL_INHERIT")
+        {
+            foreach (var (kafkaKey, clientKey) in s_inheritedSasl)
+            {
+                if (config.String(kafkaKey) is { } value) client[clientKey] = value;
+                else Problem(SchemaRegistryConfig.PropertyNames.SchemaRegistryBasicAuthCredentialsSource, $"SASL_INHERIT takes the registry credentials from {kafkaKey}, which is not set");
+            }
+        }
+
+        if (problems == 0) CheckWithConfluentsClient(config, client);
         return new SchemaRegistryClientOptions { Urls = urls, ClientConfig = client };
     }
 
@@ -125,6 +176,39 @@ public sealed class SchemaRegistryClientOptions
     /// <summary>The settings, with secrets shown only as set.</summary>
     public override string ToString() =>
         string.Join(", ", ClientConfig.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={(s_secrets.Contains(p.Key) ? "****" : p.Value)}"));
+
+    /// <summary>
+    /// Builds a client with <paramref name="client"/> (no request is sent), so that what Confluent's client refuses
+    /// (a credentials source it does not know, a CA or keystore file it cannot read...) is a configuration problem
+    /// at start-up rather than a failure of the first request.
+    /// </summary>
+    static void CheckWithConfluentsClient(ConfigReader config, Dictionary<string, string> client)
+    {
+        try
+        {
+            using var check = new CachedSchemaRegistryClient(client);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            var message = e.Message;
+            foreach (var secret in s_secrets)
+            {
+                if (client.TryGetValue(secret, out var value) && value.Length > 0) message = message.Replace(value, "****", StringComparison.Ordinal);
+            }
+            var key = s_keys.Select(k => k.Key).Where(k => message.Contains(k, StringComparison.Ordinal)).MaxBy(k => k.Length)
+                ?? (e is IOException or UnauthorizedAccessException or CryptographicException ? KeyOfFile(client, message) : null)
+                ?? "schema.registry.*";
+            config.Problem(key, $"refused by the registry client: {message}");
+        }
+    }
+
+    /// <summary>The file setting a file error comes from: the one whose path the message names, else the keystore, else the CA.</summary>
+    static string? KeyOfFile(Dictionary<string, string> client, string message)
+    {
+        string[] files = [SchemaRegistryConfig.PropertyNames.SslCaLocation, SchemaRegistryConfig.PropertyNames.SslKeystoreLocation];
+        return files.FirstOrDefault(k => client.TryGetValue(k, out var path) && message.Contains(path, StringComparison.Ordinal))
+            ?? files.LastOrDefault(client.ContainsKey);
+    }
 
     static string? CheckUrl(string text, out Uri url)
     {

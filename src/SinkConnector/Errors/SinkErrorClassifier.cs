@@ -21,7 +21,10 @@ namespace KafkaCdc.SinkConnector.Errors;
 /// retry re-reads it. Data exceptions (22) and integrity constraint violations (23), and "ON CONFLICT affects a row
 /// twice" (21000, keys equal to PostgreSQL but not as text, e.g. <c>1.0</c> and <c>1.00</c>) belong to a record.
 /// Invalid authorization (28), unknown database or schema (3D, 3F), and every other syntax or access rule error (42,
-/// e.g. 42501 missing privilege) stop the task. Anything unknown stops the task rather than being retried forever.
+/// e.g. 42501 missing privilege) stop the task. Schema registry failures (Confluent's client, after its own retries)
+/// go by <see cref="RegistryFailures.IsTransient"/>: no answer and HTTP 408, 429, 5xx are transient; credentials
+/// (401/403), 404 and TLS failures stop the task; a schema id the registry does not know (40403) makes the record
+/// undecodable (<see cref="MessageDecodingException"/>). Anything unknown stops the task rather than being retried forever.
 /// </remarks>
 public static class SinkErrorClassifier
 {
@@ -39,6 +42,7 @@ public static class SinkErrorClassifier
             HttpRequestException registry => RegistryFailures.IsTransient(registry) ? FailureKind.Transient : FailureKind.Task,
             KafkaException kafka => kafka.Error.IsFatal ? FailureKind.Task : FailureKind.Transient,
             IOException or SocketException or TimeoutException => FailureKind.Transient,
+            OperationCanceledException { InnerException: TimeoutException } => FailureKind.Transient, // HttpClient's timeout
             _ => FailureKind.Task,
         };
     }

@@ -13,14 +13,16 @@ namespace KafkaCdc.SourceConnector.Encoding;
 /// <summary>
 /// Readies a table version before its first record: its topic exists (admin API, or auto-creation where the
 /// cluster has none) and its key and envelope schemas are registered under TopicNameStrategy subjects. A schema the
-/// registry rejects stops the connector with a message naming the table, the changed columns and the registry's reason.
+/// registry rejects (409, 422) stops the connector with a message naming the table, the changed columns and the
+/// registry's reason; any other refusal (credentials, unknown subject...) stops it naming the table, the subject and
+/// the setting to check. A registry that cannot be reached, after the client's own retries, is transient.
 /// </summary>
 internal sealed class SchemaRegistrar(AvroSerializer serializer, ISchemaRegistryClient registry, KafkaTopicProvisioner provisioner, ILogger logger)
 {
     readonly HashSet<string> _topics = new(StringComparer.Ordinal);
 
     /// <summary>Makes sure <paramref name="table"/>'s topic exists and its schemas are registered.</summary>
-    /// <exception cref="SourceConnectorException">The registry rejected a schema (permanent).</exception>
+    /// <exception cref="SourceConnectorException">The registry rejected a schema, or refused the request (permanent).</exception>
     /// <exception cref="HttpRequestException">The registry could not be reached (transient).</exception>
     public async Task EnsureReadyAsync(CapturedTable table, CancellationToken cancellationToken)
     {
@@ -47,7 +49,7 @@ internal sealed class SchemaRegistrar(AvroSerializer serializer, ISchemaRegistry
         {
             return await serializer.RegisterAsync(table.Topic, isKey, schema, cancellationToken);
         }
-        catch (SchemaRegistryException e) when (!RegistryFailures.IsTransient(e))
+        catch (SchemaRegistryException e) when (RegistryFailures.IsSchemaRejection(e))
         {
             var subject = AvroSerializer.SubjectName(table.Topic, isKey);
             var changes = await DescribeChangesAsync(subject, isKey, schema, cancellationToken);
@@ -57,6 +59,12 @@ internal sealed class SchemaRegistrar(AvroSerializer serializer, ISchemaRegistry
                 "The connector stopped before writing any record with the new schema; make the change " +
                 "compatible with the subject's compatibility level (value fields are optional, so adding and dropping columns is BACKWARD " +
                 "compatible; changing a type usually is not), or change the subject's compatibility level, then restart", e);
+        }
+        catch (HttpRequestException e) when (!RegistryFailures.IsTransient(e))
+        {
+            throw new SourceConnectorException(FailureKind.Permanent,
+                $"The schema registry refused to register the {(isKey ? "key" : "value")} schema of table {table.Name.Quoted} " +
+                $"(subject {AvroSerializer.SubjectName(table.Topic, isKey)}): {RegistryFailures.Describe(e)}", e);
         }
     }
 

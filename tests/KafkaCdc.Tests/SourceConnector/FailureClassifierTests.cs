@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using Confluent.Kafka;
 using Avro;
@@ -6,7 +5,7 @@ using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Postgres;
-using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.Tests.Shared.SchemaRegistry;
 using KafkaCdc.SourceConnector;
 using Npgsql;
 
@@ -52,10 +51,10 @@ public class FailureClassifierTests
         yield return Row(new KafkaException(new Error(ErrorCode.MsgSizeTooLarge, "big")), FailureKind.Permanent, "KafkaRecordTooLarge");
         yield return Row(new KafkaException(new Error(ErrorCode.TopicAuthorizationFailed, "acl")), FailureKind.Permanent, "KafkaTopicAuthorization");
         yield return Row(new KafkaException(new Error(ErrorCode.SaslAuthenticationFailed, "sasl")), FailureKind.Permanent, "KafkaAuthentication");
-        yield return Row(new HttpRequestException("[http://r:8081/] HttpRequestException: Connection refused"), FailureKind.Transient, "RegistryUnreachable");
-        yield return Row(new Confluent.SchemaRegistry.SchemaRegistryException("busy", HttpStatusCode.ServiceUnavailable, 50301), FailureKind.Transient, "Registry503");
-        yield return Row(new Confluent.SchemaRegistry.SchemaRegistryException("incompatible", HttpStatusCode.Conflict, 409), FailureKind.Permanent, "Registry409");
-        yield return Row(new Confluent.SchemaRegistry.SchemaRegistryException("auth", HttpStatusCode.Unauthorized, 401), FailureKind.Permanent, "Registry401");
+        foreach (var (failure, transient, name) in RegistryFailureRows.All())
+            yield return Row(failure, transient ? FailureKind.Transient : FailureKind.Permanent, "Registry" + name);
+        yield return Row(new TaskCanceledException("HttpClient.Timeout elapsed", new TimeoutException()), FailureKind.Transient, "HttpClientTimeout");
+        yield return Row(new OperationCanceledException("cancelled"), FailureKind.Permanent, "CancelledWithoutTimeout");
         yield return Row(new PgValueDecodingException("c", "integer", "x", new FormatException()), FailureKind.Permanent, "UndecodableValue");
         yield return Row(new AvroEncodingException("does not fit"), FailureKind.Permanent, "UnencodableValue");
         yield return Row(new AvroException("Apache.Avro refused"), FailureKind.Permanent, "ApacheAvroError");

@@ -34,7 +34,8 @@ public sealed class AvroDeserializer
     /// <param name="message">The raw bytes; empty (a null key or a tombstone value) gives null.</param>
     /// <param name="cancellationToken">Cancels waiting for the registry.</param>
     /// <exception cref="MessageDecodingException">Not the wire format, an unknown schema id, or a corrupt body.</exception>
-    /// <exception cref="SchemaRegistryException">The registry could not be reached or refused the request.</exception>
+    /// <exception cref="HttpRequestException">The registry could not be reached through the client's retries, or (as its
+    /// subclass <see cref="SchemaRegistryException"/>) refused the request: <see cref="RegistryFailures.IsTransient"/> tells which.</exception>
     public ValueTask<AvroMessage?> DeserializeAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
         if (message.IsEmpty) return new ValueTask<AvroMessage?>((AvroMessage?)null);

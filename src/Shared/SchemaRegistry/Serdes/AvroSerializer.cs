@@ -94,7 +94,8 @@ public sealed class AvroSerializer
     }
 
     /// <summary>Registers the schema if needed (synchronous once registered), then serializes <paramref name="datum"/>.</summary>
-    /// <exception cref="SchemaRegistryException">The registry rejected the schema, or could not be reached.</exception>
+    /// <exception cref="SchemaRegistryException">The registry rejected the schema (its message and error code).</exception>
+    /// <exception cref="HttpRequestException">The registry could not be reached, or kept failing, through Confluent's retries.</exception>
     /// <exception cref="AvroEncodingException">The value does not fit the schema.</exception>
     public async ValueTask<byte[]> SerializeAsync(string topic, bool isKey, Schema schema, object? datum, CancellationToken cancellationToken)
     {

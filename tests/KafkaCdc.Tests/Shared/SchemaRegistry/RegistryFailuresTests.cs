@@ -7,23 +7,8 @@ namespace KafkaCdc.Tests.Shared.SchemaRegistry;
 
 public class RegistryFailuresTests
 {
-    static IEnumerable<TestCaseData> Failures()
-    {
-        TestCaseData Row(HttpRequestException failure, bool transient, string name) => new TestCaseData(failure, transient).SetName(name);
-
-        yield return Row(new HttpRequestException("[http://r:8081/] HttpRequestException: Connection refused"), true, "Unreachable");
-        yield return Row(new HttpRequestException("[http://r:8081/] ServiceUnavailable"), true, "KeptAnswering5xx");
-        yield return Row(new SchemaRegistryException("busy", HttpStatusCode.ServiceUnavailable, 50301), true, "Registry503");
-        yield return Row(new SchemaRegistryException("slow", HttpStatusCode.RequestTimeout, 408), true, "Registry408");
-        yield return Row(new SchemaRegistryException("rate", HttpStatusCode.TooManyRequests, 429), true, "Registry429");
-        yield return Row(new SchemaRegistryException("incompatible", HttpStatusCode.Conflict, 409), false, "Incompatible409");
-        yield return Row(new SchemaRegistryException("invalid", HttpStatusCode.UnprocessableEntity, 42201), false, "InvalidSchema42201");
-        yield return Row(new SchemaRegistryException("no subject", HttpStatusCode.NotFound, 40401), false, "SubjectNotFound40401");
-        yield return Row(new SchemaRegistryException("no schema", HttpStatusCode.NotFound, 40403), false, "SchemaNotFound40403");
-        yield return Row(new SchemaRegistryException("who", HttpStatusCode.Unauthorized, 401), false, "Unauthorized401");
-        yield return Row(new SchemaRegistryException("no", HttpStatusCode.Forbidden, 40301), false, "Forbidden403");
-        yield return Row(new HttpRequestException("Unauthorized"), false, "UnauthorizedWithoutJsonBody");
-    }
+    static IEnumerable<TestCaseData> Failures() =>
+        RegistryFailureRows.All().Select(row => new TestCaseData(row.Failure, row.Transient).SetName($"IsTransient_{row.Name}_Is{(row.Transient ? "Transient" : "Permanent")}"));
 
     [TestCaseSource(nameof(Failures))]
     public void IsTransient_ByAnswer(HttpRequestException failure, bool transient) =>
@@ -50,4 +35,39 @@ public class RegistryFailuresTests
     public void Describe_RegistryAnswer_GivesItsMessageStatusAndErrorCode() =>
         Assert.That(RegistryFailures.Describe(new SchemaRegistryException("Schema being registered is incompatible", HttpStatusCode.Conflict, 409)),
             Is.EqualTo("Schema being registered is incompatible; error code: 409 (HTTP 409)"));
+
+    [Test]
+    public void Describe_Unauthorized_NamesTheSettingNotTheSecret()
+    {
+        var described = RegistryFailures.Describe(new SchemaRegistryException("Unauthorized", HttpStatusCode.Unauthorized, 401));
+
+        Assert.That(described, Does.StartWith("Unauthorized; error code: 401 (HTTP 401)").And.Contain("schema.registry.basic.auth.user.info"));
+    }
+
+    [Test]
+    public void Describe_UnauthorizedWithoutRegistryBody_NamesTheSetting() =>
+        Assert.That(RegistryFailures.Describe(new HttpRequestException("Unauthorized")), Does.Contain("HTTP 401").And.Contain("schema.registry.basic.auth.user.info"));
+
+    [Test]
+    public void Describe_NotFoundWithoutRegistryBody_AsksAboutTheUrl() =>
+        Assert.That(RegistryFailures.Describe(new SchemaRegistryException("", HttpStatusCode.NotFound, -1)),
+            Is.EqualTo("HTTP 404 without a schema registry error body; is schema.registry.url the registry's base URL?"));
+
+    [Test]
+    public void Describe_SchemaNotFound_GivesTheRegistrysWordsWithTheId() =>
+        Assert.That(RegistryFailures.Describe(new SchemaRegistryException("Schema 12 not found", HttpStatusCode.NotFound, 40403)),
+            Is.EqualTo("Schema 12 not found; error code: 40403 (HTTP 404)"));
+
+    [Test]
+    public void Describe_TlsFailure_NamesTheTlsSettings() =>
+        Assert.That(RegistryFailures.Describe(RegistryFailureRows.All().Single(r => r.Name == "UntrustedCertificate").Failure),
+            Does.Contain("schema.registry.ssl.ca.location"));
+
+    [TestCase(HttpStatusCode.Conflict, 409, true)]
+    [TestCase(HttpStatusCode.UnprocessableEntity, 42201, true)]
+    [TestCase(HttpStatusCode.Unauthorized, 401, false)]
+    [TestCase(HttpStatusCode.NotFound, 40401, false)]
+    [TestCase(HttpStatusCode.ServiceUnavailable, 50301, false)]
+    public void IsSchemaRejection_ByStatus(HttpStatusCode status, int errorCode, bool rejection) =>
+        Assert.That(RegistryFailures.IsSchemaRejection(new SchemaRegistryException("m", status, errorCode)), Is.EqualTo(rejection));
 }

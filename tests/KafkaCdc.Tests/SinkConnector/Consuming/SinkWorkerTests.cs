@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using KafkaCdc.DevStack;
+using KafkaCdc.DevStack.SchemaRegistry;
+using Microsoft.Extensions.Logging.Abstractions;
 using KafkaCdc.Tests.SinkConnector.Support;
 
 namespace KafkaCdc.Tests.SinkConnector.Consuming;
@@ -195,5 +197,24 @@ public class SinkWorkerTests
         Assert.That(sink.Worker.Failure!.Message, Does.StartWith($"record {name}/0/1 cannot be written: value: "));
         Assert.That(sink.Worker.Status.Health().IsHealthy, Is.False);
         Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(1)" }));
+    }
+
+    [Test]
+    public async Task WrongRegistryPassword_StopsTheSinkNamingTheRecordAndTheSettingNotTheSecret()
+    {
+        const string wrongPassword = "wrong-Pa55word";
+        await using var registry = await SchemaRegistryServer.StartAsync(
+            new SchemaRegistryServerOptions { BasicAuthUser = "connector", BasicAuthPassword = "right-Pa55word" }, NullLoggerFactory.Instance, CancellationToken.None);
+        var name = TestEnvironment.UniqueName("registry_auth");
+        using var kafka = await KafkaChanges.CreateAsync(name, partitions: 1);
+        kafka.Produce([new ChangeMessage(null, [0, 0, 0, 0, 1, 2], 0)]); // the wire format's header: schema id 1
+        var config = SinkConfigs.For(_destination, name,
+            ("schema.registry.url", registry.Url.ToString()), ("schema.registry.basic.auth.user.info", $"connector:{wrongPassword}"));
+
+        await using var sink = InProcessSink.Start(config);
+
+        Assert.That(await sink.Exit.WaitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(1));
+        Assert.That(sink.Worker.Failure!.Message, Does.Contain($"{name}/0/0").And.Contain("HTTP 401").And.Contain("schema.registry.basic.auth.user.info"));
+        Assert.That(sink.Worker.Failure.ToString() + sink.Logging.Text, Does.Not.Contain(wrongPassword).And.Not.Contain("right-Pa55word"));
     }
 }

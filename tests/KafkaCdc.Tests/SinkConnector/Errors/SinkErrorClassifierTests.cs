@@ -1,13 +1,12 @@
-using System.Net;
 using Confluent.Kafka;
 using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
-using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SinkConnector.Applying;
 using KafkaCdc.SinkConnector.Errors;
+using KafkaCdc.Tests.Shared.SchemaRegistry;
 using Npgsql;
 
 namespace KafkaCdc.Tests.SinkConnector.Errors;
@@ -60,9 +59,9 @@ public class SinkErrorClassifierTests
         yield return new TestCaseData(new PgValueEncodingException("c", "bad", null), FailureKind.Record).SetName("datum does not fit");
         yield return new TestCaseData(new SchemaMismatchException("t", ["column"]), FailureKind.Record).SetName("schema refused");
         yield return new TestCaseData(new UnwritableRecordException("no key"), FailureKind.Record).SetName("unwritable record");
-        yield return new TestCaseData(new HttpRequestException("[http://r:8081/] HttpRequestException: Connection refused"), FailureKind.Transient).SetName("registry unreachable");
-        yield return new TestCaseData(new Confluent.SchemaRegistry.SchemaRegistryException("503", HttpStatusCode.ServiceUnavailable, 50301), FailureKind.Transient).SetName("registry 503");
-        yield return new TestCaseData(new Confluent.SchemaRegistry.SchemaRegistryException("401", HttpStatusCode.Unauthorized, 401), FailureKind.Task).SetName("registry credentials");
+        foreach (var (failure, transient, name) in RegistryFailureRows.All())
+            yield return new TestCaseData(failure, transient ? FailureKind.Transient : FailureKind.Task).SetName("registry " + name);
+        yield return new TestCaseData(new TaskCanceledException("HttpClient.Timeout elapsed", new TimeoutException()), FailureKind.Transient).SetName("HttpClient timeout");
         yield return new TestCaseData(new KafkaException(ErrorCode.Local_Transport), FailureKind.Transient).SetName("broker transport");
         yield return new TestCaseData(new KafkaException(new Error(ErrorCode.Local_Fatal, "fatal", true)), FailureKind.Task).SetName("fatal Kafka error");
         yield return new TestCaseData(new InvalidOperationException("bug"), FailureKind.Task).SetName("anything else");
