@@ -115,4 +115,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3607, Level = LogLevel.Information, Message = "{Message}")]
     internal static partial void SnapshotInfo(ILogger logger, string message);
+
+    [LoggerMessage(EventId = 3608, Level = LogLevel.Warning, Message = "Signal {Id} not carried out: {Reason}")]
+    internal static partial void SignalRejected(ILogger logger, string id, string reason);
 }

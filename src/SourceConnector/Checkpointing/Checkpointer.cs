@@ -154,6 +154,7 @@ internal sealed class Checkpointer
         while (_open.TryPeek(out var head) && head.IsCommitted && head.Pending == 0)
         {
             _open.Dequeue();
+            head.OnDrained?.Invoke();
             if (head.EndLsn > _confirmable) _confirmable = head.EndLsn;
         }
     }

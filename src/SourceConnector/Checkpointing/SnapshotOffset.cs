@@ -25,7 +25,7 @@ internal sealed record InitialSnapshotOffset(
 
 /// <summary>An incremental snapshot in progress (signals), resumed at the next chunk after a restart.</summary>
 /// <param name="Id">The signal id that requested it.</param>
-/// <param name="Tables">The tables still to do, the current one first, as <c>schema.table</c>.</param>
+/// <param name="Tables">The tables still to do, the current one first, quoted (<c>"schema"."table"</c>).</param>
 /// <param name="Conditions">Per table, the extra filter (<c>additional-conditions</c>) or none.</param>
 /// <param name="LastKey">The key (text values of the chunk columns) of the last row written of the current table, or null at its start.</param>
 /// <param name="MaxKey">The largest key of the current table when it started, or null at its start.</param>
@@ -36,4 +36,13 @@ internal sealed record IncrementalSnapshotOffset(
     [property: JsonPropertyName("conditions")] IReadOnlyDictionary<string, string>? Conditions = null,
     [property: JsonPropertyName("last_key")] IReadOnlyList<string?>? LastKey = null,
     [property: JsonPropertyName("max_key")] IReadOnlyList<string?>? MaxKey = null,
-    [property: JsonPropertyName("paused")] bool Paused = false);
+    [property: JsonPropertyName("paused")] bool Paused = false)
+{
+    /// <summary>Whether <see cref="MaxKey"/> was determined for the current table (null then means it is empty).</summary>
+    [JsonPropertyName("max_known")]
+    public bool MaxKnown { get; init; }
+
+    /// <summary>The columns the current table is read by.</summary>
+    [JsonPropertyName("key_columns")]
+    public IReadOnlyList<string>? KeyColumns { get; init; }
+}

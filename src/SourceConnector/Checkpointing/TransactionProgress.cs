@@ -30,6 +30,12 @@ internal sealed class TransactionProgress
     /// <summary>The LSN of the transaction's commit record (from BEGIN), for messages.</summary>
     public ulong CommitLsn { get; }
 
+    /// <summary>
+    /// Run by the <see cref="Checkpointer"/> (under its lock) when this transaction leaves its queue: it and everything
+    /// before it are delivered, so the position after it may be stored. Snapshot progress is stored this way.
+    /// </summary>
+    public Action? OnDrained { get; set; }
+
     /// <summary>Records produced and not yet acknowledged.</summary>
     public int Pending => Volatile.Read(ref _pending);
 

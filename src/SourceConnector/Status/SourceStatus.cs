@@ -33,6 +33,18 @@ internal sealed class SourceStatus(string name)
     /// <summary>What the snapshots are doing.</summary>
     public SnapshotStatus Snapshots { get; } = new();
 
+    readonly ConcurrentQueue<string> _signalProblems = new();
+
+    /// <summary>The last signals that could not be carried out, with the reason (at most 20), for <c>/status</c>.</summary>
+    public IReadOnlyCollection<string> SignalProblems => _signalProblems;
+
+    /// <summary>Records a signal that could not be carried out.</summary>
+    public void RecordSignalProblem(string problem)
+    {
+        _signalProblems.Enqueue($"{DateTime.UtcNow:u} {problem}");
+        while (_signalProblems.Count > 20) _signalProblems.TryDequeue(out _);
+    }
+
     /// <summary>The current state.</summary>
     public ConnectorState State { get; private set; } = ConnectorState.Starting;
 
@@ -150,6 +162,7 @@ internal sealed class SourceStatus(string name)
             t => t.Table,
             t => ChangeOperations.All.ToDictionary(o => o.Code(), t.Count)),
         Snapshot = Snapshots.Document(),
+        SignalProblems = _signalProblems.ToArray(),
     };
 
     static string? Format(ulong lsn) => lsn == 0 ? null : new NpgsqlLogSequenceNumber(lsn).ToString();
