@@ -5,7 +5,7 @@ namespace KafkaCdc.Tests.SourceConnector.Snapshots;
 /// <summary>
 /// Changes to tables <c>(id integer PRIMARY KEY, v text, n integer)</c> while a snapshot runs, each its own transaction,
 /// until stopped: single-row updates (which only ever increment <c>n</c>), small range updates, deletes, re-inserts
-/// of a deleted range and inserts of new ids.
+/// of a deleted range and inserts of new ids (from <c>firstNewId</c> on; a second workload on the same table needs other ids).
 /// </summary>
 internal sealed class TableWorkload : IDisposable
 {
@@ -13,14 +13,14 @@ internal sealed class TableWorkload : IDisposable
     readonly Task _task;
     int _changes;
 
-    public TableWorkload(string connectionString, IReadOnlyList<string> tables, int maxId)
+    public TableWorkload(string connectionString, IReadOnlyList<string> tables, int maxId, int firstNewId = 1_000_000)
     {
         _task = Task.Run(async () =>
         {
             var random = new Random(11);
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
-            var next = 1_000_000;
+            var next = firstNewId;
             while (!_stop.IsCancellationRequested)
             {
                 var table = tables[random.Next(tables.Count)];
