@@ -487,6 +487,9 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
         await CloseConnectionAsync();
         var connection = new NpgsqlConnection(_options.ConnectionString("incremental snapshot"));
         await connection.OpenAsync(cancellationToken);
+        // A watermark's commit flushed at once: with synchronous_commit=off on the server it would reach the stream
+        // only when the WAL writer next flushes (up to wal_writer_delay later), and every chunk would wait for that.
+        if (_watermarks) await ExecuteAsync(connection, "SET synchronous_commit = local", cancellationToken);
         return _connection = connection;
     }
 

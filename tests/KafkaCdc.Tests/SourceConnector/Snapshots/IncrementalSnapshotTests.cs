@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.SourceConnector.Configuration;
 using KafkaCdc.SourceConnector.Snapshots;
@@ -91,22 +92,41 @@ public class IncrementalSnapshotTests
         var config = database.Config();
         config["snapshot.mode"] = "no_data";
         config["incremental.snapshot.chunk.size"] = "2000";
+        config["log.level"] = "debug";
         await WidePartitionsAsync(database, "t");
         using var workload = new TableWorkload(database.ConnectionString, ["t"], 60000);
+        var firstOutput = "";
         await using (var first = ConnectorProcess.StartSource(config))
         {
             await first.WaitForOutputAsync("Streaming changes", s_timeout);
-            await database.ExecuteAsync("""INSERT INTO kafkacdc.kafkacdc_signal VALUES ('t-1', 'execute-snapshot', '{"data-collections": ["public.t"]}')""");
-            await ChangeTopic.ReadUntilAsync(database.Topic("t"), r => r.Count(x => x.Op == "r") >= 20000, s_timeout, "a third of the snapshot");
+            // Two transactions: the first chunk is read when the first commits, the pause applies at the second, so the
+            // kill comes mid-snapshot however fast the machine is.
+            await Signal(database, "t-1", "execute-snapshot", """{"data-collections": ["public.t"]}""");
+            await Signal(database, "t-2", "pause-snapshot", null);
+            await first.WaitForOutputAsync("Signal t-2 (signal table): PauseSnapshot", s_timeout);
+            await ChangeTopic.ReadUntilAsync(database.Topic("t"), r => r.Count(x => x.Op == "r") >= 2000, s_timeout, "the first chunk");
+            // An offset stored after the first chunk's rows were acknowledged carries the paused progress.
+            var stored = Regex.Count(first.Output, "Stored offset");
+            await Poll.UntilAsync(() => Regex.Count(first.Output, "Stored offset") > stored + 1, s_timeout, "two more offsets stored");
             await first.KillAsync();
+            firstOutput = first.Output;
         }
         await using var second = ConnectorProcess.StartSource(config);
-        await second.WaitForOutputAsync("Incremental snapshot t-1 complete", s_timeout);
-        Assert.That(second.Output, Does.Contain("Resuming incremental snapshot t-1"));
+        await second.WaitForOutputAsync("Streaming changes", s_timeout);
+        Assert.That(second.Output, Does.Contain("Resuming incremental snapshot t-1").And.Contain("(paused)"), SnapshotAssert.SnapshotLines(firstOutput));
+        await Signal(database, "t-3", "resume-snapshot", null);
+        try
+        {
+            await second.WaitForOutputAsync("Incremental snapshot t-1 complete", s_timeout);
+        }
+        catch (AssertionException e)
+        {
+            Assert.Fail($"{e.Message}\nfirst run:\n{SnapshotAssert.SnapshotLines(firstOutput)}\nsecond run:\n{SnapshotAssert.SnapshotLines(second.Output)}");
+        }
         await workload.StopAsync();
 
         var records = await SnapshotAssert.TopicEqualsTableAsync(database, "t", second.Output);
-        Assert.That(records.Count(r => r.Op == "r"), Is.LessThan(80000), "resumed, not started again");
+        Assert.That(records.Count(r => r.Op == "r"), Is.LessThan(64000), "resumed after the first chunk, not started again");
         Assert.That(await second.TerminateAsync(s_timeout), Is.Zero, second.Output);
     }
 
