@@ -15,7 +15,7 @@ internal static class ResultTable
         var initial = results.FirstOrDefault(r => r.Run == "initial-t2")?.RowsPerSecond
                       ?? results.Where(r => r.Run.StartsWith("initial-t", StringComparison.Ordinal)).Max(r => r.RowsPerSecond);
 
-        output.WriteLine("| run | conditions | rows | seconds | rows/s | target | met | slot WAL at snapshot end: retained / unconfirmed | source peak RSS | sink peak RSS | CPU s: source / sink |");
+        output.WriteLine("| run | conditions | rows | seconds | rows/s | target | met | slot WAL at snapshot end: retained / unconfirmed | source peak RSS | sink peak RSS | CPU s (µs/row): source / sink |");
         output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
@@ -31,11 +31,13 @@ internal static class ResultTable
             if (rss.Count > 0) met += (met.Length > 0 ? "; " : "") + (rss.All(m => m < RssTargetMb) ? "RSS < 300 MB" : "**RSS ≥ 300 MB**");
             var seconds = r.Elapsed is { } e ? e.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "failed: " + r.Failure!.ReplaceLineEndings(" ").Replace("|", "/", StringComparison.Ordinal);
             var wal = r.SlotWal is { } w ? $"{Megabytes(w.Retained)} / {Megabytes(w.Unconfirmed)}" : "";
-            var cpu = r.SourceCpuSeconds is null && r.SinkCpuSeconds is null ? "" : $"{r.SourceCpuSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-"} / {r.SinkCpuSeconds?.ToString("0.0", CultureInfo.InvariantCulture) ?? "-"}";
+            var cpu = r.SourceCpuSeconds is null && r.SinkCpuSeconds is null ? "" : $"{Cpu(r.SourceCpuSeconds, r.Rows)} / {Cpu(r.SinkCpuSeconds, r.Rows)}";
             output.WriteLine($"| {r.Run} | {r.Conditions} | {r.Rows:N0} | {seconds} | {r.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture) ?? ""} | {target} | {met} | {wal} | " +
                              $"{Mb(r.SourceRssMb)} | {Mb(r.SinkRssMb)} | {cpu} |");
         }
     }
+
+    static string Cpu(double? seconds, long rows) => seconds is { } s ? string.Create(CultureInfo.InvariantCulture, $"{s:0.0} ({s * 1e6 / rows:0.0})") : "-";
 
     static string Mb(double? megabytes) => megabytes is { } m ? $"{m:0} MB" : "";
 

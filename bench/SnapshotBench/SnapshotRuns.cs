@@ -38,7 +38,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
         await using var updates = workload ? ConcurrentWorkload.Start(databases.Source, Rows, settings.WorkloadRate) : null;
         try
         {
-            await WaitForSnapshotAsync(source, "initial");
+            var running = await WaitForSnapshotAsync(source, "initial", clock);
             var elapsed = clock.Elapsed;
             var wal = await databases.SlotWalAsync(probe, slot);
             var result = Measured(run, conditions, elapsed, Target.IntoKafka, wal, source, null);
@@ -49,7 +49,8 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
             var (written, dropped) = KafkaTopics.Watermarks(kafka.BootstrapServers, topic, settings.Partitions);
             if (snapshotRows != Rows || (workload ? written < Rows : written != Rows))
                 throw new InvalidOperationException($"{run}: the snapshot reports {snapshotRows:N0} rows and {topic} holds {written:N0} records; the table has {Rows:N0}");
-            Console.WriteLine($"{run}: {Rows:N0} rows acknowledged in {elapsed.TotalSeconds:0.0} s ({result.RowsPerSecond:N0} rows/s){made}; " +
+            Console.WriteLine($"{run}: {Rows:N0} rows acknowledged in {elapsed.TotalSeconds:0.0} s ({result.RowsPerSecond:N0} rows/s), " +
+                              $"{Rows / (elapsed - running!.Value).TotalSeconds:N0} rows/s from when /status first showed the snapshot ({running.Value.TotalSeconds:0.0} s){made}; " +
                               $"{topic}: {written:N0} records written ({dropped:N0} of them dropped by the mock's retention)");
             return result;
         }
@@ -141,7 +142,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
                     $"'{status?.RootElement.GetProperty("snapshot").GetProperty("state")}', signal_problems {status?.RootElement.GetProperty("signal_problems")}): " +
                     "is the incremental snapshot wired into this build of the connector?");
             }
-            await WaitForSnapshotAsync(source, "incremental");
+            await WaitForSnapshotAsync(source, "incremental", clock);
             var wal = await databases.SlotWalAsync(probe, slot);
             var made = updates is null ? "" : $", {await Describe(updates)}";
             await source.WaitForStatusAsync(s => s.GetProperty("records_in_flight").GetInt64() == 0, TimeSpan.FromSeconds(60), "every record acknowledged");
@@ -160,16 +161,25 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
         }
     }
 
-    /// <summary>Waits until the snapshot of <paramref name="kind"/> is done; fails at once when it failed or stopped.</summary>
-    Task WaitForSnapshotAsync(ConnectorProcess source, string kind) =>
-        source.WaitForStatusAsync(s =>
+    /// <summary>
+    /// Waits until the snapshot of <paramref name="kind"/> is done, failing at once when it failed or stopped; returns
+    /// when <c>/status</c> first showed it running, on <paramref name="clock"/> (the start-up before it is not snapshotting).
+    /// </summary>
+    async Task<TimeSpan?> WaitForSnapshotAsync(ConnectorProcess source, string kind, Stopwatch clock)
+    {
+        TimeSpan? running = null;
+        await source.WaitForStatusAsync(s =>
         {
             var snapshot = s.GetProperty("snapshot");
             var state = snapshot.GetProperty("state").GetString();
             if (state is "failed" or "stopped")
                 throw new InvalidOperationException($"the {kind} snapshot {state}: {snapshot.GetProperty("detail")}; connector error: {s.GetProperty("error")}\n{source.Output()}");
-            return SnapshotKind(s) == kind && state == "done";
+            if (SnapshotKind(s) != kind) return false;
+            running ??= clock.Elapsed;
+            return state == "done";
         }, SnapshotDeadline, $"the {kind} snapshot to be done", TimeSpan.FromMilliseconds(50));
+        return running;
+    }
 
     static string? SnapshotKind(JsonElement status) => status.GetProperty("snapshot").GetProperty("kind").GetString();
 
