@@ -12,8 +12,9 @@ namespace KafkaCdc.Bench.Snapshot;
 /// <param name="SinkTasks">The sink's <c>tasks.max</c> (<c>--sink-tasks</c>).</param>
 /// <param name="WorkloadRate">Single-row updates per second of the concurrent workload (<c>--workload-rate</c>).</param>
 /// <param name="Partitions">Partitions of the Kafka-only topics (<c>--partitions</c>).</param>
+/// <param name="LogLevel">The connectors' <c>log.level</c> (<c>--log-level</c>; their lines go to stderr).</param>
 internal sealed record BenchSettings(
-    long Rows, int[] Threads, string[] Only, int? FetchSize, int? ChunkSize, string SinkMode, int SinkTasks, int WorkloadRate, int Partitions)
+    long Rows, int[] Threads, string[] Only, int? FetchSize, int? ChunkSize, string SinkMode, int SinkTasks, int WorkloadRate, int Partitions, string LogLevel)
 {
     /// <summary>Every run, in the order they are made.</summary>
     public static readonly string[] AllRuns = ["copy", "initial", "e2e", "initial-workload", "incremental", "incremental-workload"];
@@ -29,6 +30,7 @@ internal sealed record BenchSettings(
           --sink-tasks N        tasks.max of the end-to-end run's sink (default 2)
           --workload-rate N     single-row updates per second of the concurrent workload (default 1000)
           --partitions N        partitions of the Kafka-only topics (default 12)
+          --log-level LEVEL     the connectors' log.level (default warning); their output goes to stderr
         """;
 
     /// <summary>Whether the run <paramref name="name"/> is to be made.</summary>
@@ -44,7 +46,7 @@ internal sealed record BenchSettings(
                 throw new ArgumentException($"'{args[i]}' is not an option with a value\n{Usage}");
             values[args[i]] = args[++i];
         }
-        var known = new[] { "--rows", "--threads", "--only", "--fetch-size", "--chunk-size", "--sink-mode", "--sink-tasks", "--workload-rate", "--partitions" };
+        var known = new[] { "--rows", "--threads", "--only", "--fetch-size", "--chunk-size", "--sink-mode", "--sink-tasks", "--workload-rate", "--partitions", "--log-level" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"unknown option {unknown}\n{Usage}");
 
         long Number(string option, long defaultValue, long min)
@@ -67,6 +69,7 @@ internal sealed record BenchSettings(
         if (sinkMode is not ("insert" or "upsert")) throw new ArgumentException($"--sink-mode '{sinkMode}' is neither insert nor upsert");
 
         return new BenchSettings(Number("--rows", 5_000_000, 1), threads, only, Optional("--fetch-size"), Optional("--chunk-size"), sinkMode,
-            (int)Number("--sink-tasks", 2, 1), (int)Number("--workload-rate", 1000, 0), (int)Number("--partitions", 12, 1));
+            (int)Number("--sink-tasks", 2, 1), (int)Number("--workload-rate", 1000, 0), (int)Number("--partitions", 12, 1),
+            values.GetValueOrDefault("--log-level") ?? "warning");
     }
 }

@@ -35,7 +35,7 @@ internal sealed class ConnectorConfigs(string serverConnectionString, string boo
             ["snapshot.mode"] = snapshotMode,
             ["kafka.bootstrap.servers"] = bootstrapServers,
             ["schema.registry.url"] = registryUrl,
-            ["log.level"] = "warn",
+            ["log.level"] = settings.LogLevel,
         };
         if (threads is { } t) config["snapshot.max.threads"] = t.ToString(CultureInfo.InvariantCulture);
         if (settings.FetchSize is { } fetch) config["snapshot.fetch.size"] = fetch.ToString(CultureInfo.InvariantCulture);
@@ -60,7 +60,7 @@ internal sealed class ConnectorConfigs(string serverConnectionString, string boo
         ["connection.sslmode"] = "disable",
         ["kafka.bootstrap.servers"] = bootstrapServers,
         ["schema.registry.url"] = registryUrl,
-        ["log.level"] = "warning",
+        ["log.level"] = settings.LogLevel,
         // As SinkBench: the mock cluster waits up to the session timeout for members to rejoin after the second task joins.
         ["kafka.session.timeout.ms"] = "6000",
     };
