@@ -36,10 +36,14 @@ internal sealed class ConnectorProcess : IDisposable
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        Threads = new ThreadCpuSampler(_process.Id);
     }
 
     /// <summary>The name this benchmark gives the process in its messages.</summary>
     public string Label { get; }
+
+    /// <summary>The CPU time of its threads, sampled while it runs.</summary>
+    public ThreadCpuSampler Threads { get; }
 
     /// <summary>The process id (for /proc).</summary>
     public int Id => _process.Id;
@@ -99,6 +103,7 @@ internal sealed class ConnectorProcess : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        Threads.Dispose();
         if (!_process.HasExited)
         {
             _process.Kill();

@@ -214,8 +214,11 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
         }
     }
 
-    RunResult Measured(string run, string conditions, TimeSpan elapsed, Target target, (long, long)? wal, ConnectorProcess source, ConnectorProcess? sink) =>
-        new(run, conditions, Rows, elapsed, target)
+    RunResult Measured(string run, string conditions, TimeSpan elapsed, Target target, (long, long)? wal, ConnectorProcess source, ConnectorProcess? sink)
+    {
+        Console.WriteLine($"{run}: source CPU by thread: {source.Threads.Summary()}");
+        if (sink is not null) Console.WriteLine($"{run}: sink CPU by thread: {sink.Threads.Summary()}");
+        return new(run, conditions, Rows, elapsed, target)
         {
             SlotWal = wal,
             SourceRssMb = ProcessStats.PeakRssMegabytes(source.Id),
@@ -223,6 +226,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
             SinkRssMb = sink is null ? null : ProcessStats.PeakRssMegabytes(sink.Id),
             SinkCpuSeconds = sink is null ? null : ProcessStats.CpuSeconds(sink.Id),
         };
+    }
 
     static async Task<string> Describe(ConcurrentWorkload workload)
     {
