@@ -33,7 +33,10 @@ var databases = new BenchDatabases(postgres.ConnectionString);
 var loading = System.Diagnostics.Stopwatch.StartNew();
 await databases.CreateAsync(settings.Rows);
 Console.WriteLine($"loaded {settings.Rows:N0} rows into {BenchDatabases.SourceDatabase}.public.{BenchDatabases.Table} in {loading.Elapsed.TotalSeconds:0.0} s");
-var runs = new SnapshotRuns(settings, databases, new ConnectorConfigs(postgres.ConnectionString, kafka.BootstrapServers, registry.Url.ToString().TrimEnd('/'), settings), kafka);
+int postmaster;
+await using (var connection = await BenchDatabases.OpenAsync(postgres.ConnectionString)) postmaster = ProcessStats.PostmasterOf(connection);
+var configs = new ConnectorConfigs(postgres.ConnectionString, kafka.BootstrapServers, registry.Url.ToString().TrimEnd('/'), settings);
+var runs = new SnapshotRuns(settings, databases, configs, kafka, postmaster);
 
 var results = new List<RunResult>();
 async Task Measure(string run, string conditions, Target target, Func<Task<RunResult>> measure)
@@ -55,9 +58,14 @@ if (settings.Runs("copy"))
 {
     await Measure("copy", "COPY (SELECT * FROM bench) TO STDOUT (FORMAT binary) piped into COPY bench_copy FROM STDIN (FORMAT binary)", Target.None, async () =>
     {
+        var (postgresCpu, benchCpu) = (ProcessStats.PostgresCpuSeconds(postmaster), ProcessStats.CpuSeconds(Environment.ProcessId));
         var elapsed = await databases.CopyPipeAsync(settings.Rows);
         Console.WriteLine($"copy: {settings.Rows:N0} rows in {elapsed.TotalSeconds:0.0} s");
-        return new RunResult("copy", "COPY … TO STDOUT (FORMAT binary) piped into COPY … FROM STDIN (FORMAT binary), source db → destination db", settings.Rows, elapsed, Target.None);
+        return new RunResult("copy", "COPY … TO STDOUT (FORMAT binary) piped into COPY … FROM STDIN (FORMAT binary), source db → destination db", settings.Rows, elapsed, Target.None)
+        {
+            PostgresCpuSeconds = ProcessStats.PostgresCpuSeconds(postmaster) - postgresCpu,
+            BenchCpuSeconds = ProcessStats.CpuSeconds(Environment.ProcessId) - benchCpu,
+        };
     });
 }
 if (settings.Runs("initial"))

@@ -15,7 +15,7 @@ internal static class ResultTable
         var initial = results.FirstOrDefault(r => r.Run == "initial-t2")?.RowsPerSecond
                       ?? results.Where(r => r.Run.StartsWith("initial-t", StringComparison.Ordinal)).Max(r => r.RowsPerSecond);
 
-        output.WriteLine("| run | conditions | rows | seconds | rows/s | target | met | slot WAL at snapshot end: retained / unconfirmed | source peak RSS | sink peak RSS | CPU s (µs/row): source / sink |");
+        output.WriteLine("| run | conditions | rows | seconds | rows/s | target | met | slot WAL at snapshot end: retained / unconfirmed | source peak RSS | sink peak RSS | CPU s (µs/row): source / sink / PostgreSQL / Kafka+registry+workload |");
         output.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var r in results)
         {
@@ -31,7 +31,8 @@ internal static class ResultTable
             if (rss.Count > 0) met += (met.Length > 0 ? "; " : "") + (rss.All(m => m < RssTargetMb) ? "RSS < 300 MB" : "**RSS ≥ 300 MB**");
             var seconds = r.Elapsed is { } e ? e.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "failed: " + r.Failure!.ReplaceLineEndings(" ").Replace("|", "/", StringComparison.Ordinal);
             var wal = r.SlotWal is { } w ? $"{Megabytes(w.Retained)} / {Megabytes(w.Unconfirmed)}" : "";
-            var cpu = r.SourceCpuSeconds is null && r.SinkCpuSeconds is null ? "" : $"{Cpu(r.SourceCpuSeconds, r.Rows)} / {Cpu(r.SinkCpuSeconds, r.Rows)}";
+            var cpu = r.PostgresCpuSeconds is null ? ""
+                : string.Join(" / ", new[] { r.SourceCpuSeconds, r.SinkCpuSeconds, r.PostgresCpuSeconds, r.BenchCpuSeconds }.Select(c => Cpu(c, r.Rows)));
             output.WriteLine($"| {r.Run} | {r.Conditions} | {r.Rows:N0} | {seconds} | {r.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture) ?? ""} | {target} | {met} | {wal} | " +
                              $"{Mb(r.SourceRssMb)} | {Mb(r.SinkRssMb)} | {cpu} |");
         }

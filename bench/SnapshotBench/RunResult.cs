@@ -38,6 +38,12 @@ internal sealed record RunResult(string Run, string Conditions, long Rows, TimeS
 
     public double? SinkCpuSeconds { get; init; }
 
+    /// <summary>CPU seconds of the PostgreSQL server (both databases) during the run.</summary>
+    public double? PostgresCpuSeconds { get; init; }
+
+    /// <summary>CPU seconds of this process during the run: the mock Kafka cluster, the registry, the workload.</summary>
+    public double? BenchCpuSeconds { get; init; }
+
     /// <summary>Rows per second, when the run succeeded.</summary>
     public double? RowsPerSecond => Elapsed is { } elapsed ? Rows / elapsed.TotalSeconds : null;
 

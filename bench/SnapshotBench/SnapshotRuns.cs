@@ -9,7 +9,7 @@ namespace KafkaCdc.Bench.Snapshot;
 /// The runs that start connectors. Each uses a slot, topic, connector name (so offsets) and consumer group of its own,
 /// and drops its slot at the end; the clock starts when the source process is started.
 /// </summary>
-internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databases, ConnectorConfigs configs, MockKafkaCluster kafka)
+internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databases, ConnectorConfigs configs, MockKafkaCluster kafka, int postmasterPid)
 {
     /// <summary>The mock cluster keeps about 5 MiB per partition (the oldest is dropped); a change record here is about 300 bytes.</summary>
     const double BytesPerRecord = 400;
@@ -33,6 +33,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
         var topic = ConnectorConfigs.TopicOf(topicPrefix);
         kafka.CreateTopic(topic, settings.Partitions, 1);
         await using var probe = await BenchDatabases.OpenAsync(databases.Source);
+        var otherCpu = OtherCpuSeconds();
         var clock = Stopwatch.StartNew();
         using var source = ConnectorProcess.StartSource("source " + run, configs.Source("snapbench-" + run, slot, topicPrefix, "initial", threads));
         await using var updates = workload ? ConcurrentWorkload.Start(databases.Source, Rows, settings.WorkloadRate) : null;
@@ -41,7 +42,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
             var running = await WaitForSnapshotAsync(source, "initial", clock);
             var elapsed = clock.Elapsed;
             var wal = await databases.SlotWalAsync(probe, slot);
-            var result = Measured(run, conditions, elapsed, Target.IntoKafka, wal, source, null);
+            var result = Measured(run, conditions, elapsed, Target.IntoKafka, wal, source, null, otherCpu);
             var made = updates is null ? "" : $", {await Describe(updates)}";
 
             using var status = await source.StatusAsync();
@@ -82,6 +83,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
             TimeSpan.FromSeconds(90), $"all {partitions} partitions of {topic} assigned to the {settings.SinkTasks} tasks");
 
         await using var destination = await BenchDatabases.OpenAsync(databases.Destination);
+        var otherCpu = OtherCpuSeconds();
         var clock = Stopwatch.StartNew();
         using var source = ConnectorProcess.StartSource("source e2e", configs.Source("snapbench-" + run, slot, topicPrefix, "initial", null));
         try
@@ -97,7 +99,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
                 sink.ThrowIfExited();
             });
             var elapsed = clock.Elapsed;
-            var result = Measured(run, conditions, elapsed, Target.HalfCopyPipe, null, source, sink);
+            var result = Measured(run, conditions, elapsed, Target.HalfCopyPipe, null, source, sink, otherCpu);
             var copied = await BenchDatabases.CountAsync(databases.Destination, BenchDatabases.Table);
             if (copied != Rows) throw new InvalidOperationException($"e2e: the destination's {BenchDatabases.Table} has {copied:N0} rows, not {Rows:N0}");
             Console.WriteLine($"e2e: {Rows:N0} rows in the destination after {elapsed.TotalSeconds:0.0} s ({result.RowsPerSecond:N0} rows/s); " +
@@ -129,6 +131,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
         {
             await source.WaitForStatusAsync(s => s.GetProperty("state").GetString() == "streaming", TimeSpan.FromSeconds(60), "streaming");
             await using var updates = workload ? ConcurrentWorkload.Start(databases.Source, Rows, settings.WorkloadRate) : null;
+            var otherCpu = OtherCpuSeconds();
             var clock = Stopwatch.StartNew();
             await databases.SignalIncrementalSnapshotAsync($"snapbench-{run}");
             try
@@ -153,7 +156,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
             // Without a workload every row is one read event; with one, a row changed while its chunk was open is left to the stream.
             if (!workload && (snapshotRows != Rows || written != Rows))
                 throw new InvalidOperationException($"{run}: the snapshot reports {snapshotRows:N0} rows and its topic holds {written:N0} records; the table has {Rows:N0}");
-            var result = Measured(run, conditions, elapsed, Target.HalfInitial, wal, source, null);
+            var result = Measured(run, conditions, elapsed, Target.HalfInitial, wal, source, null, otherCpu);
             Console.WriteLine($"{run}: {Rows:N0} rows snapshotted and acknowledged in {elapsed.TotalSeconds:0.0} s ({result.RowsPerSecond:N0} rows/s), " +
                               $"{snapshotRows:N0} read events and {written:N0} records in all written{made}");
             return result;
@@ -214,8 +217,14 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
         }
     }
 
-    RunResult Measured(string run, string conditions, TimeSpan elapsed, Target target, (long, long)? wal, ConnectorProcess source, ConnectorProcess? sink)
+    /// <summary>CPU seconds so far of the PostgreSQL server and of this process (mock Kafka, registry, workload).</summary>
+    (double Postgres, double Bench) OtherCpuSeconds() => (ProcessStats.PostgresCpuSeconds(postmasterPid), ProcessStats.CpuSeconds(Environment.ProcessId));
+
+    /// <summary>The result of a run that ended after <paramref name="elapsed"/>: the connectors' RSS and CPU, and the CPU of the rest since <paramref name="otherCpu"/>.</summary>
+    RunResult Measured(string run, string conditions, TimeSpan elapsed, Target target, (long, long)? wal, ConnectorProcess source, ConnectorProcess? sink,
+        (double Postgres, double Bench) otherCpu)
     {
+        var (postgres, bench) = OtherCpuSeconds();
         Console.WriteLine($"{run}: source CPU by thread: {source.Threads.Summary()}");
         if (sink is not null) Console.WriteLine($"{run}: sink CPU by thread: {sink.Threads.Summary()}");
         return new(run, conditions, Rows, elapsed, target)
@@ -225,6 +234,8 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
             SourceCpuSeconds = ProcessStats.CpuSeconds(source.Id),
             SinkRssMb = sink is null ? null : ProcessStats.PeakRssMegabytes(sink.Id),
             SinkCpuSeconds = sink is null ? null : ProcessStats.CpuSeconds(sink.Id),
+            PostgresCpuSeconds = postgres - otherCpu.Postgres,
+            BenchCpuSeconds = bench - otherCpu.Bench,
         };
     }
 
