@@ -218,13 +218,16 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
     }
 
     /// <summary>CPU seconds so far of the PostgreSQL server and of this process (mock Kafka, registry, workload).</summary>
-    (double Postgres, double Bench) OtherCpuSeconds() => (ProcessStats.PostgresCpuSeconds(postmasterPid), ProcessStats.CpuSeconds(Environment.ProcessId));
+    (double Postgres, double Bench, ThreadCpuSampler BenchThreads) OtherCpuSeconds() =>
+        (ProcessStats.PostgresCpuSeconds(postmasterPid), ProcessStats.CpuSeconds(Environment.ProcessId), new ThreadCpuSampler(Environment.ProcessId));
 
     /// <summary>The result of a run that ended after <paramref name="elapsed"/>: the connectors' RSS and CPU, and the CPU of the rest since <paramref name="otherCpu"/>.</summary>
     RunResult Measured(string run, string conditions, TimeSpan elapsed, Target target, (long, long)? wal, ConnectorProcess source, ConnectorProcess? sink,
-        (double Postgres, double Bench) otherCpu)
+        (double Postgres, double Bench, ThreadCpuSampler BenchThreads) otherCpu)
     {
-        var (postgres, bench) = OtherCpuSeconds();
+        var (postgres, bench) = (ProcessStats.PostgresCpuSeconds(postmasterPid), ProcessStats.CpuSeconds(Environment.ProcessId));
+        Console.WriteLine($"{run}: this process's CPU by thread: {otherCpu.BenchThreads.Summary()}");
+        otherCpu.BenchThreads.Dispose();
         Console.WriteLine($"{run}: source CPU by thread: {source.Threads.Summary()}");
         if (sink is not null) Console.WriteLine($"{run}: sink CPU by thread: {sink.Threads.Summary()}");
         return new(run, conditions, Rows, elapsed, target)
