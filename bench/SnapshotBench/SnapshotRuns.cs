@@ -184,7 +184,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
             if (SnapshotKind(s) != kind) return false;
             running ??= clock.Elapsed;
             return state == "done";
-        }, SnapshotDeadline, $"the {kind} snapshot to be done", TimeSpan.FromMilliseconds(50));
+        }, SnapshotDeadline, $"the {kind} snapshot to be done", TimeSpan.FromMilliseconds(100));
         return running;
     }
 
