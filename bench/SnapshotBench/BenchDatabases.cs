@@ -41,7 +41,7 @@ internal sealed class BenchDatabases(string serverConnectionString)
         await ExecuteAsync(serverConnectionString, $"CREATE DATABASE {DestinationDatabase}");
         await ExecuteAsync(Source, $"""
             CREATE TABLE {Table} {TableColumns};
-            INSERT INTO {Table} SELECT {RowValues} FROM generate_series(1, {rows}) g;
+            INSERT INTO {Table} SELECT {RowValues} FROM generate_series(1::bigint, {rows}) g;
             CREATE SCHEMA kafkacdc;
             CREATE TABLE kafkacdc.kafkacdc_signal (id varchar(255) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2000) NULL);
             CREATE PUBLICATION {Publication} FOR ALL TABLES;
