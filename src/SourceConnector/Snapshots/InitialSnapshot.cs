@@ -192,10 +192,12 @@ internal sealed class InitialSnapshot
         {
             plan.Progress.Finish();
             done.Add(plan.Table.Table.Name.ToString());
-            Log.SnapshotTableDone(_logger, plan.Table.Table.Name.ToString(), plan.Progress.Rows, plan.Progress.RowsPerSecond);
         }
         _process.Offsets.Snapshot = new SnapshotOffset(new InitialSnapshotOffset([.. done.Order(StringComparer.Ordinal)], request.Reason), _process.Offsets.Snapshot?.Incremental);
         await _process.Offsets.WriteAsync(request.Lsn, cancellationToken);
+        // Only now: "complete" promises that a restart does not read the table again.
+        foreach (var plan in finished)
+            Log.SnapshotTableDone(_logger, plan.Table.Table.Name.ToString(), plan.Progress.Rows, plan.Progress.RowsPerSecond);
     }
 
     void LogProgress(TableSnapshotProgress progress)
