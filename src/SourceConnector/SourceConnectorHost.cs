@@ -2,6 +2,7 @@ using KafkaCdc.Shared;
 using KafkaCdc.Shared.Hosting;
 using KafkaCdc.Shared.Metrics;
 using KafkaCdc.SourceConnector.Configuration;
+using KafkaCdc.SourceConnector.Snapshots;
 using KafkaCdc.SourceConnector.Status;
 using Microsoft.Extensions.Logging;
 
@@ -32,12 +33,13 @@ internal static class SourceConnectorHost
 
         using var meter = new ConnectorMeter("source", options.Name);
         var metrics = new SourceMetrics(meter, status);
-        await using var rest = await ConnectorRestServer.StartAsync(options.RestPort, status.Health, status.Snapshot, meter, loggerFactory, stop);
+        var signals = new SignalInbox();
+        await using var rest = await ConnectorRestServer.StartAsync(options.RestPort, status.Health, status.Snapshot, meter, loggerFactory, stop, signals.Post);
         using var sampling = new CancellationTokenSource();
         var sampler = SampleAsync(status, metrics, sampling.Token);
         try
         {
-            return await new SourceRunner(options, status, loggerFactory).RunAsync(stop);
+            return await new SourceRunner(options, status, loggerFactory, signals).RunAsync(stop);
         }
         finally
         {

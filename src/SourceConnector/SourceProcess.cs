@@ -8,6 +8,7 @@ using KafkaCdc.SourceConnector.Configuration;
 using KafkaCdc.SourceConnector.Encoding;
 using KafkaCdc.SourceConnector.Publishing;
 using KafkaCdc.SourceConnector.Replication;
+using KafkaCdc.SourceConnector.Snapshots;
 using KafkaCdc.SourceConnector.Status;
 using Microsoft.Extensions.Logging;
 using Confluent.SchemaRegistry;
@@ -23,8 +24,9 @@ internal sealed class SourceProcess : IDisposable
     readonly TaskCompletionSource<Exception> _fatal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     readonly CachedSchemaRegistryClient _registry;
 
-    public SourceProcess(SourceOptions options, SourceStatus status, ILoggerFactory loggerFactory)
+    public SourceProcess(SourceOptions options, SourceStatus status, ILoggerFactory loggerFactory, SignalInbox? signals = null)
     {
+        Signals = signals ?? new SignalInbox();
         Options = options;
         Status = status;
         var logger = loggerFactory.CreateLogger("KafkaCdc.SourceConnector.Kafka");
@@ -50,6 +52,9 @@ internal sealed class SourceProcess : IDisposable
     public SourceOffsetStore Offsets { get; }
     public CaptureRules CaptureRules { get; }
     public TopicAssignments Topics { get; }
+
+    /// <summary>Where <c>POST /signals</c> delivers signals: the running session attaches its snapshotter.</summary>
+    public SignalInbox Signals { get; }
 
     /// <summary>
     /// A new <see cref="ChangeRecordProducer"/> over the process's producer, with its own encoder (one per thread):

@@ -3,6 +3,7 @@ using KafkaCdc.Shared.Hosting;
 using KafkaCdc.SourceConnector.Check;
 using KafkaCdc.SourceConnector.Checkpointing;
 using KafkaCdc.SourceConnector.Configuration;
+using KafkaCdc.SourceConnector.Snapshots;
 
 namespace KafkaCdc.SourceConnector;
 
@@ -14,6 +15,7 @@ internal static class SourceProgram
     static readonly Dictionary<string, string> s_extraCommands = new()
     {
         ["reset-offsets"] = "replace the stored offset of this connector with none, accepting a gap (see README); the next start begins at the slot's position",
+        ["signal"] = "send a signal to the running connector (POST /signals on rest.port): signal TYPE [TABLE ... | DATA-JSON], e.g. signal execute-snapshot public.orders",
     };
 
     /// <summary>The runtime's switch for running socket completions on the socket engine's thread (read once, at the first socket operation).</summary>
@@ -38,6 +40,11 @@ internal static class SourceProgram
     {
         var commandLine = ConnectorCommandLine.Parse(args, ProgramName, Console.Error, s_extraCommands);
         if (commandLine is null) return ConnectorCommandLine.ConfigErrorExitCode;
+        if (commandLine.Command != "signal" && commandLine.Arguments is [var unexpected, ..])
+        {
+            await Console.Error.WriteLineAsync($"{ProgramName}: unexpected argument '{unexpected}'");
+            return ConnectorCommandLine.ConfigErrorExitCode;
+        }
         if (!ConnectorCommandLine.LoadKafkaLibrary(ProgramName, Console.Error)) return ConnectorCommandLine.FailedExitCode;
 
         SourceOptions options;
@@ -58,6 +65,7 @@ internal static class SourceProgram
         {
             "check" => await PrerequisiteCheck.RunAsync(options, Console.Out, signal.Token),
             "reset-offsets" => await OffsetReset.RunAsync(options, loggerFactory, Console.Out, signal.Token),
+            "signal" => await SignalCommand.RunAsync(options, commandLine.Arguments ?? [], Console.Out, Console.Error, signal.Token),
             _ => await SourceConnectorHost.RunAsync(options, loggerFactory, signal.Token),
         };
     }

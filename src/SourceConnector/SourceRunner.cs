@@ -1,4 +1,5 @@
 using KafkaCdc.SourceConnector.Configuration;
+using KafkaCdc.SourceConnector.Snapshots;
 using KafkaCdc.SourceConnector.Status;
 using Microsoft.Extensions.Logging;
 
@@ -9,7 +10,7 @@ namespace KafkaCdc.SourceConnector;
 /// after a capped exponential backoff and resumes from the stored offset (records may repeat, none is lost); a
 /// permanent one stops the connector with its reason.
 /// </summary>
-internal sealed class SourceRunner(SourceOptions options, SourceStatus status, ILoggerFactory loggerFactory)
+internal sealed class SourceRunner(SourceOptions options, SourceStatus status, ILoggerFactory loggerFactory, SignalInbox? signals = null)
 {
     static readonly TimeSpan s_initialBackoff = TimeSpan.FromSeconds(1);
     static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
@@ -19,7 +20,7 @@ internal sealed class SourceRunner(SourceOptions options, SourceStatus status, I
     /// <summary>Streams until <paramref name="stop"/> (exit code 0) or a permanent failure (1).</summary>
     public async Task<int> RunAsync(CancellationToken stop)
     {
-        using var process = new SourceProcess(options, status, loggerFactory);
+        using var process = new SourceProcess(options, status, loggerFactory, signals);
         var backoff = s_initialBackoff;
         var prepared = false;
         while (true)

@@ -55,11 +55,11 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         await using var replication = new LogicalReplicationConnection(_options.ConnectionString("replication"));
         await replication.Open(stop);
         var (startLsn, snapshot) = await StartPositionAsync(replication, slot, captured, stop);
+        var snapshotCatalog = new SnapshotCatalog(_options.Database, _options.PublicationName, server.VersionNum, process.Topics, new PgTypeCatalog(),
+            _options.AvroOptions, process.Status);
         if (snapshot is not null)
         {
             process.Status.Set(ConnectorState.Snapshotting);
-            var snapshotCatalog = new SnapshotCatalog(_options.Database, _options.PublicationName, server.VersionNum, process.Topics, new PgTypeCatalog(),
-                _options.AvroOptions, process.Status);
             await new InitialSnapshot(process, snapshotCatalog, server.VersionNum, logger).RunAsync(snapshot, stop);
         }
         if (_options.Snapshot.Mode == SnapshotMode.InitialOnly)
@@ -79,8 +79,13 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
             SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
         });
         var relations = new RelationCache(_options.Database, process.CaptureRules, process.Topics, new PgTypeCatalog(), _options.AvroOptions, process.Status, logger);
+        // Watermark rows need a writable primary and the signal table in the publication; otherwise windows close by WAL position.
+        var watermarks = !_options.ReadOnly && !server.IsInRecovery && publication.Tables.Contains(_options.SignalTable);
+        await using var snapshotter = new IncrementalSnapshotter(process, snapshotCatalog, checkpointer, watermarks, server.IsInRecovery,
+            process.Offsets.Snapshot?.Incremental, logger);
         var reader = new ChangeStreamReader(replication, _options.SlotName, _options.PublicationName, startLsn, relations, catalogConnection,
-            checkpointer, channel.Writer, process.Status, logger);
+            checkpointer, channel.Writer, process.Status, logger, snapshotter, _options.SignalTable);
+        using var signalsAttached = process.Signals.Attach(snapshotter.Enqueue);
         var publisher = new ChangePublisher(channel.Reader, process.RecordProducer(e => fault.TrySetResult(e), logger), process.Status);
         await using var databaseHeartbeat = _options.HeartbeatAction == HeartbeatAction.None ? null
             : new DatabaseHeartbeat(_options.ConnectionString("heartbeat"), _options.HeartbeatAction, _options.HeartbeatTable, _options.Name, logger);
@@ -201,7 +206,10 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
     {
         var mode = _options.Snapshot.Mode;
         var snapshots = mode != SnapshotMode.NoData;
+        var incremental = _options.Snapshot.InitialMethod == SnapshotInitialMethod.Incremental;
         var offsets = process.Offsets;
+        var previouslyCaptured = offsets.Tables;
+        offsets.Tables = [.. captured.Select(t => t.Quoted)];
         var decision = StartPosition.Decide(offsets.Last, slot, _options.Name, _options.SlotName, _options.Database, _options.OffsetStorageTopic);
         string? reason = null;
         if (decision.Action == StartAction.Refuse)
@@ -221,15 +229,15 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
             case StartAction.CreateSlot:
             {
                 var created = await replication.CreatePgOutputReplicationSlot(_options.SlotName, temporarySlot: false,
-                    slotSnapshotInitMode: snapshots ? LogicalSlotSnapshotInitMode.Export : LogicalSlotSnapshotInitMode.NoExport, cancellationToken: cancellationToken);
+                    slotSnapshotInitMode: snapshots && !incremental ? LogicalSlotSnapshotInitMode.Export : LogicalSlotSnapshotInitMode.NoExport,
+                    cancellationToken: cancellationToken);
                 var lsn = (ulong)created.ConsistentPoint;
                 Log.SlotCreated(logger, _options.SlotName, created.ConsistentPoint.ToString());
                 InitialSnapshotRequest? request = null;
                 if (snapshots)
                 {
                     reason ??= $"first start (no stored offset), snapshot.mode={SnakeCase(mode)}";
-                    request = new InitialSnapshotRequest(created.SnapshotName, captured, [], lsn, reason);
-                    offsets.Snapshot = new SnapshotOffset(new InitialSnapshotOffset([], reason));
+                    request = StartInitial(created.SnapshotName, captured, lsn, reason);
                 }
                 await offsets.WriteAsync(lsn, cancellationToken);
                 return (lsn, request);
@@ -242,8 +250,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
                 if (snapshots)
                 {
                     reason ??= $"first start (no stored offset) on the existing slot, snapshot.mode={SnakeCase(mode)}";
-                    request = new InitialSnapshotRequest(null, captured, [], lsn, reason);
-                    offsets.Snapshot = new SnapshotOffset(new InitialSnapshotOffset([], reason));
+                    request = StartInitial(null, captured, lsn, reason);
                 }
                 await offsets.WriteAsync(lsn, cancellationToken);
                 return (lsn, request);
@@ -251,7 +258,11 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
             default:
             {
                 var lsn = decision.Lsn!.Value;
-                if (offsets.Snapshot?.Initial is not { } pending) return (lsn, null);
+                if (offsets.Snapshot?.Initial is not { } pending)
+                {
+                    BackfillNewTables(previouslyCaptured, captured);
+                    return (lsn, null);
+                }
                 var left = captured.Where(t => !pending.Done.Contains(t.ToString(), StringComparer.Ordinal)).ToList();
                 if (mode == SnapshotMode.NoData)
                 {
@@ -264,6 +275,50 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
                 return (lsn, new InitialSnapshotRequest(null, left, pending.Done, lsn, $"resuming an interrupted snapshot ({pending.Reason})"));
             }
         }
+    }
+
+    /// <summary>
+    /// The initial snapshot's start: an exported-snapshot request, or (<c>snapshot.initial.method=incremental</c>) an
+    /// incremental snapshot of every captured table stored with the first offset, which streaming then carries out.
+    /// </summary>
+    InitialSnapshotRequest? StartInitial(string? exported, IReadOnlyList<TableName> captured, ulong lsn, string reason)
+    {
+        if (_options.Snapshot.InitialMethod == SnapshotInitialMethod.Incremental)
+        {
+            Log.SnapshotDecision(logger, $"Snapshot ({reason}) of {captured.Count} table(s) taken incrementally while streaming " +
+                "(snapshot.initial.method=incremental): the slot's confirmed position keeps advancing during it");
+            process.Offsets.Snapshot = new SnapshotOffset(null, new IncrementalSnapshotOffset("initial", [.. captured.Select(t => t.Quoted)]));
+            return null;
+        }
+        process.Offsets.Snapshot = new SnapshotOffset(new InitialSnapshotOffset([], reason));
+        return new InitialSnapshotRequest(exported, captured, [], lsn, reason);
+    }
+
+    /// <summary>
+    /// Tables captured now and not when the last offset was written (added to <c>table.include.list</c> or the
+    /// publication): with <c>snapshot.new.tables=incremental</c> they join the incremental snapshot (stored with the
+    /// offset before streaming starts, so a crash cannot lose the request).
+    /// </summary>
+    void BackfillNewTables(IReadOnlyList<string>? previous, IReadOnlyList<TableName> captured)
+    {
+        if (previous is null) return;
+        var added = captured.Where(t => !previous.Contains(t.Quoted, StringComparer.Ordinal)).ToList();
+        if (added.Count == 0) return;
+        var names = string.Join(", ", added.Take(20));
+        if (_options.Snapshot.NewTables == SnapshotNewTables.Off)
+        {
+            Log.SnapshotDecision(logger, $"Newly captured table(s) {names}: snapshot.new.tables=off, so only their changes from now on are captured; " +
+                "their existing rows reach the destination only through an execute-snapshot signal");
+            return;
+        }
+        Log.SnapshotDecision(logger, $"Newly captured table(s) {names}: backfilled by an incremental snapshot while streaming (snapshot.new.tables=incremental)");
+        var offsets = process.Offsets;
+        var running = offsets.Snapshot?.Incremental;
+        var quoted = added.Select(t => t.Quoted).ToList();
+        var incremental = running is null
+            ? new IncrementalSnapshotOffset($"new-tables-{DateTime.UtcNow:yyyyMMddTHHmmssZ}", quoted)
+            : running with { Tables = [.. running.Tables, .. quoted.Where(q => !running.Tables.Contains(q))] };
+        offsets.Snapshot = new SnapshotOffset(offsets.Snapshot?.Initial, incremental);
     }
 
     static string SnakeCase(SnapshotMode mode) => mode switch

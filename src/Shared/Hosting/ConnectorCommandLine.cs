@@ -8,7 +8,8 @@ namespace KafkaCdc.Shared.Hosting;
 /// </summary>
 /// <param name="Command">"run" or "check".</param>
 /// <param name="ConfigPath">The JSON config file; null when the configuration comes from the environment only.</param>
-public sealed record ConnectorCommandLine(string Command, string? ConfigPath)
+/// <param name="Arguments">The words after a connector's own sub-command (not <c>run</c> or <c>check</c>), e.g. a signal's type and tables.</param>
+public sealed record ConnectorCommandLine(string Command, string? ConfigPath, IReadOnlyList<string>? Arguments = null)
 {
     /// <summary>Process exit code for a configuration error.</summary>
     public const int ConfigErrorExitCode = 2;
@@ -49,12 +50,14 @@ public sealed record ConnectorCommandLine(string Command, string? ConfigPath)
     {
         string command = "run";
         string? config = null;
+        var arguments = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
             if (i == 0 && (arg is "run" or "check" || extraCommands?.ContainsKey(arg) == true)) command = arg;
             else if (arg == "--config" && i + 1 < args.Length) config = args[++i];
             else if (arg.StartsWith("--config=", StringComparison.Ordinal)) config = arg["--config=".Length..];
+            else if (i > 0 && command is not ("run" or "check") && !arg.StartsWith("--", StringComparison.Ordinal)) arguments.Add(arg);
             else if (arg is "-h" or "--help")
             {
                 error.WriteLine(Usage(program, extraCommands));
@@ -67,7 +70,7 @@ public sealed record ConnectorCommandLine(string Command, string? ConfigPath)
                 return null;
             }
         }
-        return new ConnectorCommandLine(command, config);
+        return new ConnectorCommandLine(command, config, arguments);
     }
 
     static string Usage(string program, IReadOnlyDictionary<string, string>? extraCommands)

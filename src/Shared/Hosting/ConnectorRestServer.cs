@@ -12,7 +12,8 @@ namespace KafkaCdc.Shared.Hosting;
 
 /// <summary>
 /// The connectors' HTTP endpoint (<c>rest.port</c>): <c>GET /health</c> (200 or 503 with the state),
-/// <c>GET /status</c> (JSON from the connector) and <c>GET /metrics</c> (Prometheus text format).
+/// <c>GET /status</c> (JSON from the connector), <c>GET /metrics</c> (Prometheus text format) and, where the connector
+/// takes them, <c>POST /signals</c> (the request body to the connector's handler, its reply as JSON).
 /// </summary>
 public sealed class ConnectorRestServer : IAsyncDisposable
 {
@@ -37,9 +38,16 @@ public sealed class ConnectorRestServer : IAsyncDisposable
     /// <summary>
     /// Starts the endpoint on <paramref name="port"/>, or returns null when the port is 0 (disabled).
     /// </summary>
+    /// <param name="port">The port; 0 disables the endpoint.</param>
+    /// <param name="health">The health report of <c>GET /health</c>.</param>
+    /// <param name="status">The document of <c>GET /status</c>.</param>
+    /// <param name="metrics">The meter <c>GET /metrics</c> exports.</param>
+    /// <param name="loggerFactory">Logging.</param>
+    /// <param name="cancellationToken">Stops the start.</param>
+    /// <param name="signals">Handles <c>POST /signals</c> (body text → HTTP status and reply); null: no such route.</param>
     public static async Task<ConnectorRestServer?> StartAsync(
         int port, Func<HealthReport> health, Func<object> status, ConnectorMeter metrics,
-        ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+        ILoggerFactory loggerFactory, CancellationToken cancellationToken, Func<string, (int Status, object Reply)>? signals = null)
     {
         if (port == 0) return null;
         var builder = WebApplication.CreateSlimBuilder();
@@ -61,6 +69,15 @@ public sealed class ConnectorRestServer : IAsyncDisposable
             var value = status();
             return Results.Text(JsonSerializer.Serialize(value, value.GetType(), Json), "application/json");
         });
+        if (signals is not null)
+        {
+            app.MapPost("/signals", async (HttpRequest request) =>
+            {
+                using var body = new StreamReader(request.Body);
+                var (code, reply) = signals(await body.ReadToEndAsync(request.HttpContext.RequestAborted));
+                return Results.Json(reply, Json, statusCode: code);
+            });
+        }
         app.MapPrometheusScrapingEndpoint("/metrics", metrics.Provider, configureBranchedPipeline: null, optionsName: null);
 
         try

@@ -14,13 +14,16 @@ namespace KafkaCdc.SourceConnector.Checkpointing;
 /// <param name="Database">The source database.</param>
 /// <param name="Updated">When the offset was written (UTC).</param>
 /// <param name="Snapshot">Snapshot progress (<see cref="SnapshotOffset"/>), null when no snapshot is in progress.</param>
+/// <param name="Tables">The captured tables when the offset was written, quoted (<c>"schema"."table"</c>), so that a
+/// start can tell newly captured tables (<c>snapshot.new.tables</c>); null in offsets of earlier versions.</param>
 internal sealed record SourceOffset(
     [property: JsonPropertyName("lsn")] string Lsn,
     [property: JsonPropertyName("slot")] string Slot,
     [property: JsonPropertyName("publication")] string Publication,
     [property: JsonPropertyName("database")] string Database,
     [property: JsonPropertyName("updated")] DateTimeOffset Updated,
-    [property: JsonPropertyName("snapshot")] SnapshotOffset? Snapshot = null)
+    [property: JsonPropertyName("snapshot")] SnapshotOffset? Snapshot = null,
+    [property: JsonPropertyName("tables")] IReadOnlyList<string>? Tables = null)
 {
     static readonly JsonSerializerOptions s_json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.Never };
 

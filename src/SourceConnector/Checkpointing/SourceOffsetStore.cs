@@ -85,6 +85,7 @@ internal sealed class SourceOffsetStore(
         {
             var offset = SourceOffset.Parse(value);
             Snapshot = offset.Snapshot;
+            Tables = offset.Tables;
             return offset;
         }
         catch (JsonException e)
@@ -107,9 +108,18 @@ internal sealed class SourceOffsetStore(
 
     SnapshotOffset? _snapshot;
 
+    /// <summary>The captured tables written with every offset from now on (quoted names; null: not known yet).</summary>
+    public IReadOnlyList<string>? Tables
+    {
+        get => Volatile.Read(ref _tables);
+        set => Volatile.Write(ref _tables, value);
+    }
+
+    IReadOnlyList<string>? _tables;
+
     /// <summary>Writes <paramref name="lsn"/> (with the current <see cref="Snapshot"/>) as this connector's offset and waits for Kafka's acknowledgement.</summary>
     public Task WriteAsync(ulong lsn, CancellationToken cancellationToken) =>
-        WriteAsync(new SourceOffset(new NpgsqlLogSequenceNumber(lsn).ToString(), slot, publication, database, DateTimeOffset.UtcNow, Snapshot), cancellationToken);
+        WriteAsync(new SourceOffset(new NpgsqlLogSequenceNumber(lsn).ToString(), slot, publication, database, DateTimeOffset.UtcNow, Snapshot, Tables), cancellationToken);
 
     /// <summary>Writes <paramref name="offset"/> (or a tombstone when null) and waits for Kafka's acknowledgement.</summary>
     /// <exception cref="ProduceException{TKey,TValue}">Kafka refused the record.</exception>

@@ -2,6 +2,8 @@ using System.Threading.Channels;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SourceConnector.ChangeEvents;
 using KafkaCdc.SourceConnector.Checkpointing;
+using KafkaCdc.SourceConnector.Configuration;
+using KafkaCdc.SourceConnector.Snapshots;
 using KafkaCdc.SourceConnector.Status;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -28,12 +30,16 @@ namespace KafkaCdc.SourceConnector.Replication;
 /// closed channel (the session stopping) ends it quietly.</para>
 /// <para>Each transaction is registered with the <see cref="Checkpointer"/> at BEGIN, before the next message is
 /// read (the rule that makes idle advancement safe).</para>
+/// <para><b>Snapshots and signals</b>: rows inserted into the signal table are parsed here and handed to the
+/// <see cref="IncrementalSnapshotter"/>, which is stepped after every commit and, while it has work and the stream is
+/// idle, between waits for the server; each captured change passes through it before it is written (see there).</para>
 /// <para>Stopping (<see cref="RequestStop"/>) leaves the replication connection streaming, without reading further,
 /// so the last position can still be confirmed on it; cancelling the token then ends <see cref="RunAsync"/>.</para>
 /// </remarks>
 internal sealed class ChangeStreamReader(
     LogicalReplicationConnection replication, string slotName, string publication, ulong startLsn, RelationCache relations,
-    NpgsqlConnection catalogConnection, Checkpointer checkpointer, ChannelWriter<PipelineBatch> output, SourceStatus status, ILogger logger)
+    NpgsqlConnection catalogConnection, Checkpointer checkpointer, ChannelWriter<PipelineBatch> output, SourceStatus status, ILogger logger,
+    IncrementalSnapshotter? snapshots = null, TableName? signalTable = null)
 {
     /// <summary>Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).</summary>
     const long PostgresEpochMicros = 946_684_800_000_000;
@@ -48,6 +54,9 @@ internal sealed class ChangeStreamReader(
     long? _transactionId;
     long _commitTimeMicros;
     ulong? _lastCommitLsn;
+    ulong _lastCommitEnd;
+    uint? _signalRelation;
+    int[] _signalColumns = [];
 
     /// <summary>Stops reading after the message in hand; the connection keeps streaming until the token is cancelled.</summary>
     public void RequestStop() => _stopRequested = true;
@@ -62,27 +71,94 @@ internal sealed class ChangeStreamReader(
             ["publication_names"] = PgIdentifier.Quote(publication),
         };
         Log.StreamingFrom(logger, slotName, publication, new NpgsqlLogSequenceNumber(startLsn).ToString());
-        await using var messages = replication.StartLogicalReplication(slot, cancellationToken, new NpgsqlLogSequenceNumber(startLsn), options)
-            .GetAsyncEnumerator(cancellationToken);
-        while (!_stopRequested)
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var messages = replication.StartLogicalReplication(slot, stream.Token, new NpgsqlLogSequenceNumber(startLsn), options)
+            .GetAsyncEnumerator(stream.Token);
+        // A read still in flight when the loop ends (stepping snapshots while idle failed or was cancelled) is cancelled
+        // and awaited before the enumerator is disposed: Npgsql allows one read at a time, its own disposal included.
+        Task<bool>? awaited = null;
+        try
         {
-            var next = messages.MoveNextAsync();
-            // About to wait for the server: hand over what was read so far first.
-            if (!next.IsCompleted && !await FlushAsync(cancellationToken))
+            while (!_stopRequested)
             {
-                await next;
-                break;
+                var next = messages.MoveNextAsync();
+                // About to wait for the server: hand over what was read so far first.
+                if (!next.IsCompleted && !await FlushAsync(cancellationToken))
+                {
+                    await next;
+                    break;
+                }
+                if (!next.IsCompleted && snapshots is not null)
+                {
+                    awaited = next.AsTask();
+                    var stepped = await StepWhileIdleAsync(awaited, cancellationToken);
+                    next = new ValueTask<bool>(awaited);
+                    awaited = null;
+                    if (!stepped)
+                    {
+                        await next;
+                        break;
+                    }
+                }
+                if (!await next)
+                    throw new SourceConnectorException(FailureKind.Transient, $"PostgreSQL ended the replication stream of slot {slotName}");
+                if (_stopRequested) break;
+                var length = await ReadPayloadAsync(messages.Current.Data, cancellationToken);
+                if (!await HandleAsync(length, (ulong)messages.Current.WalStart, cancellationToken)) break;
+                // A huge value grew the buffer: let it go, so one outlier does not keep its memory for the session.
+                if (_buffer.Length > LargeBuffer) _buffer = new byte[InitialBuffer];
             }
-            if (!await next)
-                throw new SourceConnectorException(FailureKind.Transient, $"PostgreSQL ended the replication stream of slot {slotName}");
-            if (_stopRequested) break;
-            var length = await ReadPayloadAsync(messages.Current.Data, cancellationToken);
-            if (!await HandleAsync(length, (ulong)messages.Current.WalStart, cancellationToken)) break;
-            // A huge value grew the buffer: let it go, so one outlier does not keep its memory for the session.
-            if (_buffer.Length > LargeBuffer) _buffer = new byte[InitialBuffer];
+            // Keep the replication connection in streaming mode until the session has confirmed its last position.
+            await Task.Delay(Timeout.Infinite, cancellationToken);
         }
-        // Keep the replication connection in streaming mode until the session has confirmed its last position.
-        await Task.Delay(Timeout.Infinite, cancellationToken);
+        finally
+        {
+            if (awaited is { IsCompleted: false })
+            {
+                await stream.CancelAsync();
+                try
+                {
+                    await awaited;
+                }
+                catch (Exception)
+                {
+                    // The cancelled read; the session's outcome is the exception that ended the loop.
+                }
+            }
+            await messages.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// While the server has nothing for the reader: steps the snapshotter (reading chunks, closing a window once the
+    /// stream passed its position) and waits for signals, until a message arrives. False when the channel was closed.
+    /// </summary>
+    async Task<bool> StepWhileIdleAsync(Task<bool> received, CancellationToken cancellationToken)
+    {
+        while (!received.IsCompleted && !_stopRequested)
+        {
+            if (snapshots!.HasWork)
+            {
+                // Everything the walsender sent before its last keepalive (or the pending message) has been handled.
+                var position = Math.Max(Math.Max((ulong)replication.LastReceivedLsn, _lastCommitEnd), startLsn);
+                if (!await EmitAllAsync(await snapshots.StepAsync(position, cancellationToken), cancellationToken) || !await FlushAsync(cancellationToken))
+                    return false;
+                if (received.IsCompleted) break;
+            }
+            await Task.WhenAny(received, snapshots.WaitForWorkAsync(cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        return true;
+    }
+
+    async ValueTask<bool> EmitAllAsync(IReadOnlyList<PipelineItem>? items, CancellationToken cancellationToken)
+    {
+        if (items is null) return true;
+        foreach (var item in items)
+        {
+            if (!await EmitAsync(item, cancellationToken)) return false;
+        }
+        return true;
     }
 
     /// <summary>Copies the message into <see cref="_buffer"/> (grown as needed); returns its length.</summary>
@@ -117,12 +193,21 @@ internal sealed class ChangeStreamReader(
                 var transaction = Transaction('C', lsn);
                 _transaction = null;
                 _lastCommitLsn = commitLsn;
+                _lastCommitEnd = endLsn;
                 status.CurrentLsn = endLsn;
-                return EmitAsync(new TransactionCommit(transaction, endLsn), cancellationToken);
+                return snapshots is null
+                    ? EmitAsync(new TransactionCommit(transaction, endLsn), cancellationToken)
+                    : CommitAndStepAsync(new TransactionCommit(transaction, endLsn), endLsn, cancellationToken);
             case 'R':
                 return RelationAsync(ReadRelation(ref message), cancellationToken);
             case 'I':
-                if (relations.Captured(message.UInt32()) is not { } inserted) return ValueTask.FromResult(true);
+                var insertedId = message.UInt32();
+                if (relations.Captured(insertedId) is not { } inserted)
+                {
+                    if (insertedId != _signalRelation) return ValueTask.FromResult(true);
+                    message.Byte(); // 'N'
+                    return SignalAsync(message.Tuple(), lsn, cancellationToken);
+                }
                 message.Byte(); // 'N'
                 return EmitAsync(Change(ChangeOperation.Create, inserted, lsn, null, message.Tuple(), 'I'), cancellationToken);
             case 'U':
@@ -180,6 +265,35 @@ internal sealed class ChangeStreamReader(
     async ValueTask<bool> RelationAsync(RelationDescription relation, CancellationToken cancellationToken)
     {
         await relations.OnRelationAsync(relation, catalogConnection, cancellationToken);
+        if (snapshots is not null && signalTable is not null && relation.Namespace == signalTable.Schema && relation.Name == signalTable.Name)
+        {
+            _signalRelation = relation.RelationId;
+            _signalColumns = [.. new[] { "id", "type", "data" }.Select(c => Array.FindIndex(relation.Columns, r => r.Name == c))];
+        }
+        return true;
+    }
+
+    async ValueTask<bool> CommitAndStepAsync(TransactionCommit commit, ulong endLsn, CancellationToken cancellationToken) =>
+        await EmitAsync(commit, cancellationToken) && await EmitAllAsync(await snapshots!.StepAsync(endLsn, cancellationToken), cancellationToken);
+
+    /// <summary>A row inserted into the signal table: the snapshotter's own watermark, or a signal for it; a bad one is rejected, never fatal.</summary>
+    async ValueTask<bool> SignalAsync(RowImage row, ulong lsn, CancellationToken cancellationToken)
+    {
+        string? Value(int column) => _signalColumns[column] is var i and >= 0 && i < row.Values.Length ? row.Values[i] : null;
+        Signal signal;
+        try
+        {
+            if (_signalColumns[0] < 0 || _signalColumns[1] < 0)
+                throw new SignalException(Value(0), $"the signal table {signalTable} lacks the columns id and type (it needs id, type, data)");
+            signal = Signal.Parse(Value(0), Value(1), Value(2), "signal table");
+        }
+        catch (SignalException e)
+        {
+            snapshots!.Reject(e);
+            return true;
+        }
+        if (signal.Type == SignalType.Watermark) return await EmitAllAsync(snapshots!.OnWatermark(signal.Id, lsn), cancellationToken);
+        snapshots!.OnSignalRow(signal);
         return true;
     }
 
@@ -195,8 +309,9 @@ internal sealed class ChangeStreamReader(
     ChangeEvent Change(ChangeOperation operation, CapturedTable table, ulong lsn, RowImage? before, RowImage? after, char kind)
     {
         status.CurrentLsn = lsn;
-        return new ChangeEvent(operation, table, before, after,
+        var change = new ChangeEvent(operation, table, before, after,
             new SourceInfo(_transactionId, lsn, _lastCommitLsn, _commitTimeMicros), Transaction(kind, lsn));
+        return snapshots is null ? change : snapshots.OnChange(change);
     }
 
     TransactionProgress Transaction(char kind, ulong lsn) =>

@@ -46,11 +46,13 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
     readonly List<Signal> _streamSignals = [];
     readonly Queue<(uint Xid, string Key)> _recent = new();
     readonly SnapshotStatus _status;
-    SemaphoreSlim _wake = new(0);
+    volatile TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     NpgsqlConnection? _connection;
     Run? _run;
     Window? _window;
     int _chunkNumber;
+    // Watermark ids must not repeat those of an earlier process resuming the same snapshot (the signal table's key).
+    readonly string _session = Guid.NewGuid().ToString("N")[..8];
 
     /// <summary>Creates the snapshotter of a session.</summary>
     /// <param name="process">The process's parts (options, offsets, topics, status).</param>
@@ -88,14 +90,17 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
     public void Enqueue(Signal signal)
     {
         _inbox.Enqueue(signal);
-        _wake.Release();
+        Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
+
+    /// <summary>A signal row that could not be parsed: logged with its id and reason, shown in <c>/status</c>.</summary>
+    public void Reject(SignalException rejected) => SignalFailed(rejected.Id, rejected.Reason);
 
     /// <summary>Completes when a signal is queued, or after a short while when a window waits for the stream to pass a position.</summary>
     public Task WaitForWorkAsync(CancellationToken cancellationToken) =>
-        _window is { CloseLsn: not null } || _run is { Paused: false } && _window is null
+        _window is { CloseLsn: not null } || _run is { Paused: false } && _window is null || !_inbox.IsEmpty
             ? Task.Delay(s_idlePoll, cancellationToken)
-            : _wake.WaitAsync(cancellationToken);
+            : _wake.Task.WaitAsync(cancellationToken);
 
     /// <summary>A signal row arrived in the stream (inside its transaction); it is applied at the transaction's commit.</summary>
     public void OnSignalRow(Signal signal) => _streamSignals.Add(signal);
@@ -201,7 +206,12 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
                 if (_window is not null && stopped.Contains(_window.Task.Name)) _window = null;
                 _run.Tables.RemoveAll(t => stopped.Contains(t.Name));
                 Log.SnapshotInfo(_logger, $"Incremental snapshot {_run.Id}: stopped {string.Join(", ", stopped)}");
-                if (_run.Tables.Count == 0) _status.Set("stopped");
+                if (_run.Tables.Count == 0)
+                {
+                    _run = null;
+                    _recent.Clear();
+                    _status.Set("stopped");
+                }
                 break;
             case SignalType.PauseSnapshot when _run is not null:
                 _run.Paused = true;
@@ -237,7 +247,7 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
             try
             {
                 table = (await _catalog.DescribeAsync(connection, [task.Name], cancellationToken)).SingleOrDefault();
-                if (table is null) throw new SignalException(run.Id, $"table {task.Name} no longer exists");
+                if (table is null) throw new SignalException(run.Id, $"table {task.Name} does not exist or is not published by {_options.PublicationName}");
                 task.KeyColumns ??= KeyColumnsOf(run.Id, table);
                 if (!task.MaxKnown)
                 {
@@ -282,7 +292,8 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
     async Task<string?[]?> MaxKeyAsync(NpgsqlConnection connection, SnapshotTable table, TableTask task, CancellationToken cancellationToken)
     {
         var keys = task.KeyColumns!;
-        var sql = $"SELECT {string.Join(", ", keys.Select(k => PgIdentifier.Quote(k) + "::text"))} FROM {From(table)}" +
+        // Aliased: ORDER BY a bare name would otherwise sort the text output column of that name, not the key.
+        var sql = $"SELECT {string.Join(", ", keys.Select((k, i) => $"{PgIdentifier.Quote(k)}::text AS key_{i}"))} FROM {From(table)}" +
                   $"{Where(table, task, [])} ORDER BY {string.Join(", ", keys.Select(k => PgIdentifier.Quote(k) + " DESC"))} LIMIT 1";
         await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -293,7 +304,7 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
     async Task ReadChunkAsync(NpgsqlConnection connection, Run run, TableTask task, SnapshotTable table, CancellationToken cancellationToken)
     {
         var number = ++_chunkNumber;
-        var watermarkId = $"{run.Id}-{number}";
+        var watermarkId = $"{run.Id}-{_session}-{number}";
         if (_watermarks) await WatermarkAsync(connection, watermarkId + "-open", Signal.WindowOpen, task, cancellationToken);
 
         var keys = task.KeyColumns!;
@@ -507,8 +518,6 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseConnectionAsync();
-        _wake.Dispose();
-        _wake = new SemaphoreSlim(0);
     }
 
     /// <summary>An incremental snapshot in progress.</summary>
