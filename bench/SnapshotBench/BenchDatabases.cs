@@ -35,7 +35,7 @@ internal sealed class BenchDatabases(string serverConnectionString)
     /// connector the row estimate it sizes its CTID chunks and progress by. The signal table is the one the README and
     /// the check command describe; the publication of all tables includes it, as incremental snapshots need.
     /// </remarks>
-    public async Task CreateAsync(long rows)
+    public async Task CreateAsync(long rows, string? synchronousCommit)
     {
         await ExecuteAsync(serverConnectionString, $"CREATE DATABASE {SourceDatabase}");
         await ExecuteAsync(serverConnectionString, $"CREATE DATABASE {DestinationDatabase}");
@@ -47,6 +47,7 @@ internal sealed class BenchDatabases(string serverConnectionString)
             CREATE PUBLICATION {Publication} FOR ALL TABLES;
             """);
         await ExecuteAsync(Source, $"VACUUM (ANALYZE) {Table}");
+        if (synchronousCommit is not null) await ExecuteAsync(Source, $"ALTER DATABASE {SourceDatabase} SET synchronous_commit = {synchronousCommit}");
         await ExecuteAsync(Destination, $"CREATE TABLE {Table}_copy {TableColumns}");
     }
 

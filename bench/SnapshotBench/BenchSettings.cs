@@ -13,8 +13,14 @@ namespace KafkaCdc.Bench.Snapshot;
 /// <param name="WorkloadRate">Single-row updates per second of the concurrent workload (<c>--workload-rate</c>).</param>
 /// <param name="Partitions">Partitions of the Kafka-only topics (<c>--partitions</c>).</param>
 /// <param name="LogLevel">The connectors' <c>log.level</c> (<c>--log-level</c>; their lines go to stderr).</param>
+/// <param name="SynchronousCommit">
+/// <c>synchronous_commit</c> for sessions on the source database (<c>--synchronous-commit</c>), or null to keep the
+/// throwaway server's <c>off</c>. With <c>off</c> a commit reaches the walsender only when the WAL writer flushes it
+/// (every <c>wal_writer_delay</c>, 200 ms), which the incremental snapshot's watermarks wait for once per chunk.
+/// </param>
 internal sealed record BenchSettings(
-    long Rows, int[] Threads, string[] Only, int? FetchSize, int? ChunkSize, string SinkMode, int SinkTasks, int WorkloadRate, int Partitions, string LogLevel)
+    long Rows, int[] Threads, string[] Only, int? FetchSize, int? ChunkSize, string SinkMode, int SinkTasks, int WorkloadRate, int Partitions, string LogLevel,
+    string? SynchronousCommit)
 {
     /// <summary>Every run, in the order they are made.</summary>
     public static readonly string[] AllRuns = ["copy", "initial", "e2e", "initial-workload", "incremental", "incremental-workload"];
@@ -31,6 +37,7 @@ internal sealed record BenchSettings(
           --workload-rate N     single-row updates per second of the concurrent workload (default 1000)
           --partitions N        partitions of the Kafka-only topics (default 12)
           --log-level LEVEL     the connectors' log.level (default warning); their output goes to stderr
+          --synchronous-commit on|off  synchronous_commit on the source database (default: the throwaway server's off)
         """;
 
     /// <summary>Whether the run <paramref name="name"/> is to be made.</summary>
@@ -46,7 +53,7 @@ internal sealed record BenchSettings(
                 throw new ArgumentException($"'{args[i]}' is not an option with a value\n{Usage}");
             values[args[i]] = args[++i];
         }
-        var known = new[] { "--rows", "--threads", "--only", "--fetch-size", "--chunk-size", "--sink-mode", "--sink-tasks", "--workload-rate", "--partitions", "--log-level" };
+        var known = new[] { "--rows", "--threads", "--only", "--fetch-size", "--chunk-size", "--sink-mode", "--sink-tasks", "--workload-rate", "--partitions", "--log-level", "--synchronous-commit" };
         if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"unknown option {unknown}\n{Usage}");
 
         long Number(string option, long defaultValue, long min)
@@ -67,9 +74,11 @@ internal sealed record BenchSettings(
             throw new ArgumentException($"--only: unknown run '{badRun}'; the runs are {string.Join(", ", AllRuns)}");
         var sinkMode = values.GetValueOrDefault("--sink-mode") ?? "insert";
         if (sinkMode is not ("insert" or "upsert")) throw new ArgumentException($"--sink-mode '{sinkMode}' is neither insert nor upsert");
+        var synchronousCommit = values.GetValueOrDefault("--synchronous-commit");
+        if (synchronousCommit is not (null or "on" or "off")) throw new ArgumentException($"--synchronous-commit '{synchronousCommit}' is neither on nor off");
 
         return new BenchSettings(Number("--rows", 5_000_000, 1), threads, only, Optional("--fetch-size"), Optional("--chunk-size"), sinkMode,
             (int)Number("--sink-tasks", 2, 1), (int)Number("--workload-rate", 1000, 0), (int)Number("--partitions", 12, 1),
-            values.GetValueOrDefault("--log-level") ?? "warning");
+            values.GetValueOrDefault("--log-level") ?? "warning", synchronousCommit);
     }
 }

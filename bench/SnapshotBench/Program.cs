@@ -21,7 +21,8 @@ catch (ArgumentException e)
     return 2;
 }
 
-Console.WriteLine($"SnapshotBench: {settings.Rows:N0} rows, .NET {Environment.Version}, {Environment.ProcessorCount} cores; " +
+Console.WriteLine($"SnapshotBench: {settings.Rows:N0} rows, synchronous_commit {settings.SynchronousCommit ?? "off (the throwaway server's)"} on the source database, " +
+                  $".NET {Environment.Version}, {Environment.ProcessorCount} cores; " +
                   "starting PostgreSQL, Kafka (mock, 1 broker) and the registry");
 await using var postgres = await TemporaryPostgres.StartAsync();
 using var kafka = MockKafkaCluster.Start(1);
@@ -31,7 +32,7 @@ await using var registry = await SchemaRegistryServer.StartAsync(new SchemaRegis
 
 var databases = new BenchDatabases(postgres.ConnectionString);
 var loading = System.Diagnostics.Stopwatch.StartNew();
-await databases.CreateAsync(settings.Rows);
+await databases.CreateAsync(settings.Rows, settings.SynchronousCommit);
 Console.WriteLine($"loaded {settings.Rows:N0} rows into {BenchDatabases.SourceDatabase}.public.{BenchDatabases.Table} in {loading.Elapsed.TotalSeconds:0.0} s");
 int postmaster;
 await using (var connection = await BenchDatabases.OpenAsync(postgres.ConnectionString)) postmaster = ProcessStats.PostmasterOf(connection);
