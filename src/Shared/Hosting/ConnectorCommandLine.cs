@@ -70,7 +70,7 @@ public sealed record ConnectorCommandLine(string Command, string? ConfigPath, IR
                 return null;
             }
         }
-        return new ConnectorCommandLine(command, config, arguments);
+        return new ConnectorCommandLine(command, config, arguments.Count == 0 ? null : arguments);
     }
 
     static string Usage(string program, IReadOnlyDictionary<string, string>? extraCommands)

@@ -42,18 +42,21 @@ internal static class ChangeTopic
     /// <summary>The run's registry client.</summary>
     public static Confluent.SchemaRegistry.ISchemaRegistryClient Registry => s_registry.Value.Client;
 
-    /// <summary>Reads <paramref name="topic"/> until <paramref name="done"/> holds for the records read so far (in partition, offset order).</summary>
-    public static async Task<IReadOnlyList<ChangeRecord>> ReadUntilAsync(
-        string topic, Func<IReadOnlyList<ChangeRecord>, bool> done, TimeSpan timeout, string what)
-    {
-        var config = new ConsumerConfig
+    /// <summary>A consumer of the run's Kafka that reads by assignment (its group id is never used).</summary>
+    static IConsumer<byte[]?, byte[]?> Consumer(string topic) =>
+        new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
         {
             BootstrapServers = TestEnvironment.KafkaBootstrapServers,
             GroupId = "unused-" + topic,
             EnableAutoCommit = false,
             EnablePartitionEof = false,
-        };
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetLogHandler((_, _) => { }).Build();
+        }).SetLogHandler((_, _) => { }).Build();
+
+    /// <summary>Reads <paramref name="topic"/> until <paramref name="done"/> holds for the records read so far (in partition, offset order).</summary>
+    public static async Task<IReadOnlyList<ChangeRecord>> ReadUntilAsync(
+        string topic, Func<IReadOnlyList<ChangeRecord>, bool> done, TimeSpan timeout, string what)
+    {
+        using var consumer = Consumer(topic);
         var partitions = await PartitionsAsync(consumer.Handle, topic, timeout, what);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
 
@@ -92,14 +95,7 @@ internal static class ChangeTopic
         string topic, Func<IReadOnlyList<ChangeRecord>, string?> mismatch, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
-        var config = new ConsumerConfig
-        {
-            BootstrapServers = TestEnvironment.KafkaBootstrapServers,
-            GroupId = "unused-" + topic,
-            EnableAutoCommit = false,
-            EnablePartitionEof = false,
-        };
-        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(config).SetLogHandler((_, _) => { }).Build();
+        using var consumer = Consumer(topic);
         var partitions = await PartitionsAsync(consumer.Handle, topic, timeout, what);
         consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
 

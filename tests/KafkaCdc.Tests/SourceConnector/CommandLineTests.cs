@@ -18,6 +18,18 @@ public class CommandLineTests
     }
 
     [Test]
+    public void Parse_Signal_KeepsTheWordsAfterTheCommand()
+    {
+        var extra = new Dictionary<string, string>(s_extra) { ["signal"] = "send a signal" };
+
+        var parsed = ConnectorCommandLine.Parse(["signal", "--config", "s.json", "execute-snapshot", "public.a", "public.b"], "source", TextWriter.Null, extra);
+
+        Assert.That(parsed!.Command, Is.EqualTo("signal"));
+        Assert.That(parsed.ConfigPath, Is.EqualTo("s.json"));
+        Assert.That(parsed.Arguments, Is.EqualTo(new[] { "execute-snapshot", "public.a", "public.b" }));
+    }
+
+    [Test]
     public void Parse_UnknownCommand_PrintsUsageWithTheExtraCommand()
     {
         var error = new StringWriter();

@@ -16,7 +16,6 @@ namespace KafkaCdc.Tests.SourceConnector.Snapshots;
 public class IncrementalSnapshotTests
 {
     static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(120);
-    static readonly string[] s_columns = ["v", "n"];
 
     const string SignalTable = """
         CREATE SCHEMA kafkacdc;
@@ -34,13 +33,13 @@ public class IncrementalSnapshotTests
         var config = database.Config();
         config["snapshot.mode"] = "no_data";
         await using var connector = await InProcessConnector.StartStreamingAsync(config);
-        using var workload = new Workload(database.ConnectionString, "big", 200000);
+        using var workload = new TableWorkload(database.ConnectionString, ["big"], 200000);
 
         await database.ExecuteAsync("""INSERT INTO kafkacdc.kafkacdc_signal VALUES ('big-1', 'execute-snapshot', '{"data-collections": ["public.big"], "type": "incremental"}')""");
         await WaitForSnapshotStateAsync(connector, "done", "the incremental snapshot to finish");
         await workload.StopAsync();
 
-        var records = await AssertTopicEqualsTableAsync(database, "big", connector.Log);
+        var records = await SnapshotAssert.TopicEqualsTableAsync(database, "big", connector.Log);
         var reads = records.Where(r => r.Op == "r").ToList();
         Assert.That(reads.All(r => (string)r.Source["snapshot"]! == "incremental"));
         Assert.That(reads.Select(r => (int)r.After!["id"]!).Distinct().Count(), Is.EqualTo(reads.Count), "each row read at most once");
@@ -67,7 +66,7 @@ public class IncrementalSnapshotTests
         config["incremental.snapshot.chunk.size"] = "4000";
         config["rest.port"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using var connector = await InProcessConnector.StartStreamingAsync(config);
-        using var workload = new Workload(database.ConnectionString, "items", 30000);
+        using var workload = new TableWorkload(database.ConnectionString, ["items"], 30000);
 
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -77,7 +76,7 @@ public class IncrementalSnapshotTests
         await WaitForSnapshotStateAsync(connector, "done", "the read-only incremental snapshot to finish");
         await workload.StopAsync();
 
-        var records = await AssertTopicEqualsTableAsync(database, "items", connector.Log);
+        var records = await SnapshotAssert.TopicEqualsTableAsync(database, "items", connector.Log);
         AssertNoStaleVersionAfterNewer(records);
         Assert.That(records.Count(r => r.Op == "r"), Is.GreaterThan(20000));
     }
@@ -93,7 +92,7 @@ public class IncrementalSnapshotTests
         config["snapshot.mode"] = "no_data";
         config["incremental.snapshot.chunk.size"] = "2000";
         await WidePartitionsAsync(database, "t");
-        using var workload = new Workload(database.ConnectionString, "t", 60000);
+        using var workload = new TableWorkload(database.ConnectionString, ["t"], 60000);
         await using (var first = ConnectorProcess.StartSource(config))
         {
             await first.WaitForOutputAsync("Streaming changes", s_timeout);
@@ -106,7 +105,7 @@ public class IncrementalSnapshotTests
         Assert.That(second.Output, Does.Contain("Resuming incremental snapshot t-1"));
         await workload.StopAsync();
 
-        var records = await AssertTopicEqualsTableAsync(database, "t", second.Output);
+        var records = await SnapshotAssert.TopicEqualsTableAsync(database, "t", second.Output);
         Assert.That(records.Count(r => r.Op == "r"), Is.LessThan(80000), "resumed, not started again");
         Assert.That(await second.TerminateAsync(s_timeout), Is.Zero, second.Output);
     }
@@ -139,7 +138,7 @@ public class IncrementalSnapshotTests
 
         await Signal(database, "p-3", "resume-snapshot", null);
         await WaitForSnapshotStateAsync(connector, "done", "the resumed snapshot to finish");
-        await AssertTopicEqualsTableAsync(database, "t", connector.Log);
+        await SnapshotAssert.TopicEqualsTableAsync(database, "t", connector.Log);
 
         await Signal(database, "p-4", "execute-snapshot", """{"data-collections": ["public.t"]}""");
         await Signal(database, "p-5", "stop-snapshot", """{"data-collections": ["public.t"]}""");
@@ -196,9 +195,9 @@ public class IncrementalSnapshotTests
         await database.ExecuteAsync("UPDATE b SET v = 'captured' WHERE id BETWEEN 5 AND 15; INSERT INTO b VALUES (7001, 'new', 0)");
         await WaitForSnapshotStateAsync(second, "done", "the backfill of b");
 
-        await AssertTopicEqualsTableAsync(database, "b", second.Log);
+        await SnapshotAssert.TopicEqualsTableAsync(database, "b", second.Log);
         Assert.That(second.Log, Does.Contain("Newly captured table(s) public.b"));
-        var a = await ChangeTopic.ReadAsync(database.Topic("a"), 0);
+        var a = await ChangeTopic.ReadToEndUntilAsync(database.Topic("a"), _ => null, s_timeout, "every record of a");
         Assert.That(a.Count(r => r.Op == "r"), Is.EqualTo(500), "a is not snapshotted again");
     }
 
@@ -217,13 +216,13 @@ public class IncrementalSnapshotTests
         config["incremental.snapshot.chunk.size"] = "1000";
         await using var connector = await InProcessConnector.StartStreamingAsync(config);
         var slotAtStart = await database.ConfirmedFlushLsnAsync();
-        using var workload = new Workload(database.ConnectionString, "a", 25000);
+        using var workload = new TableWorkload(database.ConnectionString, ["a"], 25000);
         await WaitForSnapshotStateAsync(connector, "done", "the initial snapshot taken incrementally");
         await Poll.UntilAsync(async () => await database.ConfirmedFlushLsnAsync() > slotAtStart, s_timeout, "the slot to advance");
         await workload.StopAsync();
 
-        var a = await AssertTopicEqualsTableAsync(database, "a", connector.Log);
-        await AssertTopicEqualsTableAsync(database, "b", connector.Log);
+        var a = await SnapshotAssert.TopicEqualsTableAsync(database, "a", connector.Log);
+        await SnapshotAssert.TopicEqualsTableAsync(database, "b", connector.Log);
         AssertNoStaleVersionAfterNewer(a);
         Assert.That(connector.Log, Does.Contain("snapshot.initial.method=incremental"));
     }
@@ -274,12 +273,9 @@ public class IncrementalSnapshotTests
         }
         catch (AssertionException)
         {
-            Assert.Fail($"timed out waiting for {what} (snapshot state {connector.Status.Snapshots.State}); log:\n{SnapshotLines(connector.Log)}");
+            Assert.Fail($"timed out waiting for {what} (snapshot state {connector.Status.Snapshots.State}); log:\n{SnapshotAssert.SnapshotLines(connector.Log)}");
         }
     }
-
-    static string SnapshotLines(string log) =>
-        string.Join("\n", log.Split('\n').Where(l => l.Contains("napshot") || l.Contains("ignal") || l.Contains("Error") || l.Contains("Warning")).TakeLast(60));
 
     static async Task Signal(SourceTestDatabase database, string id, string type, string? data)
     {
@@ -315,32 +311,6 @@ public class IncrementalSnapshotTests
         Assert.That(stale, Is.Empty, "an older version followed a newer one");
     }
 
-    /// <summary>Reads the topic to its end until its replica equals the table; returns the topic's records.</summary>
-    static async Task<IReadOnlyList<ChangeRecord>> AssertTopicEqualsTableAsync(SourceTestDatabase database, string table, string log)
-    {
-        var expected = await TopicReplica.SourceRowsAsync(database.ConnectionString, table, "id", s_columns);
-        string? last = null;
-        try
-        {
-            return await ChangeTopic.ReadToEndUntilAsync(database.Topic(table), records =>
-            {
-                var actual = TopicReplica.Rows(records, "id", s_columns);
-                if (actual.Count == expected.Count && actual.All(p => expected.TryGetValue(p.Key, out var row) && row == p.Value)) return last = null;
-                var missing = expected.Keys.Except(actual.Keys).Take(10);
-                var extra = actual.Keys.Except(expected.Keys).Take(10);
-                var different = actual.Where(p => expected.TryGetValue(p.Key, out var row) && row != p.Value).Take(10)
-                    .Select(p => $"{p.Key}: topic {p.Value}, table {expected[p.Key]}");
-                return last = $"table {table}: {actual.Count} rows in the topic ({records.Count} records), {expected.Count} in the table; " +
-                              $"missing {string.Join(", ", missing)}; extra {string.Join(", ", extra)}; different {string.Join("; ", different)}";
-            }, s_timeout, $"the topic of {table} to equal the table ({expected.Count} rows)");
-        }
-        catch (AssertionException e)
-        {
-            Assert.Fail($"{e.Message}\n{last}\nsnapshot log:\n{SnapshotLines(log)}");
-            throw;
-        }
-    }
-
     static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -350,54 +320,4 @@ public class IncrementalSnapshotTests
 
     /// <summary>Spreads a table's topic over 16 partitions, so the dev broker keeps every record of a test (about 5 MiB per partition).</summary>
     static Task WidePartitionsAsync(SourceTestDatabase database, string table) => TestEnvironment.CreateTopicAsync(database.Topic(table), 16);
-
-    /// <summary>Single-row updates (n + 1), range updates, deletes and inserts on one table, each its own transaction, until stopped.</summary>
-    sealed class Workload : IDisposable
-    {
-        readonly CancellationTokenSource _stop = new();
-        readonly Task _task;
-        int _changes;
-
-        public Workload(string connectionString, string table, int maxId)
-        {
-            _task = Task.Run(async () =>
-            {
-                var random = new Random(11);
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync();
-                var next = 1_000_000;
-                while (!_stop.IsCancellationRequested)
-                {
-                    var id = random.Next(1, maxId);
-                    var sql = random.Next(8) switch
-                    {
-                        0 or 1 or 2 => $"UPDATE {table} SET v = 'w{next++}', n = n + 1 WHERE id = {id}",
-                        3 => $"UPDATE {table} SET n = n + 1 WHERE id BETWEEN {id} AND {id + 20}",
-                        4 => $"DELETE FROM {table} WHERE id = {id}",
-                        5 => $"INSERT INTO {table} VALUES ({id + maxId}, 'reinsert', 0) ON CONFLICT DO NOTHING",
-                        _ => $"INSERT INTO {table} VALUES ({next++}, 'ins', 0)",
-                    };
-                    await using var command = new NpgsqlCommand(sql, connection);
-                    await command.ExecuteNonQueryAsync();
-                    Interlocked.Increment(ref _changes);
-                    // Paced (not a synchronisation): an unpaced loop would fill the dev broker's partitions past what it keeps.
-                    await Task.Delay(1);
-                }
-            });
-        }
-
-        public int Changes => Volatile.Read(ref _changes);
-
-        public async Task StopAsync()
-        {
-            await _stop.CancelAsync();
-            await _task;
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _stop.Dispose();
-        }
-    }
 }

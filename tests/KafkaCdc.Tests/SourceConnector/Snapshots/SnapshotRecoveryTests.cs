@@ -1,4 +1,3 @@
-using System.Globalization;
 using Npgsql;
 
 namespace KafkaCdc.Tests.SourceConnector.Snapshots;
@@ -30,7 +29,7 @@ public class SnapshotRecoveryTests
         var config = database.Config();
         config["snapshot.max.threads"] = "1";
         config["snapshot.fetch.size"] = "2000";
-        using var workload = new Workload(database.ConnectionString, ["a", "b"], 20000);
+        using var workload = new TableWorkload(database.ConnectionString, ["a", "b"], 20000);
 
         await using (var first = ConnectorProcess.StartSource(config))
         {
@@ -43,7 +42,7 @@ public class SnapshotRecoveryTests
         Assert.That(second.Output, Does.Not.Contain("Snapshot of public.a complete"), "a finished table is not read again");
         await workload.StopAsync();
 
-        foreach (var table in new[] { "a", "b" }) await AssertTopicEqualsTableAsync(database, table);
+        foreach (var table in new[] { "a", "b" }) await SnapshotAssert.TopicEqualsTableAsync(database, table);
         Assert.That(await second.TerminateAsync(s_timeout), Is.Zero, second.Output);
     }
 
@@ -70,7 +69,7 @@ public class SnapshotRecoveryTests
         await using var second = await InProcessConnector.StartStreamingAsync(config);
         await database.ExecuteAsync("UPDATE a SET v = 'streamed again' WHERE id = 31");
         Assert.That(second.Log, Does.Contain("snapshot.mode=when_needed"));
-        await AssertTopicEqualsTableAsync(database, "a");
+        await SnapshotAssert.TopicEqualsTableAsync(database, "a");
     }
 
     [Test]
@@ -92,8 +91,7 @@ public class SnapshotRecoveryTests
 
         config["snapshot.mode"] = "no_data";
         await using var second = await InProcessConnector.StartStreamingAsync(config);
-        await AssertTopicEqualsTableAsync(database, "a");
-        var records = await ChangeTopic.ReadAsync(database.Topic("a"), 0);
+        var records = await SnapshotAssert.TopicEqualsTableAsync(database, "a");
         Assert.That(records.Count(r => r.Op == "r"), Is.EqualTo(2000), "one snapshot");
     }
 
@@ -112,85 +110,5 @@ public class SnapshotRecoveryTests
         var records = await ChangeTopic.ReadAsync(database.Topic("a"), 1, s_timeout);
         Assert.That(records.Select(r => r.Op), Is.EqualTo(new[] { "u" }));
         Assert.That(connector.Status.Snapshots.State, Is.EqualTo("none"));
-    }
-
-    /// <summary>
-    /// Reads the topic up to its high watermarks until its replica equals the table (a consumer sees the source's
-    /// current state). On failure, every record of a few keys that differ is shown, so a failure explains itself.
-    /// </summary>
-    static async Task AssertTopicEqualsTableAsync(SourceTestDatabase database, string table)
-    {
-        var expected = await TopicReplica.SourceRowsAsync(database.ConnectionString, table, "id", s_columns);
-        var topic = database.Topic(table);
-        var records = await ChangeTopic.ReadToEndUntilAsync(topic, records =>
-        {
-            var actual = TopicReplica.Rows(records, "id", s_columns);
-            var missing = expected.Keys.Except(actual.Keys).ToList();
-            var extra = actual.Keys.Except(expected.Keys).ToList();
-            var different = actual.Keys.Where(k => expected.TryGetValue(k, out var row) && row != actual[k]).ToList();
-            if (missing.Count == 0 && extra.Count == 0 && different.Count == 0) return null;
-            return $"table {table}: {actual.Count} rows in the topic, {expected.Count} in the table; {missing.Count} missing ({string.Join(", ", missing.Take(10))}); " +
-                   $"{extra.Count} extra ({string.Join(", ", extra.Take(10))}); {different.Count} different " +
-                   $"({string.Join("; ", different.Take(10).Select(k => $"{k}: topic {actual[k]}, table {expected[k]}"))}).\n" +
-                   History(records, missing.Take(3).Concat(extra.Take(3)).Concat(different.Take(3)));
-        }, s_timeout, $"the topic of {table} to equal the table ({expected.Count} rows)");
-        TestContext.Out.WriteLine($"{topic}: " + string.Join(", ", records.GroupBy(r => r.Partition).OrderBy(g => g.Key)
-            .Select(g => $"partition {g.Key} {g.Count()} records {g.Sum(r => (r.RawKey?.Length ?? 0) + (r.RawValue?.Length ?? 0)) / 1024} KiB")));
-    }
-
-    /// <summary>Every record of each of <paramref name="keys"/>: where it is, what it does and where it came from.</summary>
-    static string History(IReadOnlyList<ChangeRecord> records, IEnumerable<string> keys) =>
-        string.Join("\n", keys.Select(key =>
-        {
-            var history = records.Where(r => r.Key is not null && Convert.ToString(r.Key["id"], CultureInfo.InvariantCulture) == key)
-                .Select(r => r.Value is null
-                    ? $"  {r.Partition}@{r.Offset} tombstone"
-                    : $"  {r.Partition}@{r.Offset} op={r.Op} snapshot={r.Source["snapshot"]} lsn={r.Source["lsn"]} txId={r.Source["txId"]} " +
-                      $"after={(r.After is { } after ? string.Join("|", s_columns.Select(c => after[c] ?? "NULL")) : "none")}")
-                .ToList();
-            return $"key {key}: {(history.Count == 0 ? "no record in the topic" : $"{history.Count} record(s)\n" + string.Join("\n", history))}";
-        }));
-
-    /// <summary>Updates, deletes and inserts on the tables, one transaction at a time, until stopped.</summary>
-    sealed class Workload : IDisposable
-    {
-        readonly CancellationTokenSource _stop = new();
-        readonly Task _task;
-
-        public Workload(string connectionString, IReadOnlyList<string> tables, int maxId)
-        {
-            _task = Task.Run(async () =>
-            {
-                var random = new Random(7);
-                await using var connection = new NpgsqlConnection(connectionString);
-                await connection.OpenAsync();
-                var next = 1_000_000;
-                while (!_stop.IsCancellationRequested)
-                {
-                    var table = tables[random.Next(tables.Count)];
-                    var id = random.Next(1, maxId);
-                    var sql = random.Next(3) switch
-                    {
-                        0 => $"UPDATE {table} SET v = 'w{next}', n = n + 1 WHERE id = {id}",
-                        1 => $"DELETE FROM {table} WHERE id = {id}",
-                        _ => $"INSERT INTO {table} VALUES ({next++}, 'ins', 0)",
-                    };
-                    await using var command = new NpgsqlCommand(sql, connection);
-                    await command.ExecuteNonQueryAsync();
-                }
-            });
-        }
-
-        public async Task StopAsync()
-        {
-            await _stop.CancelAsync();
-            await _task;
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _stop.Dispose();
-        }
     }
 }
