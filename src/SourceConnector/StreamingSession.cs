@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Confluent.Kafka;
+using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
@@ -226,31 +227,29 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
 
         switch (decision.Action)
         {
-            case StartAction.CreateSlot:
+            case StartAction.CreateSlot or StartAction.AdoptSlot:
             {
-                var created = await replication.CreatePgOutputReplicationSlot(_options.SlotName, temporarySlot: false,
-                    slotSnapshotInitMode: snapshots && !incremental ? LogicalSlotSnapshotInitMode.Export : LogicalSlotSnapshotInitMode.NoExport,
-                    cancellationToken: cancellationToken);
-                var lsn = (ulong)created.ConsistentPoint;
-                Log.SlotCreated(logger, _options.SlotName, created.ConsistentPoint.ToString());
-                InitialSnapshotRequest? request = null;
-                if (snapshots)
+                ulong lsn;
+                string? exported = null;
+                if (decision.Action == StartAction.CreateSlot)
                 {
-                    reason ??= $"first start (no stored offset), snapshot.mode={SnakeCase(mode)}";
-                    request = StartInitial(created.SnapshotName, captured, lsn, reason);
+                    var created = await replication.CreatePgOutputReplicationSlot(_options.SlotName, temporarySlot: false,
+                        slotSnapshotInitMode: snapshots && !incremental ? LogicalSlotSnapshotInitMode.Export : LogicalSlotSnapshotInitMode.NoExport,
+                        cancellationToken: cancellationToken);
+                    (lsn, exported) = ((ulong)created.ConsistentPoint, created.SnapshotName);
+                    Log.SlotCreated(logger, _options.SlotName, created.ConsistentPoint.ToString());
                 }
-                await offsets.WriteAsync(lsn, cancellationToken);
-                return (lsn, request);
-            }
-            case StartAction.AdoptSlot:
-            {
-                var lsn = decision.Lsn!.Value;
-                Log.SlotAdopted(logger, _options.SlotName, new NpgsqlLogSequenceNumber(lsn).ToString());
+                else
+                {
+                    lsn = decision.Lsn!.Value;
+                    Log.SlotAdopted(logger, _options.SlotName, new NpgsqlLogSequenceNumber(lsn).ToString());
+                }
                 InitialSnapshotRequest? request = null;
                 if (snapshots)
                 {
-                    reason ??= $"first start (no stored offset) on the existing slot, snapshot.mode={SnakeCase(mode)}";
-                    request = StartInitial(null, captured, lsn, reason);
+                    reason ??= $"first start (no stored offset){(decision.Action == StartAction.AdoptSlot ? " on the existing slot" : "")}, " +
+                               $"snapshot.mode={ConfigReader.SnakeCase(mode.ToString())}";
+                    request = StartInitial(exported, captured, lsn, reason);
                 }
                 await offsets.WriteAsync(lsn, cancellationToken);
                 return (lsn, request);
@@ -320,14 +319,6 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
             : running with { Tables = [.. running.Tables, .. quoted.Where(q => !running.Tables.Contains(q))] };
         offsets.Snapshot = new SnapshotOffset(offsets.Snapshot?.Initial, incremental);
     }
-
-    static string SnakeCase(SnapshotMode mode) => mode switch
-    {
-        SnapshotMode.Initial => "initial",
-        SnapshotMode.InitialOnly => "initial_only",
-        SnapshotMode.NoData => "no_data",
-        _ => "when_needed",
-    };
 
     async Task CheckpointLoopAsync(Checkpointer checkpointer, LogicalReplicationConnection replication, CancellationToken cancellationToken)
     {

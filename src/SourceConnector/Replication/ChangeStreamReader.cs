@@ -195,9 +195,9 @@ internal sealed class ChangeStreamReader(
                 _lastCommitLsn = commitLsn;
                 _lastCommitEnd = endLsn;
                 status.CurrentLsn = endLsn;
-                return snapshots is null
-                    ? EmitAsync(new TransactionCommit(transaction, endLsn), cancellationToken)
-                    : CommitAndStepAsync(new TransactionCommit(transaction, endLsn), endLsn, cancellationToken);
+                return snapshots is { NeedsStep: true }
+                    ? CommitAndStepAsync(new TransactionCommit(transaction, endLsn), endLsn, cancellationToken)
+                    : EmitAsync(new TransactionCommit(transaction, endLsn), cancellationToken);
             case 'R':
                 return RelationAsync(ReadRelation(ref message), cancellationToken);
             case 'I':

@@ -86,6 +86,9 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
     /// <summary>Whether the reader should call <see cref="StepAsync"/> while the stream is idle.</summary>
     public bool HasWork => !_inbox.IsEmpty || _run is { Paused: false } || _window is not null;
 
+    /// <summary>Whether <see cref="StepAsync"/> has anything to do after a commit (most commits: nothing, and no call).</summary>
+    public bool NeedsStep => HasWork || _streamSignals.Count > 0;
+
     /// <summary>Queues a signal from <c>POST /signals</c> (any thread); the reader applies it at its next step.</summary>
     public void Enqueue(Signal signal)
     {

@@ -42,20 +42,25 @@ internal sealed record Signal(string Id, SignalType Type, IReadOnlyList<TableNam
     /// <summary>See <see cref="WindowOpen"/>.</summary>
     public const string WindowClose = "snapshot-window-close";
 
+    static readonly Dictionary<SignalType, string> s_types = new()
+    {
+        [SignalType.ExecuteSnapshot] = "execute-snapshot",
+        [SignalType.StopSnapshot] = "stop-snapshot",
+        [SignalType.PauseSnapshot] = "pause-snapshot",
+        [SignalType.ResumeSnapshot] = "resume-snapshot",
+    };
+
+    /// <summary>The name of a signal type as signals spell it (<c>execute-snapshot</c>, ...).</summary>
+    public static string NameOf(SignalType type) => s_types.TryGetValue(type, out var name) ? name : WindowClose;
+
     /// <summary>Parses a signal, or says what is wrong with it (naming the field).</summary>
     public static Signal Parse(string? id, string? type, string? data, string source)
     {
         if (string.IsNullOrWhiteSpace(id)) throw new SignalException(id, "the signal has no id");
-        var kind = type?.Trim().ToLowerInvariant() switch
-        {
-            "execute-snapshot" => SignalType.ExecuteSnapshot,
-            "stop-snapshot" => SignalType.StopSnapshot,
-            "pause-snapshot" => SignalType.PauseSnapshot,
-            "resume-snapshot" => SignalType.ResumeSnapshot,
-            WindowOpen or WindowClose => SignalType.Watermark,
-            _ => throw new SignalException(id,
-                $"unknown type '{type}'; use execute-snapshot, stop-snapshot, pause-snapshot or resume-snapshot"),
-        };
+        var name = type?.Trim().ToLowerInvariant();
+        var kind = name is WindowOpen or WindowClose ? SignalType.Watermark
+            : s_types.FirstOrDefault(t => t.Value == name) is { Value: not null } known ? known.Key
+            : throw new SignalException(id, $"unknown type '{type}'; use {string.Join(", ", s_types.Values)}");
         if (kind is SignalType.Watermark or SignalType.PauseSnapshot or SignalType.ResumeSnapshot)
             return new Signal(id, kind, [], new Dictionary<TableName, string>(), source);
 

@@ -52,16 +52,8 @@ internal sealed class SignalInbox
         if (_target is not { } target)
             return (503, new { error = $"signal '{signal.Id}' not accepted: the connector is not streaming yet (see GET /status); send it again once it is" });
         target(signal);
-        return (202, new { accepted = signal.Id, type = TypeName(signal.Type) });
+        return (202, new { accepted = signal.Id, type = Signal.NameOf(signal.Type) });
     }
-
-    static string TypeName(SignalType type) => type switch
-    {
-        SignalType.ExecuteSnapshot => "execute-snapshot",
-        SignalType.StopSnapshot => "stop-snapshot",
-        SignalType.PauseSnapshot => "pause-snapshot",
-        _ => "resume-snapshot",
-    };
 
     sealed class Detach(SignalInbox inbox, Action<Signal> target) : IDisposable
     {
