@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.SourceConnector.Configuration;
 using KafkaCdc.SourceConnector.Snapshots;
 using KafkaCdc.SourceConnector.Status;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Kafka;
 using Microsoft.Extensions.Logging;
 using NpgsqlTypes;

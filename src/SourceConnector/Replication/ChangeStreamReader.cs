@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using KafkaCdc.Shared.ChangeEvents;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SourceConnector.ChangeEvents;
 using KafkaCdc.SourceConnector.Checkpointing;

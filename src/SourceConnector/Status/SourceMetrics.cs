@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Metrics;
 using KafkaCdc.SourceConnector.ChangeEvents;
 

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SinkConnector.Applying;
@@ -25,6 +26,9 @@ public class SinkErrorClassifierTests
     [TestCase("57P03", FailureKind.Transient, Description = "cannot connect now")]
     [TestCase("57014", FailureKind.Transient, Description = "statement timeout")]
     [TestCase("55P03", FailureKind.Transient, Description = "lock not available")]
+    [TestCase("58030", FailureKind.Transient, Description = "I/O error: unified with the source (was: stop the task)")]
+    [TestCase("58000", FailureKind.Transient, Description = "system error: unified with the source (was: stop the task)")]
+    [TestCase("58P01", FailureKind.Permanent, Description = "undefined file")]
     [TestCase("42P01", FailureKind.Transient, Description = "undefined table: stale catalog cache, re-read")]
     [TestCase("42703", FailureKind.Transient, Description = "undefined column: stale catalog cache, re-read")]
     [TestCase("22P02", FailureKind.Record, Description = "invalid text representation")]
@@ -33,14 +37,14 @@ public class SinkErrorClassifierTests
     [TestCase("23505", FailureKind.Record, Description = "unique violation")]
     [TestCase("23514", FailureKind.Record, Description = "check violation")]
     [TestCase("21000", FailureKind.Record, Description = "ON CONFLICT affects a row twice")]
-    [TestCase("28P01", FailureKind.Task, Description = "invalid password")]
-    [TestCase("28000", FailureKind.Task, Description = "invalid authorization")]
-    [TestCase("3D000", FailureKind.Task, Description = "invalid catalog name")]
-    [TestCase("3F000", FailureKind.Task, Description = "invalid schema name")]
-    [TestCase("42501", FailureKind.Task, Description = "insufficient privilege")]
-    [TestCase("42601", FailureKind.Task, Description = "syntax error")]
-    [TestCase("XX000", FailureKind.Task, Description = "internal error")]
-    [TestCase("0A000", FailureKind.Task, Description = "feature not supported")]
+    [TestCase("28P01", FailureKind.Permanent, Description = "invalid password")]
+    [TestCase("28000", FailureKind.Permanent, Description = "invalid authorization")]
+    [TestCase("3D000", FailureKind.Permanent, Description = "invalid catalog name")]
+    [TestCase("3F000", FailureKind.Permanent, Description = "invalid schema name")]
+    [TestCase("42501", FailureKind.Permanent, Description = "insufficient privilege")]
+    [TestCase("42601", FailureKind.Permanent, Description = "syntax error")]
+    [TestCase("XX000", FailureKind.Permanent, Description = "internal error")]
+    [TestCase("0A000", FailureKind.Permanent, Description = "feature not supported")]
     public void PostgresErrors_BySqlState(string sqlState, FailureKind expected)
     {
         Assert.That(SinkErrorClassifier.ClassifySqlState(sqlState), Is.EqualTo(expected));
@@ -51,7 +55,7 @@ public class SinkErrorClassifierTests
     {
         yield return new TestCaseData(new NpgsqlException("broken", new IOException("reset")), FailureKind.Transient).SetName("Npgsql I/O error");
         yield return new TestCaseData(new NpgsqlException("timeout", new TimeoutException()), FailureKind.Transient).SetName("Npgsql timeout");
-        yield return new TestCaseData(new NpgsqlException("other"), FailureKind.Task).SetName("Npgsql other");
+        yield return new TestCaseData(new NpgsqlException("other"), FailureKind.Permanent).SetName("Npgsql other");
         yield return new TestCaseData(new MessageDecodingException("bad", 7, null), FailureKind.Record).SetName("undecodable message");
         yield return new TestCaseData(new AvroDecodingException("bad", 3), FailureKind.Record).SetName("bad Avro");
         yield return new TestCaseData(new AvroException("Apache.Avro refused"), FailureKind.Record).SetName("Apache.Avro error");
@@ -60,11 +64,11 @@ public class SinkErrorClassifierTests
         yield return new TestCaseData(new SchemaMismatchException("t", ["column"]), FailureKind.Record).SetName("schema refused");
         yield return new TestCaseData(new UnwritableRecordException("no key"), FailureKind.Record).SetName("unwritable record");
         foreach (var (failure, transient, name) in RegistryFailureRows.All())
-            yield return new TestCaseData(failure, transient ? FailureKind.Transient : FailureKind.Task).SetName("registry " + name);
+            yield return new TestCaseData(failure, transient ? FailureKind.Transient : FailureKind.Permanent).SetName("registry " + name);
         yield return new TestCaseData(new TaskCanceledException("HttpClient.Timeout elapsed", new TimeoutException()), FailureKind.Transient).SetName("HttpClient timeout");
         yield return new TestCaseData(new KafkaException(ErrorCode.Local_Transport), FailureKind.Transient).SetName("broker transport");
-        yield return new TestCaseData(new KafkaException(new Error(ErrorCode.Local_Fatal, "fatal", true)), FailureKind.Task).SetName("fatal Kafka error");
-        yield return new TestCaseData(new InvalidOperationException("bug"), FailureKind.Task).SetName("anything else");
+        yield return new TestCaseData(new KafkaException(new Error(ErrorCode.Local_Fatal, "fatal", true)), FailureKind.Permanent).SetName("fatal Kafka error");
+        yield return new TestCaseData(new InvalidOperationException("bug"), FailureKind.Permanent).SetName("anything else");
     }
 
     [TestCaseSource(nameof(Exceptions))]
