@@ -49,7 +49,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         await using var catalogConnection = new NpgsqlConnection(_options.ConnectionString("catalog"));
         await catalogConnection.OpenAsync(stop);
         var server = await ServerInfo.ReadAsync(catalogConnection, stop);
-        CheckServer(server);
+        ServerRequirements.ThrowIfUnmet(server, _options);
         var publication = await PublicationSetup.EnsureAsync(catalogConnection, _options, server, process.CaptureRules, logger, stop);
         var captured = await AssignTopicsAsync(catalogConnection, publication, stop);
         var slot = await AwaitSlotReleasedAsync(catalogConnection, stop);
@@ -144,23 +144,6 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
             checkpointer.OpenTransactions);
         await abort.CancelAsync();
         await Quietly(readerTask);
-    }
-
-    void CheckServer(ServerInfo server)
-    {
-        if (server.MajorVersion < 10)
-            throw new SourceConnectorException(FailureKind.Permanent, $"PostgreSQL {server.Version} is too old: logical replication with pgoutput needs version 10 or later");
-        if (_options.ReadOnly && server.MajorVersion < 13)
-            throw new SourceConnectorException(FailureKind.Permanent, $"read.only=true needs PostgreSQL 13 or later; the server runs {server.Version}");
-        if (server.IsInRecovery && server.MajorVersion < 16)
-            throw new SourceConnectorException(FailureKind.Permanent,
-                $"the server is a standby running PostgreSQL {server.Version}; logical decoding on a standby needs PostgreSQL 16 or later: connect to the primary (read.only=true keeps the connector from writing there)");
-        if (server.WalLevel != "logical")
-            throw new SourceConnectorException(FailureKind.Permanent,
-                $"wal_level is '{server.WalLevel}' on the server; logical replication needs wal_level=logical (ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL)");
-        if (!server.HasReplication)
-            throw new SourceConnectorException(FailureKind.Permanent,
-                $"the role '{server.User}' lacks the REPLICATION attribute, which a replication connection needs: ALTER ROLE {PgIdentifier.Quote(server.User)} WITH REPLICATION;");
     }
 
     /// <summary>
