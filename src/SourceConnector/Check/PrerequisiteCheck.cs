@@ -77,7 +77,7 @@ internal static class PrerequisiteCheck
             { Plugin: not "pgoutput" } => new("replication slot", false, $"'{options.SlotName}' uses the plugin '{slot.Plugin}', not pgoutput"),
             _ when slot.Database != options.Database => new("replication slot", false, $"'{options.SlotName}' belongs to database '{slot.Database}'"),
             { IsActive: true } => new("replication slot", false, $"'{options.SlotName}' is in use by walsender PID {slot.ActivePid}: another consumer streams from it"),
-            _ => new("replication slot", true, $"'{options.SlotName}' exists (pgoutput, confirmed at {new NpgsqlLogSequenceNumber(slot.ConfirmedFlushLsn ?? 0)})"),
+            _ => new("replication slot", true, $"'{options.SlotName}' exists (pgoutput, confirmed at {slot.ConfirmedFlushLsn ?? NpgsqlLogSequenceNumber.Invalid})"),
         });
         return (true, slot);
     }
