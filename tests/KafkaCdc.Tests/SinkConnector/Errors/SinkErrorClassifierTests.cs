@@ -15,41 +15,22 @@ namespace KafkaCdc.Tests.SinkConnector.Errors;
 /// <summary>The one retry-or-fail decision, row by row.</summary>
 public class SinkErrorClassifierTests
 {
-    [TestCase("08006", FailureKind.Transient, Description = "connection failure")]
-    [TestCase("08001", FailureKind.Transient, Description = "cannot connect")]
-    [TestCase("40001", FailureKind.Transient, Description = "serialization failure")]
-    [TestCase("40P01", FailureKind.Transient, Description = "deadlock")]
-    [TestCase("53300", FailureKind.Transient, Description = "too many connections")]
-    [TestCase("53100", FailureKind.Transient, Description = "disk full")]
-    [TestCase("57P01", FailureKind.Transient, Description = "admin shutdown")]
-    [TestCase("57P02", FailureKind.Transient, Description = "crash shutdown")]
-    [TestCase("57P03", FailureKind.Transient, Description = "cannot connect now")]
-    [TestCase("57014", FailureKind.Transient, Description = "statement timeout")]
-    [TestCase("55P03", FailureKind.Transient, Description = "lock not available")]
-    [TestCase("58030", FailureKind.Transient, Description = "I/O error: unified with the source (was: stop the task)")]
-    [TestCase("58000", FailureKind.Transient, Description = "system error: unified with the source (was: stop the task)")]
-    [TestCase("58P01", FailureKind.Permanent, Description = "undefined file")]
     [TestCase("42P01", FailureKind.Transient, Description = "undefined table: stale catalog cache, re-read")]
     [TestCase("42703", FailureKind.Transient, Description = "undefined column: stale catalog cache, re-read")]
-    [TestCase("22P02", FailureKind.Record, Description = "invalid text representation")]
-    [TestCase("22003", FailureKind.Record, Description = "numeric value out of range")]
-    [TestCase("23502", FailureKind.Record, Description = "not null violation")]
-    [TestCase("23505", FailureKind.Record, Description = "unique violation")]
-    [TestCase("23514", FailureKind.Record, Description = "check violation")]
     [TestCase("21000", FailureKind.Record, Description = "ON CONFLICT affects a row twice")]
-    [TestCase("28P01", FailureKind.Permanent, Description = "invalid password")]
-    [TestCase("28000", FailureKind.Permanent, Description = "invalid authorization")]
-    [TestCase("3D000", FailureKind.Permanent, Description = "invalid catalog name")]
-    [TestCase("3F000", FailureKind.Permanent, Description = "invalid schema name")]
-    [TestCase("42501", FailureKind.Permanent, Description = "insufficient privilege")]
-    [TestCase("42601", FailureKind.Permanent, Description = "syntax error")]
-    [TestCase("XX000", FailureKind.Permanent, Description = "internal error")]
-    [TestCase("0A000", FailureKind.Permanent, Description = "feature not supported")]
-    public void PostgresErrors_BySqlState(string sqlState, FailureKind expected)
+    public void PostgresErrors_TheSinksOwnRows(string sqlState, FailureKind expected)
     {
         Assert.That(SinkErrorClassifier.ClassifySqlState(sqlState), Is.EqualTo(expected));
         Assert.That(SinkErrorClassifier.Classify(new PostgresException("m", "ERROR", "ERROR", sqlState)), Is.EqualTo(expected));
     }
+
+    static IEnumerable<TestCaseData> SharedRows() =>
+        PgErrorClassification.Rules.Select(r => new TestCaseData(r.IsClass ? r.SqlState + "ZZZ" : r.SqlState, r.Kind).SetName($"PostgresErrors_{r.SqlState}_AsTheSharedTable_{r.Kind}"));
+
+    /// <summary>Everything else is <see cref="PgErrorClassification"/>'s answer (its rows are tested in <c>PgErrorClassificationTests</c>).</summary>
+    [TestCaseSource(nameof(SharedRows))]
+    public void PostgresErrors_OtherwiseAsTheSharedTable(string sqlState, FailureKind expected) =>
+        Assert.That(SinkErrorClassifier.Classify(new PostgresException("m", "ERROR", "ERROR", sqlState)), Is.EqualTo(expected));
 
     static IEnumerable<TestCaseData> Exceptions()
     {
