@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.Retrying;
 using System.Text.RegularExpressions;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Kafka;
@@ -75,6 +76,9 @@ public sealed class SinkOptions
 
     /// <summary><c>errors.retry.delay.max.ms</c>: the cap of the backoff between retries of transient failures.</summary>
     public TimeSpan RetryDelayMax { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The waits between retries of transient failures: from 100 ms, doubling, up to <see cref="RetryDelayMax"/>.</summary>
+    public Backoff RetryBackoff => new(TimeSpan.FromMilliseconds(100), RetryDelayMax);
 
     /// <summary>
     /// <c>task.shutdown.graceful.timeout.ms</c> (Kafka Connect's name): how long the tasks get, once asked to stop, to
