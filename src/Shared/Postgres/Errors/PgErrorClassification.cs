@@ -28,7 +28,7 @@ namespace KafkaCdc.Shared.Postgres;
 /// </remarks>
 public static class PgErrorClassification
 {
-    /// <summary>The table, codes before classes only for reading; <see cref="ClassifySqlState"/> prefers a code's own row.</summary>
+    /// <summary>The table; <see cref="ClassifySqlState"/> prefers a code's own row (58P01) to its class's (58).</summary>
     public static IReadOnlyList<SqlStateRule> Rules { get; } =
     [
         new("08", FailureKind.Transient, "connection_exception: the connection failed or was refused; reconnect"),
