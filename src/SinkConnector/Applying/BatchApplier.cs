@@ -2,8 +2,11 @@ using Confluent.Kafka;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Committing;
 using KafkaCdc.SinkConnector.Configuration;
+using KafkaCdc.SinkConnector.DeadLetters;
 using KafkaCdc.SinkConnector.Decoding;
+using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
+using KafkaCdc.SinkConnector.Monitoring;
 
 namespace KafkaCdc.SinkConnector.Applying;
 
@@ -123,8 +126,7 @@ public sealed class BatchApplier
                 await ExecuteAsync(transaction, "ROLLBACK TO SAVEPOINT kafkacdc_record", cancellationToken);
                 await ExecuteAsync(transaction, "RELEASE SAVEPOINT kafkacdc_record", cancellationToken);
                 // DDL of the failed record is undone: what is cached about tables may be stale now.
-                _session.Tables.Clear();
-                _session.Bound.Clear();
+                _session.ForgetTables();
                 failures.Add(new RecordFailure(record, e));
                 if (stopAtFailure)
                 {

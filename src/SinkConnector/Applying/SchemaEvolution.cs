@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Configuration;
+using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -30,6 +31,10 @@ public sealed partial class SchemaEvolution
     readonly SchemaEvolutionMode _mode;
     readonly InsertMode _insertMode;
     readonly ILogger _logger;
+    // Shapes bound to tables of the task's session: they own the staging tables created on its connection, so they
+    // go whenever the session forgets its tables.
+    readonly Dictionary<(RecordShape Shape, DestinationTable Table), BoundTable> _bound = [];
+    int _boundGeneration;
 
     /// <summary>Creates the evolution rules for <paramref name="options"/>.</summary>
     public SchemaEvolution(SinkOptions options, ILogger logger)
@@ -76,7 +81,12 @@ public sealed partial class SchemaEvolution
         }
 
         var existing = table!;
-        if (!session.Bound.TryGetValue((shape, existing), out var bound)) session.Bound[(shape, existing)] = bound = new BoundTable(shape, existing);
+        if (_boundGeneration != session.Generation)
+        {
+            _bound.Clear();
+            _boundGeneration = session.Generation;
+        }
+        if (!_bound.TryGetValue((shape, existing), out var bound)) _bound[(shape, existing)] = bound = new BoundTable(shape, existing);
         return bound;
     }
 

@@ -4,9 +4,11 @@ using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.SinkConnector.Applying;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Committing;
+using KafkaCdc.SinkConnector.Configuration;
 using KafkaCdc.SinkConnector.Decoding;
+using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
-using KafkaCdc.SinkConnector.Hosting;
+using KafkaCdc.SinkConnector.Monitoring;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaCdc.SinkConnector.Consuming;

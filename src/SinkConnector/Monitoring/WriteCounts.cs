@@ -1,4 +1,4 @@
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Monitoring;
 
 /// <summary>What one batch transaction wrote and skipped, recorded into the metrics once it committed.</summary>
 public sealed class WriteCounts

@@ -1,4 +1,4 @@
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>A column of an existing destination table, from the catalog.</summary>
 /// <param name="Name">The exact name.</param>

@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using Confluent.Kafka;
 using KafkaCdc.SinkConnector.Decoding;
-using KafkaCdc.SinkConnector.Hosting;
+using KafkaCdc.SinkConnector.Monitoring;
 using Microsoft.Extensions.Logging;
 
-namespace KafkaCdc.SinkConnector.Errors;
+namespace KafkaCdc.SinkConnector.DeadLetters;
 
 /// <summary>
 /// Where records that can never be written go with <c>errors.tolerance=all</c>: the dead-letter topic

@@ -1,4 +1,4 @@
-namespace KafkaCdc.SinkConnector.Hosting;
+namespace KafkaCdc.SinkConnector.Monitoring;
 
 /// <summary>Events per second over a sliding window of one-second buckets (rows/s in <c>/status</c>). Thread-safe.</summary>
 public sealed class RateMeter

@@ -1,4 +1,4 @@
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>An existing destination table as the catalog describes it. Immutable: after DDL a new one is read.</summary>
 public sealed class DestinationTable

@@ -1,13 +1,12 @@
 using Confluent.Kafka;
 using KafkaCdc.Shared.Postgres;
-using KafkaCdc.SinkConnector.Applying;
 using Npgsql;
 
-namespace KafkaCdc.SinkConnector.Committing;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>
 /// <c>kafkacdc_sink_offsets</c> in the destination schema: per (group, topic, partition) the next offset to apply,
-/// written in the same transaction as the rows of each batch. Used through <see cref="OffsetCommitter"/> only.
+/// written in the same transaction as the rows of each batch. Used through <c>OffsetCommitter</c> (Committing) only.
 /// </summary>
 public sealed class SinkOffsetsTable
 {

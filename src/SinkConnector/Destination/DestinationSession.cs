@@ -1,10 +1,11 @@
 using Npgsql;
 
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>
-/// A task's connection to the destination and what is known about it: described tables and bound shapes (which own
-/// the temporary staging tables created on this connection). One per task, used by its thread only.
+/// A task's connection to the destination and what is known about it: the described tables. What the applying stage
+/// builds on them for this connection (bound shapes, which own the temporary staging tables created on it) is kept
+/// there and dropped whenever <see cref="Generation"/> moves on. One per task, used by its thread only.
 /// </summary>
 /// <remarks>
 /// Failure path: after any failed transaction the owner calls <see cref="ResetAsync"/>, which closes the connection
@@ -26,8 +27,11 @@ public sealed class DestinationSession : IAsyncDisposable
     /// <summary>Destination tables by name (null: known not to exist), as last read.</summary>
     public Dictionary<string, DestinationTable?> Tables { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Shapes bound to tables.</summary>
-    public Dictionary<(RecordShape Shape, DestinationTable Table), BoundTable> Bound { get; } = [];
+    /// <summary>
+    /// Changes whenever <see cref="Tables"/> is forgotten (<see cref="ForgetTables"/>, <see cref="ResetAsync"/>): caches
+    /// built on the tables or the connection are stale from then on.
+    /// </summary>
+    public int Generation { get; private set; }
 
     /// <summary>An open connection.</summary>
     public async Task<NpgsqlConnection> ConnectionAsync(CancellationToken cancellationToken)
@@ -48,11 +52,17 @@ public sealed class DestinationSession : IAsyncDisposable
     /// <summary>A new name for a staging table on this connection.</summary>
     public string NextStagingName() => $"kafkacdc_stage_{++_stagingCounter}";
 
+    /// <summary>Forgets the tables described (their DDL was rolled back, or they may have changed), so they are read again.</summary>
+    public void ForgetTables()
+    {
+        Tables.Clear();
+        Generation++;
+    }
+
     /// <summary>Closes the connection and forgets everything known (after a failure).</summary>
     public async Task ResetAsync()
     {
-        Tables.Clear();
-        Bound.Clear();
+        ForgetTables();
         Catalog.Invalidate();
         if (_connection is not null)
         {

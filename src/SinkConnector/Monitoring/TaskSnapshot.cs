@@ -1,4 +1,4 @@
-namespace KafkaCdc.SinkConnector.Hosting;
+namespace KafkaCdc.SinkConnector.Monitoring;
 
 /// <summary>A task's state for <c>/status</c>, replaced as a whole by the task thread (immutable).</summary>
 /// <param name="Id">The task number.</param>

@@ -1,4 +1,4 @@
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>Which advisory lock a transaction holds on a table (see <see cref="TableLocks"/>).</summary>
 public enum LockHeld

@@ -1,6 +1,6 @@
 using KafkaCdc.Shared.Hosting;
 
-namespace KafkaCdc.SinkConnector.Hosting;
+namespace KafkaCdc.SinkConnector.Monitoring;
 
 /// <summary>What <c>/health</c> and <c>/status</c> report: every task's latest <see cref="TaskSnapshot"/>. Thread-safe.</summary>
 public sealed class SinkStatus

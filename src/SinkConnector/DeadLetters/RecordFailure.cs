@@ -1,6 +1,6 @@
 using KafkaCdc.SinkConnector.Decoding;
 
-namespace KafkaCdc.SinkConnector.Errors;
+namespace KafkaCdc.SinkConnector.DeadLetters;
 
 /// <summary>A record that can never be written, and why.</summary>
 /// <param name="Record">The record (its raw key, value and headers go to the dead-letter topic).</param>

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>
 /// Transaction-scoped advisory locks per destination table, so that tasks and processes writing one table do not

@@ -1,6 +1,7 @@
+using KafkaCdc.SinkConnector.Monitoring;
 using Npgsql;
 
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>
 /// The state of one batch's database transaction: the connection and transaction, the table locks taken, the truncate

@@ -1,7 +1,7 @@
 using KafkaCdc.Shared.Postgres;
 using Npgsql;
 
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>
 /// The LSN of the last truncate applied to each destination table, in <c>kafkacdc_sink_truncates</c> next to the

@@ -1,7 +1,7 @@
 using KafkaCdc.Shared.Postgres;
 using Npgsql;
 
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>
 /// Reads destination tables from the catalog: columns with the type layer's type names (<see cref="PgTypeCatalog"/>,

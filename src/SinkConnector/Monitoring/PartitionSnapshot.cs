@@ -1,4 +1,4 @@
-namespace KafkaCdc.SinkConnector.Hosting;
+namespace KafkaCdc.SinkConnector.Monitoring;
 
 /// <summary>An assigned partition in <c>/status</c>.</summary>
 /// <param name="Topic">The topic.</param>

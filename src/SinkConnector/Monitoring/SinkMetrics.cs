@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using KafkaCdc.Shared.Metrics;
-using KafkaCdc.SinkConnector.Applying;
 
-namespace KafkaCdc.SinkConnector.Hosting;
+namespace KafkaCdc.SinkConnector.Monitoring;
 
 /// <summary>
 /// The sink's metrics (<c>GET /metrics</c>), instruments of the worker's <see cref="ConnectorMeter"/>, and the rows/s
