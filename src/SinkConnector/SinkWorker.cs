@@ -137,7 +137,7 @@ public sealed class SinkWorker
             }
             catch (Exception e) when (SinkErrorClassifier.Classify(e) == FailureKind.Transient && !cancellationToken.IsCancellationRequested)
             {
-                var delay = TimeSpan.FromMilliseconds(Math.Min(_options.RetryDelayMax.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(attempt, 20))));
+                var delay = _options.RetryBackoff.Delay(attempt);
                 Log.PrepareRetry(_logger, delay.TotalMilliseconds, e);
                 await Task.Delay(delay, cancellationToken);
             }

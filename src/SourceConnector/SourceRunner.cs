@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.Retrying;
 using KafkaCdc.SourceConnector.Configuration;
 using KafkaCdc.SourceConnector.Snapshots;
 using KafkaCdc.SourceConnector.Status;
@@ -12,8 +13,7 @@ namespace KafkaCdc.SourceConnector;
 /// </summary>
 internal sealed class SourceRunner(SourceOptions options, SourceStatus status, ILoggerFactory loggerFactory, SignalInbox? signals = null)
 {
-    static readonly TimeSpan s_initialBackoff = TimeSpan.FromSeconds(1);
-    static readonly TimeSpan s_maxBackoff = TimeSpan.FromSeconds(30);
+    static readonly Backoff s_backoff = new(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
     static readonly TimeSpan s_healthyAfter = TimeSpan.FromMinutes(1);
     readonly ILogger _logger = loggerFactory.CreateLogger("KafkaCdc.SourceConnector");
 
@@ -21,7 +21,7 @@ internal sealed class SourceRunner(SourceOptions options, SourceStatus status, I
     public async Task<int> RunAsync(CancellationToken stop)
     {
         using var process = new SourceProcess(options, status, loggerFactory, signals);
-        var backoff = s_initialBackoff;
+        var attempt = 0;
         var prepared = false;
         while (true)
         {
@@ -57,7 +57,8 @@ internal sealed class SourceRunner(SourceOptions options, SourceStatus status, I
                     Log.Failed(_logger, e.Message, e);
                     return 1;
                 }
-                if (DateTime.UtcNow - streamingSince > s_healthyAfter) backoff = s_initialBackoff;
+                if (DateTime.UtcNow - streamingSince > s_healthyAfter) attempt = 0;
+                var backoff = s_backoff.Delay(++attempt);
                 status.Set(ConnectorState.Retrying, e.Message);
                 status.RecordRestart();
                 Log.Retrying(_logger, backoff.TotalSeconds, e.Message, e);
@@ -70,7 +71,6 @@ internal sealed class SourceRunner(SourceOptions options, SourceStatus status, I
                     status.Set(ConnectorState.Stopped);
                     return 0;
                 }
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, s_maxBackoff.Ticks));
             }
         }
     }

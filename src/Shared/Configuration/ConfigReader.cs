@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 
 namespace KafkaCdc.Shared.Configuration;
 
@@ -115,6 +116,30 @@ public sealed partial class ConfigReader
         Problem(key, $"{Shown(key, text)} is not one of: {string.Join(", ", System.Enum.GetValues<T>().Select(m => SnakeCase(m.ToString())))}");
         return defaultValue;
     }
+
+    /// <summary>
+    /// A log level, <c>info</c> when unset: <c>trace</c>, <c>debug</c>, <c>info</c> (or <c>information</c>),
+    /// <c>warn</c> (or <c>warning</c>), <c>error</c>, <c>critical</c> or <c>none</c>, case-insensitive.
+    /// </summary>
+    public LogLevel LogLevel(string key)
+    {
+        var text = Resolve(key);
+        if (string.IsNullOrEmpty(text)) return Remember(key, Microsoft.Extensions.Logging.LogLevel.Information);
+        foreach (var (names, level) in s_logLevels)
+        {
+            if (names.Contains(text.Trim(), StringComparer.OrdinalIgnoreCase)) return Remember(key, level);
+        }
+        Problem(key, $"{Shown(key, text)} is not one of: trace, debug, info, warn, error, critical, none");
+        return Microsoft.Extensions.Logging.LogLevel.Information;
+    }
+
+    static readonly (string[] Names, LogLevel Level)[] s_logLevels =
+    [
+        (["trace"], Microsoft.Extensions.Logging.LogLevel.Trace), (["debug"], Microsoft.Extensions.Logging.LogLevel.Debug),
+        (["info", "information"], Microsoft.Extensions.Logging.LogLevel.Information),
+        (["warn", "warning"], Microsoft.Extensions.Logging.LogLevel.Warning), (["error"], Microsoft.Extensions.Logging.LogLevel.Error),
+        (["critical"], Microsoft.Extensions.Logging.LogLevel.Critical), (["none"], Microsoft.Extensions.Logging.LogLevel.None),
+    ];
 
     /// <summary>A comma-separated list, items trimmed, empty items dropped; empty when unset.</summary>
     public IReadOnlyList<string> List(string key)

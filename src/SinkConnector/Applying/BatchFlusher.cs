@@ -24,7 +24,6 @@ namespace KafkaCdc.SinkConnector.Applying;
 /// </remarks>
 public sealed class BatchFlusher
 {
-    static readonly TimeSpan s_firstRetryDelay = TimeSpan.FromMilliseconds(100);
 
     readonly SinkOptions _options;
     readonly DestinationSession _session;
@@ -136,7 +135,7 @@ public sealed class BatchFlusher
                 if (kind == FailureKind.Record) return e;
                 if (kind != FailureKind.Transient) throw CannotWrite(description, e);
 
-                var delay = Backoff(attempt);
+                var delay = _options.RetryBackoff.Delay(attempt);
                 _metrics.Retried();
                 Log.RetryingBatch(_logger, description, attempt, delay.TotalMilliseconds, e);
                 _retrying = true;
@@ -153,9 +152,4 @@ public sealed class BatchFlusher
     static string Describe(IReadOnlyList<PartitionBatch> batches) =>
         batches.Count <= 3 ? string.Join(", ", batches) : $"{string.Join(", ", batches.Take(3))} and {batches.Count - 3} more";
 
-    TimeSpan Backoff(int attempt)
-    {
-        var ceiling = Math.Min(_options.RetryDelayMax.TotalMilliseconds, s_firstRetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 30)));
-        return TimeSpan.FromMilliseconds(ceiling / 2 + Random.Shared.NextDouble() * ceiling / 2);
-    }
 }

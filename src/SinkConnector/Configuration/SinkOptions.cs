@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.Postgres;
+using KafkaCdc.Shared.Retrying;
 using KafkaCdc.Shared.SchemaRegistry;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -16,6 +17,9 @@ public sealed class SinkOptions
 {
     /// <summary>The default <c>rest.port</c>: next to the source's 8083, so both can share a host.</summary>
     public const int DefaultRestPort = 8084;
+
+    static readonly PgConnectionKeys s_connectionKeys = new(
+        "connection.hostname", "connection.port", "connection.username", "connection.password", "connection.database", "connection.sslmode");
 
     /// <summary>The default <c>batch.linger.ms</c>.</summary>
     /// <remarks>
@@ -76,6 +80,9 @@ public sealed class SinkOptions
     /// <summary><c>errors.retry.delay.max.ms</c>: the cap of the backoff between retries of transient failures.</summary>
     public TimeSpan RetryDelayMax { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The waits between retries of transient failures: from 100 ms, doubling, up to <see cref="RetryDelayMax"/>.</summary>
+    public Backoff RetryBackoff => new(TimeSpan.FromMilliseconds(100), RetryDelayMax);
+
     /// <summary>
     /// <c>task.shutdown.graceful.timeout.ms</c> (Kafka Connect's name): how long the tasks get, once asked to stop, to
     /// finish their batches in flight, commit and leave the group before the process exits anyway.
@@ -123,12 +130,7 @@ public sealed class SinkOptions
         if (topics.Count == 0 && topicsRegex is null) config.Problem("topics", "is required (a comma-separated list), unless topics.regex is set");
         if (topicsRegex is not null && CheckRegex(topicsRegex) is { } regexProblem) config.Problem("topics.regex", regexProblem);
 
-        var host = config.RequiredString("connection.hostname");
-        var port = config.Int("connection.port", 5432, 1, 65535);
-        var user = config.RequiredString("connection.username");
-        var password = config.String("connection.password");
-        var database = config.RequiredString("connection.database");
-        var sslMode = ReadSslMode(config);
+        var connection = PgConnectionSettings.Read(config, s_connectionKeys);
         var schemaName = config.String("schema.name", "public")!;
 
         var insertMode = config.Enum("insert.mode", InsertMode.Upsert);
@@ -163,7 +165,7 @@ public sealed class SinkOptions
         var shutdownTimeout = config.Int("task.shutdown.graceful.timeout.ms", 30_000, 1, int.MaxValue);
         var groupId = config.String("group.id") ?? $"kafkacdc-sink-{name}";
         var restPort = config.Int("rest.port", DefaultRestPort, 0, 65535);
-        var logLevel = config.Enum("log.level", LogLevel.Information);
+        var logLevel = config.LogLevel("log.level");
 
         var kafkaValues = config.WithPrefix(KafkaClientSettings.KeyPrefix);
         var kafka = KafkaClientSettings.FromConnectorConfig(kafkaValues.Select(p => new KeyValuePair<string, string?>(KafkaClientSettings.KeyPrefix + p.Key, p.Value)));
@@ -176,18 +178,9 @@ public sealed class SinkOptions
         var registry = SchemaRegistryClientOptions.FromConfig(config);
         config.ThrowIfProblems();
 
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = host,
-            Port = port,
-            Username = user,
-            Password = password,
-            Database = database,
-            SslMode = sslMode,
-            ApplicationName = $"kafkacdc-sink {name}",
-            // COPY streams megabytes per batch: fewer, larger socket writes than the default 8 KiB buffer.
-            WriteBufferSize = 64 * 1024,
-        };
+        var builder = connection.Builder($"kafkacdc-sink {name}");
+        // COPY streams megabytes per batch: fewer, larger socket writes than the default 8 KiB buffer.
+        builder.WriteBufferSize = 64 * 1024;
         return new SinkOptions
         {
             Name = name,
@@ -212,7 +205,7 @@ public sealed class SinkOptions
             RestPort = restPort,
             LogLevel = logLevel,
             ConnectionString = PgSessionSettings.Pin(builder.ConnectionString),
-            ConnectionDisplay = $"{user}@{host}:{port}/{database}",
+            ConnectionDisplay = connection.Display,
             Kafka = kafka,
             SchemaRegistry = registry,
             Effective = config.Effective,
@@ -235,20 +228,4 @@ public sealed class SinkOptions
         }
     }
 
-    static SslMode ReadSslMode(ConfigReader config)
-    {
-        var text = config.String("connection.sslmode", "require")!;
-        switch (text.Trim().ToLowerInvariant().Replace('_', '-'))
-        {
-            case "disable": return SslMode.Disable;
-            case "allow": return SslMode.Allow;
-            case "prefer": return SslMode.Prefer;
-            case "require": return SslMode.Require;
-            case "verify-ca": return SslMode.VerifyCA;
-            case "verify-full": return SslMode.VerifyFull;
-            default:
-                config.Problem("connection.sslmode", $"'{text}' is not one of: disable, allow, prefer, require, verify-ca, verify-full");
-                return SslMode.Require;
-        }
-    }
 }

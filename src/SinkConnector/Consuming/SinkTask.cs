@@ -182,7 +182,7 @@ public sealed class SinkTask
             }
             catch (HttpRequestException e) when (RegistryFailures.IsTransient(e))
             {
-                var delay = TimeSpan.FromMilliseconds(Math.Min(_context.Options.RetryDelayMax.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(attempt, 20))));
+                var delay = _context.Options.RetryBackoff.Delay(attempt);
                 Log.RegistryRetry(_logger, _id, result.Topic, result.Partition.Value, result.Offset.Value, delay.TotalMilliseconds, e);
                 _status.LastError = e.Message;
                 _status.Set("retrying", _consumer);
@@ -232,7 +232,7 @@ public sealed class SinkTask
             }
             catch (Exception e) when (SinkErrorClassifier.Classify(e) == FailureKind.Transient && !_stopping.IsCancellationRequested)
             {
-                var delay = TimeSpan.FromMilliseconds(Math.Min(_context.Options.RetryDelayMax.TotalMilliseconds, 200 * Math.Pow(2, Math.Min(attempt, 20))));
+                var delay = _context.Options.RetryBackoff.Delay(attempt);
                 Log.PrepareRetry(_logger, delay.TotalMilliseconds, e);
                 Task.Delay(delay, _stopping).GetAwaiter().GetResult();
             }

@@ -43,7 +43,7 @@ internal sealed class SourceOptions
     public const string OffsetFlushIntervalKey = "offset.flush.interval.ms";
     public const string LogLevelKey = "log.level";
 
-    static readonly string[] s_sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
+    static readonly PgConnectionKeys s_connectionKeys = new(HostnameKey, PortKey, UserKey, PasswordKey, DatabaseKey, SslModeKey);
 
     public required string Name { get; init; }
     public required string Hostname { get; init; }
@@ -97,12 +97,7 @@ internal sealed class SourceOptions
         readFile ??= path => File.ReadAllLines(path);
 
         var name = config.RequiredString(NameKey);
-        var hostname = config.RequiredString(HostnameKey);
-        var port = config.Int(PortKey, 5432, 1, 65535);
-        var user = config.RequiredString(UserKey);
-        var password = config.String(PasswordKey);
-        var database = config.RequiredString(DatabaseKey);
-        var sslMode = ParseSslMode(config);
+        var connection = PgConnectionSettings.Read(config, s_connectionKeys);
         var readOnly = config.Bool(ReadOnlyKey, false);
 
         var slotName = config.String(SlotNameKey, "kafkacdc_slot")!;
@@ -186,18 +181,18 @@ internal sealed class SourceOptions
         if (offsetTopic.Length > TopicNamer.MaxTopicLength || offsetTopic != TopicNamer.Sanitize(offsetTopic))
             config.Problem(OffsetStorageTopicKey, $"'{offsetTopic}' is not a valid Kafka topic name (1 to {TopicNamer.MaxTopicLength} of [a-zA-Z0-9._-])");
         var offsetFlush = config.Long(OffsetFlushIntervalKey, 1000, 10, int.MaxValue);
-        var logLevel = ParseLogLevel(config);
+        var logLevel = config.LogLevel(LogLevelKey);
 
         config.ThrowIfProblems();
         return new SourceOptions
         {
             Name = name,
-            Hostname = hostname,
-            Port = port,
-            User = user,
-            Password = password,
-            Database = database,
-            SslMode = sslMode,
+            Hostname = connection.Host,
+            Port = connection.Port,
+            User = connection.User,
+            Password = connection.Password,
+            Database = connection.Database,
+            SslMode = connection.SslMode,
             ReadOnly = readOnly,
             SlotName = slotName,
             PublicationName = publicationName,
@@ -228,21 +223,12 @@ internal sealed class SourceOptions
     /// </summary>
     public string ConnectionString(string purpose)
     {
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = Hostname,
-            Port = Port,
-            Username = User,
-            Password = Password,
-            Database = Database,
-            SslMode = SslMode,
-            ApplicationName = $"kafkacdc-source {Name} ({purpose})",
-            Pooling = false,
-            Timeout = 30,
-            CommandTimeout = 300,
-            KeepAlive = 30,
-            Options = PgSessionSettings.Options,
-        };
+        var builder = new PgConnectionSettings(Hostname, Port, User, Password, Database, SslMode).Builder($"kafkacdc-source {Name} ({purpose})");
+        builder.Pooling = false;
+        builder.Timeout = 30;
+        builder.CommandTimeout = 300;
+        builder.KeepAlive = 30;
+        builder.Options = PgSessionSettings.Options;
         return builder.ConnectionString;
     }
 
@@ -258,22 +244,6 @@ internal sealed class SourceOptions
         return table;
     }
 
-    static SslMode ParseSslMode(ConfigReader config)
-    {
-        var text = config.String(SslModeKey, "require")!.Trim().ToLowerInvariant();
-        switch (text)
-        {
-            case "disable": return SslMode.Disable;
-            case "allow": return SslMode.Allow;
-            case "prefer": return SslMode.Prefer;
-            case "require": return SslMode.Require;
-            case "verify-ca": return SslMode.VerifyCA;
-            case "verify-full": return SslMode.VerifyFull;
-            default:
-                config.Problem(SslModeKey, $"'{text}' is not one of: {string.Join(", ", s_sslModes)}");
-                return SslMode.Require;
-        }
-    }
 
     static T ParseMode<T>(ConfigReader config, string key, string defaultValue, Func<string, T> parse)
     {
@@ -286,23 +256,6 @@ internal sealed class SourceOptions
         {
             config.Problem(key, e.Message.Split(" (Parameter", 2)[0]);
             return parse(defaultValue);
-        }
-    }
-
-    static LogLevel ParseLogLevel(ConfigReader config)
-    {
-        var text = config.String(LogLevelKey, "info")!.Trim().ToLowerInvariant();
-        switch (text)
-        {
-            case "trace": return LogLevel.Trace;
-            case "debug": return LogLevel.Debug;
-            case "info" or "information": return LogLevel.Information;
-            case "warn" or "warning": return LogLevel.Warning;
-            case "error": return LogLevel.Error;
-            case "critical": return LogLevel.Critical;
-            default:
-                config.Problem(LogLevelKey, $"'{text}' is not one of: trace, debug, info, warn, error, critical");
-                return LogLevel.Information;
         }
     }
 }

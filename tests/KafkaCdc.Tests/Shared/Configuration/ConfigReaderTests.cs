@@ -1,4 +1,5 @@
 using KafkaCdc.Shared.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace KafkaCdc.Tests.Shared.Configuration;
 
@@ -23,6 +24,34 @@ public class ConfigReaderTests
             Assert.That(reader.String("missing", "fallback"), Is.EqualTo("fallback"));
         });
         Assert.DoesNotThrow(reader.ThrowIfProblems);
+    }
+
+    [TestCase(null, LogLevel.Information)]
+    [TestCase("trace", LogLevel.Trace)]
+    [TestCase("DEBUG", LogLevel.Debug)]
+    [TestCase("info", LogLevel.Information)]
+    [TestCase("information", LogLevel.Information)]
+    [TestCase(" warn ", LogLevel.Warning)]
+    [TestCase("Warning", LogLevel.Warning)]
+    [TestCase("error", LogLevel.Error)]
+    [TestCase("critical", LogLevel.Critical)]
+    [TestCase("none", LogLevel.None)]
+    public void LogLevel_AcceptsTheShortAndTheLongNames(string? text, LogLevel expected)
+    {
+        var reader = Reader(text is null ? "{}" : $$"""{"log.level": "{{text}}"}""");
+
+        Assert.That(reader.LogLevel("log.level"), Is.EqualTo(expected));
+        Assert.DoesNotThrow(reader.ThrowIfProblems);
+    }
+
+    [Test]
+    public void LogLevel_Unknown_IsAProblemNamingTheKeyAndTheChoices()
+    {
+        var reader = Reader("""{"log.level": "loud"}""");
+
+        Assert.That(reader.LogLevel("log.level"), Is.EqualTo(LogLevel.Information));
+        var error = Assert.Throws<ConfigException>(reader.ThrowIfProblems)!;
+        Assert.That(error.Problems, Has.Some.EqualTo("log.level: 'loud' is not one of: trace, debug, info, warn, error, critical, none"));
     }
 
     [Test]
