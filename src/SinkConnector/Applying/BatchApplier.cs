@@ -23,6 +23,7 @@ public sealed class BatchApplier
     readonly DestinationSession _session;
     readonly RecordShapes _shapes;
     readonly SchemaEvolution _evolution;
+    readonly BoundTables _bound = new();
     readonly TruncateBarrier _barrier;
     readonly TruncateApplier _truncates;
     readonly OffsetCommitter _committer;
@@ -202,12 +203,12 @@ public sealed class BatchApplier
     /// <summary>Binds the shape (schema evolution, table lock) and drops records the table's truncate barrier is past.</summary>
     async Task<(BoundTable Table, List<ChangeRecord> Records)?> BindAsync(ApplyTransaction transaction, RecordShape shape, List<ChangeRecord> records, CancellationToken cancellationToken)
     {
-        var table = await _evolution.BindAsync(_session, transaction, shape, cancellationToken);
-        if (table is null)
+        if (await _evolution.FitAsync(_session, transaction, shape, cancellationToken) is not { } destination)
         {
             transaction.Counts.Skip("table_missing", records.Count);
             return null;
         }
+        var table = _bound.For(_session, shape, destination);
         var barrier = await _barrier.ReadAsync(transaction, _options.SchemaName, shape.Table, cancellationToken);
         if (barrier is not { } truncatedAt) return (table, records);
         var kept = records.Where(r => r.Lsn is not { } lsn || lsn >= truncatedAt).ToList();

@@ -8,7 +8,6 @@ using KafkaCdc.SinkConnector.Configuration;
 using KafkaCdc.SinkConnector.Decoding;
 using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
-using KafkaCdc.SinkConnector.Monitoring;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaCdc.SinkConnector.Consuming;

@@ -1,4 +1,4 @@
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>Where a destination column's value comes from in a record.</summary>
 public enum ColumnSource

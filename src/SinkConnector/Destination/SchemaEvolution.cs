@@ -2,15 +2,14 @@ using System.Text;
 using System.Text.RegularExpressions;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Configuration;
-using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>
-/// Makes a destination table fit a <see cref="RecordShape"/> and binds the two (<see cref="BoundTable"/>). With
+/// Makes a destination table fit a <see cref="RecordShape"/> (the applying stage then binds the two). With
 /// <c>schema.evolution=basic</c> a missing table is created (columns in record order, the primary key per
 /// <c>primary.key.mode</c>, each column with the source's type from <c>kafkacdc.type</c>, or <c>text</c> when that type
 /// does not exist here) and missing columns are added, nullable. It never drops a column, changes a type or the primary
@@ -31,10 +30,6 @@ public sealed partial class SchemaEvolution
     readonly SchemaEvolutionMode _mode;
     readonly InsertMode _insertMode;
     readonly ILogger _logger;
-    // Shapes bound to tables of the task's session: they own the staging tables created on its connection, so they
-    // go whenever the session forgets its tables.
-    readonly Dictionary<(RecordShape Shape, DestinationTable Table), BoundTable> _bound = [];
-    int _boundGeneration;
 
     /// <summary>Creates the evolution rules for <paramref name="options"/>.</summary>
     public SchemaEvolution(SinkOptions options, ILogger logger)
@@ -46,12 +41,12 @@ public sealed partial class SchemaEvolution
     }
 
     /// <summary>
-    /// The shape bound to its table, after creating or extending the table as needed, with the table's advisory lock
-    /// held; null when the shape comes from a key alone (a tombstone) and the table does not exist.
+    /// The shape's table, after creating or extending it as needed, with the table's advisory lock held; null when the
+    /// shape comes from a key alone (a tombstone) and the table does not exist.
     /// </summary>
     /// <exception cref="SchemaMismatchException">The table cannot take these records.</exception>
     /// <exception cref="UnwritableRecordException">A declared type is not a type name.</exception>
-    public async Task<BoundTable?> BindAsync(DestinationSession session, ApplyTransaction transaction, RecordShape shape, CancellationToken cancellationToken)
+    public async Task<DestinationTable?> FitAsync(DestinationSession session, ApplyTransaction transaction, RecordShape shape, CancellationToken cancellationToken)
     {
         var qualified = PgIdentifier.Quote(_schema, shape.Table);
         if (!session.Tables.TryGetValue(shape.Table, out var table))
@@ -80,14 +75,7 @@ public sealed partial class SchemaEvolution
             await TableLocks.LockSharedAsync(transaction, qualified, cancellationToken);
         }
 
-        var existing = table!;
-        if (_boundGeneration != session.Generation)
-        {
-            _bound.Clear();
-            _boundGeneration = session.Generation;
-        }
-        if (!_bound.TryGetValue((shape, existing), out var bound)) _bound[(shape, existing)] = bound = new BoundTable(shape, existing);
-        return bound;
+        return table!;
     }
 
     Plan MakePlan(RecordShape shape, DestinationTable? table, string qualified)

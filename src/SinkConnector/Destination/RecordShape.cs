@@ -1,9 +1,9 @@
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>
 /// The destination table as a segment's records describe it: the table name, the columns they carry (in the order a
 /// new table gets them) and the primary key per <c>primary.key.mode</c>. Built once per (table, key schema, value
-/// schema) by <see cref="RecordShapes"/>.
+/// schema) by the applying stage (<c>RecordShapes</c>).
 /// </summary>
 public sealed class RecordShape
 {

@@ -1,6 +1,6 @@
 using KafkaCdc.Shared.Postgres;
 
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>One destination column as the records describe it: name, declared type, where its value is, how it is encoded.</summary>
 public sealed class ShapeColumn

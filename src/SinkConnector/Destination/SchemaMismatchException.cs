@@ -1,6 +1,6 @@
 using KafkaCdc.SinkConnector.Errors;
 
-namespace KafkaCdc.SinkConnector.Applying;
+namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>
 /// Records and their destination table disagree in a way the sink does not fix by itself: a type or primary key that
