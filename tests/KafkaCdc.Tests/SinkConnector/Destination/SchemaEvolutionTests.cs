@@ -1,7 +1,7 @@
 using KafkaCdc.SinkConnector.Errors;
 using KafkaCdc.Tests.SinkConnector.Support;
 
-namespace KafkaCdc.Tests.SinkConnector.Applying;
+namespace KafkaCdc.Tests.SinkConnector.Destination;
 
 /// <summary>Tables created from scratch and evolved by records; refused changes named in the error.</summary>
 public class SchemaEvolutionTests
