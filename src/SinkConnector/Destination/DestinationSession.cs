@@ -4,8 +4,8 @@ namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>
 /// A task's connection to the destination and what is known about it: the described tables. What the applying stage
-/// builds on them for this connection (bound shapes, which own the temporary staging tables created on it) is kept
-/// there and dropped whenever <see cref="Generation"/> moves on. One per task, used by its thread only.
+/// builds on them for this connection (bound shapes, which own the temporary staging tables created on it) it keeps
+/// itself, and drops whenever <see cref="Generation"/> moves on. One per task, used by its thread only.
 /// </summary>
 /// <remarks>
 /// Failure path: after any failed transaction the owner calls <see cref="ResetAsync"/>, which closes the connection
