@@ -4,7 +4,7 @@ using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
-using KafkaCdc.SinkConnector.Applying;
+using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
 using KafkaCdc.Tests.Shared.SchemaRegistry;
 using Npgsql;
