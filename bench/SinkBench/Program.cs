@@ -212,7 +212,7 @@ void ReadOnly(string topic)
         ["connection.hostname"] = "unused", ["connection.username"] = "unused", ["connection.password"] = "unused", ["connection.database"] = "unused",
         ["kafka.bootstrap.servers"] = kafka.BootstrapServers, ["schema.registry.url"] = registryUrl,
     })));
-    using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(SinkTask.ConsumerConfigFor(options, taskId: 0)).Build();
+    using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(TaskConsumerConfig.For(options, taskId: 0)).Build();
     consumer.Subscribe(topic);
     var cpu = CpuSeconds(Environment.ProcessId);
     Stopwatch? clock = null;

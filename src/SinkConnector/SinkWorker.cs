@@ -4,12 +4,12 @@ using KafkaCdc.Shared.Hosting;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
-using KafkaCdc.SinkConnector.Applying;
-using KafkaCdc.SinkConnector.Committing;
 using KafkaCdc.SinkConnector.Configuration;
 using KafkaCdc.SinkConnector.Consuming;
+using KafkaCdc.SinkConnector.DeadLetters;
+using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
-using KafkaCdc.SinkConnector.Hosting;
+using KafkaCdc.SinkConnector.Monitoring;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

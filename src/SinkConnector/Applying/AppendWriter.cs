@@ -1,4 +1,5 @@
 using KafkaCdc.SinkConnector.Batching;
+using KafkaCdc.SinkConnector.Destination;
 
 namespace KafkaCdc.SinkConnector.Applying;
 

@@ -3,8 +3,11 @@ using KafkaCdc.Shared.Failures;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Committing;
 using KafkaCdc.SinkConnector.Configuration;
+using KafkaCdc.SinkConnector.DeadLetters;
 using KafkaCdc.SinkConnector.Decoding;
+using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
+using KafkaCdc.SinkConnector.Monitoring;
 
 namespace KafkaCdc.SinkConnector.Applying;
 
@@ -21,6 +24,7 @@ public sealed class BatchApplier
     readonly DestinationSession _session;
     readonly RecordShapes _shapes;
     readonly SchemaEvolution _evolution;
+    readonly BoundTables _bound = new();
     readonly TruncateBarrier _barrier;
     readonly TruncateApplier _truncates;
     readonly OffsetCommitter _committer;
@@ -124,8 +128,7 @@ public sealed class BatchApplier
                 await ExecuteAsync(transaction, "ROLLBACK TO SAVEPOINT kafkacdc_record", cancellationToken);
                 await ExecuteAsync(transaction, "RELEASE SAVEPOINT kafkacdc_record", cancellationToken);
                 // DDL of the failed record is undone: what is cached about tables may be stale now.
-                _session.Tables.Clear();
-                _session.Bound.Clear();
+                _session.ForgetTables();
                 failures.Add(new RecordFailure(record, e));
                 if (stopAtFailure)
                 {
@@ -201,12 +204,12 @@ public sealed class BatchApplier
     /// <summary>Binds the shape (schema evolution, table lock) and drops records the table's truncate barrier is past.</summary>
     async Task<(BoundTable Table, List<ChangeRecord> Records)?> BindAsync(ApplyTransaction transaction, RecordShape shape, List<ChangeRecord> records, CancellationToken cancellationToken)
     {
-        var table = await _evolution.BindAsync(_session, transaction, shape, cancellationToken);
-        if (table is null)
+        if (await _evolution.FitAsync(_session, transaction, shape, cancellationToken) is not { } destination)
         {
             transaction.Counts.Skip("table_missing", records.Count);
             return null;
         }
+        var table = _bound.For(_session, shape, destination);
         var barrier = await _barrier.ReadAsync(transaction, _options.SchemaName, shape.Table, cancellationToken);
         if (barrier is not { } truncatedAt) return (table, records);
         var kept = records.Where(r => r.Lsn is not { } lsn || lsn >= truncatedAt).ToList();

@@ -2,9 +2,11 @@ using System.Diagnostics;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Configuration;
+using KafkaCdc.SinkConnector.DeadLetters;
 using KafkaCdc.SinkConnector.Decoding;
+using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
-using KafkaCdc.SinkConnector.Hosting;
+using KafkaCdc.SinkConnector.Monitoring;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaCdc.SinkConnector.Applying;

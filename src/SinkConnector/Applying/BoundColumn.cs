@@ -1,4 +1,5 @@
 using KafkaCdc.Shared.Postgres;
+using KafkaCdc.SinkConnector.Destination;
 
 namespace KafkaCdc.SinkConnector.Applying;
 

@@ -1,3 +1,4 @@
+using KafkaCdc.SinkConnector.Destination;
 namespace KafkaCdc.SinkConnector.Applying;
 
 /// <summary>

@@ -6,6 +6,7 @@ using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Decoding;
+using KafkaCdc.SinkConnector.Destination;
 
 namespace KafkaCdc.SinkConnector.Applying;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using KafkaCdc.SinkConnector.Batching;
+using KafkaCdc.SinkConnector.Destination;
 using Npgsql;
 using NpgsqlTypes;
 

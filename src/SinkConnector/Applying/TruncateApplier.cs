@@ -1,5 +1,6 @@
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Decoding;
+using KafkaCdc.SinkConnector.Destination;
 
 namespace KafkaCdc.SinkConnector.Applying;
 

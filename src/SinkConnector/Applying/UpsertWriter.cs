@@ -1,4 +1,5 @@
 using KafkaCdc.SinkConnector.Batching;
+using KafkaCdc.SinkConnector.Destination;
 using Npgsql;
 
 namespace KafkaCdc.SinkConnector.Applying;

@@ -1,5 +1,5 @@
 using Confluent.Kafka;
-using KafkaCdc.SinkConnector.Applying;
+using KafkaCdc.SinkConnector.Destination;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

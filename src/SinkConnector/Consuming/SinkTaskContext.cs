@@ -1,7 +1,7 @@
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SinkConnector.Configuration;
-using KafkaCdc.SinkConnector.Errors;
-using KafkaCdc.SinkConnector.Hosting;
+using KafkaCdc.SinkConnector.DeadLetters;
+using KafkaCdc.SinkConnector.Monitoring;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

@@ -51,7 +51,7 @@ internal sealed class EnvelopeTextDecoder
             }
             else if (position == layout.Source)
             {
-                if (Record(field.Schema) is not ({ } record, var nullIndex)) return null;
+                if (OrNull<RecordSchema>(field.Schema) is not ({ } record, var nullIndex)) return null;
                 source = record;
                 steps[position] = new SourceStep(nullIndex, [.. record.Fields.Select(f => SourceField(f, layout))]);
             }
@@ -113,16 +113,19 @@ internal sealed class EnvelopeTextDecoder
     }
 
     static (int NullIndex, RecordSchema Record)? RowSlot(Schema schema, RecordSchema row) =>
-        Record(schema) is ({ } record, var nullIndex) && ReferenceEquals(record, row) ? (nullIndex, record) : null;
+        OrNull<RecordSchema>(schema) is ({ } record, var nullIndex) && ReferenceEquals(record, row) ? (nullIndex, record) : null;
 
-    /// <summary>A record, or a union of null and one record: the record and the null branch's index (-1 without one).</summary>
-    static (RecordSchema? Record, int NullIndex) Record(Schema schema)
+    /// <summary>
+    /// A <typeparamref name="T"/> (a record, a primitive), or a union of null and one <typeparamref name="T"/>: it and the
+    /// null branch's index (-1 without one).
+    /// </summary>
+    static (T? Value, int NullIndex) OrNull<T>(Schema schema) where T : Schema
     {
-        if (schema is RecordSchema record) return (record, -1);
+        if (schema is T value) return (value, -1);
         if (schema is UnionSchema { Schemas.Count: 2 } union)
         {
             var nullIndex = union.Schemas[0].Tag == Schema.Type.Null ? 0 : union.Schemas[1].Tag == Schema.Type.Null ? 1 : -1;
-            if (nullIndex >= 0 && union.Schemas[1 - nullIndex] is RecordSchema branch) return (branch, nullIndex);
+            if (nullIndex >= 0 && union.Schemas[1 - nullIndex] is T branch) return (branch, nullIndex);
         }
         return (null, -1);
     }
@@ -130,25 +133,13 @@ internal sealed class EnvelopeTextDecoder
     static SourceFieldStep SourceField(Field field, ValueLayout layout)
     {
         var position = field.Pos;
-        var nullable = Nullable(field.Schema);
+        var nullable = OrNull<PrimitiveSchema>(field.Schema);
         if (position == layout.SourceLsn && nullable is (PrimitiveSchema { Tag: Schema.Type.Long }, var lsnNull)) return new SourceFieldStep(SourcePart.Lsn, lsnNull, null);
         if (position == layout.SourceSchema && nullable is (PrimitiveSchema { Tag: Schema.Type.String }, var schemaNull)) return new SourceFieldStep(SourcePart.Schema, schemaNull, null);
         if (position == layout.SourceTable && nullable is (PrimitiveSchema { Tag: Schema.Type.String }, var tableNull)) return new SourceFieldStep(SourcePart.Table, tableNull, null);
         if (position == layout.SourceLsn || position == layout.SourceSchema || position == layout.SourceTable)
             return new SourceFieldStep(SourcePart.Unsupported, -1, AvroSkip.For(field.Schema));
         return new SourceFieldStep(SourcePart.Other, -1, AvroSkip.For(field.Schema));
-    }
-
-    /// <summary>A primitive, or a union of null and one primitive: the primitive and the null branch's index (-1 without one).</summary>
-    static (Schema? Value, int NullIndex) Nullable(Schema schema)
-    {
-        if (schema is PrimitiveSchema) return (schema, -1);
-        if (schema is UnionSchema { Schemas.Count: 2 } union)
-        {
-            var nullIndex = union.Schemas[0].Tag == Schema.Type.Null ? 0 : union.Schemas[1].Tag == Schema.Type.Null ? 1 : -1;
-            if (nullIndex >= 0 && union.Schemas[1 - nullIndex] is PrimitiveSchema branch) return (branch, nullIndex);
-        }
-        return (null, -1);
     }
 
     /// <summary>Reads a union index of a two-branch union and says whether it chose the null branch.</summary>

@@ -1,6 +1,6 @@
 using Confluent.Kafka;
-using KafkaCdc.SinkConnector.Applying;
 using KafkaCdc.SinkConnector.Committing;
+using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.Tests.SinkConnector.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

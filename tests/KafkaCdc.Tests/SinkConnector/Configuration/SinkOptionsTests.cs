@@ -52,12 +52,12 @@ public class SinkOptionsTests
     [Test]
     public void TheTasksConsumer_ChangesLibrdkafkaDefaults_UnlessKafkaKeysSetThem()
     {
-        var defaults = SinkTask.ConsumerConfigFor(Read(Minimal()), taskId: 1);
+        var defaults = TaskConsumerConfig.For(Read(Minimal()), taskId: 1);
         var withOverrides = Minimal();
         withOverrides["kafka.fetch.queue.backoff.ms"] = "1000";
         withOverrides["kafka.queued.max.messages.kbytes"] = "65536";
         withOverrides["kafka.auto.offset.reset"] = "latest";
-        var overridden = SinkTask.ConsumerConfigFor(Read(withOverrides), taskId: 1);
+        var overridden = TaskConsumerConfig.For(Read(withOverrides), taskId: 1);
 
         Assert.Multiple(() =>
         {

@@ -5,7 +5,7 @@ using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
-using KafkaCdc.SinkConnector.Applying;
+using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
 using KafkaCdc.Tests.Shared.SchemaRegistry;
 using Npgsql;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Confluent.Kafka;
 using KafkaCdc.Shared.Postgres;
-using KafkaCdc.SinkConnector.Applying;
+using KafkaCdc.SinkConnector.Destination;
 using Npgsql;
 using KafkaCdc.Tests.SinkConnector.Support;
 

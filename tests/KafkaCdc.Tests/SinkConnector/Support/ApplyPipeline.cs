@@ -5,9 +5,11 @@ using KafkaCdc.SinkConnector.Applying;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Committing;
 using KafkaCdc.SinkConnector.Configuration;
+using KafkaCdc.SinkConnector.DeadLetters;
 using KafkaCdc.SinkConnector.Decoding;
+using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
-using KafkaCdc.SinkConnector.Hosting;
+using KafkaCdc.SinkConnector.Monitoring;
 using Npgsql;
 
 namespace KafkaCdc.Tests.SinkConnector.Support;

@@ -1,4 +1,4 @@
-using KafkaCdc.SinkConnector.Hosting;
+using KafkaCdc.SinkConnector.Monitoring;
 using KafkaCdc.Tests.Shared.Metrics;
 
 namespace KafkaCdc.Tests.SinkConnector.Support;

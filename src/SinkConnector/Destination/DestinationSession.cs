@@ -1,0 +1,77 @@
+using Npgsql;
+
+namespace KafkaCdc.SinkConnector.Destination;
+
+/// <summary>
+/// A task's connection to the destination and what is known about it: the described tables. What the applying stage
+/// builds on them for this connection (bound shapes, which own the temporary staging tables created on it) it keeps
+/// itself, and drops whenever <see cref="Generation"/> moves on. One per task, used by its thread only.
+/// </summary>
+/// <remarks>
+/// Failure path: after any failed transaction the owner calls <see cref="ResetAsync"/>, which closes the connection
+/// (dropping its temporary tables) and forgets every cache, so a retry starts from the catalog as it is, whatever DDL
+/// the failed transaction or another process did.
+/// </remarks>
+public sealed class DestinationSession : IAsyncDisposable
+{
+    readonly NpgsqlDataSource _dataSource;
+    NpgsqlConnection? _connection;
+    int _stagingCounter;
+
+    /// <summary>A session over <paramref name="dataSource"/>; connects on first use.</summary>
+    public DestinationSession(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+
+    /// <summary>The catalog reader.</summary>
+    public TableCatalog Catalog { get; } = new();
+
+    /// <summary>Destination tables by name (null: known not to exist), as last read.</summary>
+    public Dictionary<string, DestinationTable?> Tables { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Changes whenever <see cref="Tables"/> is forgotten (<see cref="ForgetTables"/>, <see cref="ResetAsync"/>): caches
+    /// built on the tables or the connection are stale from then on.
+    /// </summary>
+    public int Generation { get; private set; }
+
+    /// <summary>An open connection.</summary>
+    public async Task<NpgsqlConnection> ConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { State: System.Data.ConnectionState.Open }) return _connection;
+        await ResetAsync();
+        _connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return _connection;
+    }
+
+    /// <summary>Begins a batch transaction.</summary>
+    public async Task<ApplyTransaction> BeginAsync(CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionAsync(cancellationToken);
+        return new ApplyTransaction(connection, await connection.BeginTransactionAsync(cancellationToken));
+    }
+
+    /// <summary>A new name for a staging table on this connection.</summary>
+    public string NextStagingName() => $"kafkacdc_stage_{++_stagingCounter}";
+
+    /// <summary>Forgets the tables described (their DDL was rolled back, or they may have changed), so they are read again.</summary>
+    public void ForgetTables()
+    {
+        Tables.Clear();
+        Generation++;
+    }
+
+    /// <summary>Closes the connection and forgets everything known (after a failure).</summary>
+    public async Task ResetAsync()
+    {
+        ForgetTables();
+        Catalog.Invalidate();
+        if (_connection is not null)
+        {
+            var connection = _connection;
+            _connection = null;
+            await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>Closes the connection.</summary>
+    public async ValueTask DisposeAsync() => await ResetAsync();
+}

@@ -1,0 +1,214 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using KafkaCdc.Shared.Postgres;
+using KafkaCdc.SinkConnector.Configuration;
+using KafkaCdc.SinkConnector.Errors;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace KafkaCdc.SinkConnector.Destination;
+
+/// <summary>
+/// Makes a destination table fit a <see cref="RecordShape"/> (the applying stage then binds the two). With
+/// <c>schema.evolution=basic</c> a missing table is created (columns in record order, the primary key per
+/// <c>primary.key.mode</c>, each column with the source's type from <c>kafkacdc.type</c>, or <c>text</c> when that type
+/// does not exist here) and missing columns are added, nullable. It never drops a column, changes a type or the primary
+/// key: such records get a <see cref="SchemaMismatchException"/> naming the table, the column and the difference. With
+/// <c>none</c> the table must exist and match.
+/// </summary>
+/// <remarks>
+/// DDL runs in the batch's transaction under the table's exclusive advisory lock (<see cref="TableLocks"/>), after
+/// re-reading the catalog, so two tasks or processes seeing a new table or column at once create it once. Without DDL
+/// the table's shared lock is taken, then its truncate barrier read. A column the records lack is fine (it was added at
+/// the destination later or dropped at the source: new rows get NULL or its default) unless it is NOT NULL without a
+/// default. Types declared by the records are checked only when they carry <c>kafkacdc.type</c>; types derived from
+/// other producers' Avro types are left to the server-side cast.
+/// </remarks>
+public sealed partial class SchemaEvolution
+{
+    readonly string _schema;
+    readonly SchemaEvolutionMode _mode;
+    readonly InsertMode _insertMode;
+    readonly ILogger _logger;
+
+    /// <summary>Creates the evolution rules for <paramref name="options"/>.</summary>
+    public SchemaEvolution(SinkOptions options, ILogger logger)
+    {
+        _schema = options.SchemaName;
+        _mode = options.SchemaEvolution;
+        _insertMode = options.InsertMode;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// The shape's table, after creating or extending it as needed, with the table's advisory lock held; null when the
+    /// shape comes from a key alone (a tombstone) and the table does not exist.
+    /// </summary>
+    /// <exception cref="SchemaMismatchException">The table cannot take these records.</exception>
+    /// <exception cref="UnwritableRecordException">A declared type is not a type name.</exception>
+    public async Task<DestinationTable?> FitAsync(DestinationSession session, ApplyTransaction transaction, RecordShape shape, CancellationToken cancellationToken)
+    {
+        var qualified = PgIdentifier.Quote(_schema, shape.Table);
+        if (!session.Tables.TryGetValue(shape.Table, out var table))
+        {
+            table = await session.Catalog.DescribeAsync(transaction.Connection, _schema, shape.Table, cancellationToken);
+            session.Tables[shape.Table] = table;
+        }
+
+        var plan = MakePlan(shape, table, qualified);
+        if (plan.Create || plan.AddColumns.Count > 0)
+        {
+            if (!shape.HasRowSchema) return null;
+            await TableLocks.LockExclusiveAsync(transaction, qualified, cancellationToken);
+            table = await session.Catalog.DescribeAsync(transaction.Connection, _schema, shape.Table, cancellationToken);
+            plan = MakePlan(shape, table, qualified);
+            if (plan.Create || plan.AddColumns.Count > 0)
+            {
+                await ApplyAsync(transaction, shape, qualified, plan, cancellationToken);
+                table = await session.Catalog.DescribeAsync(transaction.Connection, _schema, shape.Table, cancellationToken)
+                    ?? throw new InvalidOperationException($"table {qualified} is missing right after it was created");
+            }
+            session.Tables[shape.Table] = table;
+        }
+        else
+        {
+            await TableLocks.LockSharedAsync(transaction, qualified, cancellationToken);
+        }
+
+        return table!;
+    }
+
+    Plan MakePlan(RecordShape shape, DestinationTable? table, string qualified)
+    {
+        if (table is null)
+        {
+            if (_mode == SchemaEvolutionMode.None && shape.HasRowSchema)
+                throw new SchemaMismatchException(qualified, ["the table does not exist, and schema.evolution=none does not create it"]);
+            return new Plan(Create: true, []);
+        }
+
+        var differences = new List<string>();
+        if (shape.HasPrimaryKey)
+        {
+            var wanted = shape.PrimaryKey.Select(i => shape.Columns[i].Name).ToList();
+            if (table.PrimaryKey.Count == 0 && _insertMode == InsertMode.Upsert)
+                differences.Add($"it has no primary key, but upserts need one: the records' key is {shape.PrimaryKeyText} (the sink never changes primary keys)");
+            else if (table.PrimaryKey.Count > 0 && !table.PrimaryKey.SequenceEqual(wanted, StringComparer.Ordinal))
+                differences.Add($"its primary key is ({string.Join(", ", table.PrimaryKey)}), the records' key is {shape.PrimaryKeyText} (the sink never changes primary keys)");
+        }
+
+        var add = new List<ShapeColumn>();
+        foreach (var column in shape.Columns)
+        {
+            var existing = table.Find(column.Name);
+            if (existing is null)
+            {
+                if (_mode == SchemaEvolutionMode.None) differences.Add($"column \"{column.Name}\" ({column.SqlType}) is missing, and schema.evolution=none does not add it");
+                else if (shape.PrimaryKey.Any(i => shape.Columns[i] == column)) differences.Add($"primary key column \"{column.Name}\" is missing (the sink never changes primary keys)");
+                else add.Add(column);
+            }
+            else if (column.HasDeclaredType && existing.Type != column.SqlType && existing.Type != FallbackType(column))
+            {
+                differences.Add($"column \"{column.Name}\" is {existing.Type} here but {column.SqlType} in the records (the sink never changes column types)");
+            }
+        }
+
+        if (shape.HasRowSchema)
+        {
+            foreach (var column in table.Columns)
+            {
+                if (column.IsNotNull && !column.HasDefault && !shape.Columns.Any(c => c.Name == column.Name))
+                    differences.Add($"column \"{column.Name}\" is NOT NULL without a default, and the records do not carry it (dropped at the source? the sink never drops columns: drop it or give it a default)");
+            }
+        }
+
+        if (differences.Count > 0) throw new SchemaMismatchException(qualified, differences);
+        return new Plan(Create: false, add);
+    }
+
+    async Task ApplyAsync(ApplyTransaction transaction, RecordShape shape, string qualified, Plan plan, CancellationToken cancellationToken)
+    {
+        var columns = plan.Create ? shape.Columns : plan.AddColumns;
+        var types = await ResolveTypesAsync(transaction, columns, cancellationToken);
+        string sql;
+        if (plan.Create)
+        {
+            var definitions = columns.Select((c, i) => $"{PgIdentifier.Quote(c.Name)} {types[i]}{(c.IsNotNull ? " NOT NULL" : "")}").ToList();
+            if (shape.HasPrimaryKey) definitions.Add($"PRIMARY KEY ({string.Join(", ", shape.PrimaryKey.Select(i => PgIdentifier.Quote(shape.Columns[i].Name)))})");
+            sql = $"CREATE TABLE {qualified} ({string.Join(", ", definitions)})";
+        }
+        else
+        {
+            sql = $"ALTER TABLE {qualified} {string.Join(", ", columns.Select((c, i) => $"ADD COLUMN IF NOT EXISTS {PgIdentifier.Quote(c.Name)} {types[i]}"))}";
+        }
+
+        await using (var command = transaction.Command(sql)) await command.ExecuteNonQueryAsync(cancellationToken);
+        if (plan.Create) Log.TableCreated(_logger, qualified, columns.Count, shape.PrimaryKeyText);
+        else Log.ColumnsAdded(_logger, qualified, string.Join(", ", columns.Select(c => $"\"{c.Name}\" {c.SqlType}")));
+    }
+
+    /// <summary>
+    /// The type of each column to create: its declared type when this server has it, else <c>text</c> (<c>text[]</c>),
+    /// which holds any type's text output. Declared types are checked against a type-name grammar (nothing else can
+    /// reach the DDL) and then by the server's own parser (<c>to_regtype</c>) inside a savepoint.
+    /// </summary>
+    async Task<List<string>> ResolveTypesAsync(ApplyTransaction transaction, IReadOnlyList<ShapeColumn> columns, CancellationToken cancellationToken)
+    {
+        foreach (var column in columns)
+        {
+            if (!TypeName().IsMatch(column.SqlType))
+                throw new UnwritableRecordException($"column \"{column.Name}\": '{column.SqlType}' (kafkacdc.type) is not a PostgreSQL type name");
+        }
+
+        var names = columns.Select(c => c.SqlType).Distinct(StringComparer.Ordinal).ToArray();
+        var exists = new Dictionary<string, bool>(StringComparer.Ordinal);
+        await using (var savepoint = transaction.Command("SAVEPOINT kafkacdc_types")) await savepoint.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await using var command = transaction.Command("SELECT t, pg_catalog.to_regtype(t) IS NOT NULL FROM unnest($1::text[]) AS t");
+            command.Parameters.Add(new NpgsqlParameter { Value = names });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken)) exists[reader.GetString(0)] = reader.GetBoolean(1);
+        }
+        catch (PostgresException e)
+        {
+            await using var rollback = transaction.Command("ROLLBACK TO SAVEPOINT kafkacdc_types");
+            await rollback.ExecuteNonQueryAsync(cancellationToken);
+            throw new UnwritableRecordException($"the records declare a type PostgreSQL cannot parse ({string.Join(", ", names)}): {e.MessageText}", e);
+        }
+        await using (var release = transaction.Command("RELEASE SAVEPOINT kafkacdc_types")) await release.ExecuteNonQueryAsync(cancellationToken);
+
+        var types = new List<string>(columns.Count);
+        foreach (var column in columns)
+        {
+            if (exists.GetValueOrDefault(column.SqlType))
+            {
+                types.Add(column.SqlType);
+                continue;
+            }
+            var fallback = FallbackType(column);
+            Log.TypeFallback(_logger, column.Name, column.SqlType, fallback);
+            types.Add(fallback);
+        }
+        return types;
+    }
+
+    static string FallbackType(ShapeColumn column) =>
+        column.Definition is { IsUserDefinedType: true } definition ? definition.FallbackSqlType
+        : column.SqlType.EndsWith("[]", StringComparison.Ordinal) ? "text[]" : "text";
+
+    /// <summary>
+    /// A type name as <c>format_type</c> writes it: a (possibly schema-qualified, possibly quoted) name, the words of
+    /// multi-word types, one modifier list of integers, array brackets. No other token can appear.
+    /// </summary>
+    [GeneratedRegex("""
+        ^(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"\x00]|"")+")(?:\.(?:[A-Za-z_][A-Za-z0-9_$]*|"(?:[^"\x00]|"")+"))?
+        (?:\x20(?:with|without|time|zone|varying|precision|year|month|day|hour|minute|second|to))*
+        (?:\(-?[0-9]{1,10}(?:,-?[0-9]{1,10})?\))?
+        (?:\x20(?:with|without|time|zone|varying|precision|year|month|day|hour|minute|second|to))*
+        (?:\[[0-9]*\])*$
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.IgnoreCase)]
+    private static partial Regex TypeName();
+
+    readonly record struct Plan(bool Create, List<ShapeColumn> AddColumns);
+}
