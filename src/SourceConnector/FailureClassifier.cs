@@ -3,6 +3,7 @@ using Confluent.Kafka;
 using Avro;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Configuration;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
@@ -15,16 +16,14 @@ namespace KafkaCdc.SourceConnector;
 /// offset; duplicates possible, loss not) or permanent (stop and exit non-zero). Tested row by row.
 /// </summary>
 /// <remarks>
-/// PostgreSQL, by SQLSTATE: class 08 (connection), 57P01–57P03 (shutdown, cannot connect now), 53 (insufficient
-/// resources), 40001/40P01 (serialization, deadlock), 55P03 (lock not available) and 58 (system errors) are
-/// transient; 28 (authorization), 42 (syntax, privileges, undefined objects such as a dropped slot), 3D (no such
-/// database), 55 (object in use, wrong state: e.g. the slot is active elsewhere, wal_level) and everything else
-/// permanent. Network errors and timeouts without a SQLSTATE are transient. Kafka: fatal errors
-/// (<see cref="Error.IsFatal"/>) and errors retrying cannot fix (record too large, authorization, invalid config)
-/// are permanent, the rest transient. Registry (Confluent's client, after its own retries), by
-/// <see cref="RegistryFailures.IsTransient"/>: no answer (refused, reset, DNS, timeout) and HTTP 408, 429, 5xx are
-/// transient; 401/403 (credentials), 409 (incompatible), 422 (invalid schema), 404 (unknown subject or id) and TLS
-/// handshake failures are permanent. Values that do not decode or encode, and configuration errors, are permanent.
+/// PostgreSQL errors go by <see cref="PgErrorClassification"/>, shared with the sink; a <see cref="FailureKind.Record"/>
+/// answer (class 22 or 23: the data is at fault) is permanent here, because a change cannot be skipped. Network errors
+/// and timeouts without a SQLSTATE are transient. Kafka: fatal errors (<see cref="Error.IsFatal"/>) and errors
+/// retrying cannot fix (record too large, authorization, invalid config) are permanent, the rest transient. Registry
+/// (Confluent's client, after its own retries), by <see cref="RegistryFailures.IsTransient"/>: no answer (refused,
+/// reset, DNS, timeout) and HTTP 408, 429, 5xx are transient; 401/403 (credentials), 409 (incompatible), 422 (invalid
+/// schema), 404 (unknown subject or id) and TLS handshake failures are permanent. Values that do not decode or encode,
+/// and configuration errors, are permanent. This classifier never answers <see cref="FailureKind.Record"/>.
 /// </remarks>
 internal static class FailureClassifier
 {
@@ -40,10 +39,7 @@ internal static class FailureClassifier
     public static FailureKind Classify(Exception exception) => exception switch
     {
         SourceConnectorException e => e.Kind,
-        PostgresException e => ClassifySqlState(e.SqlState),
-        NpgsqlException e => e.IsTransient || e.InnerException is IOException or SocketException or TimeoutException
-            ? FailureKind.Transient
-            : e.InnerException is { } inner ? Classify(inner) : FailureKind.Permanent,
+        NpgsqlException e => ClassifyPostgres(e),
         KafkaException e => ClassifyKafka(e.Error),
         HttpRequestException e => RegistryFailures.IsTransient(e) ? FailureKind.Transient : FailureKind.Permanent,
         PgValueDecodingException or AvroEncodingException or AvroDecodingException or AvroException or ConfigException or KafkaConfigException => FailureKind.Permanent,
@@ -54,17 +50,9 @@ internal static class FailureClassifier
         _ => FailureKind.Permanent,
     };
 
-    /// <summary>Classifies a PostgreSQL error by its SQLSTATE.</summary>
-    public static FailureKind ClassifySqlState(string sqlState) => sqlState switch
-    {
-        ['0', '8', ..] => FailureKind.Transient,
-        "57P01" or "57P02" or "57P03" => FailureKind.Transient,
-        ['5', '3', ..] => FailureKind.Transient,
-        "40001" or "40P01" => FailureKind.Transient,
-        "55P03" => FailureKind.Transient,
-        ['5', '8', ..] => FailureKind.Transient,
-        _ => FailureKind.Permanent,
-    };
+    /// <summary>Classifies a PostgreSQL or Npgsql failure (<see cref="PgErrorClassification"/>), a record's fault being permanent here.</summary>
+    static FailureKind ClassifyPostgres(NpgsqlException exception) =>
+        PgErrorClassification.Classify(exception) == FailureKind.Transient ? FailureKind.Transient : FailureKind.Permanent;
 
     /// <summary>Classifies a Kafka client error.</summary>
     public static FailureKind ClassifyKafka(Error error) =>

@@ -1,3 +1,5 @@
+using KafkaCdc.Shared.Failures;
+
 namespace KafkaCdc.SourceConnector;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using KafkaCdc.Shared;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Hosting;
 using KafkaCdc.Shared.Metrics;
 using KafkaCdc.SourceConnector.Configuration;

@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Retrying;
 using KafkaCdc.SourceConnector.Configuration;
 using KafkaCdc.SourceConnector.Snapshots;

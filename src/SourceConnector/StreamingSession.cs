@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Confluent.Kafka;
 using KafkaCdc.Shared.Configuration;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
@@ -48,7 +49,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         await using var catalogConnection = new NpgsqlConnection(_options.ConnectionString("catalog"));
         await catalogConnection.OpenAsync(stop);
         var server = await ServerInfo.ReadAsync(catalogConnection, stop);
-        CheckServer(server);
+        ServerRequirements.ThrowIfUnmet(server, _options);
         var publication = await PublicationSetup.EnsureAsync(catalogConnection, _options, server, process.CaptureRules, logger, stop);
         var captured = await AssignTopicsAsync(catalogConnection, publication, stop);
         var slot = await AwaitSlotReleasedAsync(catalogConnection, stop);
@@ -66,7 +67,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         if (_options.Snapshot.Mode == SnapshotMode.InitialOnly)
         {
             Log.SnapshotInfo(logger, $"snapshot.mode=initial_only: the snapshot is complete, so the connector stops without streaming. Replication slot " +
-                $"'{_options.SlotName}' keeps the WAL from LSN {new NpgsqlLogSequenceNumber(startLsn)} on, so that a start with snapshot.mode=no_data " +
+                $"'{_options.SlotName}' keeps the WAL from LSN {startLsn} on, so that a start with snapshot.mode=no_data " +
                 $"streams every change made since the snapshot; if no such start follows, drop the slot (SELECT pg_drop_replication_slot('{_options.SlotName}');)");
             return;
         }
@@ -139,27 +140,10 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         {
             Log.FinalCheckpointTimedOut(logger, s_drainTimeout.TotalSeconds);
         }
-        Log.Stopped(logger, new NpgsqlLogSequenceNumber(checkpointer.ConfirmedLsn).ToString(), new NpgsqlLogSequenceNumber(checkpointer.StoredLsn).ToString(),
+        Log.Stopped(logger, checkpointer.ConfirmedLsn.ToString(), checkpointer.StoredLsn.ToString(),
             checkpointer.OpenTransactions);
         await abort.CancelAsync();
         await Quietly(readerTask);
-    }
-
-    void CheckServer(ServerInfo server)
-    {
-        if (server.MajorVersion < 10)
-            throw new SourceConnectorException(FailureKind.Permanent, $"PostgreSQL {server.Version} is too old: logical replication with pgoutput needs version 10 or later");
-        if (_options.ReadOnly && server.MajorVersion < 13)
-            throw new SourceConnectorException(FailureKind.Permanent, $"read.only=true needs PostgreSQL 13 or later; the server runs {server.Version}");
-        if (server.IsInRecovery && server.MajorVersion < 16)
-            throw new SourceConnectorException(FailureKind.Permanent,
-                $"the server is a standby running PostgreSQL {server.Version}; logical decoding on a standby needs PostgreSQL 16 or later: connect to the primary (read.only=true keeps the connector from writing there)");
-        if (server.WalLevel != "logical")
-            throw new SourceConnectorException(FailureKind.Permanent,
-                $"wal_level is '{server.WalLevel}' on the server; logical replication needs wal_level=logical (ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL)");
-        if (!server.HasReplication)
-            throw new SourceConnectorException(FailureKind.Permanent,
-                $"the role '{server.User}' lacks the REPLICATION attribute, which a replication connection needs: ALTER ROLE {PgIdentifier.Quote(server.User)} WITH REPLICATION;");
     }
 
     /// <summary>
@@ -202,7 +186,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
     /// whether a snapshot comes first (<c>snapshot.mode</c>): on a first start, after a gap with <c>when_needed</c>,
     /// or to finish an interrupted one.
     /// </summary>
-    async Task<(ulong Lsn, InitialSnapshotRequest? Snapshot)> StartPositionAsync(
+    async Task<(NpgsqlLogSequenceNumber Lsn, InitialSnapshotRequest? Snapshot)> StartPositionAsync(
         LogicalReplicationConnection replication, SlotInfo? slot, IReadOnlyList<TableName> captured, CancellationToken cancellationToken)
     {
         var mode = _options.Snapshot.Mode;
@@ -222,27 +206,27 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
                 "position and snapshotting every captured table before streaming. Rows deleted while changes were not captured are not in the " +
                 "snapshot and stay at the destination.");
             offsets.Snapshot = null;
-            decision = slot is null ? new StartDecision(StartAction.CreateSlot) : new StartDecision(StartAction.AdoptSlot, slot.ConfirmedFlushLsn ?? 0);
+            decision = slot is null ? new StartDecision(StartAction.CreateSlot) : new StartDecision(StartAction.AdoptSlot, slot.ConfirmedFlushLsn ?? NpgsqlLogSequenceNumber.Invalid);
         }
 
         switch (decision.Action)
         {
             case StartAction.CreateSlot or StartAction.AdoptSlot:
             {
-                ulong lsn;
+                NpgsqlLogSequenceNumber lsn;
                 string? exported = null;
                 if (decision.Action == StartAction.CreateSlot)
                 {
                     var created = await replication.CreatePgOutputReplicationSlot(_options.SlotName, temporarySlot: false,
                         slotSnapshotInitMode: snapshots && !incremental ? LogicalSlotSnapshotInitMode.Export : LogicalSlotSnapshotInitMode.NoExport,
                         cancellationToken: cancellationToken);
-                    (lsn, exported) = ((ulong)created.ConsistentPoint, created.SnapshotName);
+                    (lsn, exported) = (created.ConsistentPoint, created.SnapshotName);
                     Log.SlotCreated(logger, _options.SlotName, created.ConsistentPoint.ToString());
                 }
                 else
                 {
                     lsn = decision.Lsn!.Value;
-                    Log.SlotAdopted(logger, _options.SlotName, new NpgsqlLogSequenceNumber(lsn).ToString());
+                    Log.SlotAdopted(logger, _options.SlotName, lsn.ToString());
                 }
                 InitialSnapshotRequest? request = null;
                 if (snapshots)
@@ -280,7 +264,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
     /// The initial snapshot's start: an exported-snapshot request, or (<c>snapshot.initial.method=incremental</c>) an
     /// incremental snapshot of every captured table stored with the first offset, which streaming then carries out.
     /// </summary>
-    InitialSnapshotRequest? StartInitial(string? exported, IReadOnlyList<TableName> captured, ulong lsn, string reason)
+    InitialSnapshotRequest? StartInitial(string? exported, IReadOnlyList<TableName> captured, NpgsqlLogSequenceNumber lsn, string reason)
     {
         if (_options.Snapshot.InitialMethod == SnapshotInitialMethod.Incremental)
         {
@@ -325,9 +309,9 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         using var timer = new PeriodicTimer(_options.OffsetFlushInterval);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            process.Status.ServerWalEnd = (ulong)replication.LastReceivedLsn;
+            process.Status.ServerWalEnd = replication.LastReceivedLsn;
             if (await checkpointer.CheckpointAsync(cancellationToken) is { } lsn)
-                Log.Confirmed(logger, new NpgsqlLogSequenceNumber(lsn).ToString());
+                Log.Confirmed(logger, lsn.ToString());
         }
     }
 

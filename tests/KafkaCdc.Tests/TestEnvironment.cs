@@ -163,6 +163,15 @@ public static class TestEnvironment
         Report(line);
     }
 
+    /// <summary>Drops the replication slots this run's tests left behind and says which (<see cref="ReplicationSlotLeaks"/>).</summary>
+    internal static async Task<IReadOnlyList<string>> DropLeakedReplicationSlotsAsync()
+    {
+        if (s_postgresConnectionString is null) return [];
+        List<string> databases;
+        lock (s_databases) databases = [.. s_databases];
+        return await ReplicationSlotLeaks.DropAsync(s_postgresConnectionString, databases, s_runId);
+    }
+
     internal static async Task StopAsync()
     {
         try

@@ -13,7 +13,23 @@ public sealed class TestEnvironmentSetUp
         return TestEnvironment.StartAsync();
     }
 
-    /// <summary>Drops the databases tests created and stops the dev stack.</summary>
+    /// <summary>
+    /// Fails the run if a test left a replication slot behind (<see cref="ReplicationSlotLeaks"/>: found and dropped
+    /// first, since a slot stops its database from being dropped), then drops the databases tests created and stops the
+    /// dev stack. NUnit reports the failure of a one-time teardown as an error of the whole run.
+    /// </summary>
     [OneTimeTearDown]
-    public Task StopAsync() => TestEnvironment.StopAsync();
+    public async Task StopAsync()
+    {
+        IReadOnlyList<string> leaked;
+        try
+        {
+            leaked = await TestEnvironment.DropLeakedReplicationSlotsAsync();
+        }
+        finally
+        {
+            await TestEnvironment.StopAsync();
+        }
+        Assert.That(leaked, Is.Empty, "replication slots left behind by tests (each test must drop the slots it creates)");
+    }
 }

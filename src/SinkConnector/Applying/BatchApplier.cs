@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Committing;
 using KafkaCdc.SinkConnector.Configuration;
@@ -70,12 +71,12 @@ public sealed class BatchApplier
                     continue;
                 }
                 if (Classify(record, transaction.Counts) is not { } action) continue;
-                if (action == ChangeOperation.Truncate || action == ChangeOperation.Failed)
+                if (action == RecordAction.Truncate || action == RecordAction.Failed)
                 {
                     await WriteSegmentAsync(transaction, segmentShape, segment, cancellationToken);
                     segment.Clear();
                     segmentShape = null;
-                    if (action == ChangeOperation.Failed) throw record.Failure!;
+                    if (action == RecordAction.Failed) throw record.Failure!;
                     await _truncates.ApplyAsync(_session, transaction, record, cancellationToken);
                     continue;
                 }
@@ -146,8 +147,8 @@ public sealed class BatchApplier
     {
         var action = Classify(record, transaction.Counts);
         if (action is null) return;
-        if (action == ChangeOperation.Failed) throw record.Failure!;
-        if (action == ChangeOperation.Truncate)
+        if (action == RecordAction.Failed) throw record.Failure!;
+        if (action == RecordAction.Truncate)
         {
             await _truncates.ApplyAsync(_session, transaction, record, cancellationToken);
             return;
@@ -217,27 +218,27 @@ public sealed class BatchApplier
     }
 
     /// <summary>What to do with a record: null (skipped, counted), or its operation.</summary>
-    ChangeOperation? Classify(ChangeRecord record, WriteCounts counts)
+    RecordAction? Classify(ChangeRecord record, WriteCounts counts)
     {
-        switch (record.Operation)
+        switch (record.Action)
         {
-            case ChangeOperation.Skip:
+            case RecordAction.Skip:
                 counts.Skip(record.SkipReason ?? "skipped");
                 return null;
-            case ChangeOperation.Truncate when !_options.TruncateEnabled:
+            case RecordAction.Truncate when !_options.TruncateEnabled:
                 counts.Skip("truncate_disabled");
                 return null;
-            case ChangeOperation.Delete when !_options.DeleteEnabled:
+            case RecordAction.Delete when !_options.DeleteEnabled:
                 counts.Skip("delete_disabled");
                 return null;
-            case ChangeOperation.Delete when _options.PrimaryKeyMode == PrimaryKeyMode.Kafka:
+            case RecordAction.Delete when _options.PrimaryKeyMode == PrimaryKeyMode.Kafka:
                 counts.Skip("delete_needs_key");
                 return null;
-            case ChangeOperation.Delete when record.IsTombstone && _options.PrimaryKeyMode != PrimaryKeyMode.RecordKey:
+            case RecordAction.Delete when record.IsTombstone && _options.PrimaryKeyMode != PrimaryKeyMode.RecordKey:
                 counts.Skip("tombstone_needs_record_key");
                 return null;
             default:
-                return record.Operation;
+                return record.Action;
         }
     }
 

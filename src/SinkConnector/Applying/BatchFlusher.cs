@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Configuration;
 using KafkaCdc.SinkConnector.DeadLetters;
@@ -147,7 +148,7 @@ public sealed class BatchFlusher
 
     SinkTaskFailedException CannotWrite(string description, Exception e) => new($"task {_taskId} cannot write batch {description}: {e.Message}", null, e);
 
-    static bool HasUndecodable(PartitionBatch batch) => batch.Records.Any(r => r.Operation == ChangeOperation.Failed);
+    static bool HasUndecodable(PartitionBatch batch) => batch.Records.Any(r => r.Action == RecordAction.Failed);
 
     static string Describe(IReadOnlyList<PartitionBatch> batches) =>
         batches.Count <= 3 ? string.Join(", ", batches) : $"{string.Join(", ", batches.Take(3))} and {batches.Count - 3} more";

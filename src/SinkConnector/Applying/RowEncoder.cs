@@ -27,7 +27,7 @@ public static class RowEncoder
     /// <exception cref="Shared.Postgres.PgValueEncodingException">A datum does not fit its schema.</exception>
     public static string? Encode(ChangeRecord record, BoundTable table, WriteMode mode, bool replaceWithoutKey, List<RowChange> into)
     {
-        if (record.Operation == ChangeOperation.Delete) return EncodeDelete(record, table, into);
+        if (record.Action == RecordAction.Delete) return EncodeDelete(record, table, into);
         return record.AfterText is { } after
             ? EncodeUpsertText(record, after, table, mode, replaceWithoutKey, into)
             : EncodeUpsert(record, table, mode, replaceWithoutKey, into);

@@ -42,7 +42,7 @@ public sealed class PartitionBatcher
         var partition = new TopicPartition(record.Topic, record.Partition);
         if (!_partitions.TryGetValue(partition, out var state)) _partitions[partition] = state = new State();
         PendingRecords++;
-        if (record.Operation is ChangeOperation.Truncate or ChangeOperation.Failed)
+        if (record.Action is RecordAction.Truncate or RecordAction.Failed)
         {
             Close(state);
             var single = new PartitionBatch(partition, _time.GetUtcNow(), 1);

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.SinkConnector.Applying;

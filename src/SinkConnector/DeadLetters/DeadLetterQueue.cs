@@ -73,7 +73,7 @@ public sealed class DeadLetterQueue : IDisposable
         Add(headers, "__connect.errors.offset", record.Offset.ToString(CultureInfo.InvariantCulture));
         Add(headers, "__connect.errors.connector.name", _connectorName);
         Add(headers, "__connect.errors.task.id", taskId.ToString(CultureInfo.InvariantCulture));
-        Add(headers, "__connect.errors.stage", record.Operation == ChangeOperation.Failed ? "VALUE_CONVERTER" : "TASK_PUT");
+        Add(headers, "__connect.errors.stage", record.Action == RecordAction.Failed ? "VALUE_CONVERTER" : "TASK_PUT");
         Add(headers, "__connect.errors.exception.class.name", exception.GetType().FullName ?? exception.GetType().Name);
         Add(headers, "__connect.errors.exception.message", exception.Message);
         Add(headers, "__connect.errors.exception.stacktrace", exception.ToString());

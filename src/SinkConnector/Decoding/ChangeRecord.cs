@@ -7,7 +7,7 @@ using KafkaCdc.Shared.Postgres;
 namespace KafkaCdc.SinkConnector.Decoding;
 
 /// <summary>
-/// One Kafka record decoded into a row change: where it came from, the operation, the key and the row images, the
+/// One Kafka record decoded into a row change: where it came from, the action, the key and the row images, the
 /// LSN of the change and the destination table. Immutable once built; owned by the partition batch holding it.
 /// </summary>
 public sealed class ChangeRecord
@@ -21,8 +21,8 @@ public sealed class ChangeRecord
     /// <summary>The offset.</summary>
     public required long Offset { get; init; }
 
-    /// <summary>The operation.</summary>
-    public required ChangeOperation Operation { get; init; }
+    /// <summary>What the record asks of the destination table.</summary>
+    public required RecordAction Action { get; init; }
 
     /// <summary>The envelope's op (<c>c</c>, <c>u</c>, <c>d</c>, <c>t</c>, <c>r</c>), <c>c</c> for plain rows, <c>x</c> for a tombstone; for metrics and messages.</summary>
     public char SourceOp { get; init; }
@@ -69,10 +69,10 @@ public sealed class ChangeRecord
     /// <summary>The destination table name (<c>table.name.format</c> applied), or null when it cannot be known (a tombstone whose table was never seen).</summary>
     public string? Table { get; init; }
 
-    /// <summary>Why there is nothing to write (<see cref="ChangeOperation.Skip"/>), for the skipped-records metric.</summary>
+    /// <summary>Why there is nothing to write (<see cref="RecordAction.Skip"/>), for the skipped-records metric.</summary>
     public string? SkipReason { get; init; }
 
-    /// <summary>Why the record could not be decoded (<see cref="ChangeOperation.Failed"/>).</summary>
+    /// <summary>Why the record could not be decoded (<see cref="RecordAction.Failed"/>).</summary>
     public Exception? Failure { get; init; }
 
     /// <summary>The key as received, for the dead-letter topic.</summary>
@@ -91,5 +91,5 @@ public sealed class ChangeRecord
     public string Describe() => $"{Topic}/{Partition}/{Offset}";
 
     /// <inheritdoc />
-    public override string ToString() => $"{Describe()} {SourceOp} {Operation}";
+    public override string ToString() => $"{Describe()} {SourceOp} {Action}";
 }

@@ -2,6 +2,7 @@ using Confluent.Kafka;
 using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
@@ -17,7 +18,7 @@ namespace KafkaCdc.SinkConnector.Decoding;
 /// </summary>
 /// <remarks>
 /// Failure path: a record that can never be decoded (not the wire format, unknown schema id, corrupt body, unknown op)
-/// comes back as a <see cref="ChangeOperation.Failed"/> record, so that it is handled in order with its partition's
+/// comes back as a <see cref="RecordAction.Failed"/> record, so that it is handled in order with its partition's
 /// other records (dead-lettered, or the task stops at its offset). Registry failures that are not the message's fault
 /// are thrown as <see cref="HttpRequestException"/> (the caller retries transient ones: <see cref="Shared.SchemaRegistry.RegistryFailures"/>).
 /// </remarks>
@@ -84,7 +85,7 @@ public sealed class ChangeRecordDecoder
         if (!_textDecoders.ContainsKey(valueSchemaId)) _textDecoders[valueSchemaId] = EnvelopeTextDecoder.For(layout);
         if (layout.IsHeartbeat) return Skipped(result, "heartbeat");
         if (!layout.IsEnvelope)
-            return Build(result, key, valueSchemaId, layout, ChangeOperation.Upsert, 'c', before: null, after: datum, lsn: null, null, null);
+            return Build(result, key, valueSchemaId, layout, RecordAction.Upsert, 'c', before: null, after: datum, lsn: null, null, null);
 
         var op = datum.GetValue(layout.Op) as string;
         var source = layout.Source >= 0 ? datum.GetValue(layout.Source) as GenericRecord : null;
@@ -93,17 +94,17 @@ public sealed class ChangeRecordDecoder
         var sourceTable = source is not null && layout.SourceTable >= 0 ? source.GetValue(layout.SourceTable) as string : null;
         var before = layout.Before >= 0 ? datum.GetValue(layout.Before) as GenericRecord : null;
         var after = datum.GetValue(layout.After) as GenericRecord;
-        switch (op)
+        if (op is not [var code] || !ChangeOperations.TryParse(code, out var operation))
+            return Failed(result, new UnwritableRecordException($"unknown op '{op}' (expected c, u, d, t or r)"));
+        switch (operation)
         {
-            case "c" or "u" or "r":
+            case ChangeOperation.Create or ChangeOperation.Update or ChangeOperation.Read:
                 if (after is null) return Failed(result, new UnwritableRecordException($"op '{op}' without an 'after' row image"));
-                return Build(result, key, valueSchemaId, layout, ChangeOperation.Upsert, op[0], before, after, lsn, sourceSchema, sourceTable);
-            case "d":
-                return Build(result, key, valueSchemaId, layout, ChangeOperation.Delete, 'd', before, null, lsn, sourceSchema, sourceTable);
-            case "t":
-                return Build(result, key, valueSchemaId, layout, ChangeOperation.Truncate, 't', null, null, lsn, sourceSchema, sourceTable);
-            default:
-                return Failed(result, new UnwritableRecordException($"unknown op '{op}' (expected c, u, d, t or r)"));
+                return Build(result, key, valueSchemaId, layout, RecordAction.Upsert, code, before, after, lsn, sourceSchema, sourceTable);
+            case ChangeOperation.Delete:
+                return Build(result, key, valueSchemaId, layout, RecordAction.Delete, code, before, null, lsn, sourceSchema, sourceTable);
+            default: // ChangeOperation.Truncate
+                return Build(result, key, valueSchemaId, layout, RecordAction.Truncate, code, null, null, lsn, sourceSchema, sourceTable);
         }
     }
 
@@ -114,7 +115,7 @@ public sealed class ChangeRecordDecoder
         if (!decoder.TryDecode(body, out var envelope)) return null;
         // A before image with placeholders is left to the generic path, which has the placeholder datums it may need.
         if (envelope.Before is { HasUnavailable: true }) return null;
-        return Build(result, key, valueSchemaId, _layouts[valueSchemaId], ChangeOperation.Upsert, envelope.Op, null, null, envelope.Lsn,
+        return Build(result, key, valueSchemaId, _layouts[valueSchemaId], RecordAction.Upsert, envelope.Op, null, null, envelope.Lsn,
             envelope.SourceSchema, envelope.SourceTable, envelope.Before, envelope.After);
     }
 
@@ -125,7 +126,7 @@ public sealed class ChangeRecordDecoder
     }
 
     ChangeRecord Build(ConsumeResult<byte[]?, byte[]?> result, AvroMessage? key, int valueSchemaId, ValueLayout layout,
-        ChangeOperation operation, char sourceOp, GenericRecord? before, GenericRecord? after, long? lsn, string? sourceSchema, string? sourceTable,
+        RecordAction action, char sourceOp, GenericRecord? before, GenericRecord? after, long? lsn, string? sourceSchema, string? sourceTable,
         PgTextRow? beforeText = null, PgTextRow? afterText = null)
     {
         var topic = result.Topic;
@@ -152,7 +153,7 @@ public sealed class ChangeRecordDecoder
             Topic = topic,
             Partition = result.Partition.Value,
             Offset = result.Offset.Value,
-            Operation = operation,
+            Action = action,
             SourceOp = sourceOp,
             Key = key?.Datum,
             KeySchemaId = key?.SchemaId ?? -1,
@@ -183,7 +184,7 @@ public sealed class ChangeRecordDecoder
             Topic = result.Topic,
             Partition = result.Partition.Value,
             Offset = result.Offset.Value,
-            Operation = ChangeOperation.Delete,
+            Action = RecordAction.Delete,
             SourceOp = 'x',
             Key = decodedKey.Datum,
             KeySchemaId = decodedKey.SchemaId,
@@ -200,7 +201,7 @@ public sealed class ChangeRecordDecoder
         Topic = result.Topic,
         Partition = result.Partition.Value,
         Offset = result.Offset.Value,
-        Operation = ChangeOperation.Skip,
+        Action = RecordAction.Skip,
         SkipReason = reason,
     };
 
@@ -209,7 +210,7 @@ public sealed class ChangeRecordDecoder
         Topic = result.Topic,
         Partition = result.Partition.Value,
         Offset = result.Offset.Value,
-        Operation = ChangeOperation.Failed,
+        Action = RecordAction.Failed,
         Failure = failure,
         RawKey = result.Message.Key,
         RawValue = result.Message.Value,

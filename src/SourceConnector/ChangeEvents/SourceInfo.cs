@@ -1,3 +1,5 @@
+using NpgsqlTypes;
+
 namespace KafkaCdc.SourceConnector.ChangeEvents;
 
 /// <summary>Where and when a change happened: the envelope's <c>source</c> block, apart from the fixed names.</summary>
@@ -6,4 +8,4 @@ namespace KafkaCdc.SourceConnector.ChangeEvents;
 /// <param name="LastCommitLsn">The commit LSN of the previous transaction, for <c>sequence</c>; null when unknown.</param>
 /// <param name="CommitTimeMicros">The commit time (read time for snapshots), microseconds since the Unix epoch.</param>
 /// <param name="Snapshot">The <c>snapshot</c> marker: <c>false</c> for streamed changes.</param>
-internal readonly record struct SourceInfo(long? TransactionId, ulong Lsn, ulong? LastCommitLsn, long CommitTimeMicros, string Snapshot = "false");
+internal readonly record struct SourceInfo(long? TransactionId, NpgsqlLogSequenceNumber Lsn, NpgsqlLogSequenceNumber? LastCommitLsn, long CommitTimeMicros, string Snapshot = "false");

@@ -1,4 +1,5 @@
 using KafkaCdc.SourceConnector.Checkpointing;
+using NpgsqlTypes;
 
 namespace KafkaCdc.SourceConnector.ChangeEvents;
 
@@ -6,11 +7,11 @@ namespace KafkaCdc.SourceConnector.ChangeEvents;
 /// The end of a transaction in the pipeline: every event of <see cref="Transaction"/> came before it, so once the
 /// publisher reaches it the transaction's record count is final.
 /// </summary>
-internal sealed class TransactionCommit(TransactionProgress transaction, ulong endLsn) : PipelineItem
+internal sealed class TransactionCommit(TransactionProgress transaction, NpgsqlLogSequenceNumber endLsn) : PipelineItem
 {
     /// <summary>The transaction.</summary>
     public TransactionProgress Transaction { get; } = transaction;
 
     /// <summary>The end LSN of the commit record: the position to confirm once the transaction is delivered.</summary>
-    public ulong EndLsn { get; } = endLsn;
+    public NpgsqlLogSequenceNumber EndLsn { get; } = endLsn;
 }

@@ -60,17 +60,7 @@ internal static class PrerequisiteCheck
         var server = await ServerInfo.ReadAsync(connection, cancellationToken);
         results.Add(new("connection", true, $"connected to database '{options.Database}' as '{server.User}'"));
 
-        var versionProblem = server.MajorVersion < 10 ? "logical replication with pgoutput needs PostgreSQL 10 or later"
-            : options.ReadOnly && server.MajorVersion < 13 ? "read.only=true needs PostgreSQL 13 or later"
-            : options.HeartbeatAction == HeartbeatAction.LogicalMessage && server.MajorVersion < 14 ? "heartbeat.action=logical_message needs PostgreSQL 14 or later"
-            : server.IsInRecovery && server.MajorVersion < 16 ? "the server is a standby; logical decoding on a standby needs PostgreSQL 16 or later"
-            : null;
-        results.Add(new("PostgreSQL version", versionProblem is null, $"{server.Version}{(versionProblem is null ? " (10 or later" + (options.ReadOnly ? "; read-only mode needs 13 or later" : "") + ")" : ": " + versionProblem)}"));
-        results.Add(new("wal_level", server.WalLevel == "logical", server.WalLevel == "logical" ? "logical"
-            : $"'{server.WalLevel}'; set wal_level = logical (ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL)"));
-        results.Add(new("REPLICATION attribute", server.HasReplication, server.HasReplication
-            ? $"role '{server.User}' may open replication connections"
-            : $"role '{server.User}' lacks it; as an administrator: ALTER ROLE {PgIdentifier.Quote(server.User)} WITH REPLICATION;"));
+        results.AddRange(ServerRequirements.Evaluate(server, options).Select(r => new CheckResult(r.Item, r.Met, r.Detail)));
 
         var rules = new CaptureRules(options.Tables, options.HeartbeatTable, options.SignalTable);
         var tables = await SourceTables.ListAsync(connection, cancellationToken);
@@ -87,7 +77,7 @@ internal static class PrerequisiteCheck
             { Plugin: not "pgoutput" } => new("replication slot", false, $"'{options.SlotName}' uses the plugin '{slot.Plugin}', not pgoutput"),
             _ when slot.Database != options.Database => new("replication slot", false, $"'{options.SlotName}' belongs to database '{slot.Database}'"),
             { IsActive: true } => new("replication slot", false, $"'{options.SlotName}' is in use by walsender PID {slot.ActivePid}: another consumer streams from it"),
-            _ => new("replication slot", true, $"'{options.SlotName}' exists (pgoutput, confirmed at {new NpgsqlLogSequenceNumber(slot.ConfirmedFlushLsn ?? 0)})"),
+            _ => new("replication slot", true, $"'{options.SlotName}' exists (pgoutput, confirmed at {slot.ConfirmedFlushLsn ?? NpgsqlLogSequenceNumber.Invalid})"),
         });
         return (true, slot);
     }

@@ -1,3 +1,5 @@
+using NpgsqlTypes;
+
 namespace KafkaCdc.SourceConnector.Checkpointing;
 
 /// <summary>
@@ -28,7 +30,7 @@ internal sealed class Checkpointer
     readonly IOffsetWriter _offsets;
     readonly ISlotFeedback _slot;
     readonly Action<Exception> _onDeliveryFailure;
-    ulong _confirmable;
+    NpgsqlLogSequenceNumber _confirmable;
     long _stored;
     long _confirmed;
 
@@ -37,20 +39,20 @@ internal sealed class Checkpointer
     /// <param name="offsets">Stores an LSN in the offsets topic.</param>
     /// <param name="slot">Confirms an LSN to PostgreSQL.</param>
     /// <param name="onDeliveryFailure">Called (on librdkafka's thread) when a record could not be delivered.</param>
-    public Checkpointer(ulong storedLsn, IOffsetWriter offsets, ISlotFeedback slot, Action<Exception> onDeliveryFailure)
+    public Checkpointer(NpgsqlLogSequenceNumber storedLsn, IOffsetWriter offsets, ISlotFeedback slot, Action<Exception> onDeliveryFailure)
     {
         _confirmable = storedLsn;
-        _stored = (long)storedLsn;
+        _stored = (long)(ulong)storedLsn;
         _offsets = offsets;
         _slot = slot;
         _onDeliveryFailure = onDeliveryFailure;
     }
 
     /// <summary>The LSN last written to the offsets topic.</summary>
-    public ulong StoredLsn => (ulong)Interlocked.Read(ref _stored);
+    public NpgsqlLogSequenceNumber StoredLsn => new((ulong)Interlocked.Read(ref _stored));
 
     /// <summary>The LSN last confirmed to PostgreSQL in this session (0 before the first checkpoint).</summary>
-    public ulong ConfirmedLsn => (ulong)Interlocked.Read(ref _confirmed);
+    public NpgsqlLogSequenceNumber ConfirmedLsn => new((ulong)Interlocked.Read(ref _confirmed));
 
     /// <summary>Transactions begun and not yet completely delivered.</summary>
     public int OpenTransactions
@@ -69,7 +71,7 @@ internal sealed class Checkpointer
     /// The highest LSN that may be stored and confirmed: the end of the last transaction that, with all earlier ones,
     /// is committed and fully acknowledged (or the idle position, see <see cref="AdvanceIfIdle"/>).
     /// </summary>
-    public ulong ConfirmableLsn
+    public NpgsqlLogSequenceNumber ConfirmableLsn
     {
         get
         {
@@ -82,7 +84,7 @@ internal sealed class Checkpointer
     }
 
     /// <summary>Registers a transaction at its BEGIN. Reader thread, before it reads the next message.</summary>
-    public TransactionProgress Begin(long? transactionId, ulong commitLsn)
+    public TransactionProgress Begin(long? transactionId, NpgsqlLogSequenceNumber commitLsn)
     {
         var transaction = new TransactionProgress(transactionId, commitLsn);
         lock (_lock) _open.Enqueue(transaction);
@@ -102,14 +104,14 @@ internal sealed class Checkpointer
     public void DeliveryFailed(TransactionProgress transaction, Exception failure) => _onDeliveryFailure(failure);
 
     /// <summary>Marks the transaction's record count final: the publisher has produced all of it. Publisher thread.</summary>
-    public static void Committed(TransactionProgress transaction, ulong endLsn) => transaction.MarkCommitted(endLsn);
+    public static void Committed(TransactionProgress transaction, NpgsqlLogSequenceNumber endLsn) => transaction.MarkCommitted(endLsn);
 
     /// <summary>
     /// When nothing is in flight (no transaction begun and not completely delivered), moves the confirmable position
     /// up to <paramref name="walEnd"/>, the WAL end last reported on the replication connection, read <em>before</em>
     /// this call. Returns whether it moved.
     /// </summary>
-    public bool AdvanceIfIdle(ulong walEnd)
+    public bool AdvanceIfIdle(NpgsqlLogSequenceNumber walEnd)
     {
         lock (_lock)
         {
@@ -125,7 +127,7 @@ internal sealed class Checkpointer
     /// Does nothing when it has not moved since the last checkpoint.
     /// </summary>
     /// <returns>The LSN confirmed, or null when there was nothing new.</returns>
-    public async Task<ulong?> CheckpointAsync(CancellationToken cancellationToken)
+    public async Task<NpgsqlLogSequenceNumber?> CheckpointAsync(CancellationToken cancellationToken)
     {
         await _checkpointGate.WaitAsync(cancellationToken);
         try
@@ -134,12 +136,12 @@ internal sealed class Checkpointer
             if (lsn > StoredLsn)
             {
                 await _offsets.WriteAsync(lsn, cancellationToken);
-                Interlocked.Exchange(ref _stored, (long)lsn);
+                Interlocked.Exchange(ref _stored, (long)(ulong)lsn);
             }
             var stored = StoredLsn;
             if (stored <= ConfirmedLsn) return null;
             if (!await _slot.ConfirmAsync(stored, cancellationToken)) return null;
-            Interlocked.Exchange(ref _confirmed, (long)stored);
+            Interlocked.Exchange(ref _confirmed, (long)(ulong)stored);
             return stored;
         }
         finally

@@ -1,8 +1,10 @@
+using NpgsqlTypes;
+
 namespace KafkaCdc.SourceConnector.Checkpointing;
 
 /// <summary>Stores the source offset durably (the offsets topic): the second step of a checkpoint.</summary>
 internal interface IOffsetWriter
 {
     /// <summary>Writes <paramref name="lsn"/> as the connector's offset and returns once Kafka acknowledged it.</summary>
-    Task WriteAsync(ulong lsn, CancellationToken cancellationToken);
+    Task WriteAsync(NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken);
 }

@@ -1,3 +1,5 @@
+using NpgsqlTypes;
+
 namespace KafkaCdc.SourceConnector.Checkpointing;
 
 /// <summary>Tells PostgreSQL how far the slot may advance: the last step of a checkpoint.</summary>
@@ -8,5 +10,5 @@ internal interface ISlotFeedback
     /// True once sent; false when the connection is not streaming yet, in which case the position goes out with the
     /// connection's next status update and the next checkpoint tries again.
     /// </returns>
-    Task<bool> ConfirmAsync(ulong lsn, CancellationToken cancellationToken);
+    Task<bool> ConfirmAsync(NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken);
 }

@@ -29,7 +29,7 @@ internal sealed record SourceOffset(
 
     /// <summary>The LSN as a number.</summary>
     [JsonIgnore]
-    public ulong LsnValue => (ulong)NpgsqlLogSequenceNumber.Parse(Lsn);
+    public NpgsqlLogSequenceNumber LsnValue => NpgsqlLogSequenceNumber.Parse(Lsn);
 
     /// <summary>The JSON of the record value.</summary>
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, s_json);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Kafka;
 using Microsoft.Extensions.Logging;
 using NpgsqlTypes;
@@ -118,8 +119,8 @@ internal sealed class SourceOffsetStore(
     IReadOnlyList<string>? _tables;
 
     /// <summary>Writes <paramref name="lsn"/> (with the current <see cref="Snapshot"/>) as this connector's offset and waits for Kafka's acknowledgement.</summary>
-    public Task WriteAsync(ulong lsn, CancellationToken cancellationToken) =>
-        WriteAsync(new SourceOffset(new NpgsqlLogSequenceNumber(lsn).ToString(), slot, publication, database, DateTimeOffset.UtcNow, Snapshot, Tables), cancellationToken);
+    public Task WriteAsync(NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken) =>
+        WriteAsync(new SourceOffset(lsn.ToString(), slot, publication, database, DateTimeOffset.UtcNow, Snapshot, Tables), cancellationToken);
 
     /// <summary>Writes <paramref name="offset"/> (or a tombstone when null) and waits for Kafka's acknowledgement.</summary>
     /// <exception cref="ProduceException{TKey,TValue}">Kafka refused the record.</exception>

@@ -1,3 +1,5 @@
+using NpgsqlTypes;
+
 namespace KafkaCdc.SourceConnector.Checkpointing;
 
 /// <summary>
@@ -14,7 +16,7 @@ internal sealed class TransactionProgress
     int _committed;
     long _endLsn;
 
-    internal TransactionProgress(long? transactionId, ulong commitLsn, string? description = null)
+    internal TransactionProgress(long? transactionId, NpgsqlLogSequenceNumber commitLsn, string? description = null)
     {
         TransactionId = transactionId;
         CommitLsn = commitLsn;
@@ -28,7 +30,7 @@ internal sealed class TransactionProgress
     public long? TransactionId { get; }
 
     /// <summary>The LSN of the transaction's commit record (from BEGIN), for messages.</summary>
-    public ulong CommitLsn { get; }
+    public NpgsqlLogSequenceNumber CommitLsn { get; }
 
     /// <summary>
     /// Run by the <see cref="Checkpointer"/> (under its lock) when this transaction leaves its queue: it and everything
@@ -43,15 +45,15 @@ internal sealed class TransactionProgress
     public bool IsCommitted => Volatile.Read(ref _committed) == 1;
 
     /// <summary>The end LSN of the commit record, once committed.</summary>
-    public ulong EndLsn => (ulong)Interlocked.Read(ref _endLsn);
+    public NpgsqlLogSequenceNumber EndLsn => new((ulong)Interlocked.Read(ref _endLsn));
 
     internal void AddPending() => Interlocked.Increment(ref _pending);
 
     internal void RemovePending() => Interlocked.Decrement(ref _pending);
 
-    internal void MarkCommitted(ulong endLsn)
+    internal void MarkCommitted(NpgsqlLogSequenceNumber endLsn)
     {
-        Interlocked.Exchange(ref _endLsn, (long)endLsn);
+        Interlocked.Exchange(ref _endLsn, (long)(ulong)endLsn);
         Volatile.Write(ref _committed, 1);
     }
 }

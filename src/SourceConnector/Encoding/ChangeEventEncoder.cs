@@ -1,6 +1,8 @@
 using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
+using KafkaCdc.Shared.ChangeEvents;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.ChangeEvents;
@@ -52,7 +54,7 @@ internal sealed class ChangeEventEncoder(AvroSerializer serializer, string conne
         catch (Exception e) when (e is PgValueDecodingException or AvroEncodingException or ArgumentException)
         {
             throw new SourceConnectorException(FailureKind.Permanent,
-                $"Cannot encode the {change.Operation.Code()} change of table {table.Name.Quoted} at LSN {new NpgsqlLogSequenceNumber(change.Source.Lsn)} " +
+                $"Cannot encode the {change.Operation.Code()} change of table {table.Name.Quoted} at LSN {change.Source.Lsn} " +
                 $"(transaction {change.Source.TransactionId}) for topic {table.Topic}: {e.Message}", e);
         }
     }

@@ -1,3 +1,4 @@
+using NpgsqlTypes;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -79,7 +80,7 @@ internal sealed class EnvelopeWriter
             _encoder.WriteUnionIndex(0);
         }
         _encoder.WriteUnionIndex(1);
-        _encoder.WriteLong((long)source.Lsn);
+        _encoder.WriteLong((long)(ulong)source.Lsn);
         _encoder.WriteUnionIndex(0); // xmin
 
         _encoder.WriteString(op);
@@ -112,7 +113,7 @@ internal sealed class EnvelopeWriter
         if (source.LastCommitLsn is { } last)
         {
             text[length++] = (byte)'"';
-            last.TryFormat(text[length..], out var written, default, CultureInfo.InvariantCulture);
+            ((ulong)last).TryFormat(text[length..], out var written, default, CultureInfo.InvariantCulture);
             length += written;
             text[length++] = (byte)'"';
         }
@@ -123,7 +124,7 @@ internal sealed class EnvelopeWriter
         }
         ",\""u8.CopyTo(text[length..]);
         length += 2;
-        source.Lsn.TryFormat(text[length..], out var lsnWritten, default, CultureInfo.InvariantCulture);
+        ((ulong)source.Lsn).TryFormat(text[length..], out var lsnWritten, default, CultureInfo.InvariantCulture);
         length += lsnWritten;
         "\"]"u8.CopyTo(text[length..]);
         length += 2;

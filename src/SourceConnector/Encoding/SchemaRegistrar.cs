@@ -1,6 +1,7 @@
 using Avro;
 using Confluent.SchemaRegistry;
 using KafkaCdc.Shared.AvroFormat;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;

@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.SourceConnector.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;

@@ -7,6 +7,7 @@ using KafkaCdc.SourceConnector.Checkpointing;
 using KafkaCdc.SourceConnector.Status;
 using Microsoft.Extensions.Logging;
 using Npgsql.Replication;
+using NpgsqlTypes;
 
 namespace KafkaCdc.SourceConnector.Heartbeats;
 
@@ -40,7 +41,7 @@ internal sealed class HeartbeatEmitter(
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             // Read the WAL end before looking at what is in flight (see Checkpointer.AdvanceIfIdle).
-            var walEnd = (ulong)replication.LastReceivedLsn;
+            var walEnd = replication.LastReceivedLsn;
             status.ServerWalEnd = walEnd;
             checkpointer.AdvanceIfIdle(walEnd);
             Send(checkpointer.ConfirmableLsn);
@@ -48,12 +49,12 @@ internal sealed class HeartbeatEmitter(
         }
     }
 
-    void Send(ulong lsn)
+    void Send(NpgsqlLogSequenceNumber lsn)
     {
         _key ??= serializer.Serialize(topic, true, ChangeEventSchemas.HeartbeatKey, AvroSchemas.NewRecord(ChangeEventSchemas.HeartbeatKey, connectorName));
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var value = serializer.Serialize(topic, false, ChangeEventSchemas.HeartbeatValue,
-            AvroSchemas.NewRecord(ChangeEventSchemas.HeartbeatValue, now, lsn == 0 ? null : (long)lsn));
+            AvroSchemas.NewRecord(ChangeEventSchemas.HeartbeatValue, now, lsn == NpgsqlLogSequenceNumber.Invalid ? null : (long)(ulong)lsn));
         try
         {
             producer.Produce(topic, new Message<byte[]?, byte[]?> { Key = _key, Value = value }, report =>

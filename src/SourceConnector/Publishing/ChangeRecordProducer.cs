@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.SourceConnector.ChangeEvents;
 using KafkaCdc.SourceConnector.Checkpointing;
 using KafkaCdc.SourceConnector.Encoding;
@@ -63,7 +64,7 @@ internal sealed class ChangeRecordProducer(
                 if (change.After!.HasUnchangedToast)
                 {
                     var columns = table.Schema.Columns.Where((_, i) => change.After.UnchangedToast![i]).Select(c => c.FieldName);
-                    Log.KeyChangeWithoutToastedValues(logger, table.Name.Quoted, new NpgsqlLogSequenceNumber(change.Source.Lsn).ToString(), string.Join(", ", columns));
+                    Log.KeyChangeWithoutToastedValues(logger, table.Name.Quoted, change.Source.Lsn.ToString(), string.Join(", ", columns));
                 }
                 Produce(change, null, oldKey, oldKeyDelete, handler, abort);
                 if (tombstonesOnDelete) Produce(change, null, oldKey, null, handler, abort);
@@ -103,7 +104,7 @@ internal sealed class ChangeRecordProducer(
             catch (ProduceException<byte[]?, byte[]?> e)
             {
                 throw new SourceConnectorException(FailureClassifier.ClassifyKafka(e.Error),
-                    $"Kafka refused a record of table {change.Table.Name.Quoted} at LSN {new NpgsqlLogSequenceNumber(change.Source.Lsn)} " +
+                    $"Kafka refused a record of table {change.Table.Name.Quoted} at LSN {change.Source.Lsn} " +
                     $"for topic {change.Table.Topic}: {e.Error.Code}: {e.Error.Reason}", e);
             }
         }
@@ -124,8 +125,8 @@ internal sealed class ChangeRecordProducer(
             }
             status.RecordProduceError();
             var what = transaction.TransactionId is { } id
-                ? $"transaction {id} (commit LSN {new NpgsqlLogSequenceNumber(transaction.CommitLsn)})"
-                : transaction.Description ?? $"position {new NpgsqlLogSequenceNumber(transaction.CommitLsn)}";
+                ? $"transaction {id} (commit LSN {transaction.CommitLsn})"
+                : transaction.Description ?? $"position {transaction.CommitLsn}";
             var failure = new SourceConnectorException(FailureClassifier.ClassifyKafka(report.Error),
                 $"Kafka did not acknowledge a record of {what} for topic {report.Topic} partition {report.Partition.Value}: " +
                 $"{report.Error.Code}: {report.Error.Reason}. Nothing from it on is confirmed to PostgreSQL");

@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using KafkaCdc.Shared.ChangeEvents;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SourceConnector.ChangeEvents;
 using KafkaCdc.SourceConnector.Checkpointing;
@@ -37,7 +39,7 @@ namespace KafkaCdc.SourceConnector.Replication;
 /// so the last position can still be confirmed on it; cancelling the token then ends <see cref="RunAsync"/>.</para>
 /// </remarks>
 internal sealed class ChangeStreamReader(
-    LogicalReplicationConnection replication, string slotName, string publication, ulong startLsn, RelationCache relations,
+    LogicalReplicationConnection replication, string slotName, string publication, NpgsqlLogSequenceNumber startLsn, RelationCache relations,
     NpgsqlConnection catalogConnection, Checkpointer checkpointer, ChannelWriter<PipelineBatch> output, SourceStatus status, ILogger logger,
     IncrementalSnapshotter? snapshots = null, TableName? signalTable = null)
 {
@@ -53,8 +55,8 @@ internal sealed class ChangeStreamReader(
     TransactionProgress? _transaction;
     long? _transactionId;
     long _commitTimeMicros;
-    ulong? _lastCommitLsn;
-    ulong _lastCommitEnd;
+    NpgsqlLogSequenceNumber? _lastCommitLsn;
+    NpgsqlLogSequenceNumber _lastCommitEnd;
     uint? _signalRelation;
     int[] _signalColumns = [];
 
@@ -70,9 +72,9 @@ internal sealed class ChangeStreamReader(
             ["proto_version"] = "1",
             ["publication_names"] = PgIdentifier.Quote(publication),
         };
-        Log.StreamingFrom(logger, slotName, publication, new NpgsqlLogSequenceNumber(startLsn).ToString());
+        Log.StreamingFrom(logger, slotName, publication, startLsn.ToString());
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var messages = replication.StartLogicalReplication(slot, stream.Token, new NpgsqlLogSequenceNumber(startLsn), options)
+        var messages = replication.StartLogicalReplication(slot, stream.Token, startLsn, options)
             .GetAsyncEnumerator(stream.Token);
         // A read still in flight when the loop ends (stepping snapshots while idle failed or was cancelled) is cancelled
         // and awaited before the enumerator is disposed: Npgsql allows one read at a time, its own disposal included.
@@ -104,7 +106,7 @@ internal sealed class ChangeStreamReader(
                     throw new SourceConnectorException(FailureKind.Transient, $"PostgreSQL ended the replication stream of slot {slotName}");
                 if (_stopRequested) break;
                 var length = await ReadPayloadAsync(messages.Current.Data, cancellationToken);
-                if (!await HandleAsync(length, (ulong)messages.Current.WalStart, cancellationToken)) break;
+                if (!await HandleAsync(length, messages.Current.WalStart, cancellationToken)) break;
                 // A huge value grew the buffer: let it go, so one outlier does not keep its memory for the session.
                 if (_buffer.Length > LargeBuffer) _buffer = new byte[InitialBuffer];
             }
@@ -140,7 +142,7 @@ internal sealed class ChangeStreamReader(
             if (snapshots!.HasWork)
             {
                 // Everything the walsender sent before its last keepalive (or the pending message) has been handled.
-                var position = Math.Max(Math.Max((ulong)replication.LastReceivedLsn, _lastCommitEnd), startLsn);
+                var position = NpgsqlLogSequenceNumber.Larger(NpgsqlLogSequenceNumber.Larger(replication.LastReceivedLsn, _lastCommitEnd), startLsn);
                 if (!await EmitAllAsync(await snapshots.StepAsync(position, cancellationToken), cancellationToken) || !await FlushAsync(cancellationToken))
                     return false;
                 if (received.IsCompleted) break;
@@ -175,7 +177,7 @@ internal sealed class ChangeStreamReader(
     }
 
     /// <returns>False when the channel was closed (the session is stopping).</returns>
-    ValueTask<bool> HandleAsync(int length, ulong lsn, CancellationToken cancellationToken)
+    ValueTask<bool> HandleAsync(int length, NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken)
     {
         var message = new PgOutputCursor(_buffer.AsSpan(0, length));
         switch ((char)message.Byte())
@@ -220,7 +222,7 @@ internal sealed class ChangeStreamReader(
                     before = message.Tuple();
                     part = (char)message.Byte();
                 }
-                if (part != 'N') throw new FormatException($"pgoutput Update at LSN {new NpgsqlLogSequenceNumber(lsn)} has part '{part}' where N was expected");
+                if (part != 'N') throw new FormatException($"pgoutput Update at LSN {lsn} has part '{part}' where N was expected");
                 var after = message.Tuple();
                 if (fullOldRow) after = RowImage.WithUnchangedToastFrom(after, before!);
                 return EmitAsync(Change(ChangeOperation.Update, updated, lsn, before, after, 'U'), cancellationToken);
@@ -273,11 +275,11 @@ internal sealed class ChangeStreamReader(
         return true;
     }
 
-    async ValueTask<bool> CommitAndStepAsync(TransactionCommit commit, ulong endLsn, CancellationToken cancellationToken) =>
+    async ValueTask<bool> CommitAndStepAsync(TransactionCommit commit, NpgsqlLogSequenceNumber endLsn, CancellationToken cancellationToken) =>
         await EmitAsync(commit, cancellationToken) && await EmitAllAsync(await snapshots!.StepAsync(endLsn, cancellationToken), cancellationToken);
 
     /// <summary>A row inserted into the signal table: the snapshotter's own watermark, or a signal for it; a bad one is rejected, never fatal.</summary>
-    async ValueTask<bool> SignalAsync(RowImage row, ulong lsn, CancellationToken cancellationToken)
+    async ValueTask<bool> SignalAsync(RowImage row, NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken)
     {
         string? Value(int column) => _signalColumns[column] is var i and >= 0 && i < row.Values.Length ? row.Values[i] : null;
         Signal signal;
@@ -297,7 +299,7 @@ internal sealed class ChangeStreamReader(
         return true;
     }
 
-    async ValueTask<bool> TruncateAsync(List<CapturedTable> tables, ulong lsn, CancellationToken cancellationToken)
+    async ValueTask<bool> TruncateAsync(List<CapturedTable> tables, NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken)
     {
         foreach (var table in tables)
         {
@@ -306,7 +308,7 @@ internal sealed class ChangeStreamReader(
         return true;
     }
 
-    ChangeEvent Change(ChangeOperation operation, CapturedTable table, ulong lsn, RowImage? before, RowImage? after, char kind)
+    ChangeEvent Change(ChangeOperation operation, CapturedTable table, NpgsqlLogSequenceNumber lsn, RowImage? before, RowImage? after, char kind)
     {
         status.CurrentLsn = lsn;
         var change = new ChangeEvent(operation, table, before, after,
@@ -314,9 +316,9 @@ internal sealed class ChangeStreamReader(
         return snapshots is null ? change : snapshots.OnChange(change);
     }
 
-    TransactionProgress Transaction(char kind, ulong lsn) =>
+    TransactionProgress Transaction(char kind, NpgsqlLogSequenceNumber lsn) =>
         _transaction ?? throw new SourceConnectorException(FailureKind.Transient,
-            $"pgoutput sent a '{kind}' message at LSN {new NpgsqlLogSequenceNumber(lsn)} outside a transaction");
+            $"pgoutput sent a '{kind}' message at LSN {lsn} outside a transaction");
 
     /// <summary>Adds <paramref name="item"/> to the pending batch, sending the batch when it is full.</summary>
     ValueTask<bool> EmitAsync(PipelineItem item, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using NpgsqlTypes;
 using System.Buffers.Binary;
 using KafkaCdc.SourceConnector.ChangeEvents;
 
@@ -43,7 +44,7 @@ internal ref struct PgOutputCursor(ReadOnlySpan<byte> message)
         return value;
     }
 
-    public ulong Lsn() => (ulong)Int64();
+    public NpgsqlLogSequenceNumber Lsn() => new((ulong)Int64());
 
     /// <summary>A null-terminated string.</summary>
     public string String()

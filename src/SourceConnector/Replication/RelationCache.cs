@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SourceConnector.ChangeEvents;
 using KafkaCdc.SourceConnector.Configuration;

@@ -20,12 +20,12 @@ namespace KafkaCdc.SourceConnector.Replication;
 internal sealed class ReplicationFeedback(LogicalReplicationConnection replication, SourceStatus status) : ISlotFeedback
 {
     /// <summary>Whether the walsender has sent anything yet (data or a keepalive), so the stream is established.</summary>
-    public bool HasStreamStarted => (ulong)replication.LastReceivedLsn != 0;
+    public bool HasStreamStarted => replication.LastReceivedLsn != NpgsqlLogSequenceNumber.Invalid;
 
     /// <inheritdoc />
-    public async Task<bool> ConfirmAsync(ulong lsn, CancellationToken cancellationToken)
+    public async Task<bool> ConfirmAsync(NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken)
     {
-        replication.SetReplicationStatus(new NpgsqlLogSequenceNumber(lsn));
+        replication.SetReplicationStatus(lsn);
         if (!HasStreamStarted) return false;
         try
         {

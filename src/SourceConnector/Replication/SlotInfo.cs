@@ -10,7 +10,7 @@ namespace KafkaCdc.SourceConnector.Replication;
 /// <param name="IsActive">A walsender is streaming from it.</param>
 /// <param name="ActivePid">That walsender's process id.</param>
 /// <param name="ConfirmedFlushLsn">The position the consumer last confirmed; streaming resumes at or after it.</param>
-internal sealed record SlotInfo(string Name, string? Plugin, string? Database, bool IsActive, int? ActivePid, ulong? ConfirmedFlushLsn)
+internal sealed record SlotInfo(string Name, string? Plugin, string? Database, bool IsActive, int? ActivePid, NpgsqlLogSequenceNumber? ConfirmedFlushLsn)
 {
     /// <summary>The slot named <paramref name="name"/>, or null when there is none.</summary>
     public static async Task<SlotInfo?> ReadAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
@@ -26,6 +26,6 @@ internal sealed record SlotInfo(string Name, string? Plugin, string? Database, b
             reader.IsDBNull(2) ? null : reader.GetString(2),
             reader.GetBoolean(3),
             reader.IsDBNull(4) ? null : reader.GetInt32(4),
-            reader.IsDBNull(5) ? null : (ulong)reader.GetFieldValue<NpgsqlLogSequenceNumber>(5));
+            reader.IsDBNull(5) ? null : reader.GetFieldValue<NpgsqlLogSequenceNumber>(5));
     }
 }

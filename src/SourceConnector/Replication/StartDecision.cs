@@ -1,3 +1,5 @@
+using NpgsqlTypes;
+
 namespace KafkaCdc.SourceConnector.Replication;
 
 /// <summary>What to do at the start of a session, from the stored offset and the slot (see <see cref="StartPosition"/>).</summary>
@@ -20,7 +22,7 @@ internal enum StartAction
 /// <param name="Action">What to do.</param>
 /// <param name="Lsn">Where to start (<see cref="StartAction.AdoptSlot"/>, <see cref="StartAction.Resume"/>).</param>
 /// <param name="Reason">For <see cref="StartAction.Refuse"/>: what happened and what to do.</param>
-internal sealed record StartDecision(StartAction Action, ulong? Lsn = null, string? Reason = null)
+internal sealed record StartDecision(StartAction Action, NpgsqlLogSequenceNumber? Lsn = null, string? Reason = null)
 {
     /// <summary>
     /// For <see cref="StartAction.Refuse"/>: the refusal is about changes the slot can no longer give (no slot, or one

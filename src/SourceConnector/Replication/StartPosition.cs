@@ -34,7 +34,7 @@ internal static class StartPosition
         {
             return slot is null
                 ? new StartDecision(StartAction.CreateSlot)
-                : new StartDecision(StartAction.AdoptSlot, slot.ConfirmedFlushLsn ?? 0);
+                : new StartDecision(StartAction.AdoptSlot, slot.ConfirmedFlushLsn ?? NpgsqlLogSequenceNumber.Invalid);
         }
 
         const string remedy =
@@ -58,10 +58,10 @@ internal static class StartPosition
         }
         if (slot.ConfirmedFlushLsn is { } confirmed && confirmed > stored.LsnValue)
         {
-            return Gap($"Replication slot '{slotName}' has confirmed position {new NpgsqlLogSequenceNumber(confirmed)}, ahead of the offset " +
+            return Gap($"Replication slot '{slotName}' has confirmed position {confirmed}, ahead of the offset " +
                           $"{stored.Lsn} stored in {offsetTopic} for connector '{connector}'. The connector never confirms past what it stored, so " +
                           $"the slot was dropped and recreated after the offset was written (for example around a PostgreSQL upgrade): the changes " +
-                          $"between {stored.Lsn} and {new NpgsqlLogSequenceNumber(confirmed)} are not available from it. {remedy}");
+                          $"between {stored.Lsn} and {confirmed} are not available from it. {remedy}");
         }
         return new StartDecision(StartAction.Resume, stored.LsnValue);
     }

@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.SourceConnector.Configuration;
 
 namespace KafkaCdc.SourceConnector.Replication;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SourceConnector.ChangeEvents;
 using KafkaCdc.SourceConnector.Checkpointing;
@@ -145,7 +146,7 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
     /// A watermark row of the stream: when it is the current window's high watermark, the window closes here and its
     /// rows are returned to be written.
     /// </summary>
-    public IReadOnlyList<PipelineItem>? OnWatermark(string id, ulong position) =>
+    public IReadOnlyList<PipelineItem>? OnWatermark(string id, NpgsqlLogSequenceNumber position) =>
         _window is { CloseId: { } closeId } && closeId == id ? Close(position) : null;
 
     /// <summary>
@@ -154,7 +155,7 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
     /// </summary>
     /// <param name="position">The stream position: the end of the last commit, or (idle) the WAL end the server last reported.</param>
     /// <param name="cancellationToken">Stops the step.</param>
-    public async ValueTask<IReadOnlyList<PipelineItem>?> StepAsync(ulong position, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<PipelineItem>?> StepAsync(NpgsqlLogSequenceNumber position, CancellationToken cancellationToken)
     {
         List<PipelineItem>? items = null;
         foreach (var signal in _streamSignals) Apply(signal, position, ref items);
@@ -162,7 +163,7 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
         while (_inbox.TryDequeue(out var queued)) Apply(queued, position, ref items);
 
         if (_window is { CloseLsn: { } closeLsn } && position >= closeLsn) (items ??= []).AddRange(Close(position));
-        if (_window is null && _run is { Paused: false } && position > 0)
+        if (_window is null && _run is { Paused: false } && position != NpgsqlLogSequenceNumber.Invalid)
         {
             try
             {
@@ -186,7 +187,7 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
         Enqueue(new Signal(id, SignalType.ExecuteSnapshot, tables, new Dictionary<TableName, string>(), why));
     }
 
-    void Apply(Signal signal, ulong position, ref List<PipelineItem>? items)
+    void Apply(Signal signal, NpgsqlLogSequenceNumber position, ref List<PipelineItem>? items)
     {
         Log.SnapshotInfo(_logger, $"Signal {signal.Id} ({signal.Source}): {signal.Type}{(signal.Tables.Count == 0 ? "" : " " + string.Join(", ", signal.Tables))}");
         switch (signal.Type)
@@ -352,9 +353,9 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
                 if (rows.TryAdd(key, new RowImage(values))) order.Add(key);
             }
         }
-        ulong closeLsn;
+        NpgsqlLogSequenceNumber closeLsn;
         await using (var wal = new NpgsqlCommand(_inRecovery ? "SELECT pg_last_wal_replay_lsn()" : "SELECT pg_current_wal_lsn()", connection))
-            closeLsn = (ulong)(NpgsqlLogSequenceNumber)(await wal.ExecuteScalarAsync(cancellationToken))!;
+            closeLsn = (NpgsqlLogSequenceNumber)(await wal.ExecuteScalarAsync(cancellationToken))!;
         await ExecuteAsync(connection, "COMMIT", cancellationToken);
 
         // Changes the reader handled just before this chunk, in transactions the chunk's query did not see, are newer than its rows.
@@ -387,7 +388,7 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
     }
 
     /// <summary>Writes the window's remaining rows as read events at <paramref name="position"/> and moves the table's progress on.</summary>
-    IReadOnlyList<PipelineItem> Close(ulong position)
+    IReadOnlyList<PipelineItem> Close(NpgsqlLogSequenceNumber position)
     {
         var window = _window!;
         _window = null;
@@ -417,7 +418,7 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
         Log.SnapshotInfo(_logger, $"Incremental snapshot {run.Id}: {task.Name} complete, {task.Rows:N0} rows");
     }
 
-    IReadOnlyList<PipelineItem> Finish(ulong position)
+    IReadOnlyList<PipelineItem> Finish(NpgsqlLogSequenceNumber position)
     {
         var run = _run!;
         _run = null;
@@ -428,7 +429,7 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
     }
 
     /// <summary>A pseudo-transaction that stores the current progress once everything before it is acknowledged.</summary>
-    IReadOnlyList<PipelineItem> Persist(ulong position)
+    IReadOnlyList<PipelineItem> Persist(NpgsqlLogSequenceNumber position)
     {
         var progress = _checkpointer.Begin(null, position);
         progress.OnDrained = Persister(_run?.ToOffset());
@@ -589,5 +590,5 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
     /// <summary>A chunk held until the stream passes the positions its query could see.</summary>
     sealed record Window(
         TableTask Task, SnapshotTable Table, XidSnapshot Snapshot, Dictionary<string, RowImage> Rows, List<string> Order, string?[]? LastKey,
-        bool WasFull, string? CloseId, ulong? CloseLsn);
+        bool WasFull, string? CloseId, NpgsqlLogSequenceNumber? CloseLsn);
 }

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using KafkaCdc.Shared.ChangeEvents;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SourceConnector.ChangeEvents;
 using KafkaCdc.SourceConnector.Checkpointing;
@@ -21,7 +23,7 @@ namespace KafkaCdc.SourceConnector.Snapshots;
 /// <param name="Done">Tables an interrupted run of the same snapshot already finished.</param>
 /// <param name="Lsn">Where streaming starts once the snapshot is complete (stored with the progress).</param>
 /// <param name="Reason">Why the snapshot is taken, for the log and the stored progress.</param>
-internal sealed record InitialSnapshotRequest(string? ExportedSnapshot, IReadOnlyList<TableName> Tables, IReadOnlyList<string> Done, ulong Lsn, string Reason);
+internal sealed record InitialSnapshotRequest(string? ExportedSnapshot, IReadOnlyList<TableName> Tables, IReadOnlyList<string> Done, NpgsqlLogSequenceNumber Lsn, string Reason);
 
 /// <summary>
 /// Reads every captured table inside one snapshot and writes each row to Kafka as a read event (<c>op</c> <c>r</c>,
@@ -96,7 +98,7 @@ internal sealed class InitialSnapshot
         var startedMicros = (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / 10;
         var threads = snapshotName is null ? 1 : Math.Max(1, Math.Min(_options.Snapshot.MaxThreads, queue.Count));
         Log.SnapshotStarting(_logger, tables.Count, string.Join(", ", tables.Take(20).Select(t => t.Table.Name.ToString())), request.Reason,
-            new NpgsqlLogSequenceNumber(request.Lsn).ToString(), threads);
+            request.Lsn.ToString(), threads);
         var workers = new List<Task>();
         for (var i = 0; i < threads; i++)
         {
@@ -150,7 +152,7 @@ internal sealed class InitialSnapshot
         await _process.Offsets.WriteAsync(request.Lsn, cancellationToken);
         await using (var commit = new NpgsqlCommand("COMMIT", coordinator)) await commit.ExecuteNonQueryAsync(cancellationToken);
         status.Set("done");
-        Log.SnapshotCompleted(_logger, plans.Count, plans.Sum(p => p.Progress.Rows), new NpgsqlLogSequenceNumber(request.Lsn).ToString());
+        Log.SnapshotCompleted(_logger, plans.Count, plans.Sum(p => p.Progress.Rows), request.Lsn.ToString());
     }
 
     /// <summary>Begins the coordinator's transaction in the exported snapshot, or exports a new one; returns its name (null: none can be exported).</summary>
@@ -208,7 +210,7 @@ internal sealed class InitialSnapshot
     }
 
     /// <summary>The CTID ranges of a table's relations: about <c>snapshot.fetch.size</c> rows each, the last one open-ended.</summary>
-    IEnumerable<Chunk> Chunks(SnapshotTable table, TablePlan plan, ulong lsn)
+    IEnumerable<Chunk> Chunks(SnapshotTable table, TablePlan plan, NpgsqlLogSequenceNumber lsn)
     {
         foreach (var source in table.Sources)
         {
@@ -238,7 +240,7 @@ internal sealed class InitialSnapshot
     }
 
     /// <summary>Pages [<see cref="From"/>, <see cref="To"/>) of one relation (to the end when <see cref="To"/> is null).</summary>
-    sealed class Chunk(TablePlan plan, SnapshotSource source, long from, long? to, ulong lsn)
+    sealed class Chunk(TablePlan plan, SnapshotSource source, long from, long? to, NpgsqlLogSequenceNumber lsn)
     {
         public TablePlan Plan { get; } = plan;
 
@@ -270,7 +272,7 @@ internal sealed class InitialSnapshot
     /// </summary>
     sealed class Worker(
         InitialSnapshot owner, NpgsqlConnection? shared, string? snapshotName, ConcurrentQueue<Chunk> queue,
-        ConcurrentBag<(ChangeEvent, Chunk)> held, long startedMicros, ulong lsn, Action<Exception> fail, CancellationToken abort)
+        ConcurrentBag<(ChangeEvent, Chunk)> held, long startedMicros, NpgsqlLogSequenceNumber lsn, Action<Exception> fail, CancellationToken abort)
     {
         readonly ChangeRecordProducer _records = owner._process.RecordProducer(fail, owner._logger);
         NpgsqlConnection? _connection;

@@ -1,4 +1,6 @@
+using NpgsqlTypes;
 using System.Diagnostics.Metrics;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Metrics;
 using KafkaCdc.SourceConnector.ChangeEvents;
 
@@ -32,8 +34,8 @@ internal sealed class SourceMetrics
         _heartbeats = m.CreateCounter<long>("kafkacdc_source_heartbeats_total", description: "Heartbeat records sent");
         _restarts = m.CreateCounter<long>("kafkacdc_source_restarts_total", description: "Reconnects after transient failures");
         m.CreateObservableGauge("kafkacdc_source_lag_bytes", () => status.LagBytes, description: "WAL bytes between the server's WAL end and the LSN confirmed to PostgreSQL");
-        m.CreateObservableGauge("kafkacdc_source_confirmed_lsn", () => (double)status.ConfirmedLsn, description: "The LSN last confirmed to PostgreSQL, as a number");
-        m.CreateObservableGauge("kafkacdc_source_current_lsn", () => (double)status.CurrentLsn, description: "The LSN of the last change read, as a number");
+        m.CreateObservableGauge("kafkacdc_source_confirmed_lsn", () => (double)(ulong)status.ConfirmedLsn, description: "The LSN last confirmed to PostgreSQL, as a number");
+        m.CreateObservableGauge("kafkacdc_source_current_lsn", () => (double)(ulong)status.CurrentLsn, description: "The LSN of the last change read, as a number");
         m.CreateObservableGauge("kafkacdc_source_queue_depth", () => status.QueueDepth, description: "Change events read and waiting to be encoded and produced");
         m.CreateObservableGauge("kafkacdc_source_records_in_flight", () => status.RecordsInFlight, description: "Records produced and not yet acknowledged by Kafka");
         m.CreateObservableGauge("kafkacdc_source_events_per_second", () => status.EventsPerSecond, description: "Change events written per second, over the last second");

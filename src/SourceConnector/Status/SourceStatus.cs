@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Hosting;
 using KafkaCdc.SourceConnector.ChangeEvents;
 using NpgsqlTypes;
@@ -52,24 +53,24 @@ internal sealed class SourceStatus(string name)
     public string? Error => _error;
 
     /// <summary>The LSN of the last change read from the stream.</summary>
-    public ulong CurrentLsn
+    public NpgsqlLogSequenceNumber CurrentLsn
     {
-        get => (ulong)Interlocked.Read(ref _currentLsn);
-        set => Interlocked.Exchange(ref _currentLsn, (long)value);
+        get => new((ulong)Interlocked.Read(ref _currentLsn));
+        set => Interlocked.Exchange(ref _currentLsn, (long)(ulong)value);
     }
 
     /// <summary>The LSN last confirmed to PostgreSQL (after the offsets topic stored it).</summary>
-    public ulong ConfirmedLsn
+    public NpgsqlLogSequenceNumber ConfirmedLsn
     {
-        get => (ulong)Interlocked.Read(ref _confirmedLsn);
-        set => Interlocked.Exchange(ref _confirmedLsn, (long)value);
+        get => new((ulong)Interlocked.Read(ref _confirmedLsn));
+        set => Interlocked.Exchange(ref _confirmedLsn, (long)(ulong)value);
     }
 
     /// <summary>The server's WAL end as last reported on the replication connection.</summary>
-    public ulong ServerWalEnd
+    public NpgsqlLogSequenceNumber ServerWalEnd
     {
-        get => (ulong)Interlocked.Read(ref _serverWalEnd);
-        set => Interlocked.Exchange(ref _serverWalEnd, (long)value);
+        get => new((ulong)Interlocked.Read(ref _serverWalEnd));
+        set => Interlocked.Exchange(ref _serverWalEnd, (long)(ulong)value);
     }
 
     /// <summary>WAL bytes the slot holds back: the server's WAL end minus the confirmed LSN.</summary>
@@ -79,7 +80,7 @@ internal sealed class SourceStatus(string name)
         {
             var end = ServerWalEnd;
             var confirmed = ConfirmedLsn;
-            return end > confirmed && confirmed > 0 ? (long)(end - confirmed) : 0;
+            return end > confirmed && confirmed != NpgsqlLogSequenceNumber.Invalid ? (long)(end - confirmed) : 0;
         }
     }
 
@@ -165,5 +166,5 @@ internal sealed class SourceStatus(string name)
         SignalProblems = _signalProblems.ToArray(),
     };
 
-    static string? Format(ulong lsn) => lsn == 0 ? null : new NpgsqlLogSequenceNumber(lsn).ToString();
+    static string? Format(NpgsqlLogSequenceNumber lsn) => lsn == NpgsqlLogSequenceNumber.Invalid ? null : lsn.ToString();
 }

@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.SourceConnector.ChangeEvents;
 
 namespace KafkaCdc.SourceConnector.Status;

@@ -4,6 +4,7 @@ using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Configuration;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Tests.Shared.SchemaRegistry;
 using KafkaCdc.SourceConnector;
@@ -31,6 +32,9 @@ public class FailureClassifierTests
         yield return Row(Pg("40P01"), FailureKind.Transient, "Deadlock40P01");
         yield return Row(Pg("55P03"), FailureKind.Transient, "LockNotAvailable55P03");
         yield return Row(Pg("58030"), FailureKind.Transient, "IoError58030");
+        yield return Row(Pg("58P01"), FailureKind.Permanent, "UndefinedFile58P01"); // unified with the sink (was transient): a removed WAL segment stays removed
+        yield return Row(Pg("57014"), FailureKind.Transient, "QueryCanceled57014"); // unified with the sink (was permanent): statement_timeout
+        yield return Row(Pg("23505"), FailureKind.Permanent, "UniqueViolation23505"); // a record's fault is permanent here: a change cannot be skipped
         yield return Row(Pg("28P01"), FailureKind.Permanent, "BadPassword28P01");
         yield return Row(Pg("28000"), FailureKind.Permanent, "NoPgHbaEntry28000");
         yield return Row(Pg("42501"), FailureKind.Permanent, "InsufficientPrivilege42501");

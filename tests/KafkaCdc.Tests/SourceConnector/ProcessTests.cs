@@ -71,7 +71,7 @@ public class ProcessTests
         var stored = OffsetsTopic.Read(config["offset.storage.topic"], config["name"]);
         var confirmed = await database.ConfirmedFlushLsnAsync();
         Assert.That(stored, Is.Not.Null);
-        Assert.That(confirmed, Is.EqualTo(stored!.LsnValue), "PostgreSQL was told exactly what the offsets topic holds");
+        Assert.That(confirmed, Is.EqualTo((ulong)stored!.LsnValue), "PostgreSQL was told exactly what the offsets topic holds");
         Assert.That(confirmed, Is.GreaterThan(lastChange), "the inserts' transaction (its commit comes after its last change) was confirmed at shutdown");
     }
 }

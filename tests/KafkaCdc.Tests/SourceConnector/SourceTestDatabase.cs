@@ -10,7 +10,7 @@ namespace KafkaCdc.Tests.SourceConnector;
 /// </summary>
 internal sealed class SourceTestDatabase : IAsyncDisposable
 {
-    /// <summary>Every slot a source test creates starts with this (the leak check looks for it).</summary>
+    /// <summary>Every slot a source test creates starts with this, and ends with the run's id (the leak check, <see cref="ReplicationSlotLeaks"/>, looks for that).</summary>
     public const string SlotPrefix = "srctest_";
 
     SourceTestDatabase(string connectionString, string prefix)

@@ -6,7 +6,7 @@ namespace KafkaCdc.Tests.SinkConnector.Batching;
 public class KeyReductionTests
 {
     static RowChange Change(string key, long offset, bool delete = false, string?[]? values = null, bool[]? unavailable = null) =>
-        new(new ChangeRecord { Topic = "t", Partition = 0, Offset = offset, Operation = delete ? ChangeOperation.Delete : ChangeOperation.Upsert },
+        new(new ChangeRecord { Topic = "t", Partition = 0, Offset = offset, Action = delete ? RecordAction.Delete : RecordAction.Upsert },
             delete, values ?? [key, $"v{offset}"], unavailable, key);
 
     [Test]

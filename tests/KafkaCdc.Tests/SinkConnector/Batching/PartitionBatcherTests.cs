@@ -12,8 +12,8 @@ public class PartitionBatcherTests
         public override DateTimeOffset GetUtcNow() => Now;
     }
 
-    static ChangeRecord Record(int partition, long offset, ChangeOperation operation = ChangeOperation.Upsert) =>
-        new() { Topic = "t", Partition = partition, Offset = offset, Operation = operation };
+    static ChangeRecord Record(int partition, long offset, RecordAction operation = RecordAction.Upsert) =>
+        new() { Topic = "t", Partition = partition, Offset = offset, Action = operation };
 
     static string Describe(IEnumerable<PartitionBatch> batches) =>
         string.Join(" | ", batches.Select(b => $"{b.Partition.Partition.Value}:{string.Join(",", b.Records.Select(r => r.Offset))}"));
@@ -65,9 +65,9 @@ public class PartitionBatcherTests
         Assert.That(batcher.PendingRecords, Is.Zero);
     }
 
-    [TestCase(ChangeOperation.Truncate)]
-    [TestCase(ChangeOperation.Failed)]
-    public void TruncateOrUndecodableRecord_CutsTheBatch_AndIsABatchOfItsOwn(ChangeOperation operation)
+    [TestCase(RecordAction.Truncate)]
+    [TestCase(RecordAction.Failed)]
+    public void TruncateOrUndecodableRecord_CutsTheBatch_AndIsABatchOfItsOwn(RecordAction operation)
     {
         var batcher = new PartitionBatcher(100, TimeSpan.FromSeconds(10), new ManualTime());
         batcher.Add(Record(0, 0));

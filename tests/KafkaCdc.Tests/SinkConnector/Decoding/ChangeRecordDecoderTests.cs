@@ -52,7 +52,7 @@ public class ChangeRecordDecoderTests
 
         Assert.Multiple(() =>
         {
-            Assert.That((update.Operation, update.SourceOp, update.Offset, update.Partition), Is.EqualTo((ChangeOperation.Upsert, 'u', 5L, 2)));
+            Assert.That((update.Action, update.SourceOp, update.Offset, update.Partition), Is.EqualTo((RecordAction.Upsert, 'u', 5L, 2)));
             Assert.That(((GenericRecord)update.Key!)["id"], Is.EqualTo(1));
             Assert.That(update.After!["v"], Is.EqualTo("a"));
             Assert.That(update.Before!["v"], Is.Null);
@@ -86,14 +86,14 @@ public class ChangeRecordDecoderTests
         Assert.Multiple(() =>
         {
             Assert.That((generic.AfterText, text.After), Is.EqualTo(((object?)null, (object?)null)), "the first record is read generically, the next as text");
-            Assert.That((text.Operation, text.SourceOp, text.Lsn, text.Table, text.ValueSchemaId, text.RowSchema),
-                Is.EqualTo((generic.Operation, generic.SourceOp, generic.Lsn, generic.Table, generic.ValueSchemaId, generic.RowSchema)));
+            Assert.That((text.Action, text.SourceOp, text.Lsn, text.Table, text.ValueSchemaId, text.RowSchema),
+                Is.EqualTo((generic.Action, generic.SourceOp, generic.Lsn, generic.Table, generic.ValueSchemaId, generic.RowSchema)));
             Assert.That(text.Key, Is.EqualTo(generic.Key));
             foreach (var field in generic.RowSchema!.Fields)
                 Assert.That(text.AfterText!.TextOf(field.Pos), Is.EqualTo(PgColumnDefinition.FromField(field).Encoder.Encode(generic.After!.GetValue(field.Pos))), field.Name);
             Assert.That((update.SourceOp, update.Lsn, update.BeforeText!.TextOf(1), update.AfterText!.TextOf(1)), Is.EqualTo(('u', 78L, "tab\there", "tab\there")));
-            Assert.That((delete.Operation, delete.BeforeText, delete.Before!["id"]), Is.EqualTo((ChangeOperation.Delete, (object?)null, 1)), "deletes are read generically");
-            Assert.That(corruptFast.Operation, Is.EqualTo(ChangeOperation.Failed));
+            Assert.That((delete.Action, delete.BeforeText, delete.Before!["id"]), Is.EqualTo((RecordAction.Delete, (object?)null, 1)), "deletes are read generically");
+            Assert.That(corruptFast.Action, Is.EqualTo(RecordAction.Failed));
             Assert.That(corruptFast.Failure!.Message, Is.EqualTo(corruptGeneric.Failure!.Message), "a corrupt record fails as on the generic path");
         });
     }
@@ -113,8 +113,8 @@ public class ChangeRecordDecoderTests
         await decoder.DecodeAsync(Consumed(name, 0, await events.DeleteAsync(table, row)), CancellationToken.None);
         var afterDelete = await decoder.DecodeAsync(Consumed(name, 1, tombstone), CancellationToken.None);
 
-        Assert.That((fresh.Operation, fresh.SkipReason), Is.EqualTo((ChangeOperation.Skip, "tombstone_table_unknown")));
-        Assert.That((afterDelete.Operation, afterDelete.IsTombstone, afterDelete.Table), Is.EqualTo((ChangeOperation.Delete, true, name)));
+        Assert.That((fresh.Action, fresh.SkipReason), Is.EqualTo((RecordAction.Skip, "tombstone_table_unknown")));
+        Assert.That((afterDelete.Action, afterDelete.IsTombstone, afterDelete.Table), Is.EqualTo((RecordAction.Delete, true, name)));
     }
 
     [Test]
@@ -125,7 +125,7 @@ public class ChangeRecordDecoderTests
         var garbage = await decoder.DecodeAsync(Consumed("t", 0, new ChangeMessage(null, [1, 2, 3])), CancellationToken.None);
         var unknownId = await decoder.DecodeAsync(Consumed("t", 1, new ChangeMessage(null, [0, 0x7f, 0xff, 0xff, 0xf0, 2])), CancellationToken.None);
 
-        Assert.That(garbage.Operation, Is.EqualTo(ChangeOperation.Failed));
+        Assert.That(garbage.Action, Is.EqualTo(RecordAction.Failed));
         Assert.That(garbage.Failure, Is.InstanceOf<MessageDecodingException>().And.Message.StartsWith("value: The message is not in the Confluent wire format"));
         Assert.That(unknownId.Failure!.Message, Does.Contain("unknown to the schema registry"));
         Assert.That(garbage.RawValue, Is.EqualTo(new byte[] { 1, 2, 3 }), "kept for the dead-letter topic");
@@ -146,7 +146,7 @@ public class ChangeRecordDecoderTests
         var skipped = await Decoder().DecodeAsync(Consumed(topic, 0, new ChangeMessage(null, heartbeat)), CancellationToken.None);
         var failed = await Decoder().DecodeAsync(Consumed(name, 0, new ChangeMessage(null, odd)), CancellationToken.None);
 
-        Assert.That((skipped.Operation, skipped.SkipReason), Is.EqualTo((ChangeOperation.Skip, "heartbeat")));
+        Assert.That((skipped.Action, skipped.SkipReason), Is.EqualTo((RecordAction.Skip, "heartbeat")));
         Assert.That(failed.Failure!.Message, Is.EqualTo("unknown op 'm' (expected c, u, d, t or r)"));
     }
 }

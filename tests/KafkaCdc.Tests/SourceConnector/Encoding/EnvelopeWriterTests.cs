@@ -3,6 +3,7 @@ using KafkaCdc.Shared;
 using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.ChangeEvents;
@@ -12,6 +13,7 @@ using KafkaCdc.SourceConnector.Encoding;
 using KafkaCdc.SourceConnector.Status;
 using KafkaCdc.Tests.Shared.Postgres.Integration;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace KafkaCdc.Tests.SourceConnector.Encoding;
 
@@ -64,9 +66,9 @@ public class EnvelopeWriterTests
 
     static IEnumerable<SourceInfo> Sources() =>
     [
-        new(1234, 0x16B3748, 0x16B3700, 1_700_000_000_123_456),
-        new(null, ulong.MaxValue, null, -62_135_596_800_000_000, "true"),
-        new(long.MaxValue, 0, ulong.MaxValue, 0, "last"),
+        new(1234, new(0x16B3748), new NpgsqlLogSequenceNumber(0x16B3700), 1_700_000_000_123_456),
+        new(null, new(ulong.MaxValue), null, -62_135_596_800_000_000, "true"),
+        new(long.MaxValue, NpgsqlLogSequenceNumber.Invalid, new NpgsqlLogSequenceNumber(ulong.MaxValue), 0, "last"),
     ];
 
     [Test]
@@ -74,7 +76,7 @@ public class EnvelopeWriterTests
     {
         var table = _tables[options];
         var encoder = new ChangeEventEncoder(_serializer, ConnectorName, _database.Name);
-        var transaction = new TransactionProgress(1234, 1);
+        var transaction = new TransactionProgress(1234, new NpgsqlLogSequenceNumber(1));
         var checkedEnvelopes = 0;
         Assert.Multiple(() =>
         {
@@ -120,9 +122,9 @@ public class EnvelopeWriterTests
         var keySource = change.Operation == ChangeOperation.Delete ? before : after;
         var key = keySource is null ? null : _serializer.Serialize(table.Topic, true, schema.Key!, schema.KeyOf(keySource));
         var s = change.Source;
-        var sequence = $"[{(s.LastCommitLsn is { } last ? "\"" + last.ToString(CultureInfo.InvariantCulture) + "\"" : "null")},\"{s.Lsn.ToString(CultureInfo.InvariantCulture)}\"]";
+        var sequence = $"[{(s.LastCommitLsn is { } last ? "\"" + ((ulong)last).ToString(CultureInfo.InvariantCulture) + "\"" : "null")},\"{((ulong)s.Lsn).ToString(CultureInfo.InvariantCulture)}\"]";
         var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source, KafkaCdcVersion.Current, "postgresql", ConnectorName, s.CommitTimeMicros / 1000, s.Snapshot, _database.Name, sequence, s.CommitTimeMicros,
-            "public", "source_rows", s.TransactionId, (long)s.Lsn, null);
+            "public", "source_rows", s.TransactionId, (long)(ulong)s.Lsn, null);
         byte[] Envelope(GenericRecord? old, GenericRecord? @new, ChangeOperation operation) =>
             _serializer.Serialize(table.Topic, false, schema.Envelope, AvroSchemas.NewRecord(schema.Envelope, old, @new, source, operation.Code(), nowMicros / 1000, nowMicros, null));
 

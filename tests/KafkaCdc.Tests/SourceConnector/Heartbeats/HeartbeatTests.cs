@@ -28,7 +28,7 @@ public class HeartbeatTests
         await Poll.UntilAsync(async () => await idle.ConfirmedFlushLsnAsync() >= busyWal, s_timeout,
             "the idle database's slot to confirm past the other database's writes");
         var stored = OffsetsTopic.Read(config["offset.storage.topic"], config["name"]);
-        Assert.That(stored!.LsnValue, Is.GreaterThanOrEqualTo(busyWal), "the offsets topic holds the position first");
+        Assert.That((ulong)stored!.LsnValue, Is.GreaterThanOrEqualTo(busyWal), "the offsets topic holds the position first");
 
         var heartbeats = await ChangeTopic.ReadUntilAsync(connector.Options.HeartbeatTopic, r => r.Count >= 3, s_timeout, "3 heartbeat records");
         Assert.That(heartbeats.Select(h => h.Key!["serverName"]).Distinct(), Is.EqualTo(new[] { config["name"] }));

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaCdc.Shared.ChangeEvents;
 
 namespace KafkaCdc.Tests.SourceConnector.Publishing;
 
@@ -14,7 +15,7 @@ public class TombstoneTests
         await using var connector = await InProcessConnector.StartStreamingAsync(config);
 
         await database.ExecuteAsync("INSERT INTO t VALUES (1, 'a'), (2, 'b'); DELETE FROM t WHERE id = 1");
-        await Poll.UntilAsync(() => connector.Status.CountersFor("public.t").Count(KafkaCdc.SourceConnector.ChangeEvents.ChangeOperation.Delete) == 1
+        await Poll.UntilAsync(() => connector.Status.CountersFor("public.t").Count(ChangeOperation.Delete) == 1
                                     && connector.Status.RecordsInFlight == 0, TimeSpan.FromSeconds(30), "the delete to be acknowledged");
         var records = await ChangeTopic.ReadAsync(database.Topic("t"), 3);
 

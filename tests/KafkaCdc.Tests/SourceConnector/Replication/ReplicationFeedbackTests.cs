@@ -37,7 +37,7 @@ public class ReplicationFeedbackTests
             using var hammering = new CancellationTokenSource();
             var confirmations = Task.Run(async () =>
             {
-                while (!hammering.IsCancellationRequested) await feedback.ConfirmAsync(start, CancellationToken.None);
+                while (!hammering.IsCancellationRequested) await feedback.ConfirmAsync(new NpgsqlLogSequenceNumber(start), CancellationToken.None);
             });
             var messages = replication.StartReplication(new PgOutputReplicationSlot(database.SlotName),
                 new PgOutputReplicationOptions("feedback_pub", PgOutputProtocolVersion.V1), stop.Token, new NpgsqlLogSequenceNumber(start)).GetAsyncEnumerator(stop.Token);
@@ -47,7 +47,7 @@ public class ReplicationFeedbackTests
             await hammering.CancelAsync();
             await confirmations; // throws what a confirmation threw
             Assert.That(feedback.HasStreamStarted, Is.True);
-            Assert.That(await feedback.ConfirmAsync(start, CancellationToken.None), Is.True, $"attempt {attempt}: confirmed once streaming");
+            Assert.That(await feedback.ConfirmAsync(new NpgsqlLogSequenceNumber(start), CancellationToken.None), Is.True, $"attempt {attempt}: confirmed once streaming");
             await stop.CancelAsync();
             try
             {

@@ -14,7 +14,7 @@ public class StartPositionTests
         new(new NpgsqlLogSequenceNumber(lsn).ToString(), slot, "kafkacdc_pub", database, DateTimeOffset.UtcNow);
 
     static SlotInfo SlotAt(ulong confirmed, string plugin = "pgoutput", string database = Database) =>
-        new(Slot, plugin, database, false, null, confirmed);
+        new(Slot, plugin, database, false, null, new NpgsqlLogSequenceNumber(confirmed));
 
     static StartDecision Decide(SourceOffset? stored, SlotInfo? slot) => StartPosition.Decide(stored, slot, "orders", Slot, Database, "offsets");
 
@@ -24,15 +24,15 @@ public class StartPositionTests
 
     [Test]
     public void Decide_NoOffsetExistingSlot_StartsAtTheSlotsPosition() =>
-        Assert.That(Decide(null, SlotAt(500)), Is.EqualTo(new StartDecision(StartAction.AdoptSlot, 500)));
+        Assert.That(Decide(null, SlotAt(500)), Is.EqualTo(new StartDecision(StartAction.AdoptSlot, new NpgsqlLogSequenceNumber(500))));
 
     [Test]
     public void Decide_OffsetAheadOfSlot_ResumesAtTheOffset() =>
-        Assert.That(Decide(Offset(700), SlotAt(500)), Is.EqualTo(new StartDecision(StartAction.Resume, 700)));
+        Assert.That(Decide(Offset(700), SlotAt(500)), Is.EqualTo(new StartDecision(StartAction.Resume, new NpgsqlLogSequenceNumber(700))));
 
     [Test]
     public void Decide_OffsetEqualToSlot_Resumes() =>
-        Assert.That(Decide(Offset(500), SlotAt(500)), Is.EqualTo(new StartDecision(StartAction.Resume, 500)));
+        Assert.That(Decide(Offset(500), SlotAt(500)), Is.EqualTo(new StartDecision(StartAction.Resume, new NpgsqlLogSequenceNumber(500))));
 
     [Test]
     public void Decide_ProgressButNoSlot_RefusesNamingTheGapAndTheRemedy()

@@ -1,7 +1,11 @@
 namespace KafkaCdc.SinkConnector.Decoding;
 
-/// <summary>What a record asks of the destination table.</summary>
-public enum ChangeOperation
+/// <summary>
+/// What a record asks of the destination table: the sink's decision from the envelope's
+/// <see cref="KafkaCdc.Shared.ChangeEvents.ChangeOperation"/> (or from a plain row, a tombstone, a heartbeat), with
+/// <see cref="Skip"/> and <see cref="Failed"/> that no change event carries.
+/// </summary>
+public enum RecordAction
 {
     /// <summary><c>c</c>, <c>u</c>, <c>r</c>, or a plain row from another producer: the row's new image.</summary>
     Upsert,

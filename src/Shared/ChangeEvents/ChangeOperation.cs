@@ -1,7 +1,10 @@
-namespace KafkaCdc.SourceConnector.ChangeEvents;
+namespace KafkaCdc.Shared.ChangeEvents;
 
-/// <summary>The kind of change, with the envelope's <c>op</c> code in the comment.</summary>
-internal enum ChangeOperation
+/// <summary>
+/// The kind of change a change event records: the envelope's <c>op</c> field, whose one-letter codes are in
+/// <see cref="ChangeOperations"/>. The source writes it; the sink reads it and decides what to write.
+/// </summary>
+public enum ChangeOperation
 {
     /// <summary><c>c</c>: a row was inserted.</summary>
     Create,
