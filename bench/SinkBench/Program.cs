@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Avro.Generic;
 using Confluent.Kafka;
 using KafkaCdc.DevStack;
 using KafkaCdc.DevStack.Kafka;
 using KafkaCdc.DevStack.Postgres;
 using KafkaCdc.DevStack.SchemaRegistry;
-using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Postgres;
@@ -90,11 +90,21 @@ foreach (var scenario in scenarios)
     var builder = new NpgsqlConnectionStringBuilder(postgres.ConnectionString);
     var config = new Dictionary<string, string>
     {
-        ["name"] = $"bench-{mode}-{tasks}", ["topics"] = topic, ["group.id"] = group, ["insert.mode"] = mode, ["tasks.max"] = tasks.ToString(CultureInfo.InvariantCulture),
-        ["connection.hostname"] = builder.Host!, ["connection.port"] = builder.Port.ToString(CultureInfo.InvariantCulture),
-        ["connection.username"] = builder.Username!, ["connection.password"] = builder.Password!, ["connection.database"] = database,
-        ["connection.sslmode"] = "disable", ["kafka.bootstrap.servers"] = kafka.BootstrapServers, ["schema.registry.url"] = registryUrl,
-        ["rest.port"] = port.ToString(CultureInfo.InvariantCulture), ["log.level"] = "warning",
+        ["name"] = $"bench-{mode}-{tasks}",
+        ["topics"] = topic,
+        ["group.id"] = group,
+        ["insert.mode"] = mode,
+        ["tasks.max"] = tasks.ToString(CultureInfo.InvariantCulture),
+        ["connection.hostname"] = builder.Host!,
+        ["connection.port"] = builder.Port.ToString(CultureInfo.InvariantCulture),
+        ["connection.username"] = builder.Username!,
+        ["connection.password"] = builder.Password!,
+        ["connection.database"] = database,
+        ["connection.sslmode"] = "disable",
+        ["kafka.bootstrap.servers"] = kafka.BootstrapServers,
+        ["schema.registry.url"] = registryUrl,
+        ["rest.port"] = port.ToString(CultureInfo.InvariantCulture),
+        ["log.level"] = "warning",
         // The mock cluster waits up to the session timeout for members to rejoin after the second task joins.
         ["kafka.session.timeout.ms"] = "6000",
     };
@@ -151,7 +161,10 @@ async Task ProduceAsync(string topic, bool upsert)
     await serializer.RegisterAsync(topic, false, table.Envelope, CancellationToken.None);
     using var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
     {
-        BootstrapServers = kafka.BootstrapServers, LingerMs = 20, BatchSize = 1_000_000, QueueBufferingMaxMessages = 1_000_000,
+        BootstrapServers = kafka.BootstrapServers,
+        LingerMs = 20,
+        BatchSize = 1_000_000,
+        QueueBufferingMaxMessages = 1_000_000,
     }).Build();
     var failed = 0;
     void Produce(GenericRecord row, string op, long lsn)
@@ -208,9 +221,15 @@ void ReadOnly(string topic)
 {
     var options = SinkOptions.Read(new ConfigReader(RawConfig.FromPairs(new Dictionary<string, string>
     {
-        ["name"] = "bench-read", ["topics"] = topic, ["group.id"] = $"bench-read-{Guid.NewGuid():N}",
-        ["connection.hostname"] = "unused", ["connection.username"] = "unused", ["connection.password"] = "unused", ["connection.database"] = "unused",
-        ["kafka.bootstrap.servers"] = kafka.BootstrapServers, ["schema.registry.url"] = registryUrl,
+        ["name"] = "bench-read",
+        ["topics"] = topic,
+        ["group.id"] = $"bench-read-{Guid.NewGuid():N}",
+        ["connection.hostname"] = "unused",
+        ["connection.username"] = "unused",
+        ["connection.password"] = "unused",
+        ["connection.database"] = "unused",
+        ["kafka.bootstrap.servers"] = kafka.BootstrapServers,
+        ["schema.registry.url"] = registryUrl,
     })));
     using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(TaskConsumerConfig.For(options, taskId: 0)).Build();
     consumer.Subscribe(topic);

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Confluent.SchemaRegistry;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.Postgres;
@@ -12,7 +13,6 @@ using KafkaCdc.SourceConnector.Replication;
 using KafkaCdc.SourceConnector.Snapshots;
 using KafkaCdc.SourceConnector.Status;
 using Microsoft.Extensions.Logging;
-using Confluent.SchemaRegistry;
 
 namespace KafkaCdc.SourceConnector;
 

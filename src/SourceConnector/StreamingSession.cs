@@ -78,7 +78,9 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         var checkpointer = new Checkpointer(startLsn, process.Offsets, new ReplicationFeedback(replication, process.Status), e => fault.TrySetResult(e));
         var channel = Channel.CreateBounded<PipelineBatch>(new BoundedChannelOptions(ChannelCapacity)
         {
-            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
         });
         var relations = new RelationCache(_options.Database, process.CaptureRules, process.Topics, new PgTypeCatalog(), _options.AvroOptions, process.Status, logger);
         // Watermark rows need a writable primary and the signal table in the publication; otherwise windows close by WAL position.

@@ -1,6 +1,6 @@
-using Avro;
 using System.Diagnostics;
 using System.Text;
+using Avro;
 using KafkaCdc.DevStack;
 
 namespace KafkaCdc.Tests;

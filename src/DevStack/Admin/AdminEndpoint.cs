@@ -1,6 +1,6 @@
-using KafkaCdc.Shared.Hosting;
 using System.Net;
 using KafkaCdc.DevStack.Kafka;
+using KafkaCdc.Shared.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

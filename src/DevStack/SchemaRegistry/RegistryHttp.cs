@@ -14,10 +14,10 @@ static class RegistryHttp
     public const string ContentType = "application/vnd.schemaregistry.v1+json";
 
     // Confluent's resources consume these; a request without a content type is read as JSON too.
-    static readonly string[] AcceptedRequestTypes =
+    static readonly string[] s_acceptedRequestTypes =
         [ContentType, "application/vnd.schemaregistry+json", "application/json", "application/octet-stream"];
 
-    static readonly JsonSerializerOptions Output = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    static readonly JsonSerializerOptions s_output = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Reads the body as a JSON object.</summary>
     /// <exception cref="RegistryError">415 for another content type; 400 when the body is not a JSON object.</exception>
@@ -26,7 +26,7 @@ static class RegistryHttp
         var contentType = context.Request.ContentType;
         if (!string.IsNullOrEmpty(contentType)
             && (!MediaTypeHeaderValue.TryParse(contentType, out var media)
-                || !AcceptedRequestTypes.Contains(media.MediaType, StringComparer.OrdinalIgnoreCase)))
+                || !s_acceptedRequestTypes.Contains(media.MediaType, StringComparer.OrdinalIgnoreCase)))
         {
             throw RegistryError.UnsupportedMediaType();
         }
@@ -109,7 +109,7 @@ static class RegistryHttp
     {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = ContentType;
-        return context.Response.WriteAsync(body.ToJsonString(Output), context.RequestAborted);
+        return context.Response.WriteAsync(body.ToJsonString(s_output), context.RequestAborted);
     }
 
     /// <summary>Answers a Confluent error body <c>{"error_code": ..., "message": ...}</c>.</summary>
@@ -120,7 +120,7 @@ static class RegistryHttp
         if (error.Status == StatusCodes.Status401Unauthorized)
             context.Response.Headers.WWWAuthenticate = BasicAuthentication.Challenge;
         var body = new JsonObject { ["error_code"] = error.ErrorCode, ["message"] = error.Message };
-        return context.Response.WriteAsync(body.ToJsonString(Output), context.RequestAborted);
+        return context.Response.WriteAsync(body.ToJsonString(s_output), context.RequestAborted);
     }
 
     static string Describe(JsonNode? node) => node switch

@@ -1,6 +1,6 @@
-using KafkaCdc.Shared.Hosting;
 using System.Diagnostics;
 using System.Net;
+using KafkaCdc.Shared.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

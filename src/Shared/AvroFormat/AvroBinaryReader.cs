@@ -13,7 +13,7 @@ namespace KafkaCdc.Shared.AvroFormat;
 /// <remarks>A ref struct over the caller's bytes: spans it returns point into them and are valid as long as they are.</remarks>
 public ref struct AvroBinaryReader
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly ReadOnlySpan<byte> _data;
     private int _position;
@@ -132,7 +132,7 @@ public ref struct AvroBinaryReader
         var bytes = ReadBytesSpan();
         try
         {
-            return StrictUtf8.GetString(bytes);
+            return s_strictUtf8.GetString(bytes);
         }
         catch (DecoderFallbackException e)
         {

@@ -17,7 +17,7 @@ namespace KafkaCdc.Shared.Hosting;
 /// </summary>
 public sealed class ConnectorRestServer : IAsyncDisposable
 {
-    static readonly JsonSerializerOptions Json = new()
+    static readonly JsonSerializerOptions s_json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
@@ -62,12 +62,12 @@ public sealed class ConnectorRestServer : IAsyncDisposable
             var report = health();
             return Results.Json(
                 new { status = report.IsHealthy ? "UP" : "DOWN", state = report.State, error = report.Error },
-                Json, statusCode: report.IsHealthy ? 200 : 503);
+                s_json, statusCode: report.IsHealthy ? 200 : 503);
         });
         app.MapGet("/status", () =>
         {
             var value = status();
-            return Results.Text(JsonSerializer.Serialize(value, value.GetType(), Json), "application/json");
+            return Results.Text(JsonSerializer.Serialize(value, value.GetType(), s_json), "application/json");
         });
         if (signals is not null)
         {
@@ -75,7 +75,7 @@ public sealed class ConnectorRestServer : IAsyncDisposable
             {
                 using var body = new StreamReader(request.Body);
                 var (code, reply) = signals(await body.ReadToEndAsync(request.HttpContext.RequestAborted));
-                return Results.Json(reply, Json, statusCode: code);
+                return Results.Json(reply, s_json, statusCode: code);
             });
         }
         app.MapPrometheusScrapingEndpoint("/metrics", metrics.Provider, configureBranchedPipeline: null, optionsName: null);

@@ -72,7 +72,9 @@ public sealed class KafkaTopicProvisioner : IDisposable
     {
         var specifications = topics.Select(t => new TopicSpecification
         {
-            Name = t, NumPartitions = -1, ReplicationFactor = -1,
+            Name = t,
+            NumPartitions = -1,
+            ReplicationFactor = -1,
             Configs = configs?.ToDictionary(c => c.Key, c => c.Value),
         });
         var options = new CreateTopicsOptions { RequestTimeout = _timeout, OperationTimeout = _timeout };

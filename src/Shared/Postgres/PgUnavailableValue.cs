@@ -17,16 +17,16 @@ public static class PgUnavailableValue
     /// <summary>The placeholder text.</summary>
     public const string Text = "__kafkacdc_unavailable_value";
 
-    private static readonly byte[] Utf8 = Encoding.UTF8.GetBytes(Text);
+    private static readonly byte[] s_utf8 = Encoding.UTF8.GetBytes(Text);
 
     /// <summary>A new copy of the placeholder's UTF-8 bytes.</summary>
-    public static byte[] Bytes => (byte[])Utf8.Clone();
+    public static byte[] Bytes => (byte[])s_utf8.Clone();
 
     /// <summary>Whether <paramref name="datum"/> is the placeholder: the text as a <see cref="string"/>, or its UTF-8 bytes.</summary>
     public static bool Matches(object? datum) => datum switch
     {
         string text => text == Text,
-        byte[] bytes => bytes.AsSpan().SequenceEqual(Utf8),
+        byte[] bytes => bytes.AsSpan().SequenceEqual(s_utf8),
         _ => false,
     };
 

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
-using Confluent.Kafka;
 using Avro;
+using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;

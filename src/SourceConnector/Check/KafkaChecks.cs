@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using Confluent.SchemaRegistry;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.SourceConnector.Checkpointing;
@@ -6,7 +7,6 @@ using KafkaCdc.SourceConnector.Configuration;
 using KafkaCdc.SourceConnector.Publishing;
 using KafkaCdc.SourceConnector.Replication;
 using Microsoft.Extensions.Logging.Abstractions;
-using Confluent.SchemaRegistry;
 
 namespace KafkaCdc.SourceConnector.Check;
 

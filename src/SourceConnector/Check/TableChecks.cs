@@ -36,7 +36,7 @@ internal static class TableChecks
         var unaddable = mode == PublicationAutocreateMode.Filtered ? unpublished.Where(t => !t.IsOwner).ToList() : unpublished;
         var coverage = (missingNamed.Count, unaddable.Count) switch
         {
-            (> 0, _) => new CheckResult("captured tables", false, $"table.include.list/file names tables that do not exist: {string.Join(", ", missingNamed)}"),
+            ( > 0, _) => new CheckResult("captured tables", false, $"table.include.list/file names tables that do not exist: {string.Join(", ", missingNamed)}"),
             (_, > 0) => new CheckResult("captured tables", false,
                 $"publication '{name}' lacks {string.Join(", ", unaddable.Select(t => t.Name.Quoted))}; as the tables' owner run " +
                 $"ALTER PUBLICATION {PgIdentifier.Quote(name)} ADD TABLE {string.Join(", ", unaddable.Select(t => t.Name.Quoted))};"),

@@ -1,14 +1,14 @@
-using NpgsqlTypes;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
-using KafkaCdc.Shared;
 using Avro;
 using Avro.Generic;
 using Avro.IO;
+using KafkaCdc.Shared;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.ChangeEvents;
+using NpgsqlTypes;
 
 namespace KafkaCdc.SourceConnector.Encoding;
 

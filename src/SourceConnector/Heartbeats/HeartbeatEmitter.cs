@@ -1,5 +1,5 @@
-using Confluent.Kafka;
 using Avro;
+using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;

@@ -1,6 +1,6 @@
-using NpgsqlTypes;
 using System.Buffers.Binary;
 using KafkaCdc.SourceConnector.ChangeEvents;
+using NpgsqlTypes;
 
 namespace KafkaCdc.SourceConnector.Replication;
 

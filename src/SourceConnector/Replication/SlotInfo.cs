@@ -17,7 +17,8 @@ internal sealed record SlotInfo(string Name, string? Plugin, string? Database, b
     {
         await using var command = new NpgsqlCommand(
             "SELECT slot_name::text, plugin::text, database::text, active, active_pid, confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = $1",
-            connection) { Parameters = { new() { Value = name } } };
+            connection)
+        { Parameters = { new() { Value = name } } };
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
         return new SlotInfo(

@@ -1,8 +1,8 @@
-using NpgsqlTypes;
 using System.Diagnostics.Metrics;
 using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Metrics;
 using KafkaCdc.SourceConnector.ChangeEvents;
+using NpgsqlTypes;
 
 namespace KafkaCdc.SourceConnector.Status;
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace KafkaCdc.Tests.SinkConnector;
 
 /// <summary>
-/// The sink's folders depend one way: each may use only the folders before it in <see cref="Order"/> (the order of
+/// The sink's folders depend one way: each may use only the folders before it in <see cref="s_order"/> (the order of
 /// src/SinkConnector/README.md). Read from the source's <c>using KafkaCdc.SinkConnector.X;</c> lines and qualified
 /// references (<c>KafkaCdc.SinkConnector.X.Type</c>, <c>X.Type</c>, also in XML doc references), so a backward import
 /// fails here naming the file, the line and the reference, before anyone reads the code.
@@ -16,7 +16,7 @@ public partial class DependencyDirectionTests
     /// folders that wire everything come last. Files directly in src/SinkConnector (SinkWorker, SinkProgram) come after
     /// all of them; <c>Log</c>, there too, is reached without an import and is not checked.
     /// </summary>
-    static readonly string[] Order =
+    static readonly string[] s_order =
     [
         "Configuration", "Errors", "Monitoring", "Decoding", "DeadLetters", "Batching", "Destination", "Committing", "Applying",
         "Consuming", "Hosting",
@@ -29,7 +29,7 @@ public partial class DependencyDirectionTests
     {
         var folders = Directory.GetDirectories(s_source).Select(Path.GetFileName).Where(f => f is not ("bin" or "obj")).ToList();
 
-        Assert.That(folders, Is.EquivalentTo(Order), "the folders of src/SinkConnector and the order of DependencyDirectionTests (and the README) must list the same folders");
+        Assert.That(folders, Is.EquivalentTo(s_order), "the folders of src/SinkConnector and the order of DependencyDirectionTests (and the README) must list the same folders");
     }
 
     [Test]
@@ -38,7 +38,7 @@ public partial class DependencyDirectionTests
         var files = SourceFiles().ToList();
         var references = files.SelectMany(References).ToList();
         var backward = references.Where(r => Rank(r.Target) >= Rank(r.From) && r.Target != r.From)
-            .Select(r => $"{r.File}:{r.Line}: {r.From} uses {r.Target} ({r.Text}), which is not before it in {string.Join(" < ", Order)} < {Root}")
+            .Select(r => $"{r.File}:{r.Line}: {r.From} uses {r.Target} ({r.Text}), which is not before it in {string.Join(" < ", s_order)} < {Root}")
             .ToList();
 
         Assert.That(files, Has.Count.GreaterThan(50), $"found only {files.Count} source files under {s_source}");
@@ -56,8 +56,8 @@ public partial class DependencyDirectionTests
     static string FolderOf(string path) =>
         Path.GetRelativePath(s_source, path).Split(Path.DirectorySeparatorChar) is [var folder, _, ..] ? folder : Root;
 
-    /// <summary>A folder's place in <see cref="Order"/>; the root after all of them, and an unknown folder too (the other test names it).</summary>
-    static int Rank(string folder) => Array.IndexOf(Order, folder) is >= 0 and var rank ? rank : Order.Length;
+    /// <summary>A folder's place in <see cref="s_order"/>; the root after all of them, and an unknown folder too (the other test names it).</summary>
+    static int Rank(string folder) => Array.IndexOf(s_order, folder) is >= 0 and var rank ? rank : s_order.Length;
 
     static IEnumerable<Reference> References(string path)
     {
@@ -72,7 +72,7 @@ public partial class DependencyDirectionTests
             {
                 var target = match.Groups["folder"].Value;
                 // X.Type only counts where X is a sink folder (the namespace KafkaCdc.SinkConnector.X is what C# finds first).
-                if (Array.IndexOf(Order, target) < 0) continue;
+                if (Array.IndexOf(s_order, target) < 0) continue;
                 yield return new Reference(file, i + 1, from, target, match.Value.Trim());
             }
         }

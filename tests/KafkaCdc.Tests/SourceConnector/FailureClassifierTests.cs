@@ -1,13 +1,13 @@
 using System.Net.Sockets;
-using Confluent.Kafka;
 using Avro;
 using Avro.Generic;
+using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
-using KafkaCdc.Tests.Shared.SchemaRegistry;
 using KafkaCdc.SourceConnector;
+using KafkaCdc.Tests.Shared.SchemaRegistry;
 using Npgsql;
 
 namespace KafkaCdc.Tests.SourceConnector;

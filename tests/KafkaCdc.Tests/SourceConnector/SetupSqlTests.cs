@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using KafkaCdc.Shared.Configuration;
 using KafkaCdc.SourceConnector.Check;
 using KafkaCdc.SourceConnector.Configuration;
-using KafkaCdc.Shared.Configuration;
 using Npgsql;
 
 namespace KafkaCdc.Tests.SourceConnector;

@@ -104,7 +104,7 @@ internal sealed class SourceTestDatabase : IAsyncDisposable
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = $1", connection)
-            { Parameters = { new() { Value = slot ?? SlotName } } };
+        { Parameters = { new() { Value = slot ?? SlotName } } };
         var value = await command.ExecuteScalarAsync();
         return value is NpgsqlLogSequenceNumber lsn ? (ulong)lsn : null;
     }
@@ -118,7 +118,7 @@ internal sealed class SourceTestDatabase : IAsyncDisposable
         while (true)
         {
             await using var active = new NpgsqlCommand("SELECT active_pid FROM pg_replication_slots WHERE slot_name = $1", connection)
-                { Parameters = { new() { Value = slot } } };
+            { Parameters = { new() { Value = slot } } };
             var pid = await active.ExecuteScalarAsync();
             if (pid is null) return; // no such slot
             if (pid is DBNull) break;

@@ -3,7 +3,7 @@ namespace KafkaCdc.Shared.Postgres;
 /// <summary>Which <see cref="PgValueKind"/> a base element type has: the contract's column-type table, keyed by built-in OID, kind and name.</summary>
 internal static class PgTypeMap
 {
-    private static readonly Dictionary<uint, PgValueKind> BuiltIn = new()
+    private static readonly Dictionary<uint, PgValueKind> s_builtIn = new()
     {
         [PgTypeOids.Int2] = PgValueKind.Int16,
         [PgTypeOids.Int4] = PgValueKind.Int32,
@@ -52,7 +52,7 @@ internal static class PgTypeMap
     /// <summary>The kind of <paramref name="type"/>'s base element type.</summary>
     public static PgValueKind KindOf(PgColumnType type)
     {
-        if (type.BaseTypeSchema == "pg_catalog" && BuiltIn.TryGetValue(type.BaseTypeOid, out var kind))
+        if (type.BaseTypeSchema == "pg_catalog" && s_builtIn.TryGetValue(type.BaseTypeOid, out var kind))
         {
             return kind;
         }

@@ -40,6 +40,7 @@ public static class PgErrorClassification
         new("57P01", FailureKind.Transient, "admin_shutdown: the server is stopping; reconnect after it is back"),
         new("57P02", FailureKind.Transient, "crash_shutdown: the server is restarting after a crash"),
         new("57P03", FailureKind.Transient, "cannot_connect_now: the server is starting up or in recovery"),
+        new("57P05", FailureKind.Transient, "idle_session_timeout: the server closed a connection that sat idle; reconnect"),
         new("58", FailureKind.Transient, "system_error, io_error: a server condition an operator or a restart fixes"),
         new("58P01", FailureKind.Permanent, "undefined_file: a removed WAL segment or a missing plugin stays missing"),
         new("58P02", FailureKind.Permanent, "duplicate_file: stays in the way"),

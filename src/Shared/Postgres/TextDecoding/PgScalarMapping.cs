@@ -15,10 +15,10 @@ namespace KafkaCdc.Shared.Postgres;
 /// <param name="IsFallback">Whether the type is not one the contract lists, so its text is passed on as a string.</param>
 internal sealed record PgScalarMapping(Schema Schema, Func<string, object> Decode, bool IsFallback = false)
 {
-    private static readonly UnionSchema VariableScaleDecimalOrString = AvroSchemas.Union(ChangeEventSchemas.VariableScaleDecimal, AvroSchemas.String);
-    private static readonly UnionSchema DoubleOrString = AvroSchemas.Union(AvroSchemas.Double, AvroSchemas.String);
-    private static readonly LogicalSchema Money = AvroSchemas.Decimal(19, PgNumberText.MoneyScale);
-    private static readonly PrimitiveSchema Uuid = AvroSchemas.Named(Schema.Type.String, "io.debezium.data.Uuid");
+    private static readonly UnionSchema s_variableScaleDecimalOrString = AvroSchemas.Union(ChangeEventSchemas.VariableScaleDecimal, AvroSchemas.String);
+    private static readonly UnionSchema s_doubleOrString = AvroSchemas.Union(AvroSchemas.Double, AvroSchemas.String);
+    private static readonly LogicalSchema s_money = AvroSchemas.Decimal(19, PgNumberText.MoneyScale);
+    private static readonly PrimitiveSchema s_uuid = AvroSchemas.Named(Schema.Type.String, "io.debezium.data.Uuid");
 
     /// <summary>The mapping of <paramref name="type"/>'s base element type under <paramref name="options"/>.</summary>
     public static PgScalarMapping For(PgColumnType type, PgAvroOptions options) => PgTypeMap.KindOf(type) switch
@@ -29,7 +29,7 @@ internal sealed record PgScalarMapping(Schema Schema, Func<string, object> Decod
         PgValueKind.Float4 => new(AvroSchemas.Float, static t => PgNumberText.ParseFloat4(t)),
         PgValueKind.Float8 => new(AvroSchemas.Double, static t => PgNumberText.ParseFloat8(t)),
         PgValueKind.Numeric => Numeric(type, options.DecimalHandling),
-        PgValueKind.Money => new(Money, static t => PgNumberText.ParseMoney(t)),
+        PgValueKind.Money => new(s_money, static t => PgNumberText.ParseMoney(t)),
         PgValueKind.Boolean => new(AvroSchemas.Boolean, static t => t switch
         {
             "t" => true,
@@ -44,7 +44,7 @@ internal sealed record PgScalarMapping(Schema Schema, Func<string, object> Decod
         },
         PgValueKind.Date or PgValueKind.Time or PgValueKind.Timestamp or PgValueKind.TimestampTz =>
             PgTemporalSchemas.For(PgTypeMap.KindOf(type), type.Precision, options.TimePrecision),
-        PgValueKind.Uuid => new(Uuid, static t => t),
+        PgValueKind.Uuid => new(s_uuid, static t => t),
         PgValueKind.Text => new(AvroSchemas.String, static t => t),
         _ => new(AvroSchemas.String, static t => t, IsFallback: true),
     };
@@ -56,12 +56,12 @@ internal sealed record PgScalarMapping(Schema Schema, Func<string, object> Decod
             case DecimalHandlingMode.String:
                 return new(AvroSchemas.String, static t => PgNumberText.IsNumericSpecial(t) || PgDecimalText.TryParse(t, out _) ? t : throw new FormatException($"'{PgNumberText.Shorten(t)}' is not a numeric value"));
             case DecimalHandlingMode.Double:
-                return new(DoubleOrString, static t => PgNumberText.ParseFloat8(t));
+                return new(s_doubleOrString, static t => PgNumberText.ParseFloat8(t));
         }
 
         if (type.Precision is not { } precision || type.Scale is not { } scale)
         {
-            return new(VariableScaleDecimalOrString, static t => PgNumberText.IsNumericSpecial(t) ? t : VariableScaleDecimal(PgNumberText.ParseDecimal(t)));
+            return new(s_variableScaleDecimalOrString, static t => PgNumberText.IsNumericSpecial(t) ? t : VariableScaleDecimal(PgNumberText.ParseDecimal(t)));
         }
 
         // Avro scales are 0..precision; PostgreSQL 15 also has negative scales and scales above the precision.

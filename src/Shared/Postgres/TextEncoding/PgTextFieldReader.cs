@@ -15,7 +15,7 @@ namespace KafkaCdc.Shared.Postgres;
 /// </summary>
 internal abstract class PgTextFieldReader
 {
-    private static readonly byte[] UnavailableUtf8 = PgUnavailableValue.Bytes;
+    private static readonly byte[] s_unavailableUtf8 = PgUnavailableValue.Bytes;
 
     public abstract void Read(ref AvroBinaryReader reader, PgTextRowBuffer output);
 
@@ -210,7 +210,7 @@ internal abstract class PgTextFieldReader
                 throw new AvroDecodingException("string is not valid UTF-8", reader.Position - bytes.Length);
             }
 
-            if (canBeUnavailable && bytes.SequenceEqual(UnavailableUtf8))
+            if (canBeUnavailable && bytes.SequenceEqual(s_unavailableUtf8))
             {
                 output.WriteUnavailable();
             }

@@ -6,7 +6,7 @@ namespace KafkaCdc.Shared.Postgres;
 /// <summary>The growing buffer a <see cref="PgTextRowDecoder"/> writes one row's fields into before copying them out exactly sized.</summary>
 internal sealed class PgTextRowBuffer
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private byte[] _buffer = new byte[1024];
     private int _length;
@@ -50,7 +50,7 @@ internal sealed class PgTextRowBuffer
     /// <summary>Writes text made by a <see cref="PgColumnEncoder"/> (strictly encoded, as Npgsql would send it).</summary>
     public void WriteText(string text)
     {
-        var written = StrictUtf8.GetBytes(text, Reserve(StrictUtf8.GetMaxByteCount(text.Length)));
+        var written = s_strictUtf8.GetBytes(text, Reserve(s_strictUtf8.GetMaxByteCount(text.Length)));
         Commit(written);
     }
 

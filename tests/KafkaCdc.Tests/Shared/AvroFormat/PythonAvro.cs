@@ -10,26 +10,26 @@ namespace KafkaCdc.Tests.Shared.AvroFormat;
 /// </summary>
 internal static class PythonAvro
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan ProbeDeadline = TimeSpan.FromSeconds(20);
-    private static readonly Lazy<string?> Interpreter = new(FindInterpreter);
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan s_probeDeadline = TimeSpan.FromSeconds(20);
+    private static readonly Lazy<string?> s_interpreter = new(FindInterpreter);
 
     private static string Script => Path.Combine(AppContext.BaseDirectory, "Shared", "AvroFormat", "avro_interop.py");
 
     /// <summary>Sends <paramref name="request"/> to the script and returns its response; fails the test on error or timeout.</summary>
     public static JsonNode Run(JsonObject request)
     {
-        var python = Interpreter.Value;
+        var python = s_interpreter.Value;
         if (python is null)
         {
             Assert.Fail("No Python interpreter can 'import avro' (tried $KCDC_PYTHON, /usr/bin/python3, python3 on PATH). " +
                         "Run scripts/bootstrap.sh, which installs Debian's python3-avro.");
         }
 
-        var (exitCode, stdout, stderr) = Execute(python!, [Script], request.ToJsonString(), Deadline, out var timedOut);
+        var (exitCode, stdout, stderr) = Execute(python!, [Script], request.ToJsonString(), s_deadline, out var timedOut);
         if (timedOut)
         {
-            Assert.Fail($"avro_interop.py ({request["command"]}) did not finish within {Deadline.TotalSeconds:0} s and was killed. stderr:\n{stderr}");
+            Assert.Fail($"avro_interop.py ({request["command"]}) did not finish within {s_deadline.TotalSeconds:0} s and was killed. stderr:\n{stderr}");
         }
 
         if (exitCode != 0)
@@ -47,7 +47,7 @@ internal static class PythonAvro
         {
             try
             {
-                var (exitCode, _, _) = Execute(candidate!, ["-c", "import avro.schema, avro.io"], "", ProbeDeadline, out var timedOut);
+                var (exitCode, _, _) = Execute(candidate!, ["-c", "import avro.schema, avro.io"], "", s_probeDeadline, out var timedOut);
                 if (!timedOut && exitCode == 0)
                 {
                     return candidate;

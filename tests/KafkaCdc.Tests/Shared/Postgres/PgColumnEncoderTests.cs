@@ -8,9 +8,9 @@ namespace KafkaCdc.Tests.Shared.Postgres;
 
 public class PgColumnEncoderTests
 {
-    private static readonly PgAvroOptions Base64 = new() { BinaryHandling = BinaryHandlingMode.Base64 };
-    private static readonly PgAvroOptions Hex = new() { BinaryHandling = BinaryHandlingMode.Hex };
-    private static readonly PgAvroOptions DecimalAsString = new() { DecimalHandling = DecimalHandlingMode.String };
+    private static readonly PgAvroOptions s_base64 = new() { BinaryHandling = BinaryHandlingMode.Base64 };
+    private static readonly PgAvroOptions s_hex = new() { BinaryHandling = BinaryHandlingMode.Hex };
+    private static readonly PgAvroOptions s_decimalAsString = new() { DecimalHandling = DecimalHandlingMode.String };
 
     /// <summary>Text that PostgreSQL writes, per type: decoding then encoding gives the same text back.</summary>
     private static IEnumerable<TestCaseData> OutputTexts()
@@ -41,14 +41,14 @@ public class PgColumnEncoderTests
         yield return Case(Of("numeric"), "Infinity");
         yield return Case(Of("numeric"), new string('9', 1000));
         yield return Case(Of("numeric"), "0." + new string('0', 16382) + "1");
-        yield return Case(Of("numeric"), "-12.50", DecimalAsString);
+        yield return Case(Of("numeric"), "-12.50", s_decimalAsString);
         yield return Case(Of("money"), "-$92,233,720,368,547,758.08", input: "-92233720368547758.08");
         yield return Case(Of("bool"), "t");
         yield return Case(Of("bool"), "f");
         yield return Case(Of("bytea"), "\\x00ff7f80");
         yield return Case(Of("bytea"), "\\x");
-        yield return Case(Of("bytea"), "\\x00ff7f80", Base64);
-        yield return Case(Of("bytea"), "\\x00ff7f80", Hex);
+        yield return Case(Of("bytea"), "\\x00ff7f80", s_base64);
+        yield return Case(Of("bytea"), "\\x00ff7f80", s_hex);
         foreach (var text in new[] { "2024-02-29", "0044-03-15 BC", "4714-11-24 BC", "5874897-12-31", "10000-01-01", "infinity", "-infinity" })
         {
             yield return Case(Of("date"), text);
@@ -86,8 +86,8 @@ public class PgColumnEncoderTests
         yield return Case(Of("box", dimensions: 1), "{(1,1),(0,0);(2,2),(1,1)}");
         yield return Case(Of("numeric", dimensions: 1), "{1.50,NaN,-0.001,NULL}");
         yield return Case(Of("bytea", dimensions: 1), "{\"\\\\x00ff\",NULL}");
-        yield return Case(Of("bytea", dimensions: 1), "{\"\\\\x00ff\",NULL}", Base64);
-        yield return Case(Of("bytea", dimensions: 1), "[2:2]={\"\\\\x00ff\"}", Hex);
+        yield return Case(Of("bytea", dimensions: 1), "{\"\\\\x00ff\",NULL}", s_base64);
+        yield return Case(Of("bytea", dimensions: 1), "[2:2]={\"\\\\x00ff\"}", s_hex);
         yield return Case(Of("date", dimensions: 1), "{2024-01-01,infinity,\"0001-12-31 BC\"}");
         yield return Case(Of("timestamptz", dimensions: 1), "{\"2024-01-15 10:20:30+00\",-infinity}", input: "{2024-01-15T10:20:30Z,-infinity}");
         yield return Case(Of("float8", dimensions: 2), "{{NaN,Infinity},{-0,1e-05}}");
@@ -163,7 +163,7 @@ public class PgColumnEncoderTests
     [Test]
     public void Encode_InvalidBase64_ThrowsNamingColumn()
     {
-        var field = PgTableSchema.Build("db", "s", "t", [Of("bytea", name: "blob")], Base64).Value.Fields[0];
+        var field = PgTableSchema.Build("db", "s", "t", [Of("bytea", name: "blob")], s_base64).Value.Fields[0];
         Assert.That(() => PgColumnEncoder.For(field).Encode("not base64!"),
             Throws.TypeOf<PgValueEncodingException>().With.Message.Contains("\"blob\""));
     }

@@ -67,7 +67,8 @@ public class PgTableSchemaTests
     public void ValueField_ColumnProperties_DescribeTheColumn()
     {
         var column = Of("numeric", NumericModifier(12, 2), 1, name: "Total €", notNull: true, keyPosition: 2, formatted: "numeric(12,2)[]")
-            with { AttributeNumber = 3 };
+            with
+        { AttributeNumber = 3 };
         column = column with { Type = column.Type with { Domain = "public.amounts" } };
 
         var value = PgTableSchema.Build("db", "public", "t", [column]).Value;

@@ -5,7 +5,7 @@ namespace KafkaCdc.Tests.Shared.Postgres;
 /// <summary>Columns of built-in types for unit tests, described as <see cref="PgTypeCatalog"/> would.</summary>
 internal static class PgTestColumns
 {
-    private static readonly Dictionary<string, (uint Oid, string Formatted)> BuiltIns = new()
+    private static readonly Dictionary<string, (uint Oid, string Formatted)> s_builtIns = new()
     {
         ["bool"] = (16, "boolean"),
         ["bytea"] = (17, "bytea"),
@@ -46,7 +46,7 @@ internal static class PgTestColumns
         string typeName, int typeModifier = -1, int dimensions = 0, string name = "c", bool notNull = false, int? keyPosition = null,
         string? formatted = null)
     {
-        var (oid, baseFormatted) = BuiltIns[typeName];
+        var (oid, baseFormatted) = s_builtIns[typeName];
         var type = new PgColumnType
         {
             Oid = dimensions > 0 ? 100000 + oid : oid,

@@ -13,7 +13,7 @@ namespace KafkaCdc.Tests.Shared.Postgres;
 /// </summary>
 public class PgTextRowDecoderTests
 {
-    private static readonly RecordSchema Row = (RecordSchema)Schema.Parse("""
+    private static readonly RecordSchema s_row = (RecordSchema)Schema.Parse("""
         {"type": "record", "name": "Value", "fields": [
           {"name": "b", "type": ["null", "boolean"]},
           {"name": "i", "type": "int"},
@@ -60,18 +60,18 @@ public class PgTextRowDecoderTests
     [TestCaseSource(nameof(Rows))]
     public void Read(object?[] values)
     {
-        var datum = AvroSchemas.NewRecord(Row, values);
-        var bytes = new AvroGenericWriter(Row).Serialize(datum);
-        var generic = (GenericRecord)new AvroGenericReader(Row).Read(bytes)!;
+        var datum = AvroSchemas.NewRecord(s_row, values);
+        var bytes = new AvroGenericWriter(s_row).Serialize(datum);
+        var generic = (GenericRecord)new AvroGenericReader(s_row).Read(bytes)!;
 
         var reader = new AvroBinaryReader(bytes);
-        var row = PgTextRowDecoder.For(Row).Read(ref reader);
+        var row = PgTextRowDecoder.For(s_row).Read(ref reader);
         reader.ExpectEnd();
 
-        Assert.That(row.FieldCount, Is.EqualTo(Row.Fields.Count));
+        Assert.That(row.FieldCount, Is.EqualTo(s_row.Fields.Count));
         Assert.Multiple(() =>
         {
-            foreach (var field in Row.Fields)
+            foreach (var field in s_row.Fields)
             {
                 var encoder = PgColumnEncoder.For(field);
                 var value = generic.GetValue(field.Pos);

@@ -1,12 +1,12 @@
-using KafkaCdc.Tests.Shared.Metrics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
 using Confluent.Kafka;
 using KafkaCdc.DevStack;
 using KafkaCdc.DevStack.SchemaRegistry;
-using Microsoft.Extensions.Logging.Abstractions;
+using KafkaCdc.Tests.Shared.Metrics;
 using KafkaCdc.Tests.SinkConnector.Support;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KafkaCdc.Tests.SinkConnector.Consuming;
 
@@ -119,7 +119,10 @@ public class SinkWorkerTests
         // As if the process died after the database commit but before the Kafka commit: Kafka's offset is behind.
         using (var consumer = new ConsumerBuilder<byte[], byte[]>(new ConsumerConfig
         {
-            BootstrapServers = TestEnvironment.KafkaBootstrapServers, GroupId = group, EnableAutoCommit = false, SessionTimeoutMs = SinkConfigs.SessionTimeoutMs,
+            BootstrapServers = TestEnvironment.KafkaBootstrapServers,
+            GroupId = group,
+            EnableAutoCommit = false,
+            SessionTimeoutMs = SinkConfigs.SessionTimeoutMs,
         }).Build())
         {
             consumer.Subscribe(name);

@@ -1,13 +1,13 @@
-using Confluent.Kafka;
 using Avro;
 using Avro.Generic;
+using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
-using KafkaCdc.Tests.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SinkConnector.Configuration;
 using KafkaCdc.SinkConnector.Decoding;
+using KafkaCdc.Tests.Shared.AvroFormat;
 using KafkaCdc.Tests.SinkConnector.Support;
 
 namespace KafkaCdc.Tests.SinkConnector.Decoding;

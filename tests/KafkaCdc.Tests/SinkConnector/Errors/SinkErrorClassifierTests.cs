@@ -1,6 +1,6 @@
-using Confluent.Kafka;
 using Avro;
 using Avro.Generic;
+using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;

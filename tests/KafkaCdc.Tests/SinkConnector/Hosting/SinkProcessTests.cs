@@ -2,8 +2,8 @@ using System.Text.Json;
 using Confluent.Kafka;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Destination;
-using Npgsql;
 using KafkaCdc.Tests.SinkConnector.Support;
+using Npgsql;
 
 namespace KafkaCdc.Tests.SinkConnector.Hosting;
 

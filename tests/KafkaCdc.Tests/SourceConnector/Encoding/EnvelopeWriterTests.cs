@@ -1,7 +1,7 @@
 using System.Globalization;
-using KafkaCdc.Shared;
 using Avro;
 using Avro.Generic;
+using KafkaCdc.Shared;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Postgres;
@@ -28,7 +28,7 @@ public class EnvelopeWriterTests
     const string ConnectorName = "envelope-test ✓";
     SourceTestDatabase _database = null!;
     readonly List<CapturedTable> _tables = [];
-    List<string?[]> _rows = [];
+    readonly List<string?[]> _rows = [];
     AvroSerializer _serializer = null!;
 
     [OneTimeSetUp]

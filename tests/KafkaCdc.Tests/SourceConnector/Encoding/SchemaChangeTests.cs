@@ -1,7 +1,7 @@
-using KafkaCdc.Shared.SchemaRegistry;
 using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
+using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.SourceConnector.Status;
 
 namespace KafkaCdc.Tests.SourceConnector.Encoding;

@@ -31,7 +31,7 @@ public class StandardConsumerTests
 
     SourceTestDatabase _database = null!;
     IReadOnlyList<PgColumn> _columns = [];
-    List<string?[]> _rows = [];
+    readonly List<string?[]> _rows = [];
     readonly List<InProcessConnector> _connectors = [];
 
     [OneTimeSetUp]

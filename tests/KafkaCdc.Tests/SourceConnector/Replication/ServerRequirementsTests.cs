@@ -13,9 +13,13 @@ public class ServerRequirementsTests
     {
         var values = new Dictionary<string, string>
         {
-            ["name"] = "orders", ["database.hostname"] = "db.example.com", ["database.user"] = "kafkacdc_user",
-            ["database.password"] = "s3cret", ["database.dbname"] = "shop",
-            ["kafka.bootstrap.servers"] = "localhost:9092", ["schema.registry.url"] = "http://localhost:8081",
+            ["name"] = "orders",
+            ["database.hostname"] = "db.example.com",
+            ["database.user"] = "kafkacdc_user",
+            ["database.password"] = "s3cret",
+            ["database.dbname"] = "shop",
+            ["kafka.bootstrap.servers"] = "localhost:9092",
+            ["schema.registry.url"] = "http://localhost:8081",
         };
         foreach (var (key, value) in extra) values[key] = value;
         return SourceOptions.Read(new ConfigReader(RawConfig.FromPairs(values), new Dictionary<string, string>()));

@@ -1,7 +1,7 @@
-using KafkaCdc.Tests.Shared.Metrics;
 using System.Net;
 using System.Text.Json;
 using KafkaCdc.DevStack;
+using KafkaCdc.Tests.Shared.Metrics;
 
 namespace KafkaCdc.Tests.SourceConnector.Status;
 

@@ -26,6 +26,7 @@ public class PgErrorClassificationTests
     [TestCase("57P01", FailureKind.Transient, Description = "admin shutdown")]
     [TestCase("57P02", FailureKind.Transient, Description = "crash shutdown")]
     [TestCase("57P03", FailureKind.Transient, Description = "cannot connect now")]
+    [TestCase("57P05", FailureKind.Transient, Description = "idle session timeout: the server closed an idle connection")]
     [TestCase("57P04", FailureKind.Permanent, Description = "database dropped")]
     [TestCase("58000", FailureKind.Transient, Description = "system error")]
     [TestCase("58030", FailureKind.Transient, Description = "I/O error")]

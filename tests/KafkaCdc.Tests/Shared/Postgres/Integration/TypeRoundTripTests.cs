@@ -2,8 +2,8 @@ using System.Numerics;
 using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
-using KafkaCdc.Tests.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
+using KafkaCdc.Tests.Shared.AvroFormat;
 using Npgsql;
 using NpgsqlTypes;
 

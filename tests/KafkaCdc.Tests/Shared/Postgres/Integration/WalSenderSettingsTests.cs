@@ -17,7 +17,7 @@ namespace KafkaCdc.Tests.Shared.Postgres.Integration;
 /// </summary>
 public class WalSenderSettingsTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan s_deadline = TimeSpan.FromSeconds(20);
 
     private string _connectionString = "";
 
@@ -72,7 +72,7 @@ public class WalSenderSettingsTests
     private async Task<(Relation Relation, string?[] Values)> ReadFirstInsertAsync(string replicationConnectionString, int id)
     {
         var slotName = $"types_settings_{Guid.NewGuid():N}";
-        using var timeout = new CancellationTokenSource(Deadline);
+        using var timeout = new CancellationTokenSource(s_deadline);
         Relation? relation = null;
         string?[]? values = null;
         await using (var replication = new LogicalReplicationConnection(replicationConnectionString))
@@ -133,9 +133,9 @@ public class WalSenderSettingsTests
                 return;
             }
 
-            if (watch.Elapsed > Deadline)
+            if (watch.Elapsed > s_deadline)
             {
-                Assert.Fail($"temporary slot {slotName} still exists {Deadline.TotalSeconds} s after its connection closed");
+                Assert.Fail($"temporary slot {slotName} still exists {s_deadline.TotalSeconds} s after its connection closed");
             }
 
             await Task.Delay(50);

@@ -1,4 +1,3 @@
-using KafkaCdc.Tests.Shared.AvroFormat;
 using System.Net;
 using System.Net.Sockets;
 using Avro;
@@ -6,9 +5,9 @@ using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
-using static KafkaCdc.Tests.Shared.SchemaRegistry.Serdes.SerdesTestData;
-
 using KafkaCdc.Tests.DevStack.SchemaRegistry;
+using KafkaCdc.Tests.Shared.AvroFormat;
+using static KafkaCdc.Tests.Shared.SchemaRegistry.Serdes.SerdesTestData;
 
 namespace KafkaCdc.Tests.Shared.SchemaRegistry.Serdes;
 

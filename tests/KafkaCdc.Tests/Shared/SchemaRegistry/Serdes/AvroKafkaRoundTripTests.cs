@@ -1,6 +1,6 @@
-using Confluent.Kafka;
 using Avro;
 using Avro.Generic;
+using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
@@ -13,9 +13,9 @@ namespace KafkaCdc.Tests.Shared.SchemaRegistry.Serdes;
 /// </summary>
 public class AvroKafkaRoundTripTests
 {
-    static readonly RecordSchema KeySchema = AvroSchemas.Record("Key", "kafkacdc.test", [new AvroSchemas.FieldDefinition("id", AvroSchemas.Long)]);
+    static readonly RecordSchema s_keySchema = AvroSchemas.Record("Key", "kafkacdc.test", [new AvroSchemas.FieldDefinition("id", AvroSchemas.Long)]);
 
-    static readonly RecordSchema ValueSchema = AvroSchemas.Record("Value", "kafkacdc.test",
+    static readonly RecordSchema s_valueSchema = AvroSchemas.Record("Value", "kafkacdc.test",
     [
         new AvroSchemas.FieldDefinition("id", AvroSchemas.Long),
         AvroSchemas.FieldDefinition.Optional("name", AvroSchemas.String),
@@ -28,26 +28,26 @@ public class AvroKafkaRoundTripTests
         var topic = TestEnvironment.UniqueName("avro_roundtrip");
         using var registry = SchemaRegistryClientOptions.ForUrl(TestEnvironment.RequireSchemaRegistryUrl()).CreateClient();
         var serializer = new AvroSerializer(registry);
-        await serializer.RegisterAsync(topic, isKey: true, KeySchema, CancellationToken.None);
-        await serializer.RegisterAsync(topic, isKey: false, ValueSchema, CancellationToken.None);
+        await serializer.RegisterAsync(topic, isKey: true, s_keySchema, CancellationToken.None);
+        await serializer.RegisterAsync(topic, isKey: false, s_valueSchema, CancellationToken.None);
         var rows = Enumerable.Range(1, 50)
             .Select(i => (Id: (long)i, Name: i % 7 == 0 ? null : $"näme {i} 🚀", Amount: new AvroDecimal(i * 1001, 2)))
             .ToList();
 
         using (var producer = new ProducerBuilder<byte[], byte[]>(new ProducerConfig
-               {
-                   BootstrapServers = TestEnvironment.KafkaBootstrapServers,
-                   EnableIdempotence = true,
-               }).Build())
+        {
+            BootstrapServers = TestEnvironment.KafkaBootstrapServers,
+            EnableIdempotence = true,
+        }).Build())
         {
             foreach (var row in rows)
             {
-                var key = AvroSchemas.NewRecord(KeySchema, row.Id);
-                var value = AvroSchemas.NewRecord(ValueSchema, row.Id, row.Name, row.Amount);
+                var key = AvroSchemas.NewRecord(s_keySchema, row.Id);
+                var value = AvroSchemas.NewRecord(s_valueSchema, row.Id, row.Name, row.Amount);
                 await producer.ProduceAsync(topic, new Message<byte[], byte[]>
                 {
-                    Key = serializer.Serialize(topic, isKey: true, KeySchema, key),
-                    Value = serializer.Serialize(topic, isKey: false, ValueSchema, value),
+                    Key = serializer.Serialize(topic, isKey: true, s_keySchema, key),
+                    Value = serializer.Serialize(topic, isKey: false, s_valueSchema, value),
                 });
             }
         }
@@ -61,7 +61,7 @@ public class AvroKafkaRoundTripTests
             var value = (await deserializer.DeserializeAsync(message.Message.Value, CancellationToken.None))!.Value;
             var record = (GenericRecord)value.Datum!;
             Assert.That(key["id"], Is.EqualTo(record["id"]), $"key of offset {message.Offset}");
-            Assert.That(value.WriterSchema, Is.EqualTo(ValueSchema));
+            Assert.That(value.WriterSchema, Is.EqualTo(s_valueSchema));
             decoded.Add(((long)record["id"]!, (string?)record["name"], (AvroDecimal)record["amount"]!));
         }
 

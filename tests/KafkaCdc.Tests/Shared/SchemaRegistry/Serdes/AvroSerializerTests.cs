@@ -1,12 +1,11 @@
-using KafkaCdc.Tests.Shared.AvroFormat;
 using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
-using static KafkaCdc.Tests.Shared.SchemaRegistry.Serdes.SerdesTestData;
-
 using KafkaCdc.Tests.DevStack.SchemaRegistry;
+using KafkaCdc.Tests.Shared.AvroFormat;
+using static KafkaCdc.Tests.Shared.SchemaRegistry.Serdes.SerdesTestData;
 
 namespace KafkaCdc.Tests.Shared.SchemaRegistry.Serdes;
 
