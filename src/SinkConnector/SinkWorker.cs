@@ -2,7 +2,6 @@ using Confluent.Kafka;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Hosting;
 using KafkaCdc.Shared.Kafka;
-using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SinkConnector.Configuration;
 using KafkaCdc.SinkConnector.Consuming;

@@ -9,7 +9,6 @@ using KafkaCdc.SourceConnector.Checkpointing;
 using KafkaCdc.SourceConnector.Configuration;
 using KafkaCdc.SourceConnector.Encoding;
 using KafkaCdc.SourceConnector.Publishing;
-using KafkaCdc.SourceConnector.Replication;
 using KafkaCdc.SourceConnector.Snapshots;
 using KafkaCdc.SourceConnector.Status;
 using Microsoft.Extensions.Logging;

@@ -1,15 +1,10 @@
 using System.Threading.Channels;
-using Confluent.Kafka;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Failures;
-using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.Postgres;
-using KafkaCdc.Shared.SchemaRegistry;
-using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.ChangeEvents;
 using KafkaCdc.SourceConnector.Checkpointing;
 using KafkaCdc.SourceConnector.Configuration;
-using KafkaCdc.SourceConnector.Encoding;
 using KafkaCdc.SourceConnector.Heartbeats;
 using KafkaCdc.SourceConnector.Publishing;
 using KafkaCdc.SourceConnector.Replication;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Avro;
 using KafkaCdc.DevStack;
 
 namespace KafkaCdc.Tests;

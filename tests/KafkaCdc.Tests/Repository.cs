@@ -1,4 +1,3 @@
-using Avro;
 namespace KafkaCdc.Tests;
 
 /// <summary>The repository the tests run from, found upwards from the test output directory.</summary>

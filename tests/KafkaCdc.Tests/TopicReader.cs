@@ -29,7 +29,7 @@ public static class TopicReader
         {
             while (consumer.Consume(TimeSpan.FromMilliseconds(50)) is { } result) messages.Add(result);
             return messages.Count >= expectedCount;
-        }, timeout, $"{expectedCount} messages in {topic} (have {messages.Count})");
+        }, timeout, () => $"{expectedCount} messages in {topic} (have {messages.Count})");
 
         var total = partitions.Sum(p =>
         {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using KafkaCdc.Shared.Metrics;
-using OpenTelemetry.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

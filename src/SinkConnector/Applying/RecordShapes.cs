@@ -1,7 +1,6 @@
 using System.Text;
 using Avro;
 using Avro.Generic;
-using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Configuration;
 using KafkaCdc.SinkConnector.Decoding;

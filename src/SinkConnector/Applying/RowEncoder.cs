@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Avro;
 using Avro.Generic;
-using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Decoding;

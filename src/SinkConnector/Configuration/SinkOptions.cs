@@ -5,7 +5,6 @@ using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.Retrying;
 using KafkaCdc.Shared.SchemaRegistry;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace KafkaCdc.SinkConnector.Configuration;
 

@@ -4,7 +4,6 @@ using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Postgres;
-using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SinkConnector.Configuration;
 using KafkaCdc.SinkConnector.Errors;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Configuration;

@@ -4,7 +4,6 @@ using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.SourceConnector.Checkpointing;
 using KafkaCdc.SourceConnector.Configuration;
-using KafkaCdc.SourceConnector.Publishing;
 using KafkaCdc.SourceConnector.Replication;
 using Microsoft.Extensions.Logging.Abstractions;
 

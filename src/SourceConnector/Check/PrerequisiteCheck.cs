@@ -1,5 +1,4 @@
 using KafkaCdc.Shared.Hosting;
-using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SourceConnector.Configuration;
 using KafkaCdc.SourceConnector.Replication;
 using Npgsql;

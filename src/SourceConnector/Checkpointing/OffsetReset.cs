@@ -1,7 +1,6 @@
 using Confluent.Kafka;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.SourceConnector.Configuration;
-using KafkaCdc.SourceConnector.Publishing;
 using Microsoft.Extensions.Logging;
 
 namespace KafkaCdc.SourceConnector.Checkpointing;

@@ -2,7 +2,6 @@ using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
-using KafkaCdc.SourceConnector.Publishing;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 

@@ -1,4 +1,3 @@
-using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.ChangeEvents;
@@ -6,7 +5,6 @@ using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.ChangeEvents;
-using NpgsqlTypes;
 
 namespace KafkaCdc.SourceConnector.Encoding;
 

@@ -1,14 +1,11 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
-using Avro;
 using Avro.Generic;
 using Avro.IO;
 using KafkaCdc.Shared;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.ChangeEvents;
-using NpgsqlTypes;
 
 namespace KafkaCdc.SourceConnector.Encoding;
 

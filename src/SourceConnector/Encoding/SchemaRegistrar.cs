@@ -1,6 +1,5 @@
 using Avro;
 using Confluent.SchemaRegistry;
-using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.SchemaRegistry;

@@ -1,4 +1,3 @@
-using Avro;
 using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;

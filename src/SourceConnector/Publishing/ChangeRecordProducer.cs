@@ -5,7 +5,6 @@ using KafkaCdc.SourceConnector.Checkpointing;
 using KafkaCdc.SourceConnector.Encoding;
 using KafkaCdc.SourceConnector.Status;
 using Microsoft.Extensions.Logging;
-using NpgsqlTypes;
 
 namespace KafkaCdc.SourceConnector.Publishing;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Failures;
-using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SourceConnector.ChangeEvents;
 using KafkaCdc.SourceConnector.Checkpointing;
 using KafkaCdc.SourceConnector.Configuration;

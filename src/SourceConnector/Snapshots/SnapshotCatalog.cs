@@ -1,7 +1,6 @@
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SourceConnector.ChangeEvents;
 using KafkaCdc.SourceConnector.Configuration;
-using KafkaCdc.SourceConnector.Replication;
 using KafkaCdc.SourceConnector.Status;
 using Npgsql;
 

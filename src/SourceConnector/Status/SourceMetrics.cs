@@ -1,8 +1,6 @@
 using System.Diagnostics.Metrics;
 using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Metrics;
-using KafkaCdc.SourceConnector.ChangeEvents;
-using NpgsqlTypes;
 
 namespace KafkaCdc.SourceConnector.Status;
 

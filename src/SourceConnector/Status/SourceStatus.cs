@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Hosting;
-using KafkaCdc.SourceConnector.ChangeEvents;
 using NpgsqlTypes;
 
 namespace KafkaCdc.SourceConnector.Status;

@@ -1,5 +1,4 @@
 using KafkaCdc.Shared.ChangeEvents;
-using KafkaCdc.SourceConnector.ChangeEvents;
 
 namespace KafkaCdc.SourceConnector.Status;
 

@@ -1,4 +1,3 @@
-using Avro;
 using KafkaCdc.DevStack;
 
 namespace KafkaCdc.Tests.DevStack;

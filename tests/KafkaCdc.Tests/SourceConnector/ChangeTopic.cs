@@ -1,7 +1,5 @@
-using Avro;
 using Avro.Generic;
 using Confluent.Kafka;
-using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 
@@ -73,7 +71,8 @@ internal static class ChangeTopic
             }
             records.Sort((a, b) => a.Partition != b.Partition ? a.Partition.CompareTo(b.Partition) : a.Offset.CompareTo(b.Offset));
             return done(records);
-        }, timeout, $"{what} in topic {topic} (have {records.Count} records)");
+        }, timeout, () => $"{what} in topic {topic} (have {records.Count} records: " +
+            $"{string.Join(", ", records.GroupBy(r => r.Op ?? "tombstone").OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key}"))})");
         return records;
     }
 

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using Avro;
-using Avro.Generic;
 using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Configuration;

@@ -1,5 +1,4 @@
 using Avro;
-using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Numerics;
 using Avro;
-using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using Avro;
-using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Avro;
 using Avro.Generic;
-using KafkaCdc.Shared.AvroFormat;
 
 namespace KafkaCdc.Shared.Postgres;
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using Avro;
 using Confluent.SchemaRegistry;
 using KafkaCdc.Shared.AvroFormat;
 using RegistrySchema = Confluent.SchemaRegistry.Schema;

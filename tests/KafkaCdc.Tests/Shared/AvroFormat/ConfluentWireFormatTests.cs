@@ -1,4 +1,3 @@
-using Avro;
 using KafkaCdc.Shared.AvroFormat;
 using static KafkaCdc.Tests.Shared.AvroFormat.AvroTestData;
 

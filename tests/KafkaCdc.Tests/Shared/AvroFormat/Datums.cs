@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Globalization;
-using System.Text;
 using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.Postgres;

@@ -1,6 +1,4 @@
 using Avro;
-using Avro.Generic;
-using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using static KafkaCdc.Tests.Shared.Postgres.PgTestColumns;
 

@@ -1,5 +1,4 @@
 using Avro;
-using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Tests.Shared.AvroFormat;

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using Avro;
-using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Tests.SinkConnector.Support;
 

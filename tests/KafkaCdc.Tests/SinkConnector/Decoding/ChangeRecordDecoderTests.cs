@@ -1,4 +1,3 @@
-using Avro;
 using Avro.Generic;
 using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;

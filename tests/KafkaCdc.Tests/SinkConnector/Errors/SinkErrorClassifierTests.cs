@@ -1,5 +1,4 @@
 using Avro;
-using Avro.Generic;
 using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Failures;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Confluent.Kafka;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Destination;

@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SinkConnector.Applying;
 using KafkaCdc.SinkConnector.Batching;

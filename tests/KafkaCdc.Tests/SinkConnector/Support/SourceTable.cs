@@ -1,4 +1,3 @@
-using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Avro;
 using Avro.Generic;
 using KafkaCdc.Shared;
 using KafkaCdc.Shared.AvroFormat;

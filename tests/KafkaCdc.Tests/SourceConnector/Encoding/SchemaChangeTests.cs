@@ -1,7 +1,3 @@
-using Avro;
-using Avro.Generic;
-using KafkaCdc.Shared.AvroFormat;
-using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.SourceConnector.Status;
 
 namespace KafkaCdc.Tests.SourceConnector.Encoding;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Avro;
 using Avro.Generic;
 using Confluent.Kafka;
 using Confluent.SchemaRegistry;

@@ -1,6 +1,3 @@
-using Avro;
-using Avro.Generic;
-using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Tests.Shared.AvroFormat;
 using KafkaCdc.Tests.Shared.Postgres.Integration;

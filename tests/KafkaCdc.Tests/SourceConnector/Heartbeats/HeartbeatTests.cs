@@ -1,8 +1,3 @@
-using Avro;
-using Avro.Generic;
-using KafkaCdc.Shared.AvroFormat;
-using Npgsql;
-
 namespace KafkaCdc.Tests.SourceConnector.Heartbeats;
 
 /// <summary>

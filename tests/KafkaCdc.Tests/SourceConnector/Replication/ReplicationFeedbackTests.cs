@@ -1,7 +1,6 @@
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SourceConnector.Replication;
 using KafkaCdc.SourceConnector.Status;
-using Npgsql;
 using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
 using NpgsqlTypes;

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Avro;
 using Avro.Generic;
-using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using Npgsql;
 

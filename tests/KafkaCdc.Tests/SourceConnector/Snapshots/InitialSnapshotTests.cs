@@ -1,6 +1,3 @@
-using Avro.Generic;
-using KafkaCdc.SourceConnector.Status;
-
 namespace KafkaCdc.Tests.SourceConnector.Snapshots;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace KafkaCdc.Tests.SourceConnector.Snapshots;
 
 /// <summary>

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Avro;
-using Avro.Generic;
-using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Postgres;
 using Npgsql;
 using Npgsql.Replication;

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Avro;
-using Avro.Generic;
 using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;

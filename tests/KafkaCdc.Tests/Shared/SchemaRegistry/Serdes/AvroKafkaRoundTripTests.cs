@@ -84,7 +84,7 @@ public class AvroKafkaRoundTripTests
         {
             while (consumer.Consume(TimeSpan.FromMilliseconds(100)) is { } result) results.Add(result);
             return results.Count >= count;
-        }, TimeSpan.FromSeconds(30), $"{count} records in {topic} (have {results.Count})");
+        }, TimeSpan.FromSeconds(30), () => $"{count} records in {topic} (have {results.Count})");
         consumer.Close();
         return results;
     }

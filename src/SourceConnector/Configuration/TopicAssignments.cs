@@ -1,7 +1,6 @@
 using KafkaCdc.Shared.Failures;
-using KafkaCdc.SourceConnector.Configuration;
 
-namespace KafkaCdc.SourceConnector.Replication;
+namespace KafkaCdc.SourceConnector.Configuration;
 
 /// <summary>
 /// The change topic of every captured table, refusing two tables that map to one topic name (after

@@ -1,6 +1,5 @@
-using KafkaCdc.SourceConnector.Configuration;
 
-namespace KafkaCdc.SourceConnector.Replication;
+namespace KafkaCdc.SourceConnector.Configuration;
 
 /// <summary>
 /// Which published tables become change topics: those the <see cref="TableFilter"/> includes, except the connector's

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using KafkaCdc.Shared.Kafka;
 
-namespace KafkaCdc.SourceConnector.Publishing;
+namespace KafkaCdc.SourceConnector.Configuration;
 
 /// <summary>The source's Kafka producer configuration: owned properties and the defaults it changes.</summary>
 internal static class SourceProducerSettings
