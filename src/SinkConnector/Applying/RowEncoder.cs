@@ -26,29 +26,34 @@ public static class RowEncoder
     public static string? Encode(ChangeRecord record, BoundTable table, WriteMode mode, bool replaceWithoutKey, List<RowChange> into)
     {
         if (record.Action == RecordAction.Delete) return EncodeDelete(record, table, into);
-        return record.AfterText is { } after
-            ? EncodeUpsertText(record, after, table, mode, replaceWithoutKey, into)
-            : EncodeUpsert(record, table, mode, replaceWithoutKey, into);
-    }
-
-    /// <summary>
-    /// <see cref="EncodeUpsert"/> for a record whose images are already text (<see cref="ChangeRecord.AfterText"/>):
-    /// the same rules, on the texts the type layer's encoders would have given. The common case, a new image without
-    /// placeholders for a table whose columns are the row's fields in order, passes the image on as it is.
-    /// </summary>
-    static string? EncodeUpsertText(ChangeRecord record, PgTextRow after, BoundTable table, WriteMode mode, bool replaceWithoutKey, List<RowChange> into)
-    {
-        var columns = table.Columns;
-        var before = record.BeforeText;
-        string key;
-        if (table.ColumnsAreFields && after.FieldCount == columns.Length && !after.HasUnavailable)
+        if (record.AfterText is not { } after)
         {
-            key = KeyText(after, table.PrimaryKey);
-            if (before is not null && record.SourceOp == 'u') AddOldImage(record, before, table, mode, replaceWithoutKey, key, into);
-            into.Add(new RowChange(record, after, key));
+            var before = record.Before is { } image ? new DatumImage(image) : (DatumImage?)null;
+            EncodeUpsert(record, new DatumImage(record.After), before, table, mode, replaceWithoutKey, into);
             return null;
         }
 
+        var beforeText = record.BeforeText is { } text ? new TextImage(text) : (TextImage?)null;
+        if (table.ColumnsAreFields && after.FieldCount == table.Columns.Length && !after.HasUnavailable)
+        {
+            // The common case, a new image without placeholders whose fields are the table's columns in order: as it is.
+            var key = KeyText(after, table.PrimaryKey);
+            if (beforeText is { } old && record.SourceOp == 'u') AddOldImage(record, old, table, mode, replaceWithoutKey, key, into);
+            into.Add(new RowChange(record, after, key));
+            return null;
+        }
+        EncodeUpsert(record, new TextImage(after), beforeText, table, mode, replaceWithoutKey, into);
+        return null;
+    }
+
+    /// <summary>
+    /// A create or update, from either form of its images (the generic path's datums or the fast path's texts): the
+    /// rules are written once, over <see cref="IRowImage"/>.
+    /// </summary>
+    static void EncodeUpsert<TImage>(ChangeRecord record, TImage after, TImage? before, BoundTable table, WriteMode mode, bool replaceWithoutKey,
+        List<RowChange> into) where TImage : struct, IRowImage
+    {
+        var columns = table.Columns;
         var values = new string?[columns.Length];
         bool[]? unavailable = null;
         for (var i = 0; i < columns.Length; i++)
@@ -59,32 +64,26 @@ public static class RowEncoder
                 values[i] = Text(column, ValueOf(column, record, null));
                 continue;
             }
-            var position = column.Column.ValuePosition;
-            if (column.Column.CanBeUnavailable && after.IsUnavailable(position))
+            if (column.Column.CanBeUnavailable && after.IsUnavailable(column))
             {
-                // As with datums: the before image's value when it has one (REPLICA IDENTITY FULL), else keep the stored one.
-                if (before is not null && before.LengthOf(position) >= 0)
-                {
-                    values[i] = before.TextOf(position);
-                }
+                // The before image's value when it has one (REPLICA IDENTITY FULL), else keep the stored one.
+                if (before is { } old && old.HasValue(column) && !old.IsUnavailable(column))
+                    values[i] = old.Text(column);
                 else
-                {
                     (unavailable ??= new bool[columns.Length])[i] = true;
-                }
                 continue;
             }
-            values[i] = after.TextOf(position);
+            values[i] = after.Text(column);
         }
 
-        key = KeyText(values, table.PrimaryKey);
-        if (before is not null && record.SourceOp == 'u') AddOldImage(record, before, table, mode, replaceWithoutKey, key, into);
+        var key = KeyText(values, table.PrimaryKey);
+        if (before is { } image && record.SourceOp == 'u') AddOldImage(record, image, table, mode, replaceWithoutKey, key, into);
         into.Add(new RowChange(record, isDelete: false, values, unavailable, key));
-        return null;
     }
 
-    /// <summary>What an update's before image (as text) adds ahead of the new row: a delete of the old key, or of the old row of a keyless table.</summary>
-    /// <returns>Whether a change was added.</returns>
-    static bool AddOldImage(ChangeRecord record, PgTextRow before, BoundTable table, WriteMode mode, bool replaceWithoutKey, string key, List<RowChange> into)
+    /// <summary>What an update's before image adds ahead of the new row: a delete of the old key, or of the old row of a keyless table.</summary>
+    static void AddOldImage<TImage>(ChangeRecord record, TImage before, BoundTable table, WriteMode mode, bool replaceWithoutKey, string key,
+        List<RowChange> into) where TImage : struct, IRowImage
     {
         var columns = table.Columns;
         if (table.PrimaryKey.Length > 0 && mode == WriteMode.SetBased)
@@ -93,68 +92,16 @@ public static class RowEncoder
             foreach (var index in table.PrimaryKey)
             {
                 var column = columns[index];
-                if (column.Column.Source != ColumnSource.Value || before.LengthOf(column.Column.ValuePosition) < 0) return false;
-                oldValues[index] = before.TextOf(column.Column.ValuePosition);
+                if (column.Column.Source != ColumnSource.Value || !before.HasValue(column)) return; // not the whole old key
+                oldValues[index] = before.Text(column);
             }
             var oldKey = KeyText(oldValues, table.PrimaryKey);
-            if (oldKey == key) return false;
-            into.Add(new RowChange(record, isDelete: true, oldValues, null, oldKey));
-            return true;
+            if (oldKey != key) into.Add(new RowChange(record, isDelete: true, oldValues, null, oldKey));
         }
-        if (table.PrimaryKey.Length == 0 && replaceWithoutKey)
+        else if (table.PrimaryKey.Length == 0 && replaceWithoutKey)
         {
-            var values = new string?[columns.Length];
-            for (var i = 0; i < values.Length; i++)
-            {
-                var column = columns[i];
-                values[i] = column.Column.Source == ColumnSource.Value ? before.TextOf(column.Column.ValuePosition) : Text(column, ValueOf(column, record, null));
-            }
-            into.Add(new RowChange(record, isDelete: true, values, null, ""));
-            return true;
+            into.Add(new RowChange(record, isDelete: true, Image(table, record, before), null, ""));
         }
-        return false;
-    }
-
-    static string? EncodeUpsert(ChangeRecord record, BoundTable table, WriteMode mode, bool replaceWithoutKey, List<RowChange> into)
-    {
-        var columns = table.Columns;
-        var values = new string?[columns.Length];
-        bool[]? unavailable = null;
-        for (var i = 0; i < columns.Length; i++)
-        {
-            var column = columns[i];
-            var datum = ValueOf(column, record, record.After);
-            if (column.Column.CanBeUnavailable && column.Encoder!.IsUnavailable(datum))
-            {
-                var old = record.Before?.GetValue(column.Column.ValuePosition);
-                if (old is not null && !column.Encoder.IsUnavailable(old))
-                {
-                    datum = old;
-                }
-                else
-                {
-                    (unavailable ??= new bool[columns.Length])[i] = true;
-                    continue;
-                }
-            }
-            values[i] = Text(column, datum);
-        }
-
-        var key = KeyText(values, table.PrimaryKey);
-        if (record.Before is { } before && record.SourceOp == 'u')
-        {
-            if (table.PrimaryKey.Length > 0 && mode == WriteMode.SetBased)
-            {
-                if (OldKey(table, before) is { } oldValues && KeyText(oldValues, table.PrimaryKey) is var oldKey && oldKey != key)
-                    into.Add(new RowChange(record, isDelete: true, oldValues, null, oldKey));
-            }
-            else if (table.PrimaryKey.Length == 0 && replaceWithoutKey)
-            {
-                into.Add(new RowChange(record, isDelete: true, Image(table, record, before), null, ""));
-            }
-        }
-        into.Add(new RowChange(record, isDelete: false, values, unavailable, key));
-        return null;
     }
 
     static string? EncodeDelete(ChangeRecord record, BoundTable table, List<RowChange> into)
@@ -162,7 +109,7 @@ public static class RowEncoder
         if (table.PrimaryKey.Length == 0)
         {
             if (record.Before is null) return "delete_without_before_image";
-            into.Add(new RowChange(record, isDelete: true, Image(table, record, record.Before), null, ""));
+            into.Add(new RowChange(record, isDelete: true, Image(table, record, new DatumImage(record.Before)), null, ""));
             return null;
         }
 
@@ -180,23 +127,15 @@ public static class RowEncoder
         return null;
     }
 
-    /// <summary>The old key's values from a before image, or null when it does not hold the whole key.</summary>
-    static string?[]? OldKey(BoundTable table, GenericRecord before)
+    /// <summary>Every column's text for one whole image (a keyless table's old row).</summary>
+    static string?[] Image<TImage>(BoundTable table, ChangeRecord record, TImage image) where TImage : struct, IRowImage
     {
         var values = new string?[table.Columns.Length];
-        foreach (var index in table.PrimaryKey)
+        for (var i = 0; i < values.Length; i++)
         {
-            var column = table.Columns[index];
-            if (column.Column.Source != ColumnSource.Value || before.GetValue(column.Column.ValuePosition) is not { } datum) return null;
-            values[index] = Text(column, datum);
+            var column = table.Columns[i];
+            values[i] = column.Column.Source == ColumnSource.Value ? image.Text(column) : Text(column, ValueOf(column, record, null));
         }
-        return values;
-    }
-
-    static string?[] Image(BoundTable table, ChangeRecord record, GenericRecord image)
-    {
-        var values = new string?[table.Columns.Length];
-        for (var i = 0; i < values.Length; i++) values[i] = Text(table.Columns[i], ValueOf(table.Columns[i], record, image));
         return values;
     }
 
@@ -209,7 +148,7 @@ public static class RowEncoder
         _ => record.Offset,
     };
 
-    static string? Text(BoundColumn column, object? datum) =>
+    internal static string? Text(BoundColumn column, object? datum) =>
         column.Encoder is { } encoder ? encoder.Encode(datum) : Convert.ToString(datum, CultureInfo.InvariantCulture);
 
     /// <summary><see cref="KeyText(string?[], int[])"/> of a text image whose fields are the bound columns.</summary>
@@ -233,5 +172,40 @@ public static class RowEncoder
             else text.Append(value.Length).Append(':').Append(value);
         }
         return text.ToString();
+    }
+
+    /// <summary>One image of a row (after or before) as the encoder reads its value columns, in either form.</summary>
+    interface IRowImage
+    {
+        /// <summary>Whether the column holds the unchanged-TOAST placeholder.</summary>
+        bool IsUnavailable(BoundColumn column);
+
+        /// <summary>Whether the column has a value (not null, not missing from a before image, not the placeholder).</summary>
+        bool HasValue(BoundColumn column);
+
+        /// <summary>The column's value as PostgreSQL text input; null for SQL NULL.</summary>
+        string? Text(BoundColumn column);
+    }
+
+    /// <summary>The generic path's image: Avro datums, encoded by the column's encoder.</summary>
+    readonly struct DatumImage(GenericRecord? image) : IRowImage
+    {
+        public bool IsUnavailable(BoundColumn column) => column.Encoder!.IsUnavailable(Datum(column));
+
+        public bool HasValue(BoundColumn column) => Datum(column) is { } datum && !(column.Column.CanBeUnavailable && column.Encoder!.IsUnavailable(datum));
+
+        public string? Text(BoundColumn column) => RowEncoder.Text(column, Datum(column));
+
+        object? Datum(BoundColumn column) => image?.GetValue(column.Column.ValuePosition);
+    }
+
+    /// <summary>The fast path's image: the fields already as PostgreSQL text.</summary>
+    readonly struct TextImage(PgTextRow image) : IRowImage
+    {
+        public bool IsUnavailable(BoundColumn column) => image.IsUnavailable(column.Column.ValuePosition);
+
+        public bool HasValue(BoundColumn column) => image.LengthOf(column.Column.ValuePosition) >= 0;
+
+        public string? Text(BoundColumn column) => image.TextOf(column.Column.ValuePosition);
     }
 }
