@@ -178,7 +178,9 @@ public sealed class SinkTask
             try
             {
                 var decoding = _decoder!.DecodeAsync(result, _stopping);
-                return decoding.IsCompletedSuccessfully ? decoding.Result : decoding.AsTask().GetAwaiter().GetResult();
+                var record = decoding.IsCompletedSuccessfully ? decoding.Result : decoding.AsTask().GetAwaiter().GetResult();
+                if (attempt > 1) _status.Set("running", _consumer); // the registry answered again
+                return record;
             }
             catch (HttpRequestException e) when (RegistryFailures.IsTransient(e))
             {

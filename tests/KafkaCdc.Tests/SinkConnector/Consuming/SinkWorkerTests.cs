@@ -203,6 +203,31 @@ public class SinkWorkerTests
     }
 
     [Test]
+    public async Task RegistryUnreachableWhileDecoding_RetriesTheRecord_ThenWritesIt_AndTheTaskReadsRunningAgain()
+    {
+        var name = TestEnvironment.UniqueName("registry_down");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, 'decoded once the registry answers')");
+        using var events = new ChangeEvents(name);
+        using var kafka = await KafkaChanges.CreateAsync(name, partitions: 1);
+        kafka.Produce([await events.InsertAsync(table, await table.RowAsync("id = 1"))]);
+        var port = LocalPorts.Free(); // nothing listens there until the forwarder starts
+        var config = SinkConfigs.For(_destination, name, ("schema.registry.url", $"http://127.0.0.1:{port}"), ("schema.registry.max.retries", "0"));
+        await using var sink = InProcessSink.Start(config);
+        string State() => sink.Worker.Status.Tasks[0].State;
+
+        await Poll.UntilAsync(() => State() == "retrying", TimeSpan.FromSeconds(60), () => $"the task to retry while the registry is unreachable (state {State()})");
+        using (TcpForwarder.Start(port, new Uri(TestEnvironment.RequireSchemaRegistryUrl())))
+        {
+            await Poll.UntilAsync(async () => await _destination.TableExistsAsync(name) && (await _destination.RowTextsAsync(name)).Count == 1,
+                TimeSpan.FromSeconds(60), "the record written once the registry answers");
+            // Regression: the state stayed "retrying" after a registry retry until some later batch had to retry too.
+            await Poll.UntilAsync(() => State() == "running", TimeSpan.FromSeconds(30), () => $"the task's state back to running (it is {State()})");
+        }
+        Assert.That(sink.Exit.IsCompleted, Is.False, "the sink still runs");
+    }
+
+    [Test]
     public async Task WrongRegistryPassword_StopsTheSinkNamingTheRecordAndTheSettingNotTheSecret()
     {
         const string wrongPassword = "wrong-Pa55word";
