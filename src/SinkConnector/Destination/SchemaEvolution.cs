@@ -132,19 +132,27 @@ public sealed partial class SchemaEvolution
         string sql;
         if (plan.Create)
         {
-            var definitions = columns.Select((c, i) => $"{PgIdentifier.Quote(c.Name)} {types[i]}{(c.IsNotNull ? " NOT NULL" : "")}").ToList();
+            var definitions = columns.Select((c, i) => $"{PgIdentifier.Quote(c.Name)} {types[i]}{DefaultClause(c, types[i])}{(c.IsNotNull ? " NOT NULL" : "")}").ToList();
             if (shape.HasPrimaryKey) definitions.Add($"PRIMARY KEY ({string.Join(", ", shape.PrimaryKey.Select(i => PgIdentifier.Quote(shape.Columns[i].Name)))})");
             sql = $"CREATE TABLE {qualified} ({string.Join(", ", definitions)})";
         }
         else
         {
-            sql = $"ALTER TABLE {qualified} {string.Join(", ", columns.Select((c, i) => $"ADD COLUMN IF NOT EXISTS {PgIdentifier.Quote(c.Name)} {types[i]}"))}";
+            sql = $"ALTER TABLE {qualified} {string.Join(", ", columns.Select((c, i) => $"ADD COLUMN IF NOT EXISTS {PgIdentifier.Quote(c.Name)} {types[i]}{DefaultClause(c, types[i])}"))}";
         }
 
         await using (var command = transaction.Command(sql)) await command.ExecuteNonQueryAsync(cancellationToken);
         if (plan.Create) Log.TableCreated(_logger, qualified, columns.Count, shape.PrimaryKeyText);
         else Log.ColumnsAdded(_logger, qualified, string.Join(", ", columns.Select(c => $"\"{c.Name}\" {c.SqlType}")));
     }
+
+    /// <summary>
+    /// <c> DEFAULT …</c> with the source column's constant default (<c>kafkacdc.default</c>), so that rows the source
+    /// never sent again after an <c>ADD COLUMN … DEFAULT</c> read the same here; none when the column falls back to
+    /// another type than the source's (the default's cast names that type).
+    /// </summary>
+    static string DefaultClause(ShapeColumn column, string type) =>
+        column.Definition?.Default is { } constant && type == column.SqlType ? $" DEFAULT {constant}" : "";
 
     /// <summary>
     /// The type of each column to create: its declared type when this server has it, else <c>text</c> (<c>text[]</c>),

@@ -58,6 +58,34 @@ public class PipelineTests
         await UntilEqualAsync(source, destination, topic, "the truncate and the row inserted after it", connector, sink);
     }
 
+    [Test]
+    public async Task AddColumnWithConstantDefault_RowsNotSentAgain_ReadTheDefaultAtTheDestinationToo()
+    {
+        await using var source = await SourceTestDatabase.CreateAsync("pipeline_default", "CREATE TABLE source_rows (id integer PRIMARY KEY, v text)");
+        var destination = await SinkDestination.CreateAsync("pipeline_default_dst");
+        await using var connector = await InProcessConnector.StartStreamingAsync(source.Config());
+        var topic = source.Topic("source_rows");
+        await source.ExecuteAsync("INSERT INTO source_rows SELECT i, 'row ' || i FROM generate_series(1, 200) i");
+        await using var sink = InProcessSink.Start(SinkConfigs.For(destination, topic));
+        await UntilEqualAsync(source, destination, topic, "the first rows", connector, sink);
+
+        // PostgreSQL gives the rows that exist a constant default without writing them to the WAL: only the rows changed
+        // afterwards arrive with the new columns, so the destination must give the others the same defaults.
+        await source.ExecuteAsync("""
+            ALTER TABLE source_rows ADD COLUMN priority integer DEFAULT 3,
+                ADD COLUMN label text NOT NULL DEFAULT 'it''s new',
+                ADD COLUMN price numeric(8,2) DEFAULT -1.5,
+                ADD COLUMN since date DEFAULT '2020-01-01',
+                ADD COLUMN tags integer[] DEFAULT '{1,2}',
+                ADD COLUMN flag boolean DEFAULT false;
+            UPDATE source_rows SET v = 'touched', priority = 1 WHERE id <= 10;
+            INSERT INTO source_rows (id, v) VALUES (201, 'after the change');
+            """);
+        await UntilEqualAsync(source, destination, topic, "ADD COLUMN … DEFAULT with constants", connector, sink);
+        Assert.That(await destination.ScalarAsync($"SELECT count(*) FROM {PgIdentifier.Quote(destination.Schema, topic)} WHERE id BETWEEN 11 AND 200 AND priority = 3 AND label = 'it''s new'"),
+            Is.EqualTo(190L), "the 190 rows not sent again read the defaults");
+    }
+
     static async Task UntilEqualAsync(SourceTestDatabase source, SinkDestination destination, string table, string what,
         InProcessConnector connector, InProcessSink sink)
     {

@@ -12,8 +12,10 @@ internal static class PgCatalogQueries
     /// </summary>
     public const string Attributes = """
         SELECT a.attnum::int4, a.attname::text, a.atttypid, a.atttypmod, a.attnotnull, a.attndims::int4,
-               a.attgenerated <> '' AS generated, k.position
+               a.attgenerated <> '' AS generated, k.position,
+               CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END AS default_expression
         FROM pg_catalog.pg_attribute a
+        LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         LEFT JOIN LATERAL (
             SELECT p.position::int4
             FROM pg_catalog.pg_index i

@@ -13,4 +13,6 @@ namespace KafkaCdc.Shared.Postgres;
 /// Whether it is a generated column. pgoutput (before PostgreSQL 18) does not publish generated columns, so a
 /// snapshot built from <see cref="PgTypeCatalog.DescribeRelationAsync"/> should leave them out to match the stream.
 /// </param>
-public sealed record PgColumn(string Name, int? AttributeNumber, PgColumnType Type, bool IsNotNull, int? KeyPosition, bool IsGenerated = false);
+/// <param name="DefaultExpression">The column's default as <c>pg_get_expr</c> prints it (<c>3</c>, <c>'x'::text</c>, <c>now()</c>), or null.</param>
+public sealed record PgColumn(string Name, int? AttributeNumber, PgColumnType Type, bool IsNotNull, int? KeyPosition, bool IsGenerated = false,
+    string? DefaultExpression = null);

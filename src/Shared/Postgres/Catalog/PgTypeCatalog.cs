@@ -44,7 +44,8 @@ public sealed class PgTypeCatalog
         var attributes = await ReadAttributesAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         await ReadTypesAsync(reader, cancellationToken);
-        return [.. attributes.Select(a => new PgColumn(a.Name, a.Number, TypeOf(a.TypeOid, a.TypeModifier, a.Dimensions), a.NotNull, a.KeyPosition, a.Generated))];
+        return [.. attributes.Select(a => new PgColumn(a.Name, a.Number, TypeOf(a.TypeOid, a.TypeModifier, a.Dimensions), a.NotNull, a.KeyPosition, a.Generated,
+            a.DefaultExpression))];
     }
 
     /// <summary>
@@ -84,7 +85,10 @@ public sealed class PgTypeCatalog
             {
                 // attndims belongs to the catalog's type; if the type changed since, the type's own default applies.
                 var dimensions = a.TypeOid == column.TypeOid ? a.Dimensions : 0;
-                result.Add(new PgColumn(column.Name, a.Number, TypeOf(column.TypeOid, column.TypeModifier, dimensions), a.NotNull, a.KeyPosition, a.Generated));
+                // The default belongs to the catalog's type too: after a type change it may no longer fit the message's.
+                var defaultExpression = a.TypeOid == column.TypeOid ? a.DefaultExpression : null;
+                result.Add(new PgColumn(column.Name, a.Number, TypeOf(column.TypeOid, column.TypeModifier, dimensions), a.NotNull, a.KeyPosition, a.Generated,
+                    defaultExpression));
             }
             else
             {
@@ -126,7 +130,7 @@ public sealed class PgTypeCatalog
         {
             attributes.Add(new Attribute(
                 reader.GetInt32(0), reader.GetString(1), reader.GetFieldValue<uint>(2), reader.GetInt32(3), reader.GetBoolean(4),
-                reader.GetInt32(5), reader.GetBoolean(6), reader.IsDBNull(7) ? null : reader.GetInt32(7)));
+                reader.GetInt32(5), reader.GetBoolean(6), reader.IsDBNull(7) ? null : reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
         }
 
         return attributes;
@@ -180,5 +184,6 @@ public sealed class PgTypeCatalog
     private static NpgsqlParameter Modifiers(IEnumerable<int> modifiers) =>
         new() { Value = modifiers.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer };
 
-    private sealed record Attribute(int Number, string Name, uint TypeOid, int TypeModifier, bool NotNull, int Dimensions, bool Generated, int? KeyPosition);
+    private sealed record Attribute(int Number, string Name, uint TypeOid, int TypeModifier, bool NotNull, int Dimensions, bool Generated, int? KeyPosition,
+        string? DefaultExpression);
 }

@@ -42,6 +42,12 @@ public static class PgColumnProperties
     /// <summary><c>kafkacdc.key.position</c> (int): 1-based position in the primary key.</summary>
     public const string KeyPosition = "kafkacdc.key.position";
 
+    /// <summary>
+    /// <c>kafkacdc.default</c>: the column's default as PostgreSQL prints it, when it is a constant
+    /// (<see cref="PgConstantDefault"/>); a sink gives the destination column the same default.
+    /// </summary>
+    public const string Default = "kafkacdc.default";
+
     /// <summary><c>kafkacdc.encoding</c>: <c>base64</c> or <c>hex</c> for <c>bytea</c> in a string field.</summary>
     public const string Encoding = "kafkacdc.encoding";
 
@@ -68,6 +74,10 @@ public static class PgColumnProperties
         }
 
         Add(properties, KeyPosition, column.KeyPosition);
+        if (PgConstantDefault.IsConstant(column.DefaultExpression))
+        {
+            properties.Add(new(Default, column.DefaultExpression));
+        }
         if (PgTypeMap.KindOf(type) == PgValueKind.Bytea && options.BinaryHandling != BinaryHandlingMode.Bytes)
         {
             properties.Add(new(Encoding, options.BinaryHandling == BinaryHandlingMode.Base64 ? "base64" : "hex"));

@@ -31,6 +31,8 @@ public sealed class PgColumnDefinition
             TypeSchema = PgFieldProperties.String(field, PgColumnProperties.TypeSchema);
             TypeName = PgFieldProperties.String(field, PgColumnProperties.TypeName);
             IsUserDefinedType = TypeSchema is not null && TypeSchema != "pg_catalog";
+            var defaultExpression = PgFieldProperties.String(field, PgColumnProperties.Default);
+            Default = PgConstantDefault.IsConstant(defaultExpression) ? defaultExpression : null;
         }
         else
         {
@@ -64,6 +66,9 @@ public sealed class PgColumnDefinition
 
     /// <summary>The name of the (element) type, from <c>kafkacdc.type.name</c>; null without column properties.</summary>
     public string? TypeName { get; }
+
+    /// <summary>The source column's constant default (<c>kafkacdc.default</c>, checked by <see cref="PgConstantDefault"/>), or null.</summary>
+    public string? Default { get; }
 
     /// <summary>Whether the column allows NULL: <c>kafkacdc.nullable</c>, else whether the schema has a null branch; never for key fields.</summary>
     public bool IsNullable { get; }

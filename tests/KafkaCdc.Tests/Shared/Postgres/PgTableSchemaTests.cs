@@ -89,6 +89,18 @@ public class PgTableSchemaTests
         }));
     }
 
+    [TestCase("3", "\"3\"")]
+    [TestCase("'it''s new'::text", "\"'it''s new'::text\"")]
+    [TestCase("now()", null)]
+    [TestCase("nextval('t_id_seq'::regclass)", null)]
+    [TestCase(null, null)]
+    public void ValueField_Default_CarriedOnlyWhenConstant(string? expression, string? expected)
+    {
+        var value = PgTableSchema.Build("db", "public", "t", [Of("int4") with { DefaultExpression = expression }]).Value;
+
+        Assert.That(Datums.Properties(value, value.Fields[0].Name).GetValueOrDefault(PgColumnProperties.Default), Is.EqualTo(expected));
+    }
+
     [TestCase("varchar", 44, PgColumnProperties.Length, 40)]
     [TestCase("bpchar", 5, PgColumnProperties.Length, 1)]
     [TestCase("bit", 8, PgColumnProperties.Length, 8)]
