@@ -67,6 +67,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4101, Level = LogLevel.Information, Message = "Added column(s) to {Table}: {Columns}")]
     internal static partial void ColumnsAdded(ILogger logger, string table, string columns);
 
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "Widened column(s) of {Table} as the source did: {Columns}")]
+    internal static partial void ColumnsWidened(ILogger logger, string table, string columns);
+
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Column \"{Column}\": type {Type} does not exist in the destination database; created as {Fallback}, which holds its text")]
     internal static partial void TypeFallback(ILogger logger, string column, string type, string fallback);
 

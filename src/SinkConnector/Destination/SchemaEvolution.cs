@@ -11,7 +11,9 @@ namespace KafkaCdc.SinkConnector.Destination;
 /// Makes a destination table fit a <see cref="RecordShape"/> (the applying stage then binds the two). With
 /// <c>schema.evolution=basic</c> a missing table is created (columns in record order, the primary key per
 /// <c>primary.key.mode</c>, each column with the source's type from <c>kafkacdc.type</c>, or <c>text</c> when that type
-/// does not exist here) and missing columns are added, nullable. It never drops a column, changes a type or the primary
+/// does not exist here) and missing columns are added, nullable, with the source's constant default; a column the source
+/// widened (<see cref="PgTypeWidening"/>: <c>integer</c> → <c>bigint</c>, a longer <c>varchar</c>, more numeric
+/// precision) is widened here too. It never drops a column, narrows or otherwise changes a type, or changes the primary
 /// key: such records get a <see cref="SchemaMismatchException"/> naming the table, the column and the difference. With
 /// <c>none</c> the table must exist and match.
 /// </summary>
@@ -55,13 +57,13 @@ public sealed partial class SchemaEvolution
         }
 
         var plan = MakePlan(shape, table, qualified);
-        if (plan.Create || plan.AddColumns.Count > 0)
+        if (plan.HasDdl)
         {
             if (!shape.HasRowSchema) return null;
             await TableLocks.LockExclusiveAsync(transaction, qualified, cancellationToken);
             table = await session.Catalog.DescribeAsync(transaction.Connection, _schema, shape.Table, cancellationToken);
             plan = MakePlan(shape, table, qualified);
-            if (plan.Create || plan.AddColumns.Count > 0)
+            if (plan.HasDdl)
             {
                 await ApplyAsync(transaction, shape, qualified, plan, cancellationToken);
                 table = await session.Catalog.DescribeAsync(transaction.Connection, _schema, shape.Table, cancellationToken)
@@ -83,7 +85,7 @@ public sealed partial class SchemaEvolution
         {
             if (_mode == SchemaEvolutionMode.None && shape.HasRowSchema)
                 throw new SchemaMismatchException(qualified, ["the table does not exist, and schema.evolution=none does not create it"]);
-            return new Plan(Create: true, []);
+            return new Plan(Create: true, [], []);
         }
 
         var differences = new List<string>();
@@ -97,6 +99,7 @@ public sealed partial class SchemaEvolution
         }
 
         var add = new List<ShapeColumn>();
+        var widen = new List<ShapeColumn>();
         foreach (var column in shape.Columns)
         {
             var existing = table.Find(column.Name);
@@ -108,7 +111,8 @@ public sealed partial class SchemaEvolution
             }
             else if (column.HasDeclaredType && existing.Type != column.SqlType && existing.Type != FallbackType(column))
             {
-                differences.Add($"column \"{column.Name}\" is {existing.Type} here but {column.SqlType} in the records (the sink never changes column types)");
+                if (_mode == SchemaEvolutionMode.Basic && PgTypeWidening.IsSafe(existing.Type, column.SqlType)) widen.Add(column);
+                else differences.Add($"column \"{column.Name}\" is {existing.Type} here but {column.SqlType} in the records (the sink changes a column's type only to widen it without losing values)");
             }
         }
 
@@ -122,7 +126,7 @@ public sealed partial class SchemaEvolution
         }
 
         if (differences.Count > 0) throw new SchemaMismatchException(qualified, differences);
-        return new Plan(Create: false, add);
+        return new Plan(Create: false, add, widen);
     }
 
     async Task ApplyAsync(ApplyTransaction transaction, RecordShape shape, string qualified, Plan plan, CancellationToken cancellationToken)
@@ -138,12 +142,19 @@ public sealed partial class SchemaEvolution
         }
         else
         {
-            sql = $"ALTER TABLE {qualified} {string.Join(", ", columns.Select((c, i) => $"ADD COLUMN IF NOT EXISTS {PgIdentifier.Quote(c.Name)} {types[i]}{DefaultClause(c, types[i])}"))}";
+            // Widened types are the source's, already checked by the type grammar and PgTypeWidening.
+            var changes = columns.Select((c, i) => $"ADD COLUMN IF NOT EXISTS {PgIdentifier.Quote(c.Name)} {types[i]}{DefaultClause(c, types[i])}")
+                .Concat(plan.WidenColumns.Select(c => $"ALTER COLUMN {PgIdentifier.Quote(c.Name)} TYPE {c.SqlType}"));
+            sql = $"ALTER TABLE {qualified} {string.Join(", ", changes)}";
         }
 
         await using (var command = transaction.Command(sql)) await command.ExecuteNonQueryAsync(cancellationToken);
         if (plan.Create) Log.TableCreated(_logger, qualified, columns.Count, shape.PrimaryKeyText);
-        else Log.ColumnsAdded(_logger, qualified, string.Join(", ", columns.Select(c => $"\"{c.Name}\" {c.SqlType}")));
+        else
+        {
+            if (columns.Count > 0) Log.ColumnsAdded(_logger, qualified, string.Join(", ", columns.Select(c => $"\"{c.Name}\" {c.SqlType}")));
+            if (plan.WidenColumns.Count > 0) Log.ColumnsWidened(_logger, qualified, string.Join(", ", plan.WidenColumns.Select(c => $"\"{c.Name}\" to {c.SqlType}")));
+        }
     }
 
     /// <summary>
@@ -217,5 +228,8 @@ public sealed partial class SchemaEvolution
         """, RegexOptions.IgnorePatternWhitespace | RegexOptions.IgnoreCase)]
     private static partial Regex TypeName();
 
-    readonly record struct Plan(bool Create, List<ShapeColumn> AddColumns);
+    readonly record struct Plan(bool Create, List<ShapeColumn> AddColumns, List<ShapeColumn> WidenColumns)
+    {
+        public bool HasDdl => Create || AddColumns.Count > 0 || WidenColumns.Count > 0;
+    }
 }

@@ -61,6 +61,28 @@ public class SchemaEvolutionTests
     }
 
     [Test]
+    public async Task WidenedSourceColumns_AreWidenedHereToo_AndTheWiderValuesWritten()
+    {
+        var name = TestEnvironment.UniqueName("widened");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, qty integer, code varchar(3), price numeric(5,2))", name);
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, 5, 'abc', 123.45)");
+        using var events = new ChangeEvents(name);
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name));
+        await pipeline.ApplyAsync(name, await events.InsertAsync(table, await table.RowAsync("id = 1")));
+
+        await table.ExecuteAsync($"""
+            ALTER TABLE {name} ALTER COLUMN qty TYPE bigint, ALTER COLUMN code TYPE varchar(10), ALTER COLUMN price TYPE numeric(9,2);
+            INSERT INTO {name} VALUES (2, 5000000000, 'abcdefghij', 1234567.89);
+            """);
+        await table.RefreshAsync();
+        await pipeline.ApplyAsync(name, await events.InsertAsync(table, await table.RowAsync("id = 2")));
+
+        Assert.That(await _destination.ColumnsAsync(name),
+            Is.EqualTo(new[] { "id integer not null", "qty bigint", "code character varying(10)", "price numeric(9,2)" }));
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()));
+    }
+
+    [Test]
     public async Task RetypedColumn_IsRefused_NamingTableColumnAndTypes()
     {
         var name = TestEnvironment.UniqueName("retyped");
