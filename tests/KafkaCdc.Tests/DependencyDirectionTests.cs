@@ -38,6 +38,12 @@ public partial class DependencyDirectionTests(DependencyDirectionTests.ProjectOr
 
     string Source => Path.Combine(Repository.Root, "src", project.Name);
 
+    /// <summary>
+    /// <c>using KafkaCdc.{Project}.X;</c>, <c>KafkaCdc.{Project}.X.Type</c> or <c>X.Type</c>; X.Name not followed by "(",
+    /// since a namespace holds types, never methods, so X.Name(...) is a member of an X in scope.
+    /// </summary>
+    Regex QualifiedReference => field ??= new Regex($@"(?<![\w.])(?:global::)?(?:KafkaCdc\.{project.Name}\.)?(?<folder>[A-Z]\w*)(?:(?>\.[A-Z]\w*)(?!\s*\()|;)");
+
     [Test]
     public void EveryFolder_HasAPlaceInTheOrder()
     {
@@ -83,14 +89,12 @@ public partial class DependencyDirectionTests(DependencyDirectionTests.ProjectOr
     {
         var from = FolderOf(path);
         var file = Path.GetRelativePath(Repository.Root, path);
-        // X.Name not followed by "(": a namespace holds types, never methods, so X.Name(...) is a member of an X in scope.
-        var qualified = new Regex($@"(?<![\w.])(?:global::)?(?:KafkaCdc\.{project.Name}\.)?(?<folder>[A-Z]\w*)(?:(?>\.[A-Z]\w*)(?!\s*\()|;)");
         var lines = Code(File.ReadAllText(path)).Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i];
             if (line.TrimStart().StartsWith("namespace ", StringComparison.Ordinal)) continue;
-            foreach (Match match in qualified.Matches(line))
+            foreach (Match match in QualifiedReference.Matches(line))
             {
                 var target = match.Groups["folder"].Value;
                 // X.Type only counts where X is a folder of the project (the namespace KafkaCdc.{Project}.X is what C# finds first).

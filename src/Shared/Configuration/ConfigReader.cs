@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using Level = Microsoft.Extensions.Logging.LogLevel;
 
 namespace KafkaCdc.Shared.Configuration;
 
@@ -124,21 +125,21 @@ public sealed partial class ConfigReader
     public LogLevel LogLevel(string key)
     {
         var text = Resolve(key);
-        if (string.IsNullOrEmpty(text)) return Remember(key, Microsoft.Extensions.Logging.LogLevel.Information);
+        if (string.IsNullOrEmpty(text)) return Remember(key, Level.Information);
         foreach (var (names, level) in s_logLevels)
         {
             if (names.Contains(text.Trim(), StringComparer.OrdinalIgnoreCase)) return Remember(key, level);
         }
         Problem(key, $"{Shown(key, text)} is not one of: trace, debug, info, warn, error, critical, none");
-        return Microsoft.Extensions.Logging.LogLevel.Information;
+        return Level.Information;
     }
 
-    static readonly (string[] Names, LogLevel Level)[] s_logLevels =
+    static readonly (string[] Names, Level Level)[] s_logLevels =
     [
-        (["trace"], Microsoft.Extensions.Logging.LogLevel.Trace), (["debug"], Microsoft.Extensions.Logging.LogLevel.Debug),
-        (["info", "information"], Microsoft.Extensions.Logging.LogLevel.Information),
-        (["warn", "warning"], Microsoft.Extensions.Logging.LogLevel.Warning), (["error"], Microsoft.Extensions.Logging.LogLevel.Error),
-        (["critical"], Microsoft.Extensions.Logging.LogLevel.Critical), (["none"], Microsoft.Extensions.Logging.LogLevel.None),
+        (["trace"], Level.Trace), (["debug"], Level.Debug),
+        (["info", "information"], Level.Information),
+        (["warn", "warning"], Level.Warning), (["error"], Level.Error),
+        (["critical"], Level.Critical), (["none"], Level.None),
     ];
 
     /// <summary>A comma-separated list, items trimmed, empty items dropped; empty when unset.</summary>

@@ -46,8 +46,7 @@ internal sealed class FlushScheduler
         if (_inFlight is { } flush)
         {
             _inFlight = null;
-            // A plain blocking wait: the flush takes milliseconds, spinning for it only burns the CPU it needs.
-            if (!flush.IsCompleted) ((IAsyncResult)flush).AsyncWaitHandle.WaitOne();
+            Block(flush);
             flush.GetAwaiter().GetResult();
         }
     }
@@ -57,8 +56,14 @@ internal sealed class FlushScheduler
     {
         if (_inFlight is { } flush)
         {
-            ((IAsyncResult)flush).AsyncWaitHandle.WaitOne();
+            Block(flush);
             _ = flush.Exception;
         }
+    }
+
+    /// <summary>A plain blocking wait: the flush takes milliseconds, spinning for it only burns the CPU it needs.</summary>
+    static void Block(Task flush)
+    {
+        if (!flush.IsCompleted) ((IAsyncResult)flush).AsyncWaitHandle.WaitOne();
     }
 }

@@ -45,12 +45,14 @@ internal sealed class SourceOptions
     static readonly PgConnectionKeys s_connectionKeys = new(HostnameKey, PortKey, UserKey, PasswordKey, DatabaseKey, SslModeKey);
 
     public required string Name { get; init; }
-    public required string Hostname { get; init; }
-    public required int Port { get; init; }
-    public required string User { get; init; }
-    public string? Password { get; init; }
-    public required string Database { get; init; }
-    public required SslMode SslMode { get; init; }
+    /// <summary>The <c>database.*</c> connection settings; the properties below are read from it.</summary>
+    public required PgConnectionSettings Connection { get; init; }
+    public string Hostname => Connection.Host;
+    public int Port => Connection.Port;
+    public string User => Connection.User;
+    public string? Password => Connection.Password;
+    public string Database => Connection.Database;
+    public SslMode SslMode => Connection.SslMode;
     public required bool ReadOnly { get; init; }
     public required string SlotName { get; init; }
     public required string PublicationName { get; init; }
@@ -186,12 +188,7 @@ internal sealed class SourceOptions
         return new SourceOptions
         {
             Name = name,
-            Hostname = connection.Host,
-            Port = connection.Port,
-            User = connection.User,
-            Password = connection.Password,
-            Database = connection.Database,
-            SslMode = connection.SslMode,
+            Connection = connection,
             ReadOnly = readOnly,
             SlotName = slotName,
             PublicationName = publicationName,
@@ -222,7 +219,7 @@ internal sealed class SourceOptions
     /// </summary>
     public string ConnectionString(string purpose)
     {
-        var builder = new PgConnectionSettings(Hostname, Port, User, Password, Database, SslMode).Builder($"kafkacdc-source {Name} ({purpose})");
+        var builder = Connection.Builder($"kafkacdc-source {Name} ({purpose})");
         builder.Pooling = false;
         builder.Timeout = 30;
         builder.CommandTimeout = 300;
