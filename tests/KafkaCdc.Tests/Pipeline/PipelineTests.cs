@@ -3,7 +3,6 @@ using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Tests.Shared.Postgres.Integration;
 using KafkaCdc.Tests.SinkConnector.Support;
 using KafkaCdc.Tests.SourceConnector;
-using Npgsql;
 
 namespace KafkaCdc.Tests.Pipeline;
 
@@ -86,75 +85,7 @@ public class PipelineTests
             Is.EqualTo(190L), "the 190 rows not sent again read the defaults");
     }
 
-    static async Task UntilEqualAsync(SourceTestDatabase source, SinkDestination destination, string table, string what,
-        InProcessConnector connector, InProcessSink sink)
-    {
-        List<string> expected = [], actual = [];
-        try
-        {
-            await Poll.UntilAsync(async () =>
-            {
-                expected = await SourceRowTextsAsync(source);
-                actual = await destination.TableExistsAsync(table) ? await destination.RowTextsAsync(table) : [];
-                return expected.SequenceEqual(actual);
-            }, s_timeout, $"the destination to equal the source after {what}");
-        }
-        catch (AssertionException e)
-        {
-            var indent = Environment.NewLine + "  ";
-            Assert.Fail(string.Join(Environment.NewLine,
-                e.Message,
-                "only in the source:" + indent + string.Join(indent, expected.Except(actual)),
-                "only in the destination:" + indent + string.Join(indent, actual.Except(expected)),
-                "columns that differ, by id:" + indent + string.Join(indent, await DifferingColumnsAsync(source, destination, table)),
-                "source connector log:" + indent + string.Join(indent, connector.LogLines.TakeLast(15)),
-                "sink log:" + indent + string.Join(indent, sink.Logging.Text.Split(Environment.NewLine).TakeLast(25))));
-        }
-    }
-
-    /// <summary>For rows present on both sides with different contents: the id and the columns that differ.</summary>
-    static async Task<List<string>> DifferingColumnsAsync(SourceTestDatabase source, SinkDestination destination, string table)
-    {
-        var sourceRows = await JsonRowsAsync(PgSessionSettings.Pin(source.ConnectionString), "source_rows");
-        var destinationRows = await JsonRowsAsync(PgSessionSettings.Pin(destination.AdminConnectionString), PgIdentifier.Quote(destination.Schema, table));
-        var differences = new List<string>();
-        foreach (var (id, row) in sourceRows)
-        {
-            if (!destinationRows.TryGetValue(id, out var other)) continue;
-            var columns = row.Where(c => !other.TryGetValue(c.Key, out var v) || v != c.Value)
-                .Select(c => $"{c.Key}: source {Shorten(c.Value)}, destination {Shorten(other.GetValueOrDefault(c.Key))}");
-            differences.AddRange(columns.Select(c => $"id {id}: {c}"));
-        }
-        return differences;
-    }
-
-    static string Shorten(string? text) => text is null ? "(missing)" : text.Length <= 80 ? text : text[..80] + $"... ({text.Length} chars)";
-
-    static async Task<Dictionary<string, Dictionary<string, string>>> JsonRowsAsync(string connectionString, string table)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            $"SELECT t.id::text, j.key, j.value::text FROM {table} t, jsonb_each(to_jsonb(t)) j", connection);
-        var rows = new Dictionary<string, Dictionary<string, string>>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            if (!rows.TryGetValue(reader.GetString(0), out var row)) rows[reader.GetString(0)] = row = [];
-            row[reader.GetString(1)] = reader.GetString(2);
-        }
-        return rows;
-    }
-
-    static async Task<List<string>> SourceRowTextsAsync(SourceTestDatabase source)
-    {
-        await using var connection = new NpgsqlConnection(PgSessionSettings.Pin(source.ConnectionString));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT t::text FROM source_rows t", connection);
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
-        rows.Sort(StringComparer.Ordinal);
-        return rows;
-    }
+    static Task UntilEqualAsync(SourceTestDatabase source, SinkDestination destination, string table, string what,
+        InProcessConnector connector, InProcessSink sink) =>
+        PipelineCompare.UntilEqualAsync(source, "source_rows", destination, table, what, connector, sink, s_timeout);
 }
