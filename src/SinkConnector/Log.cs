@@ -70,6 +70,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4104, Level = LogLevel.Information, Message = "Widened column(s) of {Table} as the source did: {Columns}")]
     internal static partial void ColumnsWidened(ILogger logger, string table, string columns);
 
+    [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Column(s) of {Table} the records no longer carry (dropped or renamed at the source) were NOT NULL without a default; they are nullable now, and rows written from now on leave them NULL: {Columns}")]
+    internal static partial void ColumnsMadeNullable(ILogger logger, string table, string columns);
+
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Column \"{Column}\": type {Type} does not exist in the destination database; created as {Fallback}, which holds its text")]
     internal static partial void TypeFallback(ILogger logger, string column, string type, string fallback);
 

@@ -13,16 +13,19 @@ namespace KafkaCdc.SinkConnector.Destination;
 /// <c>primary.key.mode</c>, each column with the source's type from <c>kafkacdc.type</c>, or <c>text</c> when that type
 /// does not exist here) and missing columns are added, nullable, with the source's constant default; a column the source
 /// widened (<see cref="PgTypeWidening"/>: <c>integer</c> → <c>bigint</c>, a longer <c>varchar</c>, more numeric
-/// precision) is widened here too. It never drops a column, narrows or otherwise changes a type, or changes the primary
-/// key: such records get a <see cref="SchemaMismatchException"/> naming the table, the column and the difference. With
-/// <c>none</c> the table must exist and match.
+/// precision) is widened here too, and a NOT NULL column the records no longer carry (dropped or renamed at the source)
+/// becomes nullable, so the rows written from then on can leave it NULL. Records whose type the destination column
+/// already widens (written before the widening, read from another partition or replayed) fit as they are. It never
+/// drops a column, narrows or otherwise changes a type, or changes the primary key: such records get a
+/// <see cref="SchemaMismatchException"/> naming the table, the column and the difference. With <c>none</c> the table
+/// must exist and match.
 /// </summary>
 /// <remarks>
 /// DDL runs in the batch's transaction under the table's exclusive advisory lock (<see cref="TableLocks"/>), after
 /// re-reading the catalog, so two tasks or processes seeing a new table or column at once create it once. Without DDL
 /// the table's shared lock is taken, then its truncate barrier read. A column the records lack is fine (it was added at
-/// the destination later or dropped at the source: new rows get NULL or its default) unless it is NOT NULL without a
-/// default. Types declared by the records are checked only when they carry <c>kafkacdc.type</c>; types derived from
+/// the destination later or dropped at the source: new rows get NULL or its default); under <c>none</c>, or when it is
+/// part of the primary key, it must not be NOT NULL without a default. Types declared by the records are checked only when they carry <c>kafkacdc.type</c>; types derived from
 /// other producers' Avro types are left to the server-side cast.
 /// </remarks>
 public sealed partial class SchemaEvolution
@@ -85,7 +88,7 @@ public sealed partial class SchemaEvolution
         {
             if (_mode == SchemaEvolutionMode.None && shape.HasRowSchema)
                 throw new SchemaMismatchException(qualified, ["the table does not exist, and schema.evolution=none does not create it"]);
-            return new Plan(Create: true, [], []);
+            return new Plan(Create: true, [], [], []);
         }
 
         var differences = new List<string>();
@@ -109,24 +112,29 @@ public sealed partial class SchemaEvolution
                 else if (shape.PrimaryKey.Any(i => shape.Columns[i] == column)) differences.Add($"primary key column \"{column.Name}\" is missing (the sink never changes primary keys)");
                 else add.Add(column);
             }
-            else if (column.HasDeclaredType && existing.Type != column.SqlType && existing.Type != FallbackType(column))
+            else if (column.HasDeclaredType && existing.Type != column.SqlType && existing.Type != FallbackType(column)
+                     && !PgTypeWidening.IsSafe(column.SqlType, existing.Type))
             {
+                // (Records older than a widening already made here, from another partition or a replay, fit as they are.)
                 if (_mode == SchemaEvolutionMode.Basic && PgTypeWidening.IsSafe(existing.Type, column.SqlType)) widen.Add(column);
                 else differences.Add($"column \"{column.Name}\" is {existing.Type} here but {column.SqlType} in the records (the sink changes a column's type only to widen it without losing values)");
             }
         }
 
+        var relax = new List<string>();
         if (shape.HasRowSchema)
         {
             foreach (var column in table.Columns)
             {
-                if (column.IsNotNull && !column.HasDefault && !shape.Columns.Any(c => c.Name == column.Name))
-                    differences.Add($"column \"{column.Name}\" is NOT NULL without a default, and the records do not carry it (dropped at the source? the sink never drops columns: drop it or give it a default)");
+                if (!column.IsNotNull || column.HasDefault || shape.Columns.Any(c => c.Name == column.Name)) continue;
+                // Dropped (or renamed) at the source: the column stays here, and rows written from now on leave it NULL.
+                if (_mode == SchemaEvolutionMode.Basic && !table.PrimaryKey.Contains(column.Name, StringComparer.Ordinal)) relax.Add(column.Name);
+                else differences.Add($"column \"{column.Name}\" is NOT NULL without a default, and the records do not carry it (dropped at the source? the sink never drops columns: drop it or give it a default)");
             }
         }
 
         if (differences.Count > 0) throw new SchemaMismatchException(qualified, differences);
-        return new Plan(Create: false, add, widen);
+        return new Plan(Create: false, add, widen, relax);
     }
 
     async Task ApplyAsync(ApplyTransaction transaction, RecordShape shape, string qualified, Plan plan, CancellationToken cancellationToken)
@@ -144,7 +152,8 @@ public sealed partial class SchemaEvolution
         {
             // Widened types are the source's, already checked by the type grammar and PgTypeWidening.
             var changes = columns.Select((c, i) => $"ADD COLUMN IF NOT EXISTS {PgIdentifier.Quote(c.Name)} {types[i]}{DefaultClause(c, types[i])}")
-                .Concat(plan.WidenColumns.Select(c => $"ALTER COLUMN {PgIdentifier.Quote(c.Name)} TYPE {c.SqlType}"));
+                .Concat(plan.WidenColumns.Select(c => $"ALTER COLUMN {PgIdentifier.Quote(c.Name)} TYPE {c.SqlType}"))
+                .Concat(plan.RelaxColumns.Select(c => $"ALTER COLUMN {PgIdentifier.Quote(c)} DROP NOT NULL"));
             sql = $"ALTER TABLE {qualified} {string.Join(", ", changes)}";
         }
 
@@ -154,6 +163,7 @@ public sealed partial class SchemaEvolution
         {
             if (columns.Count > 0) Log.ColumnsAdded(_logger, qualified, string.Join(", ", columns.Select(c => $"\"{c.Name}\" {c.SqlType}")));
             if (plan.WidenColumns.Count > 0) Log.ColumnsWidened(_logger, qualified, string.Join(", ", plan.WidenColumns.Select(c => $"\"{c.Name}\" to {c.SqlType}")));
+            if (plan.RelaxColumns.Count > 0) Log.ColumnsMadeNullable(_logger, qualified, string.Join(", ", plan.RelaxColumns.Select(c => $"\"{c}\"")));
         }
     }
 
@@ -228,8 +238,8 @@ public sealed partial class SchemaEvolution
         """, RegexOptions.IgnorePatternWhitespace | RegexOptions.IgnoreCase)]
     private static partial Regex TypeName();
 
-    readonly record struct Plan(bool Create, List<ShapeColumn> AddColumns, List<ShapeColumn> WidenColumns)
+    readonly record struct Plan(bool Create, List<ShapeColumn> AddColumns, List<ShapeColumn> WidenColumns, List<string> RelaxColumns)
     {
-        public bool HasDdl => Create || AddColumns.Count > 0 || WidenColumns.Count > 0;
+        public bool HasDdl => Create || AddColumns.Count > 0 || WidenColumns.Count > 0 || RelaxColumns.Count > 0;
     }
 }

@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Errors;
 using KafkaCdc.Tests.SinkConnector.Support;
 
@@ -65,10 +66,12 @@ public class SchemaEvolutionTests
     {
         var name = TestEnvironment.UniqueName("widened");
         var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, qty integer, code varchar(3), price numeric(5,2))", name);
-        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, 5, 'abc', 123.45)");
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, 5, 'abc', 123.45), (3, 7, 'xyz', 999.99)");
         using var events = new ChangeEvents(name);
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name));
         await pipeline.ApplyAsync(name, await events.InsertAsync(table, await table.RowAsync("id = 1")));
+        // Written before the change, applied after it (another partition, or a replay): the narrower types still fit.
+        var older = await events.InsertAsync(table, await table.RowAsync("id = 3"));
 
         await table.ExecuteAsync($"""
             ALTER TABLE {name} ALTER COLUMN qty TYPE bigint, ALTER COLUMN code TYPE varchar(10), ALTER COLUMN price TYPE numeric(9,2);
@@ -79,6 +82,7 @@ public class SchemaEvolutionTests
 
         Assert.That(await _destination.ColumnsAsync(name),
             Is.EqualTo(new[] { "id integer not null", "qty bigint", "code character varying(10)", "price numeric(9,2)" }));
+        await pipeline.ApplyAsync(name, older);
         Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()));
     }
 
@@ -104,7 +108,7 @@ public class SchemaEvolutionTests
     }
 
     [Test]
-    public async Task DroppedColumn_IsKept_AndRefusedWhenNotNullWithoutDefault()
+    public async Task DroppedColumn_IsKept_AndMadeNullableWhenNotNullWithoutDefault()
     {
         var name = TestEnvironment.UniqueName("dropped");
         var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, keep text, gone text, strict text NOT NULL)", name);
@@ -120,7 +124,23 @@ public class SchemaEvolutionTests
 
         await table.ExecuteAsync($"ALTER TABLE {name} DROP COLUMN strict; INSERT INTO {name} VALUES (3, 'k3')");
         await table.RefreshAsync();
-        var failure = await pipeline.ApplyFailingAsync(name, await events.InsertAsync(table, await table.RowAsync("id = 3")));
+        await pipeline.ApplyAsync(name, await events.InsertAsync(table, await table.RowAsync("id = 3")));
+
+        Assert.That(await _destination.ColumnsAsync(name), Has.Member("strict text"), "kept, and nullable now");
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(1,k,g,s)", "(2,k2,,s2)", "(3,k3,,)" }));
+    }
+
+    [Test]
+    public async Task DroppedNotNullColumn_UnderSchemaEvolutionNone_IsRefused()
+    {
+        var name = TestEnvironment.UniqueName("dropped_none");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, strict text NOT NULL)", name);
+        await _destination.ExecuteAsync($"CREATE TABLE {PgIdentifier.Quote(_destination.Schema, name)} (id integer PRIMARY KEY, strict text NOT NULL)");
+        await table.ExecuteAsync($"ALTER TABLE {name} DROP COLUMN strict; INSERT INTO {name} VALUES (1)");
+        await table.RefreshAsync();
+        using var events = new ChangeEvents(name);
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("schema.evolution", "none")));
+        var failure = await pipeline.ApplyFailingAsync(name, await events.InsertAsync(table, await table.RowAsync("id = 1")));
 
         Assert.That(failure.Message, Does.Contain($"\"{name}\"").And.Contain("column \"strict\" is NOT NULL without a default, and the records do not carry it"));
         Assert.That(await _destination.ColumnsAsync(name), Has.Member("strict text not null"));
