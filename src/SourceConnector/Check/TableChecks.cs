@@ -5,7 +5,11 @@ using Npgsql;
 
 namespace KafkaCdc.SourceConnector.Check;
 
-/// <summary>The <c>check</c> items about the publication and the tables: coverage, partition roots, replica identity, privileges, heartbeat and signal tables, topic names.</summary>
+/// <summary>
+/// The <c>check</c> items about the publication and the tables: coverage, partition roots, replica identity, whether the
+/// destination can reproduce every change (old row images, published operations), privileges, heartbeat and signal
+/// tables, topic names.
+/// </summary>
 internal static class TableChecks
 {
     public static async Task AddAsync(
@@ -61,6 +65,23 @@ internal static class TableChecks
             ? "every captured table has a primary key or REPLICA IDENTITY FULL/USING INDEX"
             : $"{string.Join(", ", noIdentity)} have no primary key and no replica identity, so PostgreSQL refuses their UPDATEs and DELETEs once they are " +
               $"published: {string.Join(" ", noIdentity.Select(t => $"ALTER TABLE {t} REPLICA IDENTITY FULL;"))}"));
+
+        var indexIdentity = captured.Where(t => t.ReplicaIdentity == 'i').Select(t => t.Name.Quoted).ToList();
+        results.Add(new("old row images", indexIdentity.Count == 0, indexIdentity.Count == 0
+            ? "every captured table sends the old row's primary key (REPLICA IDENTITY DEFAULT) or the whole old row (FULL)"
+            : $"{string.Join(", ", indexIdentity)} use REPLICA IDENTITY USING INDEX: an UPDATE that changes the primary key, and every UPDATE or DELETE " +
+              "of a table without one, sends only the index's columns of the old row, which the destination cannot match to its row, so it would keep " +
+              $"rows the source no longer has: {string.Join(" ", indexIdentity.Select(t => $"ALTER TABLE {t} REPLICA IDENTITY DEFAULT; -- with a primary key, else FULL"))}"));
+
+        if (publication is not null)
+        {
+            var published = publication.Operations.Split(", ", StringSplitOptions.RemoveEmptyEntries);
+            var unpublishedOperations = new[] { "insert", "update", "delete", "truncate" }.Except(published).ToList();
+            results.Add(new("published operations", unpublishedOperations.Count == 0, unpublishedOperations.Count == 0
+                ? $"publication '{name}' publishes every operation ({publication.Operations})"
+                : $"publication '{name}' does not publish {string.Join(", ", unpublishedOperations)}, so the destination would keep rows those operations " +
+                  $"change or remove at the source: ALTER PUBLICATION {PgIdentifier.Quote(name)} SET (publish = 'insert, update, delete, truncate');"));
+        }
 
         var unreadable = captured.Where(t => !t.CanSelect).Select(t => t.Name.Quoted).ToList();
         results.Add(new("SELECT privilege", unreadable.Count == 0, unreadable.Count == 0

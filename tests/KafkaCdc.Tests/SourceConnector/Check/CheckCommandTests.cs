@@ -69,6 +69,31 @@ public class CheckCommandTests
     }
 
     [Test]
+    public async Task Check_ChangesTheDestinationCannotReproduce_AreNamedWithTheFix()
+    {
+        await using var database = await SourceTestDatabase.CreateAsync("checkrepro", """
+            CREATE TABLE by_index (id integer PRIMARY KEY, code text NOT NULL UNIQUE);
+            ALTER TABLE by_index REPLICA IDENTITY USING INDEX by_index_code_key;
+            CREATE TABLE fine (id integer PRIMARY KEY);
+            CREATE TABLE keyless_full (a integer);
+            ALTER TABLE keyless_full REPLICA IDENTITY FULL;
+            """);
+        await database.ExecuteAsync($"CREATE PUBLICATION \"{database.PublicationName}\" FOR ALL TABLES WITH (publish = 'insert, update')");
+        var config = database.Config();
+        config["publication.autocreate.mode"] = "disabled";
+
+        var results = await CheckAsync(config);
+
+        Assert.That(Failure(results, "old row images"), Does.Contain("\"public\".\"by_index\"").And.Contain("ALTER TABLE \"public\".\"by_index\" REPLICA IDENTITY DEFAULT")
+            .And.Not.Contain("fine").And.Not.Contain("keyless_full"));
+        Assert.That(Failure(results, "published operations"), Does.Contain("does not publish delete, truncate").And.Contain("SET (publish = 'insert, update, delete, truncate')"));
+
+        await database.ExecuteAsync($"ALTER TABLE by_index REPLICA IDENTITY DEFAULT; ALTER PUBLICATION \"{database.PublicationName}\" SET (publish = 'insert, update, delete, truncate')");
+        results = await CheckAsync(config);
+        Assert.That(results.Where(r => r.Item is "old row images" or "published operations" or "replica identity").Select(r => r.Passed), Is.EqualTo(new[] { true, true, true }));
+    }
+
+    [Test]
     public async Task Check_PoolerHost_FailsExplainingWhy()
     {
         await using var database = await SourceTestDatabase.CreateAsync("checkpooler");
