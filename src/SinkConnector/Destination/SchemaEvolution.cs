@@ -169,11 +169,13 @@ public sealed partial class SchemaEvolution
 
     /// <summary>
     /// <c> DEFAULT …</c> with the source column's constant default (<c>kafkacdc.default</c>), so that rows the source
-    /// never sent again after an <c>ADD COLUMN … DEFAULT</c> read the same here; none when the column falls back to
-    /// another type than the source's (the default's cast names that type).
+    /// never sent again after an <c>ADD COLUMN … DEFAULT</c> read the same here. A column that falls back to <c>text</c>
+    /// gets the constant's literal without the cast (which names a type this database lacks): the value's text.
     /// </summary>
     static string DefaultClause(ShapeColumn column, string type) =>
-        column.Definition?.Default is { } constant && type == column.SqlType ? $" DEFAULT {constant}" : "";
+        column.Definition?.Default is not { } constant ? ""
+        : type == column.SqlType ? $" DEFAULT {constant}"
+        : $" DEFAULT {PgConstantDefault.Literal(constant)}";
 
     /// <summary>
     /// The type of each column to create: its declared type when this server has it, else <c>text</c> (<c>text[]</c>),

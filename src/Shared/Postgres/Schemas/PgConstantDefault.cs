@@ -20,6 +20,19 @@ public static partial class PgConstantDefault
     /// <summary>Whether <paramref name="expression"/> is a constant this grammar admits.</summary>
     public static bool IsConstant(string? expression) => expression is not null && Constant().IsMatch(expression);
 
-    [GeneratedRegex("""^(?:-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|NULL|'(?:[^']|'')*')(?:::[A-Za-z_"][A-Za-z0-9_ ."]*(?:\([0-9]+(?:,[0-9]+)?\))?(?:\[\])*)?$""")]
+    /// <summary>
+    /// The literal of a constant without its cast (<c>'happy'::mood</c> → <c>'happy'</c>, <c>3</c> → <c>3</c>): for a
+    /// destination column created as <c>text</c> because the source's type does not exist there. <c>pg_get_expr</c>
+    /// prints a constant through its type's output function, so the literal is the text the column holds for it.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="constant"/> is not a constant (<see cref="IsConstant"/>).</exception>
+    public static string Literal(string constant)
+    {
+        var match = Constant().Match(constant);
+        if (!match.Success) throw new ArgumentException($"'{constant}' is not a constant default", nameof(constant));
+        return match.Groups["literal"].Value;
+    }
+
+    [GeneratedRegex("""^(?<literal>-?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|NULL|'(?:[^']|'')*')(?:::[A-Za-z_"][A-Za-z0-9_ ."]*(?:\([0-9]+(?:,[0-9]+)?\))?(?:\[\])*)?$""")]
     private static partial Regex Constant();
 }

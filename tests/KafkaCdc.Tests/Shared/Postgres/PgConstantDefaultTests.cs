@@ -36,4 +36,17 @@ public class PgConstantDefaultTests
     [TestCase("CURRENT_TIMESTAMP")]
     public void IsConstant_NotForExpressionsCallsOrAnythingAfterTheLiteral(string? expression) =>
         Assert.That(PgConstantDefault.IsConstant(expression), Is.False);
+
+    [TestCase("3", "3")]
+    [TestCase("-1.5", "-1.5")]
+    [TestCase("NULL::integer", "NULL")]
+    [TestCase("'happy'::public.mood", "'happy'")]
+    [TestCase("'it''s'::\"My Schema\".\"Mood\"", "'it''s'")]
+    [TestCase("'{a,b}'::public.mood[]", "'{a,b}'")]
+    public void Literal_IsTheConstantWithoutItsCast(string constant, string literal) =>
+        Assert.That(PgConstantDefault.Literal(constant), Is.EqualTo(literal));
+
+    [Test]
+    public void Literal_RefusesAnExpression() =>
+        Assert.That(() => PgConstantDefault.Literal("now()"), Throws.ArgumentException.With.Message.Contains("'now()' is not a constant default"));
 }

@@ -62,6 +62,28 @@ public class SchemaEvolutionTests
     }
 
     [Test]
+    public async Task NewSourceColumnOfATypeMissingHere_IsAddedAsTextWithItsDefaultsText()
+    {
+        var name = TestEnvironment.UniqueName("fallback_default");
+        var table = await SourceTable.CreateAsync(_source, $"""
+            CREATE TYPE {name}_mood AS ENUM ('sad', 'happy');
+            CREATE TABLE {name} (id integer PRIMARY KEY, a text)
+            """, name);
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, 'one')");
+        using var events = new ChangeEvents(name);
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name));
+        await pipeline.ApplyAsync(name, await events.InsertAsync(table, await table.RowAsync("id = 1")));
+
+        await table.ExecuteAsync($"ALTER TABLE {name} ADD COLUMN mood {name}_mood DEFAULT 'happy', ADD COLUMN moods {name}_mood[] DEFAULT '{{sad,happy}}'; INSERT INTO {name} VALUES (2, 'two', 'sad', '{{sad}}')");
+        await table.RefreshAsync();
+        await pipeline.ApplyAsync(name, await events.InsertAsync(table, await table.RowAsync("id = 2")));
+
+        Assert.That(await _destination.ColumnsAsync(name), Is.EqualTo(new[] { "id integer not null", "a text", "mood text", "moods text[]" }));
+        // Row 1 was never sent again: it reads the default's text, as the source's enum reads as text (it read NULL before).
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()));
+    }
+
+    [Test]
     public async Task WidenedSourceColumns_AreWidenedHereToo_AndTheWiderValuesWritten()
     {
         var name = TestEnvironment.UniqueName("widened");
