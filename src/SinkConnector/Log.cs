@@ -6,7 +6,7 @@ namespace KafkaCdc.SinkConnector;
 /// <summary>
 /// Every log message of the sink connector, source-generated. Event ids by stage: 4000-4049 process and tasks
 /// (Consuming), 4100-4149 Applying, 4200-4249 Committing, 4300-4349 errors and dead letters. Levels: Critical = a task
-/// or the process stops; Error = a record is lost to the configured tolerance; Warning = a failure that is retried or
+/// or the process stops; Error = a record is lost to the configured tolerance, or a table stops; Warning = a failure that is retried or
 /// recovers by itself; Information = once-per-run or per-rebalance facts and DDL; Debug = per-batch detail.
 /// Values of secret settings never reach a message.
 /// </summary>
@@ -98,6 +98,12 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4300, Level = LogLevel.Error, Message = "Record {Topic}/{Partition}/{Offset} cannot be written and is skipped (errors.tolerance=all, no dead-letter topic)")]
     internal static partial void RecordTolerated(ILogger logger, string topic, int partition, long offset, Exception exception);
+
+    [LoggerMessage(EventId = 4302, Level = LogLevel.Error, Message = "Task {TaskId} stopped table {Table}: record {Topic}/{Partition}/{Offset} cannot be written: {Reason}. " +
+        "errors.tolerance=none: partition(s) {Partitions} are paused and nothing from this record on is written or committed; the task's other tables keep flowing. " +
+        "To recover, fix the destination table (e.g. ALTER TABLE ...) or the records, then restart the sink; it resumes at this record " +
+        "(or set errors.tolerance=all, with errors.deadletterqueue.topic.name, to set such records aside)")]
+    internal static partial void TableStopped(ILogger logger, int taskId, string table, string topic, int partition, long offset, string reason, string partitions, Exception exception);
 
     [LoggerMessage(EventId = 4301, Level = LogLevel.Warning, Message = "Record {Topic}/{Partition}/{Offset} cannot be written; sent to dead-letter topic {DeadLetterTopic}: {Reason}")]
     internal static partial void RecordDeadLettered(ILogger logger, string topic, int partition, long offset, string deadLetterTopic, string reason);

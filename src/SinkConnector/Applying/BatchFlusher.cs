@@ -15,8 +15,9 @@ namespace KafkaCdc.SinkConnector.Applying;
 /// Gets one partition batch into the database and committed, whatever it takes, and decides what a failure means
 /// through <see cref="SinkErrorClassifier"/>: transient failures roll back and retry the whole batch with capped
 /// exponential backoff (nothing committed meanwhile); a record-level failure re-applies the batch record by record to
-/// find the record(s) at fault, which stop the task (<c>errors.tolerance=none</c>, after committing the records before
-/// it) or go to the dead-letter topic (<c>all</c>); anything else stops the task.
+/// find the record(s) at fault, which stop their table (<c>errors.tolerance=none</c>: the records before it are committed,
+/// it and its topic's later batches are not, and the failure is returned for the task to pause the topic's partitions)
+/// or go to the dead-letter topic (<c>all</c>); anything else stops the task.
 /// </summary>
 /// <remarks>
 /// Database work runs to completion even during shutdown (the batch in flight is finished); only the waits between
@@ -52,15 +53,19 @@ public sealed class BatchFlusher
     public event Action<string?>? Retrying;
 
     /// <summary>Applies and commits <paramref name="batch"/>.</summary>
-    /// <exception cref="SinkTaskFailedException">The task must stop; everything before the record at fault is committed.</exception>
+    /// <returns>
+    /// Null once the batch is committed; with <c>errors.tolerance=none</c>, the record that cannot be written, with
+    /// the records before it committed and its partition's offset held at it (the table stops).
+    /// </returns>
+    /// <exception cref="SinkTaskFailedException">The task must stop (a failure that is not the record's).</exception>
     /// <exception cref="OperationCanceledException">Shutdown came during a retry wait; the batch is not committed.</exception>
-    public async Task FlushAsync(PartitionBatch batch, CancellationToken stopping)
+    public async Task<RecordFailure?> FlushAsync(PartitionBatch batch, CancellationToken stopping)
     {
         var description = batch.ToString();
         if (!HasUndecodable(batch))
         {
             if (await ApplyRetryingAsync(description, batch.Records.Count, () => _applier.ApplyAsync(batch, CancellationToken.None), stopping) is not { } failed)
-                return;
+                return null;
             Log.IsolatingBatch(_logger, description, failed.Message);
         }
 
@@ -73,35 +78,41 @@ public sealed class BatchFlusher
             return counts;
         }, stopping);
         if (escaped is not null) throw CannotWrite(description, escaped);
-        if (failures.Count > 0 && stopAtFailure)
-        {
-            var failure = failures[0];
-            throw new SinkTaskFailedException(
-                $"{failure.Describe()}. errors.tolerance=none stops the task; the records before it are committed. " +
-                "Fix the cause and restart, or set errors.tolerance=all (with errors.deadletterqueue.topic.name) to set such records aside",
-                failure.Record.Position, failure.Exception);
-        }
+        return failures.Count > 0 && stopAtFailure ? failures[0] : null;
     }
 
     /// <summary>
     /// Applies and commits <paramref name="batches"/> (of several partitions) in one transaction, which saves a
     /// transaction, an offsets-table round trip and a COPY per batch. Batches with undecodable records, and every batch
     /// of a group that fails on a record, are applied one by one through <see cref="FlushAsync(PartitionBatch, CancellationToken)"/>
-    /// instead, so that the record at fault is singled out and the batches of other partitions still commit.
+    /// instead, so that the record at fault is singled out and the batches of other partitions still commit. Once a
+    /// record stops its table, the group's later batches of the same topic are left out.
     /// </summary>
-    /// <exception cref="SinkTaskFailedException">The task must stop; the batches before the one at fault are committed.</exception>
+    /// <returns>What was left undone (<see cref="FlushOutcome.Complete"/> when everything committed).</returns>
+    /// <exception cref="SinkTaskFailedException">The task must stop (a failure that is not a record's); the batches before the one at fault are committed.</exception>
     /// <exception cref="OperationCanceledException">Shutdown came during a retry wait; the batches are not committed.</exception>
-    public async Task FlushAsync(IReadOnlyList<PartitionBatch> batches, CancellationToken stopping)
+    public async Task<FlushOutcome> FlushAsync(IReadOnlyList<PartitionBatch> batches, CancellationToken stopping)
     {
         if (batches.Count > 1 && !batches.Any(HasUndecodable))
         {
             var description = Describe(batches);
             if (await ApplyRetryingAsync(description, batches.Sum(b => b.Records.Count), () => _applier.ApplyAsync(batches, CancellationToken.None), stopping)
                 is not { } failed)
-                return;
+                return FlushOutcome.Complete;
             Log.IsolatingBatch(_logger, description, failed.Message);
         }
-        foreach (var batch in batches) await FlushAsync(batch, stopping);
+        List<RecordFailure>? stops = null;
+        List<PartitionBatch>? notApplied = null;
+        foreach (var batch in batches)
+        {
+            if (stops is not null && stops.Any(s => s.Record.Topic == batch.Partition.Topic))
+            {
+                (notApplied ??= []).Add(batch);
+                continue;
+            }
+            if (await FlushAsync(batch, stopping) is { } stop) (stops ??= []).Add(stop);
+        }
+        return stops is null ? FlushOutcome.Complete : new FlushOutcome(stops, notApplied ?? []);
     }
 
     /// <summary>

@@ -132,15 +132,23 @@ public sealed class PartitionBatcher
         return taken;
     }
 
-    /// <summary>Forgets the records of <paramref name="partitions"/> (lost to another member; they will be re-delivered there).</summary>
-    public void Drop(IEnumerable<TopicPartition> partitions)
+    /// <summary>
+    /// Forgets the records of <paramref name="partitions"/>, never to apply them: lost to another member (they will be
+    /// re-delivered there), or of a stopped table (they will be read again after a restart).
+    /// </summary>
+    /// <returns>The offset of the first record dropped, per partition that had any.</returns>
+    public Dictionary<TopicPartition, long> Drop(IEnumerable<TopicPartition> partitions)
     {
+        var firstDropped = new Dictionary<TopicPartition, long>();
         foreach (var partition in partitions)
         {
             if (!_partitions.Remove(partition, out var state)) continue;
             PendingRecords -= (state.Open?.Records.Count ?? 0) + state.Closed.Sum(b => b.Records.Count);
             _closedBatches -= state.Closed.Count;
+            var first = state.Closed.Count > 0 ? state.Closed.Peek() : state.Open;
+            if (first is { Records.Count: > 0 }) firstDropped[partition] = first.Records[0].Offset;
         }
+        return firstDropped;
     }
 
     /// <summary>How long until the oldest open batch lingered enough; null when nothing is pending.</summary>

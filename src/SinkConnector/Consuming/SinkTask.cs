@@ -27,10 +27,13 @@ namespace KafkaCdc.SinkConnector.Consuming;
 /// that in all), <see cref="FlushScheduler"/> one more group in flight, and librdkafka's prefetch queue
 /// (<c>queued.max.messages.kbytes</c>) is the only other buffer, so memory stays bounded. Offsets the flush committed
 /// to the database come back through <see cref="PartitionOffsets"/>, and this thread commits them to Kafka.</para>
-/// <para>Failure path: a <see cref="SinkTaskFailedException"/> (or any unexpected exception) ends the loop; the task
-/// closes its consumer without flushing further and reports the failure through <see cref="Completion"/>, and the worker
-/// stops the other tasks. Shutdown (the token) ends the loop; the task then flushes everything pending, commits, and
-/// leaves the group.</para>
+/// <para>Failure path: a record that cannot be written under <c>errors.tolerance=none</c> stops only its table
+/// (<see cref="TableStops"/>): the flush returns it (<see cref="FlushOutcome"/>), and this thread pauses the topic's
+/// partitions, positions them at their first record not applied, drops their batched records and logs the stop once;
+/// the loop goes on with the other partitions, idle if none is left. A <see cref="SinkTaskFailedException"/> (or any
+/// unexpected exception) ends the loop; the task closes its consumer without flushing further and reports the failure
+/// through <see cref="Completion"/>, and the worker stops the other tasks. Shutdown (the token) ends the loop; the task
+/// then flushes everything pending, commits, and leaves the group.</para>
 /// </remarks>
 public sealed class SinkTask
 {
@@ -43,6 +46,7 @@ public sealed class SinkTask
     readonly PartitionBatcher _batcher;
     readonly PartitionOffsets _offsets;
     readonly TaskStatusReporter _status;
+    readonly TableStops _stops = new();
     IConsumer<byte[]?, byte[]?>? _consumer;
     DestinationSession? _session;
     OffsetCommitter? _committer;
@@ -60,7 +64,7 @@ public sealed class SinkTask
         _logger = context.LoggerFactory.CreateLogger($"KafkaCdc.SinkConnector.Task{id}");
         _batcher = new PartitionBatcher(context.Options.BatchSize, context.Options.BatchLinger);
         _offsets = new PartitionOffsets(context.Metrics, _logger);
-        _status = new TaskStatusReporter(id, context.Status, context.Metrics, _offsets);
+        _status = new TaskStatusReporter(id, context.Status, context.Metrics, _offsets, _stops);
     }
 
     /// <summary>The task's number (0 to <c>tasks.max</c> - 1).</summary>
@@ -160,7 +164,12 @@ public sealed class SinkTask
                 result = null;
             }
 
-            if (result is { IsPartitionEOF: false }) _batcher.Add(Decode(result));
+            if (result is { IsPartitionEOF: false })
+            {
+                // A paused partition's record fetched before the pause: not applied, its position held at it.
+                if (_stops.Count > 0 && _stops.IsPaused(result.TopicPartition)) _stops.Hold(result.TopicPartition, result.Offset.Value, _consumer!);
+                else _batcher.Add(Decode(result));
+            }
             if (_batcher.TakeDueGroup(_context.Options.BatchSize) is { Count: > 0 } group) Flush(group);
             if (_flushes!.HasCompleted) AwaitFlush();
             if (_status.IsDue)
@@ -199,11 +208,17 @@ public sealed class SinkTask
         }
     }
 
-    /// <summary>Starts applying <paramref name="batches"/> (in one transaction) once the flush in flight is through (see the class remarks).</summary>
+    /// <summary>
+    /// Starts applying <paramref name="batches"/> (in one transaction) once the flush in flight is through (see the class
+    /// remarks), without the batches of tables that flush stopped.
+    /// </summary>
     void Flush(List<PartitionBatch> batches)
     {
         if (batches.Count == 0) return;
-        _flushes!.Start(batches);
+        StopTables(_flushes!.Wait());
+        if (_stops.Count > 0) batches = _stops.WithoutPaused(batches, _consumer!);
+        if (batches.Count == 0) return;
+        _flushes.Start(batches);
         // Kafka's commit of what the last flush committed to the database waits for the broker: not on the database's time.
         _offsets.CatchUp(_consumer);
     }
@@ -211,8 +226,25 @@ public sealed class SinkTask
     /// <summary>Waits for the batch in flight (its failure is thrown here), then commits to Kafka what it committed to the database.</summary>
     void AwaitFlush()
     {
-        _flushes!.Wait();
+        StopTables(_flushes!.Wait());
         _offsets.CatchUp(_consumer);
+    }
+
+    /// <summary>
+    /// Stops the tables a flush could not write (<see cref="TableStops"/>): pauses their partitions, drops their records
+    /// still batched and holds each partition at its first record not applied; logs each new stop once.
+    /// </summary>
+    void StopTables(FlushOutcome outcome)
+    {
+        if (outcome.Stops.Count == 0) return;
+        foreach (var (failure, paused) in _stops.Stop(outcome, _offsets.Assigned, _batcher, _consumer!))
+        {
+            var record = failure.Record;
+            var table = record.Table ?? $"(unknown: the record of topic {record.Topic} could not be decoded)";
+            Log.TableStopped(_logger, _id, table, record.Topic, record.Partition, record.Offset, failure.Exception.Message, Describe(paused), failure.Exception);
+            _status.LastError = $"table {table} stopped at record {record.Describe()}: {failure.Exception.Message}";
+        }
+        _status.Refresh(_consumer);
     }
 
     IEnumerable<TopicPartitionOffset> OnAssigned(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartition> partitions)
@@ -268,6 +300,7 @@ public sealed class SinkTask
 
     void Forget(List<TopicPartition> partitions)
     {
+        _stops.Forget(partitions, _consumer);
         _offsets.Forget(partitions);
         _status.Refresh(_consumer);
     }

@@ -5,8 +5,9 @@ using KafkaCdc.SinkConnector.Monitoring;
 namespace KafkaCdc.SinkConnector.Consuming;
 
 /// <summary>
-/// One task's part of <c>/status</c> and of the lag metric: its state word, its last error, and per assigned partition
-/// the next offset written, the high watermark and the lag, published as a whole <see cref="TaskSnapshot"/>.
+/// One task's part of <c>/status</c> and of the lag and stopped-tables metrics: its state word, its last error, per
+/// assigned partition the next offset written, the high watermark, the lag and whether it is paused, and the tables it
+/// stopped (<see cref="TableStops"/>), published as a whole <see cref="TaskSnapshot"/>.
 /// </summary>
 /// <remarks>
 /// <see cref="Set"/> and <see cref="Refresh"/> run on the task thread (they call the consumer); <see cref="OnRetrying"/>
@@ -20,14 +21,16 @@ internal sealed class TaskStatusReporter
     readonly SinkStatus _status;
     readonly SinkMetrics _metrics;
     readonly PartitionOffsets _offsets;
+    readonly TableStops _stops;
     volatile string _state = "starting";
     volatile string? _lastError;
     volatile TaskSnapshot? _published;
     DateTime _publishedAt;
 
     /// <summary>Reports task <paramref name="id"/>'s state into <paramref name="status"/>.</summary>
-    public TaskStatusReporter(int id, SinkStatus status, SinkMetrics metrics, PartitionOffsets offsets)
+    public TaskStatusReporter(int id, SinkStatus status, SinkMetrics metrics, PartitionOffsets offsets, TableStops stops)
     {
+        _stops = stops;
         _id = id;
         _status = status;
         _metrics = metrics;
@@ -69,9 +72,10 @@ internal sealed class TaskStatusReporter
             }
             long? lag = high is { } h && next is { } n ? Math.Max(0, h - n) : null;
             if (lag is { } known) _metrics.SetLag(partition.Topic, partition.Partition.Value, known);
-            partitions.Add(new PartitionSnapshot(partition.Topic, partition.Partition.Value, next, high, lag));
+            partitions.Add(new PartitionSnapshot(partition.Topic, partition.Partition.Value, next, high, lag, _stops.IsPaused(partition)));
         }
-        _status.Update(_published = new TaskSnapshot(_id, state, partitions, _lastError));
+        _metrics.SetStoppedTables(_id, _stops.Count);
+        _status.Update(_published = new TaskSnapshot(_id, state, partitions, _lastError, _stops.Snapshots()));
     }
 
     /// <summary>

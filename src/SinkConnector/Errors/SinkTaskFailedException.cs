@@ -3,8 +3,9 @@ using Confluent.Kafka;
 namespace KafkaCdc.SinkConnector.Errors;
 
 /// <summary>
-/// A task stops: a record that can never be written with <c>errors.tolerance=none</c> (the message names its topic,
-/// partition and offset, and everything before it was committed), or a failure no retry can fix. Keeps the cause.
+/// A task stops: a failure no retry can fix and that is not one record's (credentials, privileges, a registry that
+/// refuses the client, a fatal consumer error...). A record that can never be written does not stop the task but only
+/// its table (with <c>errors.tolerance=none</c>; the task pauses that table's partitions). Keeps the cause.
 /// </summary>
 public sealed class SinkTaskFailedException : Exception
 {
@@ -15,6 +16,6 @@ public sealed class SinkTaskFailedException : Exception
         Position = position;
     }
 
-    /// <summary>The record at fault, when one is.</summary>
+    /// <summary>The record being handled when the task failed, when there is one.</summary>
     public TopicPartitionOffset? Position { get; }
 }

@@ -21,6 +21,7 @@ public sealed class SinkMetrics : IDisposable
     readonly Counter<long> _retries;
     readonly Counter<long> _kafkaCommitFailures;
     readonly ConcurrentDictionary<(string Topic, int Partition), long> _lag = new();
+    readonly ConcurrentDictionary<int, int> _stoppedTables = new();
     double _lastBatchSeconds;
 
     /// <summary>Creates the instruments on a meter of the sink named <paramref name="connectorName"/>.</summary>
@@ -42,6 +43,8 @@ public sealed class SinkMetrics : IDisposable
         _retries = m.CreateCounter<long>("kafkacdc_sink_retries_total", description: "Batches rolled back and retried after a transient failure");
         _kafkaCommitFailures = m.CreateCounter<long>("kafkacdc_sink_kafka_commit_failures_total",
             description: "Kafka offset commits that failed after the database commit (the offsets table covers them)");
+        m.CreateObservableGauge("kafkacdc_sink_stopped_tables", () => _stoppedTables.Values.Sum(),
+            description: "Tables whose partitions are paused because a record of theirs cannot be written (errors.tolerance=none), over all tasks");
         m.CreateObservableGauge("kafkacdc_sink_lag", ObserveLag, description: "Records in the partition not yet written (high watermark minus the next offset to write)");
     }
 
@@ -77,6 +80,9 @@ public sealed class SinkMetrics : IDisposable
 
     /// <summary>Sets a partition's lag.</summary>
     public void SetLag(string topic, int partition, long lag) => _lag[(topic, partition)] = lag;
+
+    /// <summary>Sets how many tables task <paramref name="taskId"/> has stopped.</summary>
+    public void SetStoppedTables(int taskId, int count) => _stoppedTables[taskId] = count;
 
     /// <inheritdoc />
     public void Dispose() => Meter.Dispose();

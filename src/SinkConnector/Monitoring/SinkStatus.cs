@@ -28,16 +28,31 @@ public sealed class SinkStatus
     }
 
     /// <summary>The tasks' latest states.</summary>
-    public IReadOnlyList<TaskSnapshot> Tasks => [.. _tasks.Select((t, i) => Volatile.Read(ref _tasks[i]) ?? new TaskSnapshot(i, "starting", [], null))];
+    public IReadOnlyList<TaskSnapshot> Tasks => [.. _tasks.Select((t, i) => Volatile.Read(ref _tasks[i]) ?? new TaskSnapshot(i, "starting", [], null, []))];
 
-    /// <summary>Healthy unless a task failed.</summary>
+    /// <summary>
+    /// Healthy unless a task failed. A stopped table (<see cref="TaskSnapshot.StoppedTables"/>) makes the state
+    /// <c>degraded</c>, with the first stopped table as the error, but keeps the process healthy (<c>/health</c> 200): the
+    /// other tables still flow, and a restart, which a liveness probe would trigger, cannot fix the destination; alert on
+    /// the state or on <c>kafkacdc_sink_stopped_tables</c> instead.
+    /// </summary>
     public HealthReport Health()
     {
         var tasks = Tasks;
         var failed = tasks.FirstOrDefault(t => t.State == "failed");
         if (failed is not null) return new HealthReport(false, "failed", failed.LastError);
         var state = tasks.All(t => t.State == "running") ? "running" : tasks.Select(t => t.State).FirstOrDefault(s => s != "running") ?? "running";
-        return new HealthReport(true, state);
+        var stopped = tasks.SelectMany(t => t.StoppedTables).ToList();
+        if (stopped.Count == 0) return new HealthReport(true, state);
+        return new HealthReport(true, state is "running" or "retrying" ? "degraded" : state, DescribeStopped(stopped));
+    }
+
+    static string DescribeStopped(List<StoppedTableSnapshot> stopped)
+    {
+        var first = stopped[0];
+        var table = first.Table is { } name ? $"table {name}" : $"the table of topic {first.Topic}";
+        var more = stopped.Count > 1 ? $" ({stopped.Count - 1} more stopped table(s) in /status)" : "";
+        return $"{table} stopped at record {first.Topic}/{first.Partition}/{first.Offset}: {first.Reason}{more}";
     }
 
     /// <summary>The <c>/status</c> document.</summary>

@@ -9,7 +9,7 @@ namespace KafkaCdc.Tests.Shared.AvroFormat;
 
 /// <summary>
 /// Random and corrupted bodies must only ever produce a datum or an <see cref="AvroDecodingException"/>: the sink reads
-/// bytes anyone may have produced, and a bad record must be reported as such (then dead-lettered or stop the task),
+/// bytes anyone may have produced, and a bad record must be reported as such (then dead-lettered or stop its table),
 /// never crash it with another exception or a huge allocation.
 /// </summary>
 public class DecodingFuzzTests

@@ -62,7 +62,7 @@ public class InsertModeTests
     }
 
     [Test]
-    public async Task UpdateOfAKeyedRow_IsADuplicateKey_AndStopsTheTaskAtItsOffset()
+    public async Task UpdateOfAKeyedRow_IsADuplicateKey_AndStopsItsTableAtItsOffset()
     {
         var name = TestEnvironment.UniqueName("appendonly");
         var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
@@ -71,10 +71,10 @@ public class InsertModeTests
         var rows = await table.RowsAsync();
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("insert.mode", "insert")));
 
-        var failure = await pipeline.ApplyFailingAsync(name, await events.InsertAsync(table, rows[0]),
+        var failure = await pipeline.ApplyStoppingAsync(name, await events.InsertAsync(table, rows[0]),
             await events.UpdateAsync(table, null, SourceTable.With(rows[0], "v", "changed")), await events.InsertAsync(table, rows[1]));
 
-        Assert.That(failure.Message, Does.Contain($"record {name}/0/1 cannot be written").And.Contain("duplicate key"));
+        Assert.That(failure.Describe(), Does.Contain($"record {name}/0/1 cannot be written").And.Contain("duplicate key"));
         Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(1,a)" }), "the records before it are committed");
         Assert.That(pipeline.KafkaCommits.Last().Offset.Value, Is.EqualTo(1));
     }

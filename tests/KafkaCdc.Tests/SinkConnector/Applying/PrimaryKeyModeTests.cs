@@ -119,8 +119,8 @@ public class PrimaryKeyModeTests
         var insert = await events.InsertAsync(table, await table.RowAsync("id = 1"));
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name));
 
-        var failure = await pipeline.ApplyFailingAsync(name, insert with { Key = null });
+        var failure = await pipeline.ApplyStoppingAsync(name, insert with { Key = null });
 
-        Assert.That(failure.Message, Does.Contain("the record has no key, but column \"id\"").And.Contain($"{name}/0/0"));
+        Assert.That(failure.Describe(), Does.Contain("the record has no key, but column \"id\"").And.Contain($"{name}/0/0"));
     }
 }

@@ -2,7 +2,7 @@ using KafkaCdc.Tests.SinkConnector.Support;
 
 namespace KafkaCdc.Tests.SinkConnector.Applying;
 
-/// <summary>Records that can never be written: isolated from their batch, then the task stops at them or they are set aside.</summary>
+/// <summary>Records that can never be written: isolated from their batch, then their table stops at them or they are set aside.</summary>
 public class RecordErrorTests
 {
     string _source = "";
@@ -26,20 +26,19 @@ public class RecordErrorTests
     }
 
     [Test]
-    public async Task GarbageRecord_ToleranceNone_StopsNamingTopicPartitionOffset_AfterCommittingTheRecordsBefore()
+    public async Task GarbageRecord_ToleranceNone_StopsItsTableAtIt_AfterCommittingTheRecordsBefore()
     {
         var name = TestEnvironment.UniqueName("garbage");
         var (_, events, messages) = await TableAsync(name);
         using var _ = events;
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name));
 
-        var failure = await pipeline.ApplyFailingAsync(name, messages[0], new ChangeMessage(null, [0, 0, 0, 0, 42, 1, 2, 3]), messages[2]);
+        var failure = await pipeline.ApplyStoppingAsync(name, messages[0], new ChangeMessage(null, [0, 0, 0, 0, 42, 1, 2, 3]), messages[2]);
 
-        Assert.That(failure.Message, Does.StartWith($"record {name}/0/1 cannot be written: value: "));
-        Assert.That(failure.Message, Does.Contain("errors.tolerance=none stops the task"));
-        Assert.That(failure.Position!.Offset.Value, Is.EqualTo(1));
-        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(1,good)" }));
-        Assert.That(pipeline.KafkaCommits.Select(c => c.Offset.Value), Is.EqualTo(new[] { 1L, 1L }));
+        Assert.That(failure.Describe(), Does.StartWith($"record {name}/0/1 cannot be written: value: "));
+        Assert.That(failure.Record.Offset, Is.EqualTo(1));
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(1,good)" }), "the record after it is not applied");
+        Assert.That(pipeline.KafkaCommits.Select(c => c.Offset.Value), Is.EqualTo(new[] { 1L, 1L }), "offsets held at the record at fault");
     }
 
     [Test]
@@ -64,23 +63,28 @@ public class RecordErrorTests
     }
 
     [Test]
-    public async Task ConstraintViolation_InAGroupOfPartitions_ToleranceNone_CommitsTheOtherPartitions_AndStopsAtTheRecord()
+    public async Task ConstraintViolation_InAGroupOfTopics_ToleranceNone_CommitsTheOtherTopic_AndLeavesTheStoppedTopicsLaterBatches()
     {
         var name = TestEnvironment.UniqueName("grouped");
         var (_, events, messages) = await TableAsync(name);
         using var _ = events;
+        var other = name + "_other";
+        var (_, otherEvents, otherMessages) = await TableAsync(other);
+        using var __ = otherEvents;
         await _destination.ExecuteAsync($"CREATE TABLE {_destination.Schema}.{name} (id integer PRIMARY KEY, v text CHECK (v <> 'bad')); GRANT ALL ON {_destination.Schema}.{name} TO {_destination.User}");
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name));
 
-        // Rows 1 and 3 on partition 0, the bad row 2 on partition 1: one group, one transaction, which fails on row 2.
-        var failure = await pipeline.ApplyFailingAsync(name, messages[0] with { Partition = 0 }, messages[1] with { Partition = 1 }, messages[2] with { Partition = 0 });
+        // One group, one transaction, which fails on row 2 of partition 1: partition 0 of the same topic comes after it in
+        // the group, so it is left out (not committed), and the other topic's batch is committed.
+        await pipeline.ApplyAsync([(name, messages[1] with { Partition = 1 }), (other, otherMessages[0]), (other, otherMessages[1]), (name, messages[0] with { Partition = 0 }), (other, otherMessages[2])]);
 
-        Assert.That(failure.Message, Does.StartWith($"record {name}/1/0 cannot be written: "));
-        Assert.That(failure.Position!.Partition.Value, Is.EqualTo(1));
-        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(1,good)", "(3,\"good too\")" }),
-            "the group fell back to one transaction per batch: partition 0's commits");
+        Assert.That(pipeline.Stops, Has.Count.EqualTo(1));
+        Assert.That(pipeline.Stops[0].Describe(), Does.StartWith($"record {name}/1/0 cannot be written: "));
+        Assert.That(await _destination.RowTextsAsync(name), Is.Empty, "partition 0's batch came after the stop in the group");
+        Assert.That(await _destination.RowTextsAsync(other), Has.Count.EqualTo(3), "the other topic flows");
         var recorded = await _destination.RecordedOffsetsAsync(pipeline.Options.GroupId);
-        Assert.That((recorded[(name, 0)], recorded[(name, 1)]), Is.EqualTo((2L, 0L)), "partition 1 resumes at the record at fault");
+        Assert.That(recorded[(name, 1)], Is.EqualTo(0L), "partition 1 resumes at the record at fault");
+        Assert.That(recorded.ContainsKey((name, 0)), Is.False, "partition 0 of the stopped table is not committed");
     }
 
     [Test]

@@ -94,6 +94,20 @@ public class PartitionBatcherTests
     }
 
     [Test]
+    public void Drop_ReturnsTheFirstOffsetDroppedPerPartition_ClosedBatchesFirst()
+    {
+        var batcher = new PartitionBatcher(2, TimeSpan.FromSeconds(10), new ManualTime());
+        foreach (var offset in new long[] { 4, 5, 6 }) batcher.Add(Record(0, offset)); // 4,5 closed, 6 open
+        batcher.Add(Record(1, 9));
+
+        var dropped = batcher.Drop([new("t", 0), new("t", 1), new("t", 2)]);
+
+        Assert.That(dropped, Is.EquivalentTo(new Dictionary<Confluent.Kafka.TopicPartition, long> { [new("t", 0)] = 4, [new("t", 1)] = 9 }));
+        Assert.That(batcher.PendingRecords, Is.Zero);
+        Assert.That(batcher.TakeAll(), Is.Empty);
+    }
+
+    [Test]
     public void ManyPartitions_HoldAtMostFourBatchesOfRecords_TheLargestIsCutFirst()
     {
         var batcher = new PartitionBatcher(batchSize: 10, TimeSpan.FromSeconds(10), new ManualTime());

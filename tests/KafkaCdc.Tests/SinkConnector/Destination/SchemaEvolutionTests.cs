@@ -122,10 +122,10 @@ public class SchemaEvolutionTests
 
         await table.ExecuteAsync($"ALTER TABLE {name} ALTER COLUMN qty TYPE text; INSERT INTO {name} VALUES (2, 'many')");
         await table.RefreshAsync();
-        var failure = await pipeline.ApplyFailingAsync(name + "_retyped", await retypedEvents.InsertAsync(table, await table.RowAsync("id = 2")));
+        var failure = await pipeline.ApplyStoppingAsync(name + "_retyped", await retypedEvents.InsertAsync(table, await table.RowAsync("id = 2")));
 
-        Assert.That(failure.Message, Does.Contain($"\"{_destination.Schema}\".\"{name}\"").And.Contain("column \"qty\" is integer here but text in the records"));
-        Assert.That(failure.Message, Does.Contain($"{name}_retyped/0/0"), "names topic/partition/offset");
+        Assert.That(failure.Describe(), Does.Contain($"\"{_destination.Schema}\".\"{name}\"").And.Contain("column \"qty\" is integer here but text in the records"));
+        Assert.That(failure.Describe(), Does.Contain($"{name}_retyped/0/0"), "names topic/partition/offset");
         Assert.That(await _destination.ColumnsAsync(name), Is.EqualTo(new[] { "id integer not null", "qty integer" }));
     }
 
@@ -162,9 +162,9 @@ public class SchemaEvolutionTests
         await table.RefreshAsync();
         using var events = new ChangeEvents(name);
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("schema.evolution", "none")));
-        var failure = await pipeline.ApplyFailingAsync(name, await events.InsertAsync(table, await table.RowAsync("id = 1")));
+        var failure = await pipeline.ApplyStoppingAsync(name, await events.InsertAsync(table, await table.RowAsync("id = 1")));
 
-        Assert.That(failure.Message, Does.Contain($"\"{name}\"").And.Contain("column \"strict\" is NOT NULL without a default, and the records do not carry it"));
+        Assert.That(failure.Describe(), Does.Contain($"\"{name}\"").And.Contain("column \"strict\" is NOT NULL without a default, and the records do not carry it"));
         Assert.That(await _destination.ColumnsAsync(name), Has.Member("strict text not null"));
     }
 
@@ -181,9 +181,9 @@ public class SchemaEvolutionTests
 
         await table.ExecuteAsync($"ALTER TABLE {name} DROP CONSTRAINT {name}_pkey, ADD PRIMARY KEY (id, code); INSERT INTO {name} VALUES (2, 'b')");
         await table.RefreshAsync();
-        var failure = await pipeline.ApplyFailingAsync(name + "_rekeyed", await rekeyedEvents.InsertAsync(table, await table.RowAsync("id = 2")));
+        var failure = await pipeline.ApplyStoppingAsync(name + "_rekeyed", await rekeyedEvents.InsertAsync(table, await table.RowAsync("id = 2")));
 
-        Assert.That(failure.Message, Does.Contain("its primary key is (id), the records' key is (id, code)"));
+        Assert.That(failure.Describe(), Does.Contain("its primary key is (id), the records' key is (id, code)"));
     }
 
     [Test]
@@ -196,13 +196,13 @@ public class SchemaEvolutionTests
         var insert = await events.InsertAsync(table, await table.RowAsync("id = 1"));
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("schema.evolution", "none")));
 
-        var missingTable = await pipeline.ApplyFailingAsync(name, insert);
+        var missingTable = await pipeline.ApplyStoppingAsync(name, insert);
         await _destination.ExecuteAsync($"CREATE TABLE {_destination.Schema}.{name} (id integer PRIMARY KEY, a text); GRANT ALL ON {_destination.Schema}.{name} TO {_destination.User}");
         await using var again = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("schema.evolution", "none")));
-        var missingColumn = await again.ApplyFailingAsync(name, insert);
+        var missingColumn = await again.ApplyStoppingAsync(name, insert);
 
-        Assert.That(missingTable.Message, Does.Contain("the table does not exist, and schema.evolution=none does not create it"));
-        Assert.That(missingColumn.Message, Does.Contain("column \"b\" (text) is missing, and schema.evolution=none does not add it"));
-        Assert.That(missingColumn.InnerException, Is.InstanceOf<UnwritableRecordException>());
+        Assert.That(missingTable.Describe(), Does.Contain("the table does not exist, and schema.evolution=none does not create it"));
+        Assert.That(missingColumn.Describe(), Does.Contain("column \"b\" (text) is missing, and schema.evolution=none does not add it"));
+        Assert.That(missingColumn.Exception, Is.InstanceOf<UnwritableRecordException>());
     }
 }

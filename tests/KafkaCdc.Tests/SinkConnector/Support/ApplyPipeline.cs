@@ -7,7 +7,6 @@ using KafkaCdc.SinkConnector.Configuration;
 using KafkaCdc.SinkConnector.DeadLetters;
 using KafkaCdc.SinkConnector.Decoding;
 using KafkaCdc.SinkConnector.Destination;
-using KafkaCdc.SinkConnector.Errors;
 using KafkaCdc.SinkConnector.Monitoring;
 using Npgsql;
 
@@ -16,8 +15,9 @@ namespace KafkaCdc.Tests.SinkConnector.Support;
 /// <summary>
 /// The sink's stages from decoding to committing, without a Kafka consumer: serialized records are decoded by
 /// <see cref="ChangeRecordDecoder"/>, batched per partition by <see cref="PartitionBatcher"/> and flushed by
-/// <see cref="BatchFlusher"/> into the destination as the sink's user; Kafka commits are recorded. Fast and
-/// deterministic, for the behaviour of the applying stage.
+/// <see cref="BatchFlusher"/> into the destination as the sink's user; Kafka commits are recorded, and a table the flush
+/// stops (<c>errors.tolerance=none</c>) is stopped as the task stops it: its topic's later records are not applied. Fast
+/// and deterministic, for the behaviour of the applying stage.
 /// </summary>
 internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
 {
@@ -27,6 +27,7 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
     readonly ChangeRecordDecoder _decoder;
     readonly BatchFlusher _flusher;
     readonly Dictionary<(string, int), long> _nextOffsets = [];
+    readonly HashSet<string> _stoppedTopics = [];
 
     ApplyPipeline(SinkOptions options)
     {
@@ -57,6 +58,9 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
     /// <summary>The offsets committed to "Kafka", in order.</summary>
     public List<TopicPartitionOffset> KafkaCommits { get; } = [];
 
+    /// <summary>The records at which tables stopped, in order.</summary>
+    public List<RecordFailure> Stops { get; } = [];
+
     /// <summary>A pipeline for <paramref name="config"/>, with the offsets and truncate tables created.</summary>
     public static async Task<ApplyPipeline> CreateAsync(IReadOnlyDictionary<string, string> config)
     {
@@ -74,10 +78,13 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
     /// them as the task does: in batches of <c>batch.size</c>, in order per partition, the batches of all partitions
     /// taken together applied in one transaction.
     /// </summary>
-    public async Task ApplyAsync(string topic, IEnumerable<ChangeMessage> messages)
+    public Task ApplyAsync(string topic, IEnumerable<ChangeMessage> messages) => ApplyAsync(messages.Select(m => (topic, m)));
+
+    /// <summary><see cref="ApplyAsync(string, IEnumerable{ChangeMessage})"/> for messages of several topics, in one batcher.</summary>
+    public async Task ApplyAsync(IEnumerable<(string Topic, ChangeMessage Message)> messages)
     {
         var batcher = new PartitionBatcher(Options.BatchSize, TimeSpan.FromDays(1));
-        foreach (var message in messages)
+        foreach (var (topic, message) in messages)
         {
             var partition = message.Partition ?? 0;
             var offset = _nextOffsets.GetValueOrDefault((topic, partition));
@@ -89,28 +96,34 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
                 Offset = offset,
                 Message = new Message<byte[]?, byte[]?> { Key = message.Key, Value = message.Value, Headers = [] },
             };
+            if (_stoppedTopics.Contains(topic)) continue; // the task paused the topic's partitions
             batcher.Add(await _decoder.DecodeAsync(result, CancellationToken.None));
-            if (batcher.TakeDueGroup(Options.BatchSize) is { Count: > 0 } due) await _flusher.FlushAsync(due, CancellationToken.None);
+            if (batcher.TakeDueGroup(Options.BatchSize) is { Count: > 0 } due) await FlushAsync(batcher, due);
         }
-        await _flusher.FlushAsync(batcher.TakeAll(), CancellationToken.None);
+        await FlushAsync(batcher, batcher.TakeAll());
+    }
+
+    async Task FlushAsync(PartitionBatcher batcher, List<PartitionBatch> batches)
+    {
+        var outcome = await _flusher.FlushAsync([.. batches.Where(b => !_stoppedTopics.Contains(b.Partition.Topic))], CancellationToken.None);
+        foreach (var stop in outcome.Stops)
+        {
+            Stops.Add(stop);
+            _stoppedTopics.Add(stop.Record.Topic);
+            batcher.Drop(_nextOffsets.Keys.Where(k => k.Item1 == stop.Record.Topic).Select(k => new TopicPartition(k.Item1, k.Item2)));
+        }
     }
 
     /// <summary>Applies messages given one by one.</summary>
     public Task ApplyAsync(string topic, params ChangeMessage[] messages) => ApplyAsync(topic, (IEnumerable<ChangeMessage>)messages);
 
-    /// <summary>Applies and expects the task to stop; returns why.</summary>
-    public async Task<SinkTaskFailedException> ApplyFailingAsync(string topic, params ChangeMessage[] messages)
+    /// <summary>Applies and expects a table to stop (<c>errors.tolerance=none</c>); returns the record at which it stopped.</summary>
+    public async Task<RecordFailure> ApplyStoppingAsync(string topic, params ChangeMessage[] messages)
     {
-        try
-        {
-            await ApplyAsync(topic, messages);
-        }
-        catch (SinkTaskFailedException e)
-        {
-            return e;
-        }
-        Assert.Fail("expected the task to stop with a SinkTaskFailedException");
-        return null!;
+        var before = Stops.Count;
+        await ApplyAsync(topic, messages);
+        Assert.That(Stops, Has.Count.GreaterThan(before), "expected a record to stop its table");
+        return Stops[before];
     }
 
     public async ValueTask DisposeAsync()
