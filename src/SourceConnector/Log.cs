@@ -68,6 +68,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3109, Level = LogLevel.Warning, Message = "Table {Table}: {Warning}")]
     internal static partial void TypeFallback(ILogger logger, string table, string warning);
 
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Table {Table}: transaction {TransactionId} of its Relation message was still not visible after {Seconds} s; describing it from the catalog as it reads now (a default or generated column it added may be missing until the next ALTER TABLE)")]
+    internal static partial void CatalogNotYetVisible(ILogger logger, string table, long transactionId, double seconds);
+
     [LoggerMessage(EventId = 3200, Level = LogLevel.Information, Message = "Table {Table}: schemas registered, value subject {Subject} id {SchemaId}")]
     internal static partial void SchemaRegistered(ILogger logger, string table, string subject, int schemaId);
 

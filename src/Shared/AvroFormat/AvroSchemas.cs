@@ -70,9 +70,11 @@ public static class AvroSchemas
     /// <summary>An array of <paramref name="items"/>.</summary>
     public static ArraySchema Array(Schema items) => ArraySchema.Create(items);
 
-    /// <summary>A record of <paramref name="fields"/>, positioned in order.</summary>
-    public static RecordSchema Record(string name, string? space, IEnumerable<FieldDefinition> fields) =>
-        RecordSchema.Create(name, [.. fields.Select((f, i) => f.ToField(i))], space);
+    /// <summary>A record of <paramref name="fields"/>, positioned in order, with the record-level <paramref name="properties"/> (JSON values), if any.</summary>
+    public static RecordSchema Record(string name, string? space, IEnumerable<FieldDefinition> fields,
+        IReadOnlyList<KeyValuePair<string, object?>>? properties = null) =>
+        RecordSchema.Create(name, [.. fields.Select((f, i) => f.ToField(i))], space,
+            customProperties: properties is { Count: > 0 } ? Properties(properties) : null);
 
     /// <summary>A record field: its name, schema, properties (JSON values) and default, if any (a JSON value; null is JSON null).</summary>
     public sealed record FieldDefinition(string Name, Schema Schema, IReadOnlyList<KeyValuePair<string, object?>>? Properties = null)

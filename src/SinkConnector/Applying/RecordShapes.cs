@@ -47,6 +47,7 @@ public sealed class RecordShapes
         CheckName(table, "table");
         var leading = new List<ShapeColumn>();
         var values = new List<ShapeColumn>();
+        var generated = new List<ShapeColumn>();
         if (_mode == PrimaryKeyMode.Kafka)
         {
             leading.Add(new ShapeColumn { Name = "__connect_topic", Source = ColumnSource.KafkaTopic, SqlType = "text", HasDeclaredType = true, IsNotNull = true });
@@ -57,6 +58,7 @@ public sealed class RecordShapes
         if (record.RowSchema is { } row)
         {
             foreach (var field in row.Fields) values.Add(ValueColumn(field));
+            generated.AddRange(GeneratedColumns(row, table));
         }
 
         var primaryKeyNames = new List<string>();
@@ -79,7 +81,7 @@ public sealed class RecordShapes
         }
 
         var columns = leading.Concat(values).ToList();
-        var duplicate = columns.GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        var duplicate = columns.Concat(generated).GroupBy(c => c.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new UnwritableRecordException($"two fields of the records of table \"{table}\" name column \"{duplicate.Key}\"");
         var primaryKey = primaryKeyNames.Select(n => columns.FindIndex(c => c.Name == n)).ToList();
@@ -87,7 +89,7 @@ public sealed class RecordShapes
         {
             if (primaryKey.Contains(i) && !columns[i].IsNotNull) columns[i] = Copy(columns[i], notNull: true);
         }
-        return new RecordShape(table, columns, primaryKey, record.RowSchema is not null);
+        return new RecordShape(table, columns, primaryKey, record.RowSchema is not null, generated);
     }
 
     void AddKeyColumns(ChangeRecord record, string table, List<ShapeColumn> leading, List<ShapeColumn> values, List<string> primaryKeyNames)
@@ -160,6 +162,32 @@ public sealed class RecordShapes
             IsNotNull = !definition.IsNullable,
             CanBeUnavailable = PgUnavailableValue.For(field.Schema) is not null,
         };
+    }
+
+    /// <summary>The stored generated columns the row schema describes (<see cref="PgTableProperties.Generated"/>); their expressions are checked before any DDL uses them.</summary>
+    static IEnumerable<ShapeColumn> GeneratedColumns(RecordSchema row, string table)
+    {
+        IReadOnlyList<PgGeneratedColumn> generated;
+        try
+        {
+            generated = PgTableProperties.GeneratedColumns(row);
+        }
+        catch (ArgumentException e)
+        {
+            throw new UnwritableRecordException($"the records of table \"{table}\" describe their generated columns wrongly: {e.Message}", e);
+        }
+        foreach (var column in generated)
+        {
+            CheckName(column.Name, "column");
+            yield return new ShapeColumn
+            {
+                Name = column.Name,
+                Source = ColumnSource.Generated,
+                SqlType = column.Type,
+                HasDeclaredType = true,
+                GenerationExpression = column.Expression,
+            };
+        }
     }
 
     static PgColumnDefinition Definition(Field field, bool isKeyField)

@@ -17,4 +17,10 @@ public enum ColumnSource
 
     /// <summary><c>__connect_offset</c>.</summary>
     KafkaOffset,
+
+    /// <summary>
+    /// None: a stored generated column the destination computes from its expression (<see cref="RecordShape.GeneratedColumns"/>,
+    /// never in <see cref="RecordShape.Columns"/>), which no write names.
+    /// </summary>
+    Generated,
 }

@@ -6,4 +6,5 @@ namespace KafkaCdc.SinkConnector.Destination;
 /// <param name="IsNotNull">NOT NULL.</param>
 /// <param name="HasDefault">Has a default, is an identity or a generated column: an insert without it works.</param>
 /// <param name="KeyPosition">1-based position in the primary key, or null.</param>
-public sealed record DestinationColumn(string Name, string Type, bool IsNotNull, bool HasDefault, int? KeyPosition);
+/// <param name="IsGenerated">A stored generated column: no write may name it.</param>
+public sealed record DestinationColumn(string Name, string Type, bool IsNotNull, bool HasDefault, int? KeyPosition, bool IsGenerated = false);

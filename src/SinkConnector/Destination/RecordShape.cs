@@ -2,16 +2,18 @@ namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>
 /// The destination table as a segment's records describe it: the table name, the columns they carry (in the order a
-/// new table gets them) and the primary key per <c>primary.key.mode</c>. Built once per (table, key schema, value
-/// schema) by the applying stage (<c>RecordShapes</c>).
+/// new table gets them), the primary key per <c>primary.key.mode</c> and the stored generated columns the records
+/// describe but do not carry. Built once per (table, key schema, value schema) by the applying stage (<c>RecordShapes</c>).
 /// </summary>
 public sealed class RecordShape
 {
     /// <summary>Creates a shape.</summary>
-    public RecordShape(string table, IReadOnlyList<ShapeColumn> columns, IReadOnlyList<int> primaryKey, bool hasRowSchema)
+    public RecordShape(string table, IReadOnlyList<ShapeColumn> columns, IReadOnlyList<int> primaryKey, bool hasRowSchema,
+        IReadOnlyList<ShapeColumn>? generatedColumns = null)
     {
         Table = table;
         Columns = columns;
+        GeneratedColumns = generatedColumns ?? [];
         PrimaryKey = primaryKey;
         HasRowSchema = hasRowSchema;
     }
@@ -21,6 +23,12 @@ public sealed class RecordShape
 
     /// <summary>The columns.</summary>
     public IReadOnlyList<ShapeColumn> Columns { get; }
+
+    /// <summary>
+    /// The source's stored generated columns (<c>kafkacdc.generated</c>), in the source's order, each with its
+    /// <see cref="ShapeColumn.GenerationExpression"/>: created after <see cref="Columns"/>, never written.
+    /// </summary>
+    public IReadOnlyList<ShapeColumn> GeneratedColumns { get; }
 
     /// <summary>Indexes into <see cref="Columns"/> of the primary key, in key order; empty without one.</summary>
     public IReadOnlyList<int> PrimaryKey { get; }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Configuration;
 using KafkaCdc.SinkConnector.Errors;
@@ -15,8 +16,11 @@ namespace KafkaCdc.SinkConnector.Destination;
 /// widened (<see cref="PgTypeWidening"/>: <c>integer</c> → <c>bigint</c>, a longer <c>varchar</c>, more numeric
 /// precision) is widened here too, and a NOT NULL column the records no longer carry (dropped or renamed at the source)
 /// becomes nullable, so the rows written from then on can leave it NULL. Records whose type the destination column
-/// already widens (written before the widening, read from another partition or replayed) fit as they are. It never
-/// drops a column, narrows or otherwise changes a type, or changes the primary key: such records get a
+/// already widens (written before the widening, read from another partition or replayed) fit as they are. The source's
+/// stored generated columns (<see cref="RecordShape.GeneratedColumns"/>) are created after the others, or added, with
+/// the same expression (<c>GENERATED ALWAYS AS (…) STORED</c>: PostgreSQL computes existing rows), once
+/// <see cref="PgGenerationExpression"/> admits it; a column of that name here is left alone. It never drops a column,
+/// narrows or otherwise changes a type, or changes the primary key: such records get a
 /// <see cref="SchemaMismatchException"/> naming the table, the column and the difference. With <c>none</c> the table
 /// must exist and match.
 /// </summary>
@@ -88,6 +92,8 @@ public sealed partial class SchemaEvolution
         {
             if (_mode == SchemaEvolutionMode.None && shape.HasRowSchema)
                 throw new SchemaMismatchException(qualified, ["the table does not exist, and schema.evolution=none does not create it"]);
+            var refused = shape.GeneratedColumns.Select(Refusal).OfType<string>().ToList();
+            if (refused.Count > 0) throw new SchemaMismatchException(qualified, refused);
             return new Plan(Create: true, [], [], []);
         }
 
@@ -112,6 +118,11 @@ public sealed partial class SchemaEvolution
                 else if (shape.PrimaryKey.Any(i => shape.Columns[i] == column)) differences.Add($"primary key column \"{column.Name}\" is missing (the sink never changes primary keys)");
                 else add.Add(column);
             }
+            else if (existing.IsGenerated)
+            {
+                differences.Add($"column \"{column.Name}\" is generated here, but the records carry its values (DROP EXPRESSION at the source? " +
+                    $"the sink never alters a generated column: run ALTER TABLE {qualified} ALTER COLUMN {PgIdentifier.Quote(column.Name)} DROP EXPRESSION here)");
+            }
             else if (column.HasDeclaredType && existing.Type != column.SqlType && existing.Type != FallbackType(column)
                      && !PgTypeWidening.IsSafe(column.SqlType, existing.Type))
             {
@@ -119,6 +130,15 @@ public sealed partial class SchemaEvolution
                 if (_mode == SchemaEvolutionMode.Basic && PgTypeWidening.IsSafe(existing.Type, column.SqlType)) widen.Add(column);
                 else differences.Add($"column \"{column.Name}\" is {existing.Type} here but {column.SqlType} in the records (the sink changes a column's type only to widen it without losing values)");
             }
+        }
+
+        foreach (var column in shape.GeneratedColumns)
+        {
+            // A column of that name here, generated or not, is left alone: the sink never alters or drops one.
+            if (table.Find(column.Name) is not null) continue;
+            if (_mode == SchemaEvolutionMode.None) differences.Add($"generated column \"{column.Name}\" ({column.SqlType} GENERATED ALWAYS AS ({column.GenerationExpression}) STORED) is missing, and schema.evolution=none does not add it");
+            else if (Refusal(column) is { } refusal) differences.Add(refusal);
+            else add.Add(column);
         }
 
         var relax = new List<string>();
@@ -139,7 +159,7 @@ public sealed partial class SchemaEvolution
 
     async Task ApplyAsync(ApplyTransaction transaction, RecordShape shape, string qualified, Plan plan, CancellationToken cancellationToken)
     {
-        var columns = plan.Create ? shape.Columns : plan.AddColumns;
+        var columns = plan.Create ? [.. shape.Columns, .. shape.GeneratedColumns] : plan.AddColumns;
         var types = await ResolveTypesAsync(transaction, columns, cancellationToken);
         string sql;
         if (plan.Create)
@@ -157,7 +177,21 @@ public sealed partial class SchemaEvolution
             sql = $"ALTER TABLE {qualified} {string.Join(", ", changes)}";
         }
 
-        await using (var command = transaction.Command(sql)) await command.ExecuteNonQueryAsync(cancellationToken);
+        try
+        {
+            await using var command = transaction.Command(sql);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException e) when (columns.Any(c => c.GenerationExpression is not null)
+            && PgErrorClassification.ClassifySqlState(e.SqlState) != FailureKind.Transient)
+        {
+            // Most likely an expression using what this database lacks (a function, an operator, a column): the
+            // record's fault, not a stale catalog (42703 and 42P01, which the sink's classifier retries).
+            var generated = string.Join(", ", columns.Where(c => c.GenerationExpression is not null)
+                .Select(c => $"\"{c.Name}\" {c.SqlType} GENERATED ALWAYS AS ({c.GenerationExpression}) STORED"));
+            throw new SchemaMismatchException(qualified,
+                [$"creating the generated column(s) {generated} failed: {e.MessageText} (SQLSTATE {e.SqlState}); what an expression uses must exist here as at the source"], e);
+        }
         if (plan.Create) Log.TableCreated(_logger, qualified, columns.Count, shape.PrimaryKeyText);
         else
         {
@@ -169,13 +203,25 @@ public sealed partial class SchemaEvolution
 
     /// <summary>
     /// <c> DEFAULT …</c> with the source column's constant default (<c>kafkacdc.default</c>), so that rows the source
-    /// never sent again after an <c>ADD COLUMN … DEFAULT</c> read the same here. A column that falls back to <c>text</c>
-    /// gets the constant's literal without the cast (which names a type this database lacks): the value's text.
+    /// never sent again after an <c>ADD COLUMN … DEFAULT</c> read the same here; a column that falls back to <c>text</c>
+    /// gets the constant's literal without the cast (which names a type this database lacks): the value's text. For a
+    /// generated column, its <c> GENERATED ALWAYS AS (…) STORED</c>: the plan refused expressions
+    /// <see cref="PgGenerationExpression"/> does not admit, checked again here, where the expression enters the DDL.
     /// </summary>
     static string DefaultClause(ShapeColumn column, string type) =>
-        column.Definition?.Default is not { } constant ? ""
-        : type == column.SqlType ? $" DEFAULT {constant}"
-        : $" DEFAULT {PgConstantDefault.Literal(constant)}";
+        column.GenerationExpression is { } expression
+            ? PgGenerationExpression.IsSafe(expression, out var reason)
+                ? $" GENERATED ALWAYS AS ({expression}) STORED"
+                : throw new InvalidOperationException($"generated column \"{column.Name}\" reached the DDL with a refused expression: {reason}")
+            : column.Definition?.Default is not { } constant ? ""
+            : type == column.SqlType ? $" DEFAULT {constant}"
+            : $" DEFAULT {PgConstantDefault.Literal(constant)}";
+
+    /// <summary>Why a generated column's expression may not reach the DDL (<see cref="PgGenerationExpression"/>), or null.</summary>
+    static string? Refusal(ShapeColumn column) =>
+        column.GenerationExpression is { } expression && !PgGenerationExpression.IsSafe(expression, out var reason)
+            ? $"generated column \"{column.Name}\" is not created: its expression ({expression}) is refused, {reason} (the sink runs a single expression only)"
+            : null;
 
     /// <summary>
     /// The type of each column to create: its declared type when this server has it, else <c>text</c> (<c>text[]</c>),

@@ -10,8 +10,8 @@ namespace KafkaCdc.SinkConnector.Destination;
 public sealed class SchemaMismatchException : UnwritableRecordException
 {
     /// <summary>Creates the exception.</summary>
-    public SchemaMismatchException(string table, IReadOnlyList<string> differences)
-        : base($"table {table} does not match the records: {string.Join("; ", differences)}")
+    public SchemaMismatchException(string table, IReadOnlyList<string> differences, Exception? innerException = null)
+        : base($"table {table} does not match the records: {string.Join("; ", differences)}", innerException)
     {
         Table = table;
         Differences = differences;

@@ -29,6 +29,12 @@ public sealed class ShapeColumn
     /// <summary>Whether the column is NOT NULL at the source (created NOT NULL).</summary>
     public bool IsNotNull { get; init; }
 
+    /// <summary>
+    /// The generation expression of a stored generated column (<see cref="ColumnSource.Generated"/>, from
+    /// <c>kafkacdc.generated</c>), as the source printed it; not yet checked (<see cref="PgGenerationExpression"/>).
+    /// </summary>
+    public string? GenerationExpression { get; init; }
+
     /// <summary>Whether a value can be the unchanged-TOAST placeholder.</summary>
     public bool CanBeUnavailable { get; init; }
 

@@ -11,7 +11,7 @@ public sealed class TableCatalog
 {
     const string RelationSql = """
         SELECT c.oid, pg_catalog.has_table_privilege(c.oid, 'TRUNCATE'),
-               a.attname::text, (a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '')
+               a.attname::text, (a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> ''), a.attgenerated <> ''
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -26,6 +26,7 @@ public sealed class TableCatalog
         uint? oid = null;
         var canTruncate = false;
         var defaults = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var generated = new HashSet<string>(StringComparer.Ordinal);
         await using (var command = new NpgsqlCommand(RelationSql, connection))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = schema });
@@ -35,14 +36,17 @@ public sealed class TableCatalog
             {
                 oid = reader.GetFieldValue<uint>(0);
                 canTruncate = reader.GetBoolean(1);
-                if (!reader.IsDBNull(2)) defaults[reader.GetString(2)] = reader.GetBoolean(3);
+                if (reader.IsDBNull(2)) continue;
+                defaults[reader.GetString(2)] = reader.GetBoolean(3);
+                if (reader.GetBoolean(4)) generated.Add(reader.GetString(2));
             }
         }
         if (oid is null) return null;
 
         var columns = await _types.DescribeRelationAsync(connection, oid.Value, cancellationToken);
         return new DestinationTable(schema, table,
-            [.. columns.Select(c => new DestinationColumn(c.Name, c.Type.FormattedType, c.IsNotNull, defaults.GetValueOrDefault(c.Name), c.KeyPosition))],
+            [.. columns.Select(c => new DestinationColumn(c.Name, c.Type.FormattedType, c.IsNotNull, defaults.GetValueOrDefault(c.Name), c.KeyPosition,
+                generated.Contains(c.Name)))],
             canTruncate);
     }
 

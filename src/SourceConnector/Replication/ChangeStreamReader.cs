@@ -266,7 +266,7 @@ internal sealed class ChangeStreamReader(
 
     async ValueTask<bool> RelationAsync(RelationDescription relation, CancellationToken cancellationToken)
     {
-        await relations.OnRelationAsync(relation, catalogConnection, cancellationToken);
+        await relations.OnRelationAsync(relation, _transactionId, catalogConnection, cancellationToken);
         if (snapshots is not null && signalTable is not null && relation.Namespace == signalTable.Schema && relation.Name == signalTable.Name)
         {
             _signalRelation = relation.RelationId;

@@ -21,6 +21,7 @@ internal sealed class RelationCache(
     string database, CaptureRules rules, TopicAssignments topics, PgTypeCatalog catalog, PgAvroOptions avroOptions,
     SourceStatus status, ILogger logger)
 {
+    static readonly TimeSpan s_visibilityLimit = TimeSpan.FromSeconds(5);
     readonly Dictionary<uint, (TableName Name, CapturedTable? Table)> _relations = [];
     readonly HashSet<(TableName, string)> _warned = [];
 
@@ -28,7 +29,11 @@ internal sealed class RelationCache(
     /// Records a Relation message: for a captured relation, describes its columns on <paramref name="connection"/> and
     /// builds the table version that the following changes use. Must be called before the next message is read.
     /// </summary>
-    public async Task OnRelationAsync(RelationDescription relation, NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <param name="relation">The message.</param>
+    /// <param name="transactionId">The xid of the transaction the message came in (null outside one): the catalog is read once it is visible.</param>
+    /// <param name="connection">An ordinary connection to the database, not in a transaction.</param>
+    /// <param name="cancellationToken">Cancels the catalog queries.</param>
+    public async Task OnRelationAsync(RelationDescription relation, long? transactionId, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var name = new TableName(relation.Namespace.Length == 0 ? "pg_catalog" : relation.Namespace, relation.Name);
         var columns = relation.Columns;
@@ -39,8 +44,13 @@ internal sealed class RelationCache(
             return;
         }
 
+        if (transactionId is { } xid && !await TransactionVisibility.WaitAsync(connection, xid, s_visibilityLimit, cancellationToken))
+            Log.CatalogNotYetVisible(logger, name.ToString(), xid, s_visibilityLimit.TotalSeconds);
         var described = await catalog.DescribeColumnsAsync(connection, relationId, columns, cancellationToken);
-        var schema = PgTableSchema.Build(database, name.Schema, name.Name, described, avroOptions);
+        // pgoutput leaves generated columns out of the message; the catalog has them (a new Relation message follows any
+        // ALTER TABLE, so adding or dropping one alone gives a new schema version).
+        var generated = await catalog.DescribeGeneratedColumnsAsync(connection, relationId, cancellationToken);
+        var schema = PgTableSchema.Build(database, name.Schema, name.Name, described, avroOptions, generated);
         foreach (var column in schema.Columns)
         {
             if (column.Decoder.FallbackWarning is { } warning && _warned.Add((name, column.Column.Name)))

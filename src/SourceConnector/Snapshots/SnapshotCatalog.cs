@@ -8,7 +8,8 @@ namespace KafkaCdc.SourceConnector.Snapshots;
 
 /// <summary>
 /// Describes the tables a snapshot reads, on a connection inside the snapshot's transaction: their published columns
-/// (not dropped, not generated, within the publication's column list), their relations and sizes, the row filter.
+/// (not dropped, not generated, within the publication's column list) and their generated columns (described in the
+/// schema, as the stream's Relation messages are), their relations and sizes, the row filter.
 /// </summary>
 internal sealed class SnapshotCatalog(
     string database, string publication, int serverVersionNum, TopicAssignments topics, PgTypeCatalog types, PgAvroOptions avroOptions, SourceStatus status)
@@ -74,7 +75,8 @@ internal sealed class SnapshotCatalog(
         }
 
         var described = await types.DescribeColumnsAsync(connection, oid, columns, cancellationToken);
-        var schema = PgTableSchema.Build(database, name.Schema, name.Name, described, avroOptions);
+        var generatedColumns = serverVersionNum >= 120000 ? await types.DescribeGeneratedColumnsAsync(connection, oid, cancellationToken) : [];
+        var schema = PgTableSchema.Build(database, name.Schema, name.Name, described, avroOptions, generatedColumns);
         var table = new CapturedTable(name, topics.Assign(name), schema, status.CountersFor(name.ToString()));
         var selectList = string.Join(", ", columns.Select(c => PgIdentifier.Quote(c.Name)));
         var sources = await SourcesAsync(connection, oid, kind == 'p', cancellationToken);

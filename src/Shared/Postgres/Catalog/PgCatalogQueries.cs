@@ -26,6 +26,27 @@ internal static class PgCatalogQueries
         ORDER BY a.attnum
         """;
 
+    /// <summary>
+    /// $1 relation oid: the stored generated columns (name, type oid, typmod, dims, expression, the names of the
+    /// columns the expression reads), in attnum order. The dependency is the column's own since PostgreSQL 12; the
+    /// default's (pg_attrdef, which also depends on the column itself, left out) is accepted too.
+    /// </summary>
+    public const string GeneratedColumns = """
+        SELECT a.attname::text, a.atttypid, a.atttypmod, a.attndims::int4, pg_catalog.pg_get_expr(d.adbin, d.adrelid),
+               ARRAY(SELECT r.attname::text
+                     FROM pg_catalog.pg_depend p
+                     JOIN pg_catalog.pg_attribute r ON r.attrelid = p.refobjid AND r.attnum = p.refobjsubid
+                     WHERE p.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND p.refobjid = a.attrelid AND p.refobjsubid > 0
+                       AND p.refobjsubid <> a.attnum
+                       AND ((p.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND p.objid = a.attrelid AND p.objsubid = a.attnum)
+                            OR (p.classid = 'pg_catalog.pg_attrdef'::pg_catalog.regclass AND p.objid = d.oid))
+                     ORDER BY r.attnum)
+        FROM pg_catalog.pg_attribute a
+        JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = 's'
+        ORDER BY a.attnum
+        """;
+
     /// <summary>The restriction of <see cref="Attributes"/> to the names in $2.</summary>
     public const string AttributesNamed = "AND a.attname = ANY($2::text[])";
 

@@ -99,6 +99,38 @@ public sealed class PgTypeCatalog
         return result;
     }
 
+    /// <summary>
+    /// The stored generated columns of a relation, in attribute-number order, with their types formatted as
+    /// <see cref="PgColumnType.FormattedType"/>, their expressions as <c>pg_get_expr</c> prints them and the columns
+    /// each reads (<see cref="PgGeneratedColumn.References"/>). Empty when the relation has none or no longer exists.
+    /// One round trip.
+    /// </summary>
+    public async Task<IReadOnlyList<PgGeneratedColumn>> DescribeGeneratedColumnsAsync(NpgsqlConnection connection, uint relationOid, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var cached = _types.Keys.ToArray();
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(Command(PgCatalogQueries.GeneratedColumns, Oid(relationOid)));
+        batch.BatchCommands.Add(Command(
+            PgCatalogQueries.Types.Replace("{0}", PgCatalogQueries.RelationTypes),
+            Oid(relationOid), Oids(cached.Select(c => c.Oid)), Modifiers(cached.Select(c => c.Modifier))));
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<(string Name, uint TypeOid, int TypeModifier, int Dimensions, string Expression, string[] References)>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetString(0), reader.GetFieldValue<uint>(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetString(4),
+                reader.GetFieldValue<string[]>(5)));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        await ReadTypesAsync(reader, cancellationToken);
+        return [.. rows.Select(r => new PgGeneratedColumn(r.Name, TypeOf(r.TypeOid, r.TypeModifier, r.Dimensions).FormattedType, r.Expression)
+        {
+            References = r.References,
+        })];
+    }
+
     /// <summary>Forgets the cached type descriptions (e.g. after DDL renamed or recreated types).</summary>
     public void Invalidate() => _types.Clear();
 

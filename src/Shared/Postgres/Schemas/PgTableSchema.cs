@@ -20,13 +20,14 @@ public sealed class PgTableSchema
 {
     private PgTableSchema(
         string database, string schema, string table, IReadOnlyList<PgColumnMapping> columns, IReadOnlyList<PgColumnMapping> keyColumns,
-        RecordSchema? key, RecordSchema value)
+        IReadOnlyList<PgGeneratedColumn> generatedColumns, RecordSchema? key, RecordSchema value)
     {
         Database = database;
         Schema = schema;
         Table = table;
         Columns = columns;
         KeyColumns = keyColumns;
+        GeneratedColumns = generatedColumns;
         Key = key;
         Value = value;
         Envelope = ChangeEventSchemas.Envelope(value);
@@ -50,6 +51,12 @@ public sealed class PgTableSchema
     /// <summary>The primary-key columns in key order, one per <see cref="Key"/> field; empty without a primary key.</summary>
     public IReadOnlyList<PgColumnMapping> KeyColumns { get; }
 
+    /// <summary>
+    /// The stored generated columns described in <see cref="Value"/>'s <see cref="PgTableProperties.Generated"/> property
+    /// (no fields: their values are not published), in attribute-number order.
+    /// </summary>
+    public IReadOnlyList<PgGeneratedColumn> GeneratedColumns { get; }
+
     /// <summary>The <c>Key</c> record, or <see langword="null"/> when the table has no primary key.</summary>
     public RecordSchema? Key { get; }
 
@@ -65,7 +72,13 @@ public sealed class PgTableSchema
     /// <param name="table">The table name.</param>
     /// <param name="columns">The columns in attribute-number order (as <see cref="PgTypeCatalog"/> returns them).</param>
     /// <param name="options">The mapping settings; <see cref="PgAvroOptions.Default"/> when null.</param>
-    public static PgTableSchema Build(string database, string schema, string table, IReadOnlyList<PgColumn> columns, PgAvroOptions? options = null)
+    /// <param name="generatedColumns">
+    /// The table's stored generated columns (<see cref="PgTypeCatalog.DescribeGeneratedColumnsAsync"/>), described in
+    /// <see cref="Value"/>'s properties; those reading a column that is not in <paramref name="columns"/> (outside a
+    /// publication's column list) are left out, since no destination could compute them. None when null.
+    /// </param>
+    public static PgTableSchema Build(string database, string schema, string table, IReadOnlyList<PgColumn> columns, PgAvroOptions? options = null,
+        IReadOnlyList<PgGeneratedColumn>? generatedColumns = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(schema);
@@ -90,7 +103,9 @@ public sealed class PgTableSchema
         }
 
         keyFields.Sort((a, b) => a.Position.CompareTo(b.Position));
-        var value = AvroSchemas.Record("Value", space, valueFields);
+        var published = columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        var generated = (generatedColumns ?? []).Where(g => g.References.All(published.Contains)).ToList();
+        var value = AvroSchemas.Record("Value", space, valueFields, PgTableProperties.For(generated));
         var key = keyFields.Count == 0 ? null : AvroSchemas.Record("Key", space, keyFields.Select(k => k.Field));
         var mappings = new PgColumnMapping[columns.Count];
         for (var i = 0; i < columns.Count; i++)
@@ -105,7 +120,7 @@ public sealed class PgTableSchema
         }
 
         var keyColumns = keyFields.Select(k => mappings[k.Index]).ToList();
-        return new PgTableSchema(database, schema, table, mappings, keyColumns, key, value);
+        return new PgTableSchema(database, schema, table, mappings, keyColumns, generated, key, value);
     }
 
     /// <summary>A <see cref="Value"/> record of one row's text values (null for SQL NULL), one per column in order.</summary>

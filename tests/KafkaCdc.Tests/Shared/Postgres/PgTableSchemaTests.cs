@@ -101,6 +101,67 @@ public class PgTableSchemaTests
         Assert.That(Datums.Properties(value, value.Fields[0].Name).GetValueOrDefault(PgColumnProperties.Default), Is.EqualTo(expected));
     }
 
+    [Test]
+    public void Value_GeneratedColumns_DescribedInTheRecordPropertyInOrder_WithoutFields()
+    {
+        var table = PgTableSchema.Build("db", "public", "t", [Of("numeric", name: "price"), Of("int4", name: "qty"), Of("text", name: "name")], null,
+        [
+            new PgGeneratedColumn("total", "numeric", "(price * (qty)::numeric)") { References = ["price", "qty"] },
+            new PgGeneratedColumn("Lower \"Name\"", "text", "lower(name)") { References = ["name"] },
+        ]);
+
+        Assert.That(table.Value.Fields.Select(f => f.Name), Is.EqualTo(new[] { "price", "qty", "name" }), "values are not carried");
+        Assert.That(table.Value.GetProperty(PgTableProperties.Generated), Is.EqualTo(
+            """[{"column":"total","type":"numeric","expression":"(price * (qty)::numeric)"},{"column":"Lower \"Name\"","type":"text","expression":"lower(name)"}]"""));
+        var registered = (RecordSchema)Schema.Parse(table.Envelope.ToString());
+        var after = (RecordSchema)AvroSchemas.Unwrap(registered["after"].Schema);
+        Assert.That(PgTableProperties.GeneratedColumns(after).Select(g => (g.Name, g.Type, g.Expression)),
+            Is.EqualTo(table.GeneratedColumns.Select(g => (g.Name, g.Type, g.Expression))), "read back from the envelope as a registry hands it out");
+    }
+
+    [Test]
+    public void Value_NoGeneratedColumns_NoProperty()
+    {
+        var value = PgTableSchema.Build("db", "public", "t", [Of("int4", name: "a")], null, []).Value;
+
+        Assert.That(value.GetProperty(PgTableProperties.Generated), Is.Null);
+        Assert.That(PgTableProperties.GeneratedColumns(value), Is.Empty);
+    }
+
+    [Test]
+    public void Value_OnlyAGeneratedColumnChanges_TheSchemaChanges()
+    {
+        IReadOnlyList<PgColumn> columns = [Of("int4", name: "id", notNull: true, keyPosition: 1), Of("int4", name: "a")];
+        var without = PgTableSchema.Build("db", "public", "t", columns);
+        var with = PgTableSchema.Build("db", "public", "t", columns, null, [new PgGeneratedColumn("g", "integer", "(a * 2)") { References = ["a"] }]);
+        var changed = PgTableSchema.Build("db", "public", "t", columns, null, [new PgGeneratedColumn("g", "integer", "(a * 3)") { References = ["a"] }]);
+
+        Assert.That(with.Value.ToString(), Is.Not.EqualTo(without.Value.ToString()));
+        Assert.That(changed.Value.ToString(), Is.Not.EqualTo(with.Value.ToString()));
+        Assert.That(with.Envelope.ToString(), Is.Not.EqualTo(without.Envelope.ToString()), "a new version of the value subject");
+        Assert.That(with.Key!.ToString(), Is.EqualTo(without.Key!.ToString()), "the key stays");
+    }
+
+    [Test]
+    public void Value_GeneratedColumnReadingAnUnpublishedColumn_LeftOut()
+    {
+        var value = PgTableSchema.Build("db", "public", "t", [Of("int4", name: "a")], null,
+            [new PgGeneratedColumn("g", "integer", "(a + b)") { References = ["a", "b"] }, new PgGeneratedColumn("h", "integer", "(a * 2)") { References = ["a"] }]).Value;
+
+        Assert.That(PgTableProperties.GeneratedColumns(value).Select(g => g.Name), Is.EqualTo(new[] { "h" }));
+    }
+
+    [TestCase("{}")]
+    [TestCase("[{\"column\":\"g\",\"type\":\"integer\"}]")]
+    [TestCase("[1]")]
+    public void GeneratedColumns_MalformedProperty_IsAnArgumentException(string json)
+    {
+        var record = (RecordSchema)Schema.Parse(
+            $$"""{"type":"record","name":"Value","fields":[{"name":"a","type":"int"}],"{{PgTableProperties.Generated}}":{{json}}}""");
+
+        Assert.That(() => PgTableProperties.GeneratedColumns(record), Throws.ArgumentException.With.Message.Contains(PgTableProperties.Generated));
+    }
+
     [TestCase("varchar", 44, PgColumnProperties.Length, 40)]
     [TestCase("bpchar", 5, PgColumnProperties.Length, 1)]
     [TestCase("bit", 8, PgColumnProperties.Length, 8)]

@@ -52,15 +52,21 @@ internal sealed class SourceTable
         return table;
     }
 
-    /// <summary>Describes the table again (after DDL), as the source does on a new Relation message.</summary>
-    public async Task RefreshAsync()
+    /// <summary>
+    /// Describes the table again (after DDL), as the source does on a new Relation message: generated columns in the
+    /// record property, not as fields. <paramref name="generatedColumns"/>, when given, replaces the catalog's (to play
+    /// a producer describing them otherwise).
+    /// </summary>
+    public async Task RefreshAsync(IReadOnlyList<PgGeneratedColumn>? generatedColumns = null)
     {
         await using var connection = await OpenAsync();
         await using var oid = new NpgsqlCommand("SELECT to_regclass($1)::oid", connection);
         oid.Parameters.Add(new NpgsqlParameter { Value = PgIdentifier.Quote(SchemaName, Name) });
         var relation = (uint)(await oid.ExecuteScalarAsync())!;
-        var columns = await new PgTypeCatalog().DescribeRelationAsync(connection, relation, CancellationToken.None);
-        Schema = PgTableSchema.Build(Database, SchemaName, Name, columns, _options);
+        var catalog = new PgTypeCatalog();
+        var columns = await catalog.DescribeRelationAsync(connection, relation, CancellationToken.None);
+        generatedColumns ??= await catalog.DescribeGeneratedColumnsAsync(connection, relation, CancellationToken.None);
+        Schema = PgTableSchema.Build(Database, SchemaName, Name, [.. columns.Where(c => !c.IsGenerated)], _options, generatedColumns);
     }
 
     /// <summary>Runs SQL against the source database.</summary>

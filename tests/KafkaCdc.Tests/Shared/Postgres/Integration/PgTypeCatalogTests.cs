@@ -172,6 +172,38 @@ public class PgTypeCatalogTests
         Assert.That(await now.ExecuteScalarAsync(), Is.EqualTo(before), "now() is the transaction's start, so the same transaction is still open");
     }
 
+    [Test]
+    public async Task DescribeGeneratedColumns_StoredGeneratedColumns_InOrderWithTypeExpressionAndInputs()
+    {
+        await using var connection = await OpenAsync();
+        await using (var create = new NpgsqlCommand("""
+            CREATE TABLE generated_t (id integer PRIMARY KEY, name text, price numeric(10,2), qty integer,
+                total numeric GENERATED ALWAYS AS (price * qty) STORED,
+                "Lower Name" varchar(20) GENERATED ALWAYS AS (lower(name)) STORED,
+                plain integer DEFAULT 3)
+            """, connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+        await using var oid = new NpgsqlCommand("SELECT 'generated_t'::regclass::oid", connection);
+
+        var generated = await new PgTypeCatalog().DescribeGeneratedColumnsAsync(connection, (uint)(await oid.ExecuteScalarAsync())!, CancellationToken.None);
+
+        Assert.That(generated.Select(g => $"{g.Name}|{g.Type}|{g.Expression}|{string.Join(",", g.References)}"), Is.EqualTo(new[]
+        {
+            "total|numeric|(price * (qty)::numeric)|price,qty",
+            "Lower Name|character varying(20)|lower(name)|name",
+        }));
+    }
+
+    [Test]
+    public async Task DescribeGeneratedColumns_NoneOrNoRelation_Empty()
+    {
+        await using var connection = await OpenAsync();
+
+        Assert.That(await new PgTypeCatalog().DescribeGeneratedColumnsAsync(connection, 4_000_000_000, CancellationToken.None), Is.Empty);
+    }
+
     private static string Summary(PgColumnType type) =>
         $"{type.BaseTypeName}|{type.BaseTypeSchema}|{type.Kind}|{type.FormattedType}|{type.ArrayDimensions}|{type.Domain}|{type.Length}|{type.Precision}|{type.Scale}";
 
