@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Confluent.Kafka;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Configuration;
@@ -77,9 +78,12 @@ internal sealed class OffsetGaps
     {
         var key = (result.Topic, result.Partition.Value);
         var offset = result.Offset.Value;
-        if (!_next.TryGetValue(key, out var expected) || offset <= expected)
+        // Every record passes here: one dictionary lookup on the usual path.
+        ref var next = ref CollectionsMarshal.GetValueRefOrAddDefault(_next, key, out var known);
+        var expected = next;
+        if (!known || offset <= expected)
         {
-            _next[key] = offset + 1;
+            next = offset + 1;
             return true;
         }
         var partition = result.TopicPartition;
