@@ -74,6 +74,13 @@ started $! "dev stack" "$state/devstack.log"
 wait_for 60 "the dev stack" test -s "$state/devstack.env"
 set -a; . "$state/devstack.env"; set +a
 cp "$state/devstack.env" .local/devstack.env
+# The mock broker keeps at most 5 MiB per partition and deletes the oldest records beyond that, read or not (the sink
+# then stops the table, errors.offset.gap): the demo's topics get 32 partitions (160 MiB) instead of the 4 (20 MiB) of
+# an auto-created topic.
+for topic in shop_customers shop_orders; do
+  curl -fsS -X POST -H 'Content-Type: application/json' -d "{\"name\":\"$topic\",\"partitions\":32}" \
+    "${KCDC_DEVSTACK_ADMIN_URL%/}/topics" >/dev/null
+done
 
 export KAFKACDC_SOURCE_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export KAFKACDC_SINK_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')

@@ -33,6 +33,11 @@ internal static partial class Log
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Mock Kafka cluster with {BrokerCount} brokers at {BootstrapServers}")]
     internal static partial void KafkaStarted(ILogger logger, int brokerCount, string bootstrapServers);
 
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "The mock Kafka brokers keep at most {MaxBytes} bytes (or {MaxBatches} produce batches) per partition " +
+        "and delete the oldest records beyond that, read or not (librdkafka's rdkafka_mock.c, not configurable): a consumer that falls further behind loses them. " +
+        "KafkaCdc's sink stops the table with an error naming the lost range (errors.offset.gap); spread large loads over more partitions, or use real Kafka")]
+    internal static partial void KafkaRetentionLimit(ILogger logger, long maxBytes, int maxBatches);
+
     [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "PostgreSQL on 127.0.0.1:{Port}")]
     internal static partial void PostgresStarted(ILogger logger, int port);
 

@@ -105,6 +105,16 @@ internal static partial class Log
         "(or set errors.tolerance=all, with errors.deadletterqueue.topic.name, to set such records aside)")]
     internal static partial void TableStopped(ILogger logger, int taskId, string table, string topic, int partition, long offset, string reason, string partitions, Exception exception);
 
+    [LoggerMessage(EventId = 4303, Level = LogLevel.Error, Message = "Task {TaskId} stopped table {Table}: {Topic}/{Partition} cannot go on at offset {Offset} " +
+        "(log start {LogStart}, {Lost} record(s) lost): {Reason}. Partition(s) {Partitions} are paused and nothing from this offset on is written or committed; " +
+        "the task's other tables keep flowing")]
+    internal static partial void TableStoppedAtGap(ILogger logger, int taskId, string table, string topic, int partition, long offset, long logStart, long lost,
+        string reason, string partitions);
+
+    [LoggerMessage(EventId = 4304, Level = LogLevel.Warning, Message = "Task {TaskId} skipped {Topic}/{Partition} from offset {Offset} to the log start {LogStart} " +
+        "({Lost} record(s) lost, errors.offset.gap=skip): {Reason}. The destination lacks their changes; re-snapshot the source table to repair it")]
+    internal static partial void OffsetGapSkipped(ILogger logger, int taskId, string topic, int partition, long offset, long logStart, long lost, string reason);
+
     [LoggerMessage(EventId = 4301, Level = LogLevel.Warning, Message = "Record {Topic}/{Partition}/{Offset} cannot be written; sent to dead-letter topic {DeadLetterTopic}: {Reason}")]
     internal static partial void RecordDeadLettered(ILogger logger, string topic, int partition, long offset, string deadLetterTopic, string reason);
 }

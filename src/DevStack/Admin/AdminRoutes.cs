@@ -23,6 +23,7 @@ namespace KafkaCdc.DevStack.Admin;
 /// DELETE /request-errors/{apiKey}                    → 204
 /// POST   /topics                   {"name":"t","partitions":4} → 201 (409 if it exists)
 /// PUT    /topics/{topic}/partitions/{partition}/leader {"brokerId":2} → 204
+/// POST   /topics/{topic}/partitions/{partition}/delete-records {"beforeOffset":1000} → 204 (the log starts there)
 /// POST   /reset                                      → 204 (all brokers up, no RTT, no pending errors)
 /// </code>
 /// </remarks>
@@ -89,6 +90,15 @@ internal static class AdminRoutes
                 var partitionId = ParseNumber(partition, "partition");
                 cluster.SetPartitionLeader(topic, partitionId, body.BrokerId);
                 Log.FaultInjected(logger, $"leader of {topic} [{partitionId}] is broker {body.BrokerId}");
+                return Results.NoContent();
+            }));
+
+        routes.MapPost("/topics/{topic}/partitions/{partition}/delete-records", (HttpRequest request, string topic, string partition) =>
+            RunWithBody<DeleteRecordsRequest>(request, logger, "", body =>
+            {
+                var partitionId = ParseNumber(partition, "partition");
+                cluster.DeleteRecords(topic, partitionId, body.BeforeOffset);
+                Log.FaultInjected(logger, $"records of {topic} [{partitionId}] before offset {body.BeforeOffset} deleted");
                 return Results.NoContent();
             }));
 

@@ -60,6 +60,12 @@ public sealed class DevStackAdminClient : IDisposable
             $"topics/{Uri.EscapeDataString(topic)}/partitions/{partition.ToString(CultureInfo.InvariantCulture)}/leader",
             new PartitionLeaderRequest(brokerId), AdminJson.Options, cancellationToken), cancellationToken);
 
+    /// <summary>Deletes the partition's records before <paramref name="beforeOffset"/> (as Kafka's DeleteRecords or retention would).</summary>
+    public async Task DeleteRecordsAsync(string topic, int partition, long beforeOffset, CancellationToken cancellationToken = default) =>
+        await EnsureSuccessAsync(await _http.PostAsJsonAsync(
+            $"topics/{Uri.EscapeDataString(topic)}/partitions/{partition.ToString(CultureInfo.InvariantCulture)}/delete-records",
+            new DeleteRecordsRequest(beforeOffset), AdminJson.Options, cancellationToken), cancellationToken);
+
     /// <summary>Undoes all fault injection: every broker up, no RTT, no pending request errors.</summary>
     public async Task ResetAsync(CancellationToken cancellationToken = default) =>
         await EnsureSuccessAsync(await _http.PostAsync("reset", null, cancellationToken), cancellationToken);

@@ -36,6 +36,9 @@ internal static class MockClusterNative
     internal static int PartitionSetLeader(IntPtr cluster, string topic, int partition, int brokerId) =>
         rd_kafka_mock_partition_set_leader(cluster, topic, partition, brokerId);
 
+    internal static int PartitionDeleteRecords(IntPtr cluster, string topic, int partition, long beforeOffset) =>
+        rd_kafka_mock_partition_delete_records(cluster, topic, partition, beforeOffset);
+
     internal static void GroupInitialRebalanceDelay(IntPtr cluster, int delayMs) =>
         rd_kafka_mock_group_initial_rebalance_delay_ms(cluster, delayMs);
 
@@ -70,6 +73,10 @@ internal static class MockClusterNative
     [DllImport(LibrdkafkaLibrary.ImportName)]
     static extern int rd_kafka_mock_partition_set_leader(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic,
         int partition, int brokerId);
+
+    [DllImport(LibrdkafkaLibrary.ImportName)]
+    static extern int rd_kafka_mock_partition_delete_records(IntPtr cluster, [MarshalAs(UnmanagedType.LPUTF8Str)] string topic,
+        int partition, long beforeOffset);
 
     [DllImport(LibrdkafkaLibrary.ImportName)]
     static extern void rd_kafka_mock_group_initial_rebalance_delay_ms(IntPtr cluster, int delayMs);

@@ -7,7 +7,7 @@ namespace KafkaCdc.DevStack.Kafka;
 /// librdkafka's in-memory Kafka mock cluster (rdkafka_mock.h) hosted in this process: real TCP listeners on
 /// 127.0.0.1 that any Kafka client, in this or another process, can use for as long as this object lives.
 /// Adds the fault injection tests need: brokers down and up, round-trip time, errors for the next requests
-/// of a type, topics with a given partition count, partition leaders.
+/// of a type, topics with a given partition count, partition leaders, records deleted before an offset.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -23,7 +23,10 @@ namespace KafkaCdc.DevStack.Kafka;
 /// clients forget it until it is back. Sequence numbers are checked, and retried batches deduplicated, only
 /// for transactional producers: a plain idempotent producer whose produce response was lost (broker down
 /// while a request was in flight) gets that batch written twice. After a member joins or leaves, a classic
-/// consumer group waits up to the session timeout minus 1 s for the other members to rejoin.
+/// consumer group waits up to the session timeout minus 1 s for the other members to rejoin. Each partition keeps at
+/// most <see cref="PartitionRetentionBytes"/> of record batches (or <see cref="PartitionRetentionBatches"/> batches):
+/// beyond that the oldest are deleted, read or not, and a consumer whose position falls below the log start gets
+/// <c>OFFSET_OUT_OF_RANGE</c> (librdkafka then resets it per <c>auto.offset.reset</c>, with only a warning).
 /// </para>
 /// <para>
 /// The native calls go through librdkafka's op queue to the mock cluster's own thread, so every method is
@@ -35,6 +38,16 @@ public sealed class MockKafkaCluster : IDisposable
 {
     /// <summary>The broker count used when none is given.</summary>
     public const int DefaultBrokerCount = 3;
+
+    /// <summary>
+    /// The bytes of record batches the mock keeps per partition (librdkafka's <c>rd_kafka_mock_partition_init</c>, not
+    /// configurable): producing more deletes the oldest batches, whether consumers read them or not, and the log start
+    /// moves on as after Kafka's retention.
+    /// </summary>
+    public const long PartitionRetentionBytes = 5 * 1024 * 1024;
+
+    /// <summary>The produce batches the mock keeps per partition (the other hard-coded limit, next to <see cref="PartitionRetentionBytes"/>).</summary>
+    public const int PartitionRetentionBatches = 100_000;
 
     readonly object _lock = new();
     readonly Dictionary<int, MockBroker> _brokers;
@@ -151,6 +164,24 @@ public sealed class MockKafkaCluster : IDisposable
         {
             ThrowOnError(MockClusterNative.PartitionSetLeader(Cluster, topic, partition, brokerId),
                 $"set the leader of {topic} [{partition}] to broker {brokerId}");
+        }
+    }
+
+    /// <summary>
+    /// Deletes the records of <paramref name="topic"/> [<paramref name="partition"/>] before <paramref name="beforeOffset"/>,
+    /// as Kafka's <c>DeleteRecords</c> (or retention) does: the log then starts there, and a consumer whose next offset
+    /// is below it gets <c>OFFSET_OUT_OF_RANGE</c>. The mock has no DeleteRecords API, hence this call.
+    /// </summary>
+    /// <exception cref="KafkaException">The partition does not exist, or <paramref name="beforeOffset"/> is past its end.</exception>
+    public void DeleteRecords(string topic, int partition, long beforeOffset)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ArgumentOutOfRangeException.ThrowIfNegative(beforeOffset);
+        lock (_lock)
+        {
+            ThrowOnError(MockClusterNative.PartitionDeleteRecords(Cluster, topic, partition, beforeOffset),
+                $"delete the records of {topic} [{partition}] before offset {beforeOffset}");
         }
     }
 

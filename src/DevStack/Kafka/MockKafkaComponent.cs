@@ -34,6 +34,7 @@ public sealed class MockKafkaComponent : IDevStackComponent
         _cluster = MockKafkaCluster.Start(_brokerCount);
         _cluster.SetGroupInitialRebalanceDelay(TimeSpan.Zero);
         Log.KafkaStarted(_logger, _brokerCount, _cluster.BootstrapServers);
+        Log.KafkaRetentionLimit(_logger, MockKafkaCluster.PartitionRetentionBytes, MockKafkaCluster.PartitionRetentionBatches);
         IReadOnlyList<KeyValuePair<string, string>> variables = [new(DevStackVariables.KafkaBootstrapServers, _cluster.BootstrapServers)];
         return Task.FromResult(variables);
     }

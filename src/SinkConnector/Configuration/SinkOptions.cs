@@ -73,6 +73,9 @@ public sealed class SinkOptions
     /// <summary><c>errors.tolerance</c>.</summary>
     public ErrorTolerance ErrorTolerance { get; init; }
 
+    /// <summary><c>errors.offset.gap</c>: records deleted by the broker before the sink read them stop the table, or are skipped.</summary>
+    public OffsetGapHandling OffsetGap { get; init; }
+
     /// <summary><c>errors.deadletterqueue.topic.name</c>, or null.</summary>
     public string? DeadLetterTopic { get; init; }
 
@@ -152,6 +155,7 @@ public sealed class SinkOptions
         var batchSize = config.Int("batch.size", 10_000, 1, 1_000_000);
         var linger = config.Int("batch.linger.ms", DefaultBatchLingerMs, 0, 600_000);
         var tolerance = config.Enum("errors.tolerance", ErrorTolerance.None);
+        var offsetGap = config.Enum("errors.offset.gap", OffsetGapHandling.Stop);
         var deadLetterTopic = config.String("errors.deadletterqueue.topic.name");
         if (deadLetterTopic is not null)
         {
@@ -197,6 +201,7 @@ public sealed class SinkOptions
             BatchSize = batchSize,
             BatchLinger = TimeSpan.FromMilliseconds(linger),
             ErrorTolerance = tolerance,
+            OffsetGap = offsetGap,
             DeadLetterTopic = deadLetterTopic,
             RetryDelayMax = TimeSpan.FromMilliseconds(retryDelayMax),
             ShutdownTimeout = TimeSpan.FromMilliseconds(shutdownTimeout),

@@ -30,7 +30,8 @@ namespace KafkaCdc.SinkConnector.Consuming;
 /// <para>Failure path: a record that cannot be written under <c>errors.tolerance=none</c> stops only its table
 /// (<see cref="TableStops"/>): the flush returns it (<see cref="FlushOutcome"/>), and this thread pauses the topic's
 /// partitions, positions them at their first record not applied, drops their batched records and logs the stop once;
-/// the loop goes on with the other partitions, idle if none is left. A <see cref="SinkTaskFailedException"/> (or any
+/// the loop goes on with the other partitions, idle if none is left. Records the broker deleted before the task read
+/// them stop the table the same way, or are skipped and counted (<see cref="OffsetGaps"/>). A <see cref="SinkTaskFailedException"/> (or any
 /// unexpected exception) ends the loop; the task closes its consumer without flushing further and reports the failure
 /// through <see cref="Completion"/>, and the worker stops the other tasks. Shutdown (the token) ends the loop; the task
 /// then flushes everything pending, commits, and leaves the group.</para>
@@ -47,6 +48,7 @@ public sealed class SinkTask
     readonly PartitionOffsets _offsets;
     readonly TaskStatusReporter _status;
     readonly TableStops _stops = new();
+    readonly OffsetGaps _gaps;
     IConsumer<byte[]?, byte[]?>? _consumer;
     DestinationSession? _session;
     OffsetCommitter? _committer;
@@ -64,7 +66,8 @@ public sealed class SinkTask
         _logger = context.LoggerFactory.CreateLogger($"KafkaCdc.SinkConnector.Task{id}");
         _batcher = new PartitionBatcher(context.Options.BatchSize, context.Options.BatchLinger);
         _offsets = new PartitionOffsets(context.Metrics, _logger);
-        _status = new TaskStatusReporter(id, context.Status, context.Metrics, _offsets, _stops);
+        _gaps = new OffsetGaps(id, context.Options, context.Metrics, _logger);
+        _status = new TaskStatusReporter(id, context.Status, context.Metrics, _offsets, _stops, _gaps);
     }
 
     /// <summary>The task's number (0 to <c>tasks.max</c> - 1).</summary>
@@ -168,7 +171,9 @@ public sealed class SinkTask
             {
                 // A paused partition's record fetched before the pause: not applied, its position held at it.
                 if (_stops.Count > 0 && _stops.IsPaused(result.TopicPartition)) _stops.Hold(result.TopicPartition, result.Offset.Value, _consumer!);
-                else _batcher.Add(Decode(result));
+                // Records before it deleted unread (a gap): its table stopped, or the gap skipped (OffsetGaps).
+                else if (_gaps.Accept(result, _offsets.Assigned, _stops, _batcher, _status, _consumer!)) _batcher.Add(Decode(result));
+                else _status.Refresh(_consumer);
             }
             if (_batcher.TakeDueGroup(_context.Options.BatchSize) is { Count: > 0 } group) Flush(group);
             if (_flushes!.HasCompleted) AwaitFlush();
@@ -261,6 +266,7 @@ public sealed class SinkTask
                     wanted => committed = consumer.Committed(wanted, TimeSpan.FromSeconds(30)), _stopping).GetAwaiter().GetResult();
                 committed ??= consumer.Committed(partitions, TimeSpan.FromSeconds(30));
                 _offsets.Assign(partitions, offsets, committed);
+                _gaps.Assign(offsets, committed);
                 _status.Refresh(_consumer);
                 return offsets;
             }
@@ -302,6 +308,7 @@ public sealed class SinkTask
     {
         _stops.Forget(partitions, _consumer);
         _offsets.Forget(partitions);
+        _gaps.Forget(partitions);
         _status.Refresh(_consumer);
     }
 

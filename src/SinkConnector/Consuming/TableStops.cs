@@ -7,7 +7,8 @@ using KafkaCdc.SinkConnector.Monitoring;
 namespace KafkaCdc.SinkConnector.Consuming;
 
 /// <summary>
-/// One task's stopped tables (<c>errors.tolerance=none</c>): a record that cannot be written stops its table, that is
+/// One task's stopped tables: a record that cannot be written (<c>errors.tolerance=none</c>), or records deleted by the
+/// broker before the task read them (<c>errors.offset.gap=stop</c>, <see cref="StopAtGap"/>), stop its table, that is
 /// every partition of its topic this task holds (the same topic goes to the same table). Those partitions are paused and
 /// positioned at their first record not applied (the failing record, for its partition), so nothing past it is
 /// consumed, applied or committed; the task's other partitions keep flowing. A restart resumes at the failing record.
@@ -61,29 +62,47 @@ internal sealed class TableStops
     }
 
     /// <summary>
+    /// Stops the table of <paramref name="partition"/>'s topic because records from <paramref name="next"/> on were
+    /// deleted by the broker before the task read them: pauses every partition of the topic in <paramref name="assigned"/>,
+    /// drops their records still in <paramref name="batcher"/> and holds <paramref name="partition"/> at
+    /// <paramref name="next"/>, so nothing past the gap is applied or committed.
+    /// </summary>
+    /// <returns>The partitions paused, or null when the table was stopped already (the partition is only held then).</returns>
+    public List<TopicPartition>? StopAtGap(TopicPartition partition, long next, string? table, string reason, IReadOnlyCollection<TopicPartition> assigned,
+        PartitionBatcher batcher, IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var isNew = Stop(table, new TopicPartitionOffset(partition, next), reason, assigned, consumer);
+        var paused = _byTopic[partition.Topic].Partitions.ToList();
+        foreach (var (batched, offset) in batcher.Drop(paused)) Hold(batched, offset, consumer);
+        return isNew ? paused : null;
+    }
+
+    /// <summary>
     /// Stops the table of <paramref name="failure"/>: pauses every partition of its topic in <paramref name="assigned"/>
     /// and positions the failing one at the failing record.
     /// </summary>
     /// <returns>Whether the table was running until now (a second failure of a stopped topic only holds its partition).</returns>
-    bool Stop(RecordFailure failure, IEnumerable<TopicPartition> assigned, IConsumer<byte[]?, byte[]?> consumer)
+    bool Stop(RecordFailure failure, IEnumerable<TopicPartition> assigned, IConsumer<byte[]?, byte[]?> consumer) =>
+        Stop(failure.Record.Table, failure.Record.Position, failure.Exception.Message, assigned, consumer);
+
+    bool Stop(string? table, TopicPartitionOffset failing, string reason, IEnumerable<TopicPartition> assigned, IConsumer<byte[]?, byte[]?> consumer)
     {
-        var record = failure.Record;
-        var failing = new TopicPartition(record.Topic, record.Partition);
-        var isNew = !_byTopic.TryGetValue(record.Topic, out var stop);
+        var topic = failing.Topic;
+        var isNew = !_byTopic.TryGetValue(topic, out var stop);
         if (stop is null)
         {
-            stop = new StoppedTable(record.Table, record.Position, failure.Exception.Message, DateTimeOffset.UtcNow);
-            _byTopic.Add(record.Topic, stop);
+            stop = new StoppedTable(table, failing, reason, DateTimeOffset.UtcNow);
+            _byTopic.Add(topic, stop);
         }
-        var pausing = assigned.Where(p => p.Topic == record.Topic && !_paused.ContainsKey(p)).ToList();
-        if (!pausing.Contains(failing) && !_paused.ContainsKey(failing)) pausing.Add(failing);
+        var pausing = assigned.Where(p => p.Topic == topic && !_paused.ContainsKey(p)).ToList();
+        if (!pausing.Contains(failing.TopicPartition) && !_paused.ContainsKey(failing.TopicPartition)) pausing.Add(failing.TopicPartition);
         if (pausing.Count > 0) consumer.Pause(pausing);
         foreach (var partition in pausing)
         {
             _paused.Add(partition, null);
             stop.Partitions.Add(partition);
         }
-        Hold(failing, record.Offset, consumer);
+        Hold(failing.TopicPartition, failing.Offset.Value, consumer);
         return isNew;
     }
 

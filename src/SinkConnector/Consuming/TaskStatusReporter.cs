@@ -7,7 +7,7 @@ namespace KafkaCdc.SinkConnector.Consuming;
 /// <summary>
 /// One task's part of <c>/status</c> and of the lag and stopped-tables metrics: its state word, its last error, per
 /// assigned partition the next offset written, the high watermark, the lag and whether it is paused, and the tables it
-/// stopped (<see cref="TableStops"/>), published as a whole <see cref="TaskSnapshot"/>.
+/// stopped (<see cref="TableStops"/>) and the gaps it skipped (<see cref="OffsetGaps"/>), published as a whole <see cref="TaskSnapshot"/>.
 /// </summary>
 /// <remarks>
 /// <see cref="Set"/> and <see cref="Refresh"/> run on the task thread (they call the consumer); <see cref="OnRetrying"/>
@@ -22,15 +22,17 @@ internal sealed class TaskStatusReporter
     readonly SinkMetrics _metrics;
     readonly PartitionOffsets _offsets;
     readonly TableStops _stops;
+    readonly OffsetGaps _gaps;
     volatile string _state = "starting";
     volatile string? _lastError;
     volatile TaskSnapshot? _published;
     DateTime _publishedAt;
 
     /// <summary>Reports task <paramref name="id"/>'s state into <paramref name="status"/>.</summary>
-    public TaskStatusReporter(int id, SinkStatus status, SinkMetrics metrics, PartitionOffsets offsets, TableStops stops)
+    public TaskStatusReporter(int id, SinkStatus status, SinkMetrics metrics, PartitionOffsets offsets, TableStops stops, OffsetGaps resets)
     {
         _stops = stops;
+        _gaps = resets;
         _id = id;
         _status = status;
         _metrics = metrics;
@@ -75,7 +77,7 @@ internal sealed class TaskStatusReporter
             partitions.Add(new PartitionSnapshot(partition.Topic, partition.Partition.Value, next, high, lag, _stops.IsPaused(partition)));
         }
         _metrics.SetStoppedTables(_id, _stops.Count);
-        _status.Update(_published = new TaskSnapshot(_id, state, partitions, _lastError, _stops.Snapshots()));
+        _status.Update(_published = new TaskSnapshot(_id, state, partitions, _lastError, _stops.Snapshots(), [.. _gaps.Skipped]));
     }
 
     /// <summary>

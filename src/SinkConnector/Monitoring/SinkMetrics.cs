@@ -20,6 +20,7 @@ public sealed class SinkMetrics : IDisposable
     readonly Counter<long> _deadLettered;
     readonly Counter<long> _retries;
     readonly Counter<long> _kafkaCommitFailures;
+    readonly Counter<long> _recordsLost;
     readonly ConcurrentDictionary<(string Topic, int Partition), long> _lag = new();
     readonly ConcurrentDictionary<int, int> _stoppedTables = new();
     double _lastBatchSeconds;
@@ -43,8 +44,10 @@ public sealed class SinkMetrics : IDisposable
         _retries = m.CreateCounter<long>("kafkacdc_sink_retries_total", description: "Batches rolled back and retried after a transient failure");
         _kafkaCommitFailures = m.CreateCounter<long>("kafkacdc_sink_kafka_commit_failures_total",
             description: "Kafka offset commits that failed after the database commit (the offsets table covers them)");
+        _recordsLost = m.CreateCounter<long>("kafkacdc_sink_records_lost_total",
+            description: "Records the broker deleted before the sink read them and the sink skipped (errors.offset.gap=skip), by topic and partition");
         m.CreateObservableGauge("kafkacdc_sink_stopped_tables", () => _stoppedTables.Values.Sum(),
-            description: "Tables whose partitions are paused because a record of theirs cannot be written (errors.tolerance=none), over all tasks");
+            description: "Tables whose partitions are paused because a record of theirs cannot be written (errors.tolerance=none) or records of their topic were deleted unread (errors.offset.gap=stop), over all tasks");
         m.CreateObservableGauge("kafkacdc_sink_lag", ObserveLag, description: "Records in the partition not yet written (high watermark minus the next offset to write)");
     }
 
@@ -77,6 +80,10 @@ public sealed class SinkMetrics : IDisposable
 
     /// <summary>Counts a failed Kafka commit.</summary>
     public void KafkaCommitFailed() => _kafkaCommitFailures.Add(1);
+
+    /// <summary>Counts <paramref name="count"/> records of a partition skipped because the broker had deleted them.</summary>
+    public void RecordsLost(string topic, int partition, long count) =>
+        _recordsLost.Add(count, new("topic", topic), new("partition", partition.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>Sets a partition's lag.</summary>
     public void SetLag(string topic, int partition, long lag) => _lag[(topic, partition)] = lag;

@@ -28,7 +28,7 @@ public sealed class SinkStatus
     }
 
     /// <summary>The tasks' latest states.</summary>
-    public IReadOnlyList<TaskSnapshot> Tasks => [.. _tasks.Select((t, i) => Volatile.Read(ref _tasks[i]) ?? new TaskSnapshot(i, "starting", [], null, []))];
+    public IReadOnlyList<TaskSnapshot> Tasks => [.. _tasks.Select((t, i) => Volatile.Read(ref _tasks[i]) ?? new TaskSnapshot(i, "starting", [], null, [], []))];
 
     /// <summary>
     /// Healthy unless a task failed. A stopped table (<see cref="TaskSnapshot.StoppedTables"/>) makes the state

@@ -8,6 +8,10 @@ namespace KafkaCdc.SinkConnector.Monitoring;
 /// </param>
 /// <param name="Partitions">The assigned partitions.</param>
 /// <param name="LastError">The last error, if any.</param>
-/// <param name="StoppedTables">The tables this task stopped because a record of theirs cannot be written (<c>errors.tolerance=none</c>).</param>
+/// <param name="StoppedTables">
+/// The tables this task stopped because a record of theirs cannot be written (<c>errors.tolerance=none</c>) or records
+/// of their topic were deleted by the broker before the sink read them (<c>errors.offset.gap=stop</c>).
+/// </param>
+/// <param name="SkippedGaps">The ranges of records this task skipped because the broker had deleted them (<c>errors.offset.gap=skip</c>).</param>
 public sealed record TaskSnapshot(int Id, string State, IReadOnlyList<PartitionSnapshot> Partitions, string? LastError,
-    IReadOnlyList<StoppedTableSnapshot> StoppedTables);
+    IReadOnlyList<StoppedTableSnapshot> StoppedTables, IReadOnlyList<OffsetGapSnapshot> SkippedGaps);

@@ -142,4 +142,17 @@ public class SinkOptionsTests
         config["errors.deadletterqueue.topic.name"] = "dead_letters";
         Assert.That(SinkOptions.Anchored(Read(config).TopicsRegex!), Is.EqualTo("^shop_.*"));
     }
+
+    [Test]
+    public void ErrorsOffsetGap_StopsByDefault_TakesSkip_AndRefusesAnythingElse()
+    {
+        Assert.That(Read(Minimal()).OffsetGap, Is.EqualTo(OffsetGapHandling.Stop));
+        var config = Minimal();
+        config["errors.offset.gap"] = "skip";
+        Assert.That(Read(config).OffsetGap, Is.EqualTo(OffsetGapHandling.Skip));
+
+        config["errors.offset.gap"] = "earliest";
+        var problem = Assert.Throws<ConfigException>(() => Read(config))!.Problems.Single();
+        Assert.That(problem, Does.StartWith("errors.offset.gap:").And.EndWith("is not one of: stop, skip"));
+    }
 }

@@ -17,7 +17,7 @@ public class SinkStatusTests
         return (report.IsHealthy, report.State, report.Error);
     }
 
-    static TaskSnapshot Task(int id, string state, params StoppedTableSnapshot[] stops) => new(id, state, [], state == "failed" ? "cannot connect" : null, stops);
+    static TaskSnapshot Task(int id, string state, params StoppedTableSnapshot[] stops) => new(id, state, [], state == "failed" ? "cannot connect" : null, stops, []);
 
     [Test]
     public void RunningTasks_AreHealthyAndRunning() =>
