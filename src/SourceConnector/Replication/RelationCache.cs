@@ -28,7 +28,8 @@ internal sealed class RelationCache(
     /// Records a Relation message: for a captured relation, describes its columns on <paramref name="connection"/> and
     /// builds the table version that the following changes use. Must be called before the next message is read.
     /// </summary>
-    public async Task OnRelationAsync(RelationDescription relation, NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <returns>The new version of a captured table, or null when the relation is not captured or its schemas did not change.</returns>
+    public async Task<CapturedTable?> OnRelationAsync(RelationDescription relation, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var name = new TableName(relation.Namespace.Length == 0 ? "pg_catalog" : relation.Namespace, relation.Name);
         var columns = relation.Columns;
@@ -36,7 +37,7 @@ internal sealed class RelationCache(
         if (!rules.IsCaptured(name))
         {
             _relations[relationId] = (name, null);
-            return;
+            return null;
         }
 
         var described = await catalog.DescribeColumnsAsync(connection, relationId, columns, cancellationToken);
@@ -50,12 +51,13 @@ internal sealed class RelationCache(
         if (_relations.TryGetValue(relationId, out var current) && current.Table is { } previous && previous.Name == name
             && SameSchemas(previous.Schema, schema))
         {
-            return;
+            return null;
         }
         var topic = topics.Assign(name);
         var table = new CapturedTable(name, topic, schema, status.CountersFor(name.ToString()));
         _relations[relationId] = (name, table);
         Log.RelationVersion(logger, name.ToString(), topic, schema.Columns.Count, schema.Key is null ? "none" : string.Join(", ", schema.KeyColumns.Select(k => k.Column.Name)));
+        return table;
     }
 
     /// <summary>The current version of a captured relation, or null when the relation is published but not captured.</summary>
