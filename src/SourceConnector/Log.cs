@@ -68,8 +68,23 @@ internal static partial class Log
     [LoggerMessage(EventId = 3109, Level = LogLevel.Warning, Message = "Table {Table}: {Warning}")]
     internal static partial void TypeFallback(ILogger logger, string table, string warning);
 
-    [LoggerMessage(EventId = 3110, Level = LogLevel.Warning, Message = "Table {Table}: transaction {TransactionId} of its Relation message was still not visible after {Seconds} s; describing it from the catalog as it reads now (a default or generated column it added may be missing until the next ALTER TABLE)")]
+    [LoggerMessage(EventId = 3113, Level = LogLevel.Warning, Message = "Table {Table}: transaction {TransactionId} of its Relation message was still not visible after {Seconds} s; describing it from the catalog as it reads now (a default or generated column it added may be missing until the next ALTER TABLE)")]
     internal static partial void CatalogNotYetVisible(ILogger logger, string table, long transactionId, double seconds);
+
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Information,
+        Message = "Table {Table} changed in a way PostgreSQL applied to its existing rows without logging them ({Reason}); backfilling it with incremental snapshot {SnapshotId}")]
+    internal static partial void SchemaChangeBackfill(ILogger logger, string table, string reason, string snapshotId);
+
+    [LoggerMessage(EventId = 3111, Level = LogLevel.Warning,
+        Message = "Table {Table} changed in a way PostgreSQL applied to its existing rows without logging them ({Reason}), and {Key}=off: the destination " +
+                  "may differ in every row not changed since. To backfill it, send the signal execute-snapshot with data {Data} (signal table, POST /signals or the signal command)")]
+    internal static partial void SchemaChangeNotBackfilled(ILogger logger, string table, string reason, string key, string data);
+
+    [LoggerMessage(EventId = 3112, Level = LogLevel.Warning,
+        Message = "Table {Table} changed in a way PostgreSQL applied to its existing rows without logging them ({Reason}), but it has no primary key to read " +
+                  "it in chunks by, so it is not backfilled and the destination may differ in every row not changed since. Add a primary key or name its " +
+                  "key columns in {Key}, then send the signal execute-snapshot with data {Data}")]
+    internal static partial void SchemaChangeWithoutKey(ILogger logger, string table, string reason, string key, string data);
 
     [LoggerMessage(EventId = 3200, Level = LogLevel.Information, Message = "Table {Table}: schemas registered, value subject {Subject} id {SchemaId}")]
     internal static partial void SchemaRegistered(ILogger logger, string table, string subject, int schemaId);

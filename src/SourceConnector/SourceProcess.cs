@@ -9,6 +9,7 @@ using KafkaCdc.SourceConnector.Checkpointing;
 using KafkaCdc.SourceConnector.Configuration;
 using KafkaCdc.SourceConnector.Encoding;
 using KafkaCdc.SourceConnector.Publishing;
+using KafkaCdc.SourceConnector.Replication;
 using KafkaCdc.SourceConnector.Snapshots;
 using KafkaCdc.SourceConnector.Status;
 using Microsoft.Extensions.Logging;
@@ -41,6 +42,7 @@ internal sealed class SourceProcess : IDisposable
             Producer, options.Kafka.CreateConsumerConfig(KafkaOwnedProperties.ManualCommitConsumer), loggerFactory.CreateLogger("KafkaCdc.SourceConnector.Offsets"));
         CaptureRules = new CaptureRules(options.Tables, options.HeartbeatTable, options.SignalTable);
         Topics = new TopicAssignments(options.Database, options.TopicNamer);
+        RelationHistory = new RelationHistory(_registry);
     }
 
     public SourceOptions Options { get; }
@@ -52,6 +54,9 @@ internal sealed class SourceProcess : IDisposable
     public SourceOffsetStore Offsets { get; }
     public CaptureRules CaptureRules { get; }
     public TopicAssignments Topics { get; }
+
+    /// <summary>The last known columns of each captured table, kept across reconnects, to tell which schema changes need a backfill.</summary>
+    public RelationHistory RelationHistory { get; }
 
     /// <summary>Where <c>POST /signals</c> delivers signals: the running session attaches its snapshotter.</summary>
     public SignalInbox Signals { get; }

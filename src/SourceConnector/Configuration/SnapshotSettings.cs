@@ -39,6 +39,19 @@ internal enum SnapshotNewTables
     Off,
 }
 
+/// <summary>
+/// What happens when a captured table changes in a way PostgreSQL applies to its existing rows without logging them
+/// (<c>snapshot.on.schema.change</c>): a type change, a column added with a non-constant default, a rename.
+/// </summary>
+internal enum SnapshotOnSchemaChange
+{
+    /// <summary>The table is backfilled by an incremental snapshot.</summary>
+    Incremental,
+
+    /// <summary>A warning names the table, the reason and how to backfill it by hand.</summary>
+    Off,
+}
+
 /// <summary>The snapshot settings of the source connector.</summary>
 internal sealed record SnapshotSettings
 {
@@ -49,6 +62,7 @@ internal sealed record SnapshotSettings
     public const string IncrementalChunkSizeKey = "incremental.snapshot.chunk.size";
     public const string NewTablesKey = "snapshot.new.tables";
     public const string KeyColumnsKey = "snapshot.key.columns";
+    public const string OnSchemaChangeKey = "snapshot.on.schema.change";
 
     public SnapshotMode Mode { get; init; } = SnapshotMode.Initial;
 
@@ -64,6 +78,9 @@ internal sealed record SnapshotSettings
     public int IncrementalChunkSize { get; init; } = 10000;
 
     public SnapshotNewTables NewTables { get; init; } = SnapshotNewTables.Incremental;
+
+    /// <summary>Whether a schema change that rewrote existing rows without logging them is backfilled.</summary>
+    public SnapshotOnSchemaChange OnSchemaChange { get; init; } = SnapshotOnSchemaChange.Incremental;
 
     /// <summary>Per table, the columns an incremental snapshot orders its chunks by instead of the primary key.</summary>
     public IReadOnlyDictionary<TableName, IReadOnlyList<string>> KeyColumns { get; init; } = new Dictionary<TableName, IReadOnlyList<string>>();

@@ -149,6 +149,7 @@ internal sealed class SourceOptions
             FetchSize = config.Int(SnapshotSettings.FetchSizeKey, 10240, 1, 10_000_000),
             IncrementalChunkSize = config.Int(SnapshotSettings.IncrementalChunkSizeKey, 10000, 1, 10_000_000),
             NewTables = config.Enum(SnapshotSettings.NewTablesKey, SnapshotNewTables.Incremental),
+            OnSchemaChange = config.Enum(SnapshotSettings.OnSchemaChangeKey, SnapshotOnSchemaChange.Incremental),
             KeyColumns = SnapshotSettings.ParseKeyColumns(config.String(SnapshotSettings.KeyColumnsKey), config.Problem),
         };
 

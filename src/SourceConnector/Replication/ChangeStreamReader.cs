@@ -34,14 +34,16 @@ namespace KafkaCdc.SourceConnector.Replication;
 /// read (the rule that makes idle advancement safe).</para>
 /// <para><b>Snapshots and signals</b>: rows inserted into the signal table are parsed here and handed to the
 /// <see cref="IncrementalSnapshotter"/>, which is stepped after every commit and, while it has work and the stream is
-/// idle, between waits for the server; each captured change passes through it before it is written (see there).</para>
+/// idle, between waits for the server; each captured change passes through it before it is written (see there). Each
+/// new table version goes to <see cref="SchemaChangeBackfill"/>, which queues a backfill where the change rewrote rows
+/// without logging them.</para>
 /// <para>Stopping (<see cref="RequestStop"/>) leaves the replication connection streaming, without reading further,
 /// so the last position can still be confirmed on it; cancelling the token then ends <see cref="RunAsync"/>.</para>
 /// </remarks>
 internal sealed class ChangeStreamReader(
     LogicalReplicationConnection replication, string slotName, string publication, NpgsqlLogSequenceNumber startLsn, RelationCache relations,
     NpgsqlConnection catalogConnection, Checkpointer checkpointer, ChannelWriter<PipelineBatch> output, SourceStatus status, ILogger logger,
-    IncrementalSnapshotter? snapshots = null, TableName? signalTable = null)
+    IncrementalSnapshotter? snapshots = null, TableName? signalTable = null, SchemaChangeBackfill? schemaChanges = null)
 {
     /// <summary>Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).</summary>
     const long PostgresEpochMicros = 946_684_800_000_000;
@@ -201,7 +203,7 @@ internal sealed class ChangeStreamReader(
                     ? CommitAndStepAsync(new TransactionCommit(transaction, endLsn), endLsn, cancellationToken)
                     : EmitAsync(new TransactionCommit(transaction, endLsn), cancellationToken);
             case 'R':
-                return RelationAsync(ReadRelation(ref message), cancellationToken);
+                return RelationAsync(ReadRelation(ref message), lsn, cancellationToken);
             case 'I':
                 var insertedId = message.UInt32();
                 if (relations.Captured(insertedId) is not { } inserted)
@@ -264,9 +266,10 @@ internal sealed class ChangeStreamReader(
         return new RelationDescription(relationId, ns, name, columns);
     }
 
-    async ValueTask<bool> RelationAsync(RelationDescription relation, CancellationToken cancellationToken)
+    async ValueTask<bool> RelationAsync(RelationDescription relation, NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken)
     {
-        await relations.OnRelationAsync(relation, _transactionId, catalogConnection, cancellationToken);
+        if (await relations.OnRelationAsync(relation, _transactionId, catalogConnection, cancellationToken) is { } version && schemaChanges is not null)
+            await schemaChanges.OnVersionAsync(version, lsn, cancellationToken);
         if (snapshots is not null && signalTable is not null && relation.Namespace == signalTable.Schema && relation.Name == signalTable.Name)
         {
             _signalRelation = relation.RelationId;

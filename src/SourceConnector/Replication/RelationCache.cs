@@ -33,7 +33,8 @@ internal sealed class RelationCache(
     /// <param name="transactionId">The xid of the transaction the message came in (null outside one): the catalog is read once it is visible.</param>
     /// <param name="connection">An ordinary connection to the database, not in a transaction.</param>
     /// <param name="cancellationToken">Cancels the catalog queries.</param>
-    public async Task OnRelationAsync(RelationDescription relation, long? transactionId, NpgsqlConnection connection, CancellationToken cancellationToken)
+    /// <returns>The new version of a captured table, or null when the relation is not captured or its schemas did not change.</returns>
+    public async Task<CapturedTable?> OnRelationAsync(RelationDescription relation, long? transactionId, NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var name = new TableName(relation.Namespace.Length == 0 ? "pg_catalog" : relation.Namespace, relation.Name);
         var columns = relation.Columns;
@@ -41,7 +42,7 @@ internal sealed class RelationCache(
         if (!rules.IsCaptured(name))
         {
             _relations[relationId] = (name, null);
-            return;
+            return null;
         }
 
         if (transactionId is { } xid && !await TransactionVisibility.WaitAsync(connection, xid, s_visibilityLimit, cancellationToken))
@@ -60,12 +61,13 @@ internal sealed class RelationCache(
         if (_relations.TryGetValue(relationId, out var current) && current.Table is { } previous && previous.Name == name
             && SameSchemas(previous.Schema, schema))
         {
-            return;
+            return null;
         }
         var topic = topics.Assign(name);
         var table = new CapturedTable(name, topic, schema, status.CountersFor(name.ToString()));
         _relations[relationId] = (name, table);
         Log.RelationVersion(logger, name.ToString(), topic, schema.Columns.Count, schema.Key is null ? "none" : string.Join(", ", schema.KeyColumns.Select(k => k.Column.Name)));
+        return table;
     }
 
     /// <summary>The current version of a captured relation, or null when the relation is published but not captured.</summary>

@@ -187,6 +187,13 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
         Enqueue(new Signal(id, SignalType.ExecuteSnapshot, tables, new Dictionary<TableName, string>(), why));
     }
 
+    /// <summary>
+    /// Backfills <paramref name="table"/> after a schema change (reader thread): an incremental snapshot of it, or, when
+    /// the running snapshot already includes it, that table's snapshot started again from its first row.
+    /// </summary>
+    public void Backfill(string id, TableName table, string why) =>
+        Enqueue(new Signal(id, SignalType.ExecuteSnapshot, [table], new Dictionary<TableName, string>(), why) { RestartsTables = true });
+
     void Apply(Signal signal, NpgsqlLogSequenceNumber position, ref List<PipelineItem>? items)
     {
         Log.SnapshotInfo(_logger, $"Signal {signal.Id} ({signal.Source}): {signal.Type}{(signal.Tables.Count == 0 ? "" : " " + string.Join(", ", signal.Tables))}");
@@ -202,8 +209,12 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
                     _run = new Run(signal.Id);
                     _status.Begin("incremental", $"signal {signal.Id}");
                 }
-                foreach (var table in captured.Where(t => _run.Tables.All(q => q.Name != t)))
-                    _run.Tables.Add(new TableTask(table, signal.Conditions.GetValueOrDefault(table)));
+                foreach (var table in captured)
+                {
+                    var queued = _run.Tables.FindIndex(q => q.Name == table);
+                    if (queued < 0) _run.Tables.Add(new TableTask(table, signal.Conditions.GetValueOrDefault(table)));
+                    else if (signal.RestartsTables) Restart(_run, queued, signal.Id);
+                }
                 break;
             case SignalType.StopSnapshot when _run is not null:
                 var stopped = signal.Tables.Count == 0 ? _run.Tables.Select(t => t.Name).ToList() : signal.Tables.ToList();
@@ -232,6 +243,17 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
                 return;
         }
         (items ??= []).AddRange(Persist(position));
+    }
+
+    /// <summary>A queued table to read whole again: from its first row, without a condition, its open window dropped.</summary>
+    void Restart(Run run, int index, string id)
+    {
+        var task = run.Tables[index];
+        var started = _window?.Task == task || task.MaxKnown || task.LastKey is not null;
+        if (!started && task.Condition is null) return; // not begun: it reads the rows as they are now anyway
+        if (_window?.Task == task) _window = null;
+        run.Tables[index] = new TableTask(task.Name, null);
+        Log.SnapshotInfo(_logger, $"Incremental snapshot {run.Id}: {task.Name} starts again from its first row (signal {id})");
     }
 
     void SignalFailed(string? id, string reason)

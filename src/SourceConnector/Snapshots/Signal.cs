@@ -42,6 +42,13 @@ internal sealed record Signal(string Id, SignalType Type, IReadOnlyList<TableNam
     /// <summary>See <see cref="WindowOpen"/>.</summary>
     public const string WindowClose = "snapshot-window-close";
 
+    /// <summary>
+    /// For <c>execute-snapshot</c>: a table of the running snapshot that already passed some rows (or reads only some, by an
+    /// additional condition) starts again from its first row, reading all of it, instead of the signal leaving it as it
+    /// is. Set by the connector's own backfills after a schema change, whose rows already read may hold old values.
+    /// </summary>
+    public bool RestartsTables { get; init; }
+
     static readonly Dictionary<SignalType, string> s_types = new()
     {
         [SignalType.ExecuteSnapshot] = "execute-snapshot",

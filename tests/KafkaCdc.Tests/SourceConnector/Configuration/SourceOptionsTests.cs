@@ -138,6 +138,26 @@ public class SourceOptionsTests
         Assert.That(filter.NamesExplicitly(new TableName("billing", "invoices")), Is.True);
     }
 
+    [TestCase(null, nameof(SnapshotOnSchemaChange.Incremental))]
+    [TestCase("incremental", nameof(SnapshotOnSchemaChange.Incremental))]
+    [TestCase("OFF", nameof(SnapshotOnSchemaChange.Off))]
+    public void Read_SnapshotOnSchemaChange_IncrementalByDefault(string? value, string expected)
+    {
+        var values = Minimal();
+        if (value is not null) values["snapshot.on.schema.change"] = value;
+
+        Assert.That(Read(values).Snapshot.OnSchemaChange.ToString(), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Read_SnapshotOnSchemaChangeUnknown_NamesTheKeyAndTheChoices()
+    {
+        var values = Minimal();
+        values["snapshot.on.schema.change"] = "always";
+
+        Assert.That(Problems(values), Has.One.StartsWith("snapshot.on.schema.change:").And.Contains("always").And.Contains("incremental, off"));
+    }
+
     [Test]
     public void Read_IncludeFileMissing_IsAProblem()
     {

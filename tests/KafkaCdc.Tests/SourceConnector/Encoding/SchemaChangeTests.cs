@@ -15,7 +15,10 @@ public class SchemaChangeTests
     public async Task Stream_ColumnAddedDroppedRetyped_EachRecordUsesANewRegisteredVersion()
     {
         await using var database = await SourceTestDatabase.CreateAsync("evolve", "CREATE TABLE evolving (id integer PRIMARY KEY, a integer, n integer)");
-        await using var connector = await InProcessConnector.StartStreamingAsync(database.Config());
+        var config = database.Config();
+        // Only the streamed records: the backfill that follows the type change has its own tests (SchemaChangeBackfillPipelineTests).
+        config["snapshot.on.schema.change"] = "off";
+        await using var connector = await InProcessConnector.StartStreamingAsync(config);
 
         await database.ExecuteAsync("""
             INSERT INTO evolving VALUES (1, 1, 1);
