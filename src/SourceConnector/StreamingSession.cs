@@ -84,7 +84,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
             process.Offsets.Snapshot?.Incremental, logger);
         var reader = new ChangeStreamReader(replication, _options.SlotName, _options.PublicationName, startLsn, relations, catalogConnection,
             checkpointer, channel.Writer, process.Status, logger, snapshotter, _options.SignalTable,
-            new SchemaChangeBackfill(_options.Snapshot.OnSchemaChange, _options.Snapshot, process.RelationHistory, snapshotter, logger));
+            new SchemaChangeBackfill(_options.Snapshot.OnSchemaChange, _options.Snapshot, process.RelationHistory, snapshotter, logger, captured));
         using var signalsAttached = process.Signals.Attach(snapshotter.Enqueue);
         var publisher = new ChangePublisher(channel.Reader, process.RecordProducer(e => fault.TrySetResult(e), logger), process.Status);
         await using var databaseHeartbeat = _options.HeartbeatAction == HeartbeatAction.None ? null

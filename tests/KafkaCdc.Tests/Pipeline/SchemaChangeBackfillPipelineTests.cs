@@ -170,6 +170,44 @@ public class SchemaChangeBackfillPipelineTests
             "the rows not changed since read NULL at the destination, as the warning says they may");
     }
 
+    [Test]
+    public async Task AddIdentityColumn_ExistingRowsNumberedWithoutWal_BackfilledAndEqual()
+    {
+        await using var source = await SourceTestDatabase.CreateAsync("bf_identity", SignalTable + "CREATE TABLE source_rows (id integer PRIMARY KEY, v text)");
+        var destination = await SinkDestination.CreateAsync("bf_identity_dst");
+        await using var connector = await InProcessConnector.StartStreamingAsync(source.Config());
+        var topic = source.Topic("source_rows");
+        await source.ExecuteAsync("INSERT INTO source_rows SELECT i, 'row ' || i FROM generate_series(1, 100) i");
+        await using var sink = InProcessSink.Start(SinkConfigs.For(destination, topic));
+        await UntilEqualAsync(source, destination, topic, "the first rows", connector, sink);
+
+        // An identity column has no default expression, yet PostgreSQL numbers every existing row in a rewrite it does not log.
+        await source.ExecuteAsync("ALTER TABLE source_rows ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY");
+        await source.ExecuteAsync("UPDATE source_rows SET v = 'touched' WHERE id <= 5; INSERT INTO source_rows (id, v) VALUES (101, 'after')");
+
+        await UntilEqualAsync(source, destination, topic, "ADD COLUMN … GENERATED ALWAYS AS IDENTITY", connector, sink);
+        Assert.That(connector.Log, Does.Contain(Backfilling).And.Contain("non-constant default GENERATED ALWAYS AS IDENTITY"));
+    }
+
+    [Test]
+    public async Task TableRenamedWhileStreaming_ItsNewTopicGetsEveryRow_ByABackfill()
+    {
+        await using var source = await SourceTestDatabase.CreateAsync("bf_table_rename", SignalTable + "CREATE TABLE before_rename (id integer PRIMARY KEY, v text)");
+        var destination = await SinkDestination.CreateAsync("bf_table_rename_dst");
+        await using var connector = await InProcessConnector.StartStreamingAsync(source.Config());
+        await source.ExecuteAsync("INSERT INTO before_rename SELECT i, 'row ' || i FROM generate_series(1, 150) i");
+        await using var sink = InProcessSink.Start(SinkConfigs.For(destination, "", ("topics", null!), ("topics.regex", $"{source.Name}_.*")));
+        await PipelineCompare.UntilEqualAsync(source, "before_rename", destination, source.Topic("before_rename"), "the first rows", connector, sink, s_timeout);
+
+        // The relation keeps its id; its changes now go to the new name's topic, which would hold only the rows changed
+        // after the rename without the backfill.
+        await source.ExecuteAsync("ALTER TABLE before_rename RENAME TO after_rename");
+        await source.ExecuteAsync("UPDATE after_rename SET v = 'touched' WHERE id <= 5; INSERT INTO after_rename VALUES (151, 'after')");
+
+        await PipelineCompare.UntilEqualAsync(source, "after_rename", destination, source.Topic("after_rename"), "RENAME TO", connector, sink, s_timeout);
+        Assert.That(connector.Log, Does.Contain("schema-change-public.after_rename-").And.Contain("was not captured when streaming started"));
+    }
+
     static Task UntilEqualAsync(SourceTestDatabase source, SinkDestination destination, string table, string what,
         InProcessConnector connector, InProcessSink sink) =>
         PipelineCompare.UntilEqualAsync(source, "source_rows", destination, table, what, connector, sink, s_timeout);
