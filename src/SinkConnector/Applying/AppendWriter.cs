@@ -1,4 +1,5 @@
 using KafkaCdc.SinkConnector.Batching;
+using KafkaCdc.SinkConnector.Decoding;
 using KafkaCdc.SinkConnector.Destination;
 
 namespace KafkaCdc.SinkConnector.Applying;
@@ -6,7 +7,8 @@ namespace KafkaCdc.SinkConnector.Applying;
 /// <summary>
 /// Writes a segment's row changes in order, without reduction: runs of new rows go straight into the table with COPY
 /// (text format, so each value meets its column's input function), and each delete runs on its own between them: by
-/// key, or for tables without a key, of one row equal to the before image (duplicates stay duplicates).
+/// key, or for tables without a key, of one row equal to the before image (duplicates stay duplicates). With soft deletes
+/// a delete marks that row instead (<see cref="RowStatements"/>); a re-inserted key is a duplicate like any update here.
 /// </summary>
 public static class AppendWriter
 {
@@ -34,7 +36,7 @@ public static class AppendWriter
         var sql = table.RowSql ??= new RowStatements(table);
         if (table.PrimaryKey.Length > 0) await sql.DeleteByKeyAsync(transaction, change, cancellationToken);
         else await sql.DeleteOneMatchingAsync(transaction, change, cancellationToken);
-        transaction.Counts.AddRows(table.Table.Name, "delete", 1);
+        transaction.Counts.AddRows(table.Table.Name, table.SoftDelete is not null && change.Record.Action == RecordAction.Delete ? "soft_delete" : "delete", 1);
     }
 
     static async Task CopyAsync(ApplyTransaction transaction, BoundTable table, List<RowChange> rows, CancellationToken cancellationToken)

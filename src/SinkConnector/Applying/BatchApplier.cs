@@ -24,7 +24,7 @@ public sealed class BatchApplier
     readonly DestinationSession _session;
     readonly RecordShapes _shapes;
     readonly SchemaEvolution _evolution;
-    readonly BoundTables _bound = new();
+    readonly BoundTables _bound;
     readonly TruncateBarrier _barrier;
     readonly TruncateApplier _truncates;
     readonly OffsetCommitter _committer;
@@ -38,7 +38,9 @@ public sealed class BatchApplier
         _shapes = shapes;
         _evolution = evolution;
         _barrier = barrier;
-        _truncates = new TruncateApplier(options.SchemaName, barrier);
+        var softDelete = SoftDeleteColumns.For(options);
+        _bound = new BoundTables(softDelete);
+        _truncates = new TruncateApplier(options.SchemaName, barrier, evolution, softDelete);
         _committer = committer;
     }
 
@@ -171,7 +173,7 @@ public sealed class BatchApplier
             {
                 if (change.IsDelete) await sql.DeleteByKeyAsync(transaction, change, cancellationToken);
                 else await sql.UpsertAsync(transaction, change, cancellationToken);
-                transaction.Counts.AddRows(table.Table.Name, change.IsDelete ? "delete" : "upsert", 1);
+                transaction.Counts.AddRows(table.Table.Name, !change.IsDelete ? "upsert" : table.SoftDelete is null ? "delete" : "soft_delete", 1);
             }
             else if (change.IsDelete)
             {
@@ -197,7 +199,11 @@ public sealed class BatchApplier
         {
             if (RowEncoder.Encode(record, table, mode, ReplaceWithoutKey, changes) is { } skipped) transaction.Counts.Skip(skipped);
         }
-        if (mode == WriteMode.SetBased) await UpsertWriter.WriteAsync(_session, transaction, table, KeyReduction.Reduce(changes), cancellationToken);
+        if (mode == WriteMode.SetBased)
+        {
+            var reduced = table.SoftDelete is null ? KeyReduction.Reduce(changes) : KeyReduction.ReduceKeepingDeletedRows(changes);
+            await UpsertWriter.WriteAsync(_session, transaction, table, reduced, cancellationToken);
+        }
         else await AppendWriter.WriteAsync(transaction, table, changes, cancellationToken);
     }
 
@@ -233,6 +239,10 @@ public sealed class BatchApplier
                 return null;
             case RecordAction.Delete when _options.PrimaryKeyMode == PrimaryKeyMode.Kafka:
                 counts.Skip("delete_needs_key");
+                return null;
+            case RecordAction.Delete when record.IsTombstone && _options.DeleteMode == DeleteMode.Soft:
+                // The d event before it marked the row; a tombstone carries no commit time and would only mark it again.
+                counts.Skip("tombstone_soft_delete");
                 return null;
             case RecordAction.Delete when record.IsTombstone && _options.PrimaryKeyMode != PrimaryKeyMode.RecordKey:
                 counts.Skip("tombstone_needs_record_key");

@@ -8,10 +8,14 @@ namespace KafkaCdc.SinkConnector.Applying;
 /// </summary>
 public sealed class BoundTable
 {
-    /// <summary>Binds <paramref name="shape"/> to <paramref name="table"/>, which has every column of the shape.</summary>
-    public BoundTable(RecordShape shape, DestinationTable table)
+    /// <summary>
+    /// Binds <paramref name="shape"/> to <paramref name="table"/>, which has every column of the shape (and the
+    /// <paramref name="softDelete"/> columns, with <c>delete.mode=soft</c>).
+    /// </summary>
+    public BoundTable(RecordShape shape, DestinationTable table, SoftDeleteColumns? softDelete = null)
     {
         Shape = shape;
+        SoftDelete = softDelete;
         Table = table;
         QualifiedName = table.QualifiedName;
         Columns = [.. shape.Columns.Select(c => new BoundColumn(c, table.Find(c.Name)!.Type))];
@@ -40,6 +44,9 @@ public sealed class BoundTable
 
     /// <summary>Indexes of the columns whose values may be unchanged-TOAST placeholders.</summary>
     public int[] Unavailable { get; }
+
+    /// <summary>The soft-delete columns (<c>delete.mode=soft</c>: deletes mark rows, upserts un-mark them), or null: deletes delete.</summary>
+    public SoftDeleteColumns? SoftDelete { get; }
 
     /// <summary>The set-based upsert SQL, built on first use.</summary>
     internal UpsertStatements? UpsertSql { get; set; }

@@ -10,7 +10,11 @@ namespace KafkaCdc.SinkConnector.Applying;
 internal sealed class BoundTables
 {
     readonly Dictionary<(RecordShape Shape, DestinationTable Table), BoundTable> _bound = [];
+    readonly SoftDeleteColumns? _softDelete;
     int _generation;
+
+    /// <summary>Creates the tables' cache; with <paramref name="softDelete"/>, every table is bound with those columns.</summary>
+    public BoundTables(SoftDeleteColumns? softDelete = null) => _softDelete = softDelete;
 
     /// <summary><paramref name="shape"/> bound to <paramref name="table"/> (which has every column of the shape), made once per session generation.</summary>
     public BoundTable For(DestinationSession session, RecordShape shape, DestinationTable table)
@@ -20,7 +24,7 @@ internal sealed class BoundTables
             _bound.Clear();
             _generation = session.Generation;
         }
-        if (!_bound.TryGetValue((shape, table), out var bound)) _bound[(shape, table)] = bound = new BoundTable(shape, table);
+        if (!_bound.TryGetValue((shape, table), out var bound)) _bound[(shape, table)] = bound = new BoundTable(shape, table, _softDelete);
         return bound;
     }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using KafkaCdc.SinkConnector.Batching;
+using KafkaCdc.SinkConnector.Decoding;
 using KafkaCdc.SinkConnector.Destination;
 using Npgsql;
 using NpgsqlTypes;
@@ -9,7 +11,9 @@ namespace KafkaCdc.SinkConnector.Applying;
 /// <summary>
 /// Single-row SQL for one bound table, every value a <c>text</c> parameter cast server-side: used where order matters
 /// row by row (deletes in append mode, updates and deletes of tables without a key) and when a batch is re-applied
-/// record by record to isolate a failing record.
+/// record by record to isolate a failing record. With soft deletes (<see cref="BoundTable.SoftDelete"/>) a delete marks
+/// the row not marked yet (by key, or one equal to the before image) at the record's commit time, an upsert un-marks
+/// it, and the old row an update of a keyless table replaces is deleted only among the rows not marked.
 /// </summary>
 internal sealed class RowStatements
 {
@@ -18,6 +22,7 @@ internal sealed class RowStatements
     readonly string _insert;
     readonly string _deleteByKey;
     readonly string _deleteOneMatching;
+    readonly string? _markOneMatching;
 
     public RowStatements(BoundTable table)
     {
@@ -25,12 +30,22 @@ internal sealed class RowStatements
         var columns = table.Columns;
         _insert = $"INSERT INTO {table.QualifiedName} ({string.Join(", ", columns.Select(c => c.QuotedName))}) " +
                   $"VALUES ({string.Join(", ", columns.Select((c, i) => $"${i + 1}::{c.CastType}"))})";
-        _deleteByKey = $"DELETE FROM {table.QualifiedName} WHERE " +
-                       string.Join(" AND ", table.PrimaryKey.Select((k, n) => $"{columns[k].QuotedName} = ${n + 1}::{columns[k].CastType}"));
+        var keyMatch = string.Join(" AND ", table.PrimaryKey.Select((k, n) => $"{columns[k].QuotedName} = ${n + 1}::{columns[k].CastType}"));
         // Text comparison: json, xml, point... have no equality operator; their text output is exact and settings are pinned.
-        _deleteOneMatching = $"DELETE FROM {table.QualifiedName} WHERE ctid = (SELECT ctid FROM {table.QualifiedName} WHERE " +
-                             $"({string.Join(", ", columns.Select(c => $"{c.QuotedName}::text"))}) IS NOT DISTINCT FROM " +
-                             $"({string.Join(", ", columns.Select((c, i) => $"${i + 1}::{c.CastType}::text"))}) LIMIT 1)";
+        var oneMatching = $"ctid = (SELECT ctid FROM {table.QualifiedName} WHERE " +
+                          (table.SoftDelete is { } marked ? $"NOT {marked.QuotedFlag} AND " : "") +
+                          $"({string.Join(", ", columns.Select(c => $"{c.QuotedName}::text"))}) IS NOT DISTINCT FROM " +
+                          $"({string.Join(", ", columns.Select((c, i) => $"${i + 1}::{c.CastType}::text"))}) LIMIT 1)";
+        _deleteOneMatching = $"DELETE FROM {table.QualifiedName} WHERE {oneMatching}";
+        if (table.SoftDelete is { } soft)
+        {
+            _deleteByKey = $"UPDATE {table.QualifiedName} SET {soft.Mark($"${table.PrimaryKey.Length + 1}")} WHERE {keyMatch} AND NOT {soft.QuotedFlag}";
+            _markOneMatching = $"UPDATE {table.QualifiedName} SET {soft.Mark($"${columns.Length + 1}")} WHERE {oneMatching}";
+        }
+        else
+        {
+            _deleteByKey = $"DELETE FROM {table.QualifiedName} WHERE {keyMatch}";
+        }
     }
 
     /// <summary>Inserts the row (placeholders as NULL).</summary>
@@ -46,13 +61,22 @@ internal sealed class RowStatements
         return ExecuteAsync(transaction, sql, values, cancellationToken);
     }
 
-    /// <summary>Deletes the row with the change's key.</summary>
+    /// <summary>Deletes (soft: marks) the row with the change's key.</summary>
     public Task<int> DeleteByKeyAsync(ApplyTransaction transaction, RowChange change, CancellationToken cancellationToken) =>
-        ExecuteAsync(transaction, _deleteByKey, [.. _table.PrimaryKey.Select(k => change.Values[k])], cancellationToken);
+        ExecuteAsync(transaction, _deleteByKey, _table.SoftDelete is null
+            ? [.. _table.PrimaryKey.Select(k => change.Values[k])]
+            : [.. _table.PrimaryKey.Select(k => change.Values[k]), CommitTime(change)], cancellationToken);
 
-    /// <summary>Deletes one row equal to the change's values (a before image), if any.</summary>
+    /// <summary>
+    /// Deletes one row equal to the change's values (a before image), if any; with soft deletes a delete record marks
+    /// it instead, and the old row of an update is deleted only among the rows not marked.
+    /// </summary>
     public Task<int> DeleteOneMatchingAsync(ApplyTransaction transaction, RowChange change, CancellationToken cancellationToken) =>
-        ExecuteAsync(transaction, _deleteOneMatching, change.Values, cancellationToken);
+        _markOneMatching is not null && change.Record.Action == RecordAction.Delete
+            ? ExecuteAsync(transaction, _markOneMatching, [.. change.Values, CommitTime(change)], cancellationToken)
+            : ExecuteAsync(transaction, _deleteOneMatching, change.Values, cancellationToken);
+
+    static string? CommitTime(RowChange change) => change.Record.CommitTime?.ToString(CultureInfo.InvariantCulture);
 
     string UpsertSql(bool[]? unavailable)
     {
@@ -65,9 +89,18 @@ internal sealed class RowStatements
             .Where(i => !_table.PrimaryKey.Contains(i) && unavailable?[i] != true)
             .Select(i => $"{columns[i].QuotedName} = EXCLUDED.{columns[i].QuotedName}")
             .ToList();
-        return new StringBuilder($"INSERT INTO {_table.QualifiedName} ({string.Join(", ", columns.Select(c => c.QuotedName))}) VALUES ({string.Join(", ", values)}) ")
+        var names = columns.Select(c => c.QuotedName).ToList();
+        var soft = _table.SoftDelete;
+        if (soft is not null)
+        {
+            names.AddRange([soft.QuotedFlag, soft.QuotedTime]);
+            values.AddRange(["false", "NULL"]);
+        }
+        return new StringBuilder($"INSERT INTO {_table.QualifiedName} AS t ({string.Join(", ", names)}) VALUES ({string.Join(", ", values)}) ")
             .Append($"ON CONFLICT ({string.Join(", ", _table.PrimaryKey.Select(k => columns[k].QuotedName))}) ")
-            .Append(updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates))
+            .Append(soft is null ? (updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates))
+                : updates.Count == 0 ? $"DO UPDATE SET {soft.Unmark} WHERE t.{soft.QuotedFlag}"
+                : $"DO UPDATE SET {string.Join(", ", updates)}, {soft.Unmark}")
             .ToString();
     }
 

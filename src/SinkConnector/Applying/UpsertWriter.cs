@@ -1,3 +1,4 @@
+using System.Globalization;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Destination;
 using Npgsql;
@@ -6,7 +7,9 @@ namespace KafkaCdc.SinkConnector.Applying;
 
 /// <summary>
 /// Writes a segment's reduced row changes set-based (<see cref="UpsertStatements"/>): binary COPY into the staging
-/// table, then the DELETE and INSERT ... ON CONFLICT statements in one round trip, in the batch's transaction.
+/// table, then the DELETE and INSERT ... ON CONFLICT statements in one round trip, in the batch's transaction. With soft
+/// deletes the changes come from <see cref="KeyReduction.ReduceKeepingDeletedRows"/>, each delete is staged with its
+/// commit time, and the UPDATE marking them runs after the upserts.
 /// </summary>
 public static class UpsertWriter
 {
@@ -33,7 +36,8 @@ public static class UpsertWriter
         try
         {
             using var copy = new BinaryCopyWriter(raw);
-            var fields = 2 + table.Columns.Length + table.Unavailable.Length;
+            var soft = sql.IsSoft;
+            var fields = 2 + table.Columns.Length + table.Unavailable.Length + (soft ? 1 : 0);
             foreach (var change in changes)
             {
                 copy.StartRow(fields);
@@ -53,6 +57,11 @@ public static class UpsertWriter
                     }
                 }
                 foreach (var index in table.Unavailable) copy.WriteBoolean(change.Unavailable?[index] ?? false);
+                if (soft)
+                {
+                    if (change.IsDelete && change.Record.CommitTime is { } time) copy.WriteText(time.ToString(CultureInfo.InvariantCulture));
+                    else copy.WriteNull();
+                }
                 if (change.IsDelete) deletes++;
                 else if (change.HasUnavailable) unavailable++;
                 else upserts++;
@@ -67,7 +76,7 @@ public static class UpsertWriter
         await raw.DisposeAsync();
 
         await using var batch = new NpgsqlBatch(transaction.Connection, transaction.Transaction);
-        if (deletes > 0) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.Delete));
+        if (deletes > 0 && !sql.IsSoft) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.Delete));
         if (upserts > 0) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.Upsert));
         NpgsqlBatchCommand? insertUnavailable = null;
         if (unavailable > 0)
@@ -75,11 +84,13 @@ public static class UpsertWriter
             if (sql.KeepUnavailable is not null) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.KeepUnavailable));
             batch.BatchCommands.Add(insertUnavailable = new NpgsqlBatchCommand(sql.InsertUnavailable));
         }
+        // Soft: the marks go last, so a row inserted and deleted in this batch is kept, marked.
+        if (deletes > 0 && sql.IsSoft) batch.BatchCommands.Add(new NpgsqlBatchCommand(sql.Delete));
         if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(cancellationToken);
         // Rows with placeholders that did not exist yet had no stored value to keep: their unavailable columns are NULL.
         if (insertUnavailable is not null) transaction.Counts.AddUnavailableAsNull(table.Table.Name, insertUnavailable.RecordsAffected);
 
         transaction.Counts.AddRows(table.Table.Name, "upsert", upserts + unavailable);
-        transaction.Counts.AddRows(table.Table.Name, "delete", deletes);
+        transaction.Counts.AddRows(table.Table.Name, sql.IsSoft ? "soft_delete" : "delete", deletes);
     }
 }

@@ -43,8 +43,14 @@ public sealed class SinkOptions
     /// <summary><c>insert.mode</c>.</summary>
     public InsertMode InsertMode { get; init; }
 
-    /// <summary><c>delete.enabled</c>: apply <c>d</c> events and tombstones.</summary>
-    public bool DeleteEnabled { get; init; } = true;
+    /// <summary><c>delete.mode</c> (its alias <c>delete.enabled=false</c> is <see cref="DeleteMode.None"/>).</summary>
+    public DeleteMode DeleteMode { get; init; }
+
+    /// <summary>Whether <c>d</c> events are applied (<c>delete.enabled</c>): any <see cref="DeleteMode"/> but none.</summary>
+    public bool DeleteEnabled => DeleteMode != DeleteMode.None;
+
+    /// <summary><c>delete.soft.column</c> and <c>delete.soft.timestamp.column</c>: the soft-delete flag and time (<see cref="DeleteMode.Soft"/>).</summary>
+    public (string Flag, string Time) SoftDeleteColumns { get; init; } = (DeleteModeSetting.DefaultColumn, DeleteModeSetting.DefaultTimestampColumn);
 
     /// <summary><c>truncate.enabled</c>: apply <c>t</c> events.</summary>
     public bool TruncateEnabled { get; init; } = true;
@@ -136,7 +142,7 @@ public sealed class SinkOptions
         var schemaName = config.String("schema.name", "public")!;
 
         var insertMode = config.Enum("insert.mode", InsertMode.Upsert);
-        var deleteEnabled = config.Bool("delete.enabled", true);
+        var (deleteMode, softColumn, softTimeColumn) = DeleteModeSetting.Read(config);
         var truncateEnabled = config.Bool("truncate.enabled", true);
         var evolution = config.Enum("schema.evolution", SchemaEvolutionMode.Basic);
         var keyMode = config.Enum("primary.key.mode", PrimaryKeyMode.RecordKey);
@@ -191,7 +197,8 @@ public sealed class SinkOptions
             TopicsRegex = topicsRegex,
             SchemaName = schemaName,
             InsertMode = insertMode,
-            DeleteEnabled = deleteEnabled,
+            DeleteMode = deleteMode,
+            SoftDeleteColumns = (softColumn, softTimeColumn),
             TruncateEnabled = truncateEnabled,
             SchemaEvolution = evolution,
             PrimaryKeyMode = keyMode,

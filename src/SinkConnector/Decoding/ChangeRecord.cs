@@ -66,6 +66,13 @@ public sealed class ChangeRecord
     /// <summary><c>source.lsn</c>: the LSN of the change (of the TRUNCATE for <c>t</c>), or null.</summary>
     public long? Lsn { get; init; }
 
+    /// <summary>
+    /// The source's commit time of the change, microseconds since the Unix epoch: <c>source.ts_us</c>, else
+    /// <c>source.ts_ms</c> × 1000; null without a source block (tombstones, other producers' plain rows). Soft deletes
+    /// write it as <c>__deleted_at</c>, so a replay writes the same time.
+    /// </summary>
+    public long? CommitTime { get; init; }
+
     /// <summary>The destination table name (<c>table.name.format</c> applied), or null when it cannot be known (a tombstone whose table was never seen).</summary>
     public string? Table { get; init; }
 

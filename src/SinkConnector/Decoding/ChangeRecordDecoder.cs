@@ -91,6 +91,9 @@ public sealed class ChangeRecordDecoder
         var lsn = source is not null && layout.SourceLsn >= 0 ? source.GetValue(layout.SourceLsn) as long? : null;
         var sourceSchema = source is not null && layout.SourceSchema >= 0 ? source.GetValue(layout.SourceSchema) as string : null;
         var sourceTable = source is not null && layout.SourceTable >= 0 ? source.GetValue(layout.SourceTable) as string : null;
+        var commitTime = source is null ? null
+            : layout.SourceTsUs >= 0 && source.GetValue(layout.SourceTsUs) is long micros ? micros
+            : layout.SourceTsMs >= 0 && source.GetValue(layout.SourceTsMs) is long millis ? millis * 1000 : (long?)null;
         var before = layout.Before >= 0 ? datum.GetValue(layout.Before) as GenericRecord : null;
         var after = datum.GetValue(layout.After) as GenericRecord;
         if (op is not [var code] || !ChangeOperations.TryParse(code, out var operation))
@@ -99,11 +102,11 @@ public sealed class ChangeRecordDecoder
         {
             case ChangeOperation.Create or ChangeOperation.Update or ChangeOperation.Read:
                 if (after is null) return Failed(result, new UnwritableRecordException($"op '{op}' without an 'after' row image"));
-                return Build(result, key, valueSchemaId, layout, RecordAction.Upsert, code, before, after, lsn, sourceSchema, sourceTable);
+                return Build(result, key, valueSchemaId, layout, RecordAction.Upsert, code, before, after, lsn, sourceSchema, sourceTable, commitTime: commitTime);
             case ChangeOperation.Delete:
-                return Build(result, key, valueSchemaId, layout, RecordAction.Delete, code, before, null, lsn, sourceSchema, sourceTable);
+                return Build(result, key, valueSchemaId, layout, RecordAction.Delete, code, before, null, lsn, sourceSchema, sourceTable, commitTime: commitTime);
             default: // ChangeOperation.Truncate
-                return Build(result, key, valueSchemaId, layout, RecordAction.Truncate, code, null, null, lsn, sourceSchema, sourceTable);
+                return Build(result, key, valueSchemaId, layout, RecordAction.Truncate, code, null, null, lsn, sourceSchema, sourceTable, commitTime: commitTime);
         }
     }
 
@@ -115,7 +118,7 @@ public sealed class ChangeRecordDecoder
         // A before image with placeholders is left to the generic path, which has the placeholder datums it may need.
         if (envelope.Before is { HasUnavailable: true }) return null;
         return Build(result, key, valueSchemaId, _layouts[valueSchemaId], RecordAction.Upsert, envelope.Op, null, null, envelope.Lsn,
-            envelope.SourceSchema, envelope.SourceTable, envelope.Before, envelope.After);
+            envelope.SourceSchema, envelope.SourceTable, envelope.Before, envelope.After, envelope.CommitTime);
     }
 
     ValueLayout LayoutOf(int valueSchemaId, RecordSchema schema)
@@ -126,7 +129,7 @@ public sealed class ChangeRecordDecoder
 
     ChangeRecord Build(ConsumeResult<byte[]?, byte[]?> result, AvroMessage? key, int valueSchemaId, ValueLayout layout,
         RecordAction action, char sourceOp, GenericRecord? before, GenericRecord? after, long? lsn, string? sourceSchema, string? sourceTable,
-        PgTextRow? beforeText = null, PgTextRow? afterText = null)
+        PgTextRow? beforeText = null, PgTextRow? afterText = null, long? commitTime = null)
     {
         var topic = result.Topic;
         string? table;
@@ -164,6 +167,7 @@ public sealed class ChangeRecordDecoder
             RowSchema = layout.RowSchema,
             ValueSchemaId = valueSchemaId,
             Lsn = lsn,
+            CommitTime = commitTime,
             Table = table,
             RawKey = _keepRaw ? result.Message.Key : null,
             RawValue = _keepRaw ? result.Message.Value : null,

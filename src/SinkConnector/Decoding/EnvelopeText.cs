@@ -2,5 +2,5 @@ using KafkaCdc.Shared.Postgres;
 
 namespace KafkaCdc.SinkConnector.Decoding;
 
-/// <summary>What <see cref="EnvelopeTextDecoder"/> reads from a change event: the op, the row images as text, and the <c>source</c> parts the sink uses.</summary>
-internal readonly record struct EnvelopeText(char Op, PgTextRow? Before, PgTextRow After, long? Lsn, string? SourceSchema, string? SourceTable);
+/// <summary>What <see cref="EnvelopeTextDecoder"/> reads from a change event: the op, the row images as text, and the <c>source</c> parts the sink uses (<see cref="ChangeRecord.CommitTime"/> as there).</summary>
+internal readonly record struct EnvelopeText(char Op, PgTextRow? Before, PgTextRow After, long? Lsn, string? SourceSchema, string? SourceTable, long? CommitTime = null);

@@ -9,7 +9,8 @@ namespace KafkaCdc.SinkConnector.Decoding;
 /// <summary>
 /// The fast path of <see cref="ChangeRecordDecoder"/> for one envelope schema: reads the Avro body of a change event
 /// straight into what the sink needs, the row images as PostgreSQL text (<see cref="PgTextRowDecoder"/>), <c>op</c>,
-/// <c>source.lsn</c>, <c>source.schema</c> and <c>source.table</c>, without building the envelope's generic datum.
+/// <c>source.lsn</c>, <c>source.schema</c>, <c>source.table</c> and the commit time (<c>source.ts_us</c>, else
+/// <c>ts_ms</c>), without building the envelope's generic datum.
 /// Every other field is read and checked as the generic reader would, and dropped.
 /// </summary>
 /// <remarks>
@@ -86,7 +87,8 @@ internal sealed class EnvelopeTextDecoder
             foreach (var step in _steps) step.Read(ref reader, this, ref state);
             reader.ExpectEnd();
             if (state.Op is not ('c' or 'u' or 'r') || state.After is null) return false;
-            envelope = new EnvelopeText(state.Op, state.Before, state.After, state.Lsn, state.SourceSchema, state.SourceTable);
+            envelope = new EnvelopeText(state.Op, state.Before, state.After, state.Lsn, state.SourceSchema, state.SourceTable,
+                state.TsUs ?? state.TsMs * 1000);
             return true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -137,7 +139,10 @@ internal sealed class EnvelopeTextDecoder
         if (position == layout.SourceLsn && nullable is (PrimitiveSchema { Tag: Schema.Type.Long }, var lsnNull)) return new SourceFieldStep(SourcePart.Lsn, lsnNull, null);
         if (position == layout.SourceSchema && nullable is (PrimitiveSchema { Tag: Schema.Type.String }, var schemaNull)) return new SourceFieldStep(SourcePart.Schema, schemaNull, null);
         if (position == layout.SourceTable && nullable is (PrimitiveSchema { Tag: Schema.Type.String }, var tableNull)) return new SourceFieldStep(SourcePart.Table, tableNull, null);
-        if (position == layout.SourceLsn || position == layout.SourceSchema || position == layout.SourceTable)
+        if (position == layout.SourceTsMs && nullable is (PrimitiveSchema { Tag: Schema.Type.Long }, var msNull)) return new SourceFieldStep(SourcePart.TsMs, msNull, null);
+        if (position == layout.SourceTsUs && nullable is (PrimitiveSchema { Tag: Schema.Type.Long }, var usNull)) return new SourceFieldStep(SourcePart.TsUs, usNull, null);
+        if (position == layout.SourceLsn || position == layout.SourceSchema || position == layout.SourceTable
+            || position == layout.SourceTsMs || position == layout.SourceTsUs)
             return new SourceFieldStep(SourcePart.Unsupported, -1, AvroSkip.For(field.Schema));
         return new SourceFieldStep(SourcePart.Other, -1, AvroSkip.For(field.Schema));
     }
@@ -160,6 +165,8 @@ internal sealed class EnvelopeTextDecoder
         public long? Lsn;
         public string? SourceSchema;
         public string? SourceTable;
+        public long? TsMs;
+        public long? TsUs;
     }
 
     abstract class Step
@@ -194,7 +201,7 @@ internal sealed class EnvelopeTextDecoder
         public override void Read(ref AvroBinaryReader reader, EnvelopeTextDecoder decoder, ref State state) => skip.Read(ref reader);
     }
 
-    enum SourcePart { Other, Lsn, Schema, Table, Unsupported }
+    enum SourcePart { Other, Lsn, Schema, Table, TsMs, TsUs, Unsupported }
 
     sealed class SourceFieldStep(SourcePart part, int nullIndex, AvroSkip? skip)
     {
@@ -217,6 +224,12 @@ internal sealed class EnvelopeTextDecoder
                     break;
                 case SourcePart.Schema:
                     state.SourceSchema = decoder.Name(reader.ReadBytesSpan());
+                    break;
+                case SourcePart.TsMs:
+                    state.TsMs = reader.ReadLong();
+                    break;
+                case SourcePart.TsUs:
+                    state.TsUs = reader.ReadLong();
                     break;
                 default:
                     state.SourceTable = decoder.Name(reader.ReadBytesSpan());

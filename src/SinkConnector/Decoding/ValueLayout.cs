@@ -46,6 +46,12 @@ internal sealed class ValueLayout
     /// <inheritdoc cref="SourceLsn"/>
     public int SourceTable { get; private init; } = -1;
 
+    /// <summary><c>source.ts_ms</c> and <c>source.ts_us</c> (the commit time), or -1.</summary>
+    public int SourceTsMs { get; private init; } = -1;
+
+    /// <inheritdoc cref="SourceTsMs"/>
+    public int SourceTsUs { get; private init; } = -1;
+
     /// <summary>The layout of values of <paramref name="schema"/>.</summary>
     public static ValueLayout For(RecordSchema schema)
     {
@@ -69,6 +75,8 @@ internal sealed class ValueLayout
             SourceLsn = Position(sourceRecord, "lsn"),
             SourceSchema = Position(sourceRecord, "schema"),
             SourceTable = Position(sourceRecord, "table"),
+            SourceTsMs = Position(sourceRecord, "ts_ms"),
+            SourceTsUs = Position(sourceRecord, "ts_us"),
         };
     }
 

@@ -22,7 +22,8 @@ namespace KafkaCdc.SinkConnector.Destination;
 /// <see cref="PgGenerationExpression"/> admits it; a column of that name here is left alone. It never drops a column,
 /// narrows or otherwise changes a type, or changes the primary key: such records get a
 /// <see cref="SchemaMismatchException"/> naming the table, the column and the difference. With <c>none</c> the table
-/// must exist and match.
+/// must exist and match. With <c>delete.mode=soft</c> it also creates or adds the <see cref="SoftDeleteColumns"/>
+/// (under <c>none</c> they must exist), and refuses records carrying a field of their names.
 /// </summary>
 /// <remarks>
 /// DDL runs in the batch's transaction under the table's exclusive advisory lock (<see cref="TableLocks"/>), after
@@ -37,6 +38,7 @@ public sealed partial class SchemaEvolution
     readonly string _schema;
     readonly SchemaEvolutionMode _mode;
     readonly InsertMode _insertMode;
+    readonly SoftDeleteColumns? _softDelete;
     readonly ILogger _logger;
 
     /// <summary>Creates the evolution rules for <paramref name="options"/>.</summary>
@@ -45,6 +47,7 @@ public sealed partial class SchemaEvolution
         _schema = options.SchemaName;
         _mode = options.SchemaEvolution;
         _insertMode = options.InsertMode;
+        _softDelete = SoftDeleteColumns.For(options);
         _logger = logger;
     }
 
@@ -88,13 +91,14 @@ public sealed partial class SchemaEvolution
 
     Plan MakePlan(RecordShape shape, DestinationTable? table, string qualified)
     {
+        if (_softDelete?.Collisions(shape).ToList() is { Count: > 0 } collisions) throw new SchemaMismatchException(qualified, collisions);
         if (table is null)
         {
             if (_mode == SchemaEvolutionMode.None && shape.HasRowSchema)
                 throw new SchemaMismatchException(qualified, ["the table does not exist, and schema.evolution=none does not create it"]);
             var refused = shape.GeneratedColumns.Select(Refusal).OfType<string>().ToList();
             if (refused.Count > 0) throw new SchemaMismatchException(qualified, refused);
-            return new Plan(Create: true, [], [], []);
+            return new Plan(Create: true, [], [], [], _softDelete?.Definitions.ToList() ?? []);
         }
 
         var differences = new List<string>();
@@ -147,14 +151,16 @@ public sealed partial class SchemaEvolution
             foreach (var column in table.Columns)
             {
                 if (!column.IsNotNull || column.HasDefault || shape.Columns.Any(c => c.Name == column.Name)) continue;
+                if (column.Name == _softDelete?.Flag) continue;
                 // Dropped (or renamed) at the source: the column stays here, and rows written from now on leave it NULL.
                 if (_mode == SchemaEvolutionMode.Basic && !table.PrimaryKey.Contains(column.Name, StringComparer.Ordinal)) relax.Add(column.Name);
                 else differences.Add($"column \"{column.Name}\" is NOT NULL without a default, and the records do not carry it (dropped at the source? the sink never drops columns: drop it or give it a default)");
             }
         }
 
+        var soft = _softDelete is null ? [] : SoftDeleteMissing(table, differences);
         if (differences.Count > 0) throw new SchemaMismatchException(qualified, differences);
-        return new Plan(Create: false, add, widen, relax);
+        return new Plan(Create: false, add, widen, relax, soft);
     }
 
     async Task ApplyAsync(ApplyTransaction transaction, RecordShape shape, string qualified, Plan plan, CancellationToken cancellationToken)
@@ -164,7 +170,8 @@ public sealed partial class SchemaEvolution
         string sql;
         if (plan.Create)
         {
-            var definitions = columns.Select((c, i) => $"{PgIdentifier.Quote(c.Name)} {types[i]}{DefaultClause(c, types[i])}{(c.IsNotNull ? " NOT NULL" : "")}").ToList();
+            var definitions = columns.Select((c, i) => $"{PgIdentifier.Quote(c.Name)} {types[i]}{DefaultClause(c, types[i])}{(c.IsNotNull ? " NOT NULL" : "")}")
+                .Concat(plan.SoftDeleteColumns).ToList();
             if (shape.HasPrimaryKey) definitions.Add($"PRIMARY KEY ({string.Join(", ", shape.PrimaryKey.Select(i => PgIdentifier.Quote(shape.Columns[i].Name)))})");
             sql = $"CREATE TABLE {qualified} ({string.Join(", ", definitions)})";
         }
@@ -173,7 +180,8 @@ public sealed partial class SchemaEvolution
             // Widened types are the source's, already checked by the type grammar and PgTypeWidening.
             var changes = columns.Select((c, i) => $"ADD COLUMN IF NOT EXISTS {PgIdentifier.Quote(c.Name)} {types[i]}{DefaultClause(c, types[i])}")
                 .Concat(plan.WidenColumns.Select(c => $"ALTER COLUMN {PgIdentifier.Quote(c.Name)} TYPE {c.SqlType}"))
-                .Concat(plan.RelaxColumns.Select(c => $"ALTER COLUMN {PgIdentifier.Quote(c)} DROP NOT NULL"));
+                .Concat(plan.RelaxColumns.Select(c => $"ALTER COLUMN {PgIdentifier.Quote(c)} DROP NOT NULL"))
+                .Concat(plan.SoftDeleteColumns.Select(d => $"ADD COLUMN IF NOT EXISTS {d}"));
             sql = $"ALTER TABLE {qualified} {string.Join(", ", changes)}";
         }
 
@@ -195,7 +203,8 @@ public sealed partial class SchemaEvolution
         if (plan.Create) Log.TableCreated(_logger, qualified, columns.Count, shape.PrimaryKeyText);
         else
         {
-            if (columns.Count > 0) Log.ColumnsAdded(_logger, qualified, string.Join(", ", columns.Select(c => $"\"{c.Name}\" {c.SqlType}")));
+            if (columns.Count > 0 || plan.SoftDeleteColumns.Count > 0)
+                Log.ColumnsAdded(_logger, qualified, string.Join(", ", columns.Select(c => $"\"{c.Name}\" {c.SqlType}").Concat(plan.SoftDeleteColumns)));
             if (plan.WidenColumns.Count > 0) Log.ColumnsWidened(_logger, qualified, string.Join(", ", plan.WidenColumns.Select(c => $"\"{c.Name}\" to {c.SqlType}")));
             if (plan.RelaxColumns.Count > 0) Log.ColumnsMadeNullable(_logger, qualified, string.Join(", ", plan.RelaxColumns.Select(c => $"\"{c}\"")));
         }
@@ -286,8 +295,9 @@ public sealed partial class SchemaEvolution
         """, RegexOptions.IgnorePatternWhitespace | RegexOptions.IgnoreCase)]
     private static partial Regex TypeName();
 
-    readonly record struct Plan(bool Create, List<ShapeColumn> AddColumns, List<ShapeColumn> WidenColumns, List<string> RelaxColumns)
+    readonly record struct Plan(bool Create, List<ShapeColumn> AddColumns, List<ShapeColumn> WidenColumns, List<string> RelaxColumns,
+        List<string> SoftDeleteColumns)
     {
-        public bool HasDdl => Create || AddColumns.Count > 0 || WidenColumns.Count > 0 || RelaxColumns.Count > 0;
+        public bool HasDdl => Create || AddColumns.Count > 0 || WidenColumns.Count > 0 || RelaxColumns.Count > 0 || SoftDeleteColumns.Count > 0;
     }
 }

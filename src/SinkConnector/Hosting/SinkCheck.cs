@@ -12,7 +12,8 @@ namespace KafkaCdc.SinkConnector.Hosting;
 /// <c>check</c>: verifies every prerequisite without writing anything and prints one <c>PASS</c>/<c>FAIL</c> line per
 /// item: the destination accepts the connection; the schema exists with the privileges of
 /// <c>schemas/sql/sink-setup.sql</c> (USAGE and CREATE on it; SELECT, INSERT, UPDATE, DELETE on its existing tables);
-/// temporary tables are allowed (upsert staging); the topics exist (or some match <c>topics.regex</c>); the schema
+/// temporary tables are allowed (upsert staging); with <c>delete.mode=soft</c>, the existing tables have the soft-delete
+/// columns with their types, or the sink can add them; the topics exist (or some match <c>topics.regex</c>); the schema
 /// registry answers.
 /// </summary>
 public static class SinkCheck
@@ -56,6 +57,12 @@ public static class SinkCheck
                 await using var command = new NpgsqlCommand("SELECT pg_catalog.has_database_privilege(pg_catalog.current_database(), 'TEMP')", c);
                 return (bool)(await command.ExecuteScalarAsync(cancellationToken))! ? null : "the user lacks TEMP on the database (GRANT TEMP ON DATABASE ... TO ...)";
             }));
+            if (options.DeleteMode == DeleteMode.Soft)
+            {
+                var (flag, time) = options.SoftDeleteColumns;
+                await Report($"soft-delete columns \"{flag}\" and \"{time}\" in the tables of schema \"{schema}\" (delete.mode=soft)",
+                    () => Database(connection, async c => await SoftDeleteProblemAsync(c, options, cancellationToken)));
+            }
         }
         finally
         {
@@ -121,6 +128,35 @@ public static class SinkCheck
         if (problems.Count == 0) return null;
         return $"{string.Join("; ", problems.Take(10))}{(problems.Count > 10 ? $" and {problems.Count - 10} more" : "")} " +
                $"(GRANT {string.Join(", ", s_tablePrivileges)} ON ALL TABLES IN SCHEMA ... TO ...)";
+    }
+
+    /// <summary>Tables whose soft-delete columns have another type, or which lack them and cannot get them (<c>schema.evolution=none</c>, another owner).</summary>
+    static async Task<string?> SoftDeleteProblemAsync(NpgsqlConnection connection, SinkOptions options, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT c.relname::text,
+                (SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attname = $2 AND NOT a.attisdropped),
+                (SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attname = $3 AND NOT a.attisdropped),
+                pg_catalog.pg_has_role(c.relowner, 'USAGE')
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname NOT IN ('kafkacdc_sink_offsets', 'kafkacdc_sink_truncates')
+            ORDER BY 1
+            """, connection);
+        var (flag, time) = options.SoftDeleteColumns;
+        foreach (var value in new[] { options.SchemaName, flag, time }) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        var problems = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var table = reader.GetString(0);
+            string? flagType = reader.IsDBNull(1) ? null : reader.GetString(1), timeType = reader.IsDBNull(2) ? null : reader.GetString(2);
+            if (flagType is not (null or "boolean")) problems.Add($"\"{table}\".\"{flag}\" is {flagType}, not boolean");
+            if (timeType is not (null or "timestamp with time zone")) problems.Add($"\"{table}\".\"{time}\" is {timeType}, not timestamp with time zone");
+            if (flagType is not null && timeType is not null) continue;
+            if (options.SchemaEvolution == SchemaEvolutionMode.None) problems.Add($"\"{table}\" lacks them, and schema.evolution=none does not add them");
+            else if (!reader.GetBoolean(3)) problems.Add($"\"{table}\" lacks them, and only its owner can add them");
+        }
+        return problems.Count == 0 ? null : string.Join("; ", problems.Take(10)) + (problems.Count > 10 ? $" and {problems.Count - 10} more" : "");
     }
 
     static string? TopicsProblem(SinkOptions options, ILoggerFactory loggerFactory)

@@ -31,7 +31,7 @@ public sealed class SinkMetrics : IDisposable
         Meter = new ConnectorMeter("sink", connectorName);
         var m = Meter.Meter;
         _records = m.CreateCounter<long>("kafkacdc_sink_records_total", description: "Records consumed and handed to the database in batches");
-        _rows = m.CreateCounter<long>("kafkacdc_sink_rows_total", description: "Rows written, by table and operation (upsert, insert, delete, truncate)");
+        _rows = m.CreateCounter<long>("kafkacdc_sink_rows_total", description: "Rows written, by table and operation (upsert, insert, delete, soft_delete, truncate)");
         _batches = m.CreateCounter<long>("kafkacdc_sink_batches_total", description: "Batch transactions committed (one may hold batches of several partitions)");
         _batchSeconds = m.CreateCounter<double>("kafkacdc_sink_batch_seconds_total",
             description: "Time spent applying committed batches (divide by kafkacdc_sink_batches_total for the mean latency)");

@@ -3,7 +3,7 @@ namespace KafkaCdc.SinkConnector.Monitoring;
 /// <summary>What one batch transaction wrote and skipped, recorded into the metrics once it committed.</summary>
 public sealed class WriteCounts
 {
-    /// <summary>Rows written per (table, op): op is <c>upsert</c>, <c>insert</c>, <c>delete</c> or <c>truncate</c>.</summary>
+    /// <summary>Rows written per (table, op): op is <c>upsert</c>, <c>insert</c>, <c>delete</c>, <c>soft_delete</c> (rows marked by deletes and truncates, <c>delete.mode=soft</c>) or <c>truncate</c>.</summary>
     public Dictionary<(string Table, string Op), long> Rows { get; } = [];
 
     /// <summary>Records skipped per reason (<c>delete_disabled</c>, <c>before_truncate</c>, <c>already_applied</c>...).</summary>

@@ -15,16 +15,20 @@ internal static class PipelineCompare
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    /// <summary>Waits until <paramref name="destinationTable"/> (in the sink's schema) equals <paramref name="sourceTable"/> (unqualified: <c>public</c>; or <c>schema.table</c> quoted as needed).</summary>
+    /// <summary>
+    /// Waits until <paramref name="destinationTable"/> (in the sink's schema) equals <paramref name="sourceTable"/> (unqualified: <c>public</c>; or
+    /// <c>schema.table</c> quoted as needed); with <paramref name="destinationWhere"/> (a condition on the destination's columns, alias <c>t</c>),
+    /// only its rows meeting it (<c>NOT t.__deleted</c>: the rows soft deletes left unmarked).
+    /// </summary>
     public static async Task UntilEqualAsync(SourceTestDatabase source, string sourceTable, SinkDestination destination, string destinationTable, string what,
-        InProcessConnector connector, InProcessSink sink, TimeSpan? timeout = null)
+        InProcessConnector connector, InProcessSink sink, TimeSpan? timeout = null, string? destinationWhere = null)
     {
         List<string> expected = [], actual = [];
         try
         {
             await Poll.UntilAsync(async () =>
             {
-                (expected, actual) = await RowTextsAsync(source, sourceTable, destination, destinationTable);
+                (expected, actual) = await RowTextsAsync(source, sourceTable, destination, destinationTable, destinationWhere);
                 return expected.SequenceEqual(actual);
             }, timeout ?? Timeout, $"destination table {destinationTable} to equal source table {sourceTable} after {what}");
         }
@@ -44,10 +48,11 @@ internal static class PipelineCompare
 
     /// <summary>
     /// Both sides' rows on the source's columns, sorted; the destination's is empty while its table does not exist, and
-    /// a source column missing at the destination reads as NULL there (so it counts as a difference, not an error).
+    /// a source column missing at the destination reads as NULL there (so it counts as a difference, not an error); with
+    /// <paramref name="destinationWhere"/>, the destination's rows meeting it.
     /// </summary>
     public static async Task<(List<string> Source, List<string> Destination)> RowTextsAsync(SourceTestDatabase source, string sourceTable,
-        SinkDestination destination, string destinationTable)
+        SinkDestination destination, string destinationTable, string? destinationWhere = null)
     {
         var columns = await SourceColumnsAsync(source, sourceTable);
         var expected = await QueryTextsAsync(PgSessionSettings.Pin(source.ConnectionString),
@@ -56,7 +61,7 @@ internal static class PipelineCompare
         var present = await DestinationColumnsAsync(destination, destinationTable);
         var actual = await QueryTextsAsync(destination.AdminConnectionString,
             $"SELECT ROW({string.Join(", ", columns.Select(c => present.Contains(c) ? "t." + PgIdentifier.Quote(c) : "NULL"))})::text " +
-            $"FROM {PgIdentifier.Quote(destination.Schema, destinationTable)} t");
+            $"FROM {PgIdentifier.Quote(destination.Schema, destinationTable)} t" + (destinationWhere is null ? "" : $" WHERE {destinationWhere}"));
         return (expected, actual);
     }
 

@@ -47,4 +47,18 @@ public class KeyReductionTests
         var third = Change("b", 2, values: ["b", null, "z"], unavailable: [false, true, false]);
         Assert.That(KeyReduction.Reduce([Change("b", 1, delete: true), third]).Single().HasUnavailable, Is.True);
     }
+
+    [Test]
+    public void KeepingDeletedRows_TheLastUpsertSurvivesBesideTheFirstDeleteAfterIt_AndAnUpsertAfterADeleteWins()
+    {
+        var reduced = KeyReduction.ReduceKeepingDeletedRows([
+            Change("a", 0), Change("a", 1), Change("a", 2, delete: true), Change("a", 3, delete: true),
+            Change("b", 4, delete: true), Change("b", 5), Change("c", 6, delete: true), Change("c", 7, delete: true),
+            Change("d", 8), Change("d", 9, delete: true), Change("d", 10)]);
+
+        Assert.That(reduced.Select(r => (r.Key, r.Record.Offset, r.IsDelete)), Is.EqualTo(new[]
+        {
+            ("a", 1L, false), ("a", 2L, true), ("b", 5L, false), ("c", 6L, true), ("d", 10L, false),
+        }));
+    }
 }

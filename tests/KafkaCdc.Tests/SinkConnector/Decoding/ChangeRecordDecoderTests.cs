@@ -71,6 +71,8 @@ public class ChangeRecordDecoderTests
         await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, E'tab\\there', -12.5, '2024-01-15 10:20:30.5+00', 0.1, true)");
         using var events = new ChangeEvents(name);
         var row = await table.RowAsync("id = 1");
+        events.CommitTime = new DateTimeOffset(2024, 3, 1, 8, 0, 0, TimeSpan.Zero).AddTicks(1_234_560);
+        var commitMicros = (events.CommitTime.Value - DateTimeOffset.UnixEpoch).Ticks / 10;
         var insert = await events.InsertAsync(table, row, lsn: 77);
         var decoder = Decoder("${source.schema}.${source.table}");
 
@@ -85,8 +87,9 @@ public class ChangeRecordDecoderTests
         Assert.Multiple(() =>
         {
             Assert.That((generic.AfterText, text.After), Is.EqualTo(((object?)null, (object?)null)), "the first record is read generically, the next as text");
-            Assert.That((text.Action, text.SourceOp, text.Lsn, text.Table, text.ValueSchemaId, text.RowSchema),
-                Is.EqualTo((generic.Action, generic.SourceOp, generic.Lsn, generic.Table, generic.ValueSchemaId, generic.RowSchema)));
+            Assert.That((text.Action, text.SourceOp, text.Lsn, text.Table, text.ValueSchemaId, text.RowSchema, text.CommitTime),
+                Is.EqualTo((generic.Action, generic.SourceOp, generic.Lsn, generic.Table, generic.ValueSchemaId, generic.RowSchema, generic.CommitTime)));
+            Assert.That((generic.CommitTime, delete.CommitTime), Is.EqualTo(((long?)commitMicros, (long?)commitMicros)), "source.ts_us, to the microsecond");
             Assert.That(text.Key, Is.EqualTo(generic.Key));
             foreach (var field in generic.RowSchema!.Fields)
                 Assert.That(text.AfterText!.TextOf(field.Pos), Is.EqualTo(PgColumnDefinition.FromField(field).Encoder.Encode(generic.After!.GetValue(field.Pos))), field.Name);

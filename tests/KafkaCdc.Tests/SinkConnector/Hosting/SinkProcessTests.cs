@@ -76,6 +76,26 @@ public class SinkProcessTests
     }
 
     [Test]
+    public async Task Check_SoftDeletes_NamesTablesWhoseColumnsCannotTakeThem()
+    {
+        var destination = await SinkDestination.CreateAsync("process_soft_dst");
+        var topic = TestEnvironment.UniqueName("soft_checked");
+        await TestEnvironment.CreateTopicAsync(topic, 1);
+        var schema = destination.Schema;
+        await destination.ExecuteAsync($"""
+            CREATE TABLE {schema}.wrong_type (id integer, __deleted text); ALTER TABLE {schema}.wrong_type OWNER TO {destination.User};
+            CREATE TABLE {schema}.not_owned (id integer); GRANT SELECT, INSERT, UPDATE, DELETE ON {schema}.not_owned TO {destination.User};
+            CREATE TABLE {schema}.fine (id integer); ALTER TABLE {schema}.fine OWNER TO {destination.User};
+            """);
+
+        await using var failing = ConnectorProcess.StartSink(SinkConfigs.For(destination, topic, ("delete.mode", "soft")), "check");
+
+        Assert.That(await failing.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(3), failing.Output);
+        Assert.That(failing.Output, Does.Contain($"FAIL soft-delete columns \"__deleted\" and \"__deleted_at\" in the tables of schema \"{schema}\" (delete.mode=soft): " +
+            "\"not_owned\" lacks them, and only its owner can add them; \"wrong_type\".\"__deleted\" is text, not boolean"));
+    }
+
+    [Test]
     public async Task Sigterm_FinishesTheBatchInFlight_CommitsToBothSides_AndExitsZero()
     {
         var name = TestEnvironment.UniqueName("terminated");

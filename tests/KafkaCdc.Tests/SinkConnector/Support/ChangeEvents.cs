@@ -29,6 +29,9 @@ internal sealed class ChangeEvents : IDisposable
     /// <summary>The topic.</summary>
     public string Topic { get; }
 
+    /// <summary>The commit time (<c>source.ts_us</c>, <c>ts_ms</c>) of the events built from now on; null: the time each is built.</summary>
+    public DateTimeOffset? CommitTime { get; set; }
+
     /// <summary>The LSN the next event gets (increasing by 8 per event unless given).</summary>
     public long NextLsn => _lsn + 8;
 
@@ -74,8 +77,9 @@ internal sealed class ChangeEvents : IDisposable
     {
         _lsn = lsn ?? _lsn + 8;
         var now = DateTimeOffset.UtcNow;
-        var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source, "0.1.0", "postgresql", "test", now.ToUnixTimeMilliseconds(), "false", table.Database,
-            $"[null,\"{_lsn}\"]", now.ToUnixTimeMilliseconds() * 1000, table.SchemaName, table.Name, 777L, _lsn, null);
+        var committed = CommitTime ?? now;
+        var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source, "0.1.0", "postgresql", "test", committed.ToUnixTimeMilliseconds(), "false", table.Database,
+            $"[null,\"{_lsn}\"]", CommitTime is { } at ? (at - DateTimeOffset.UnixEpoch).Ticks / 10 : now.ToUnixTimeMilliseconds() * 1000, table.SchemaName, table.Name, 777L, _lsn, null);
         var envelope = AvroSchemas.NewRecord(table.Schema.Envelope, before, after, source, op.ToString(), now.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds() * 1000, null);
         return await SerializeAsync(false, table.Schema.Envelope, envelope);
     }
