@@ -84,7 +84,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
             process.Offsets.Snapshot?.Incremental, logger);
         var reader = new ChangeStreamReader(replication, _options.SlotName, _options.PublicationName, startLsn, relations, catalogConnection,
             checkpointer, channel.Writer, process.Status, logger, snapshotter, _options.SignalTable,
-            new SchemaChangeBackfill(_options.Snapshot.OnSchemaChange, _options.Snapshot, process.RelationHistory, snapshotter, logger, captured));
+            new SchemaChangeBackfill(_options.Snapshot.OnSchemaChange, _options.Snapshot, process.RelationHistory, snapshotter, logger, await RelationIdsAsync(catalogConnection, captured, stop)));
         using var signalsAttached = process.Signals.Attach(snapshotter.Enqueue);
         var publisher = new ChangePublisher(channel.Reader, process.RecordProducer(e => fault.TrySetResult(e), logger), process.Status);
         await using var databaseHeartbeat = _options.HeartbeatAction == HeartbeatAction.None ? null
@@ -142,6 +142,18 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
             checkpointer.OpenTransactions);
         await abort.CancelAsync();
         await Quietly(readerTask);
+    }
+
+    /// <summary>The OIDs of <paramref name="tables"/>, so that a relation renamed while streaming is known by its OID.</summary>
+    static async Task<Dictionary<uint, TableName>> RelationIdsAsync(NpgsqlConnection connection, IReadOnlyList<TableName> tables, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT t, pg_catalog.to_regclass(t)::oid FROM unnest($1::text[]) AS t WHERE pg_catalog.to_regclass(t) IS NOT NULL", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = tables.Select(t => t.Quoted).ToArray() });
+        var byQuoted = tables.ToDictionary(t => t.Quoted);
+        var ids = new Dictionary<uint, TableName>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) ids[reader.GetFieldValue<uint>(1)] = byQuoted[reader.GetString(0)];
+        return ids;
     }
 
     /// <summary>

@@ -269,7 +269,7 @@ internal sealed class ChangeStreamReader(
     async ValueTask<bool> RelationAsync(RelationDescription relation, NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken)
     {
         if (await relations.OnRelationAsync(relation, _transactionId, catalogConnection, cancellationToken) is { } version && schemaChanges is not null)
-            await schemaChanges.OnVersionAsync(version, lsn, cancellationToken);
+            await schemaChanges.OnVersionAsync(relation.RelationId, version, lsn, cancellationToken);
         if (snapshots is not null && signalTable is not null && relation.Namespace == signalTable.Schema && relation.Name == signalTable.Name)
         {
             _signalRelation = relation.RelationId;
