@@ -98,9 +98,7 @@ internal sealed class RowStatements
         }
         return new StringBuilder($"INSERT INTO {_table.QualifiedName} AS t ({string.Join(", ", names)}) VALUES ({string.Join(", ", values)}) ")
             .Append($"ON CONFLICT ({string.Join(", ", _table.PrimaryKey.Select(k => columns[k].QuotedName))}) ")
-            .Append(soft is null ? (updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates))
-                : updates.Count == 0 ? $"DO UPDATE SET {soft.Unmark} WHERE t.{soft.QuotedFlag}"
-                : $"DO UPDATE SET {string.Join(", ", updates)}, {soft.Unmark}")
+            .Append(UpsertStatements.ConflictAction(updates, soft))
             .ToString();
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using KafkaCdc.SinkConnector.Destination;
 
 namespace KafkaCdc.SinkConnector.Applying;
 
@@ -42,10 +43,7 @@ internal sealed class UpsertStatements
         Delete = soft is null
             ? $"DELETE FROM {table.QualifiedName} AS t USING {staging} s WHERE s.d AND {keyMatch}"
             : $"UPDATE {table.QualifiedName} AS t SET {soft.Mark("s.a")} FROM {staging} s WHERE s.d AND {keyMatch} AND NOT t.{soft.QuotedFlag}";
-        var update = others.Count == 0
-            ? soft is null ? "DO NOTHING" : $"DO UPDATE SET {soft.Unmark} WHERE t.{soft.QuotedFlag}"
-            : "DO UPDATE SET " + string.Join(", ", others.Select(i => $"{columns[i].QuotedName} = EXCLUDED.{columns[i].QuotedName}"))
-                + (soft is null ? "" : ", " + soft.Unmark);
+        var update = ConflictAction([.. others.Select(i => $"{columns[i].QuotedName} = EXCLUDED.{columns[i].QuotedName}")], soft);
         Upsert = $"INSERT INTO {table.QualifiedName} AS t ({names}) SELECT {casts} FROM {staging} s WHERE NOT s.d AND NOT s.h ON CONFLICT ({keyNames}) {update}";
 
         if (table.Unavailable.Length > 0 && others.Count > 0)
@@ -58,6 +56,15 @@ internal sealed class UpsertStatements
         }
         InsertUnavailable = $"INSERT INTO {table.QualifiedName} AS t ({names}) SELECT {casts} FROM {staging} s WHERE NOT s.d AND s.h ON CONFLICT ({keyNames}) DO NOTHING";
     }
+
+    /// <summary>
+    /// The <c>ON CONFLICT</c> action of an upsert into a table aliased <c>t</c>: set <paramref name="updates"/>; with soft
+    /// deletes also un-mark the row (and with nothing else to set, only a marked row is touched).
+    /// </summary>
+    internal static string ConflictAction(IReadOnlyList<string> updates, SoftDeleteColumns? soft) =>
+        soft is null ? updates.Count == 0 ? "DO NOTHING" : "DO UPDATE SET " + string.Join(", ", updates)
+        : updates.Count == 0 ? $"DO UPDATE SET {soft.Unmark} WHERE t.{soft.QuotedFlag}"
+        : $"DO UPDATE SET {string.Join(", ", updates)}, {soft.Unmark}";
 
     /// <summary>Whether deletes mark rows (soft deletes): the staging table has the time column <c>a</c>, and <see cref="Delete"/> runs last.</summary>
     public bool IsSoft { get; }

@@ -170,7 +170,7 @@ public sealed class SinkTask
             if (result is { IsPartitionEOF: false })
             {
                 // A paused partition's record fetched before the pause: not applied, its position held at it.
-                if (_stops.Count > 0 && _stops.IsPaused(result.TopicPartition)) _stops.Hold(result.TopicPartition, result.Offset.Value, _consumer!);
+                if (_stops.IsPaused(result.TopicPartition)) _stops.Hold(result.TopicPartition, result.Offset.Value, _consumer!);
                 // Records before it deleted unread (a gap): its table stopped, or the gap skipped (OffsetGaps).
                 else if (_gaps.Accept(result, _offsets.Assigned, _stops, _batcher, _status, _consumer!)) _batcher.Add(Decode(result));
                 else _status.Refresh(_consumer);

@@ -1,8 +1,6 @@
-using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Tests.SinkConnector.Support;
 using KafkaCdc.Tests.SourceConnector;
 using KafkaCdc.Tests.SourceConnector.Snapshots;
-using Npgsql;
 
 namespace KafkaCdc.Tests.Pipeline;
 
@@ -72,9 +70,7 @@ public class SnapshotPipelineTests
             {
                 foreach (var (table, topic) in s_tables)
                 {
-                    var expected = await RowTextsAsync(source.ConnectionString, table);
-                    var destinationTable = source.Topic(topic);
-                    var actual = await destination.TableExistsAsync(destinationTable) ? await destination.RowTextsAsync(destinationTable) : [];
+                    var (expected, actual) = await PipelineCompare.RowTextsAsync(source, table, destination, source.Topic(topic));
                     if (!expected.SequenceEqual(actual))
                     {
                         different = $"{table}: {expected.Count} rows at the source, {actual.Count} at the destination; only at the source: " +
@@ -90,17 +86,5 @@ public class SnapshotPipelineTests
             Assert.Fail($"{e.Message}\n{different}\nsource log:\n{SnapshotAssert.SnapshotLines(connector.Log)}\nsink log:\n" +
                         string.Join("\n", sink.Logging.Text.Split(Environment.NewLine).TakeLast(20)));
         }
-    }
-
-    static async Task<List<string>> RowTextsAsync(string connectionString, string table)
-    {
-        await using var connection = new NpgsqlConnection(PgSessionSettings.Pin(connectionString));
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"SELECT t::text FROM {table} t", connection);
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
-        rows.Sort(StringComparer.Ordinal);
-        return rows;
     }
 }
