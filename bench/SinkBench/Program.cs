@@ -8,6 +8,7 @@ using KafkaCdc.DevStack.Kafka;
 using KafkaCdc.DevStack.Postgres;
 using KafkaCdc.DevStack.SchemaRegistry;
 using KafkaCdc.Shared.AvroFormat;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
@@ -177,6 +178,8 @@ async Task ProduceAsync(string topic, bool upsert)
         {
             Key = serializer.Serialize(topic, true, table.Key!, table.KeyOf(row)),
             Value = serializer.Serialize(topic, false, table.Envelope, envelope),
+            // As the source writes streamed records: the sink reads the position and keeps the highest per partition.
+            Headers = [new Header(SourcePosition.HeaderName, new SourcePosition(1, (ulong)lsn * 64, 0).ToBytes())],
         };
         while (true)
         {

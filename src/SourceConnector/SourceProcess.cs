@@ -67,7 +67,13 @@ internal sealed class SourceProcess : IDisposable
     /// </summary>
     public ChangeRecordProducer RecordProducer(Action<Exception> onDeliveryFailure, ILogger logger) =>
         new(Producer, new ChangeEventEncoder(Serializer, Options.Name, Options.Database), new SchemaRegistrar(Serializer, Registry, Provisioner, logger),
-            new PartitionCounts(Producer), Status, Options.TombstonesOnDelete, onDeliveryFailure, logger);
+            new PartitionCounts(Producer), Status, Options.TombstonesOnDelete, onDeliveryFailure, logger, SystemId);
+
+    /// <summary>
+    /// The PostgreSQL system identifier of the server the current session streams from (<c>IDENTIFY_SYSTEM</c>), the
+    /// first part of every streamed record's <c>SourcePosition</c>; 0 until a session identified the server.
+    /// </summary>
+    public ulong SystemId { get; set; }
 
     /// <summary>Completes with the failure when the producer reports a fatal error.</summary>
     public Task<Exception> Fatal => _fatal.Task;

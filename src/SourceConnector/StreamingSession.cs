@@ -51,6 +51,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
 
         await using var replication = new LogicalReplicationConnection(_options.ConnectionString("replication"));
         await replication.Open(stop);
+        process.SystemId = ulong.Parse((await replication.IdentifySystem(stop)).SystemId, System.Globalization.CultureInfo.InvariantCulture);
         var (startLsn, snapshot) = await StartPositionAsync(replication, slot, captured, stop);
         var snapshotCatalog = new SnapshotCatalog(_options.Database, _options.PublicationName, server.VersionNum, process.Topics, new PgTypeCatalog(),
             _options.AvroOptions, process.Status);

@@ -64,14 +64,10 @@ public sealed class BatchApplier
         RecordShape? segmentShape = null;
         foreach (var batch in batches)
         {
-            long? fence = fences.TryGetValue(batch.Partition, out var applied) ? applied : null;
+            var fence = fences[batch.Partition];
             foreach (var record in batch.Records)
             {
-                if (record.Offset < fence)
-                {
-                    transaction.Counts.Skip("already_applied");
-                    continue;
-                }
+                if (Fenced(fence, record, transaction.Counts)) continue;
                 if (Classify(record, transaction.Counts) is not { } action) continue;
                 if (action == RecordAction.Truncate || action == RecordAction.Failed)
                 {
@@ -94,8 +90,7 @@ public sealed class BatchApplier
             }
         }
         await WriteSegmentAsync(transaction, segmentShape, segment, cancellationToken);
-        var offsets = next.Select(p => new TopicPartitionOffset(p.Key, Math.Max(p.Value, fences.GetValueOrDefault(p.Key)))).ToList();
-        await _committer.CommitAsync(transaction, offsets, cancellationToken);
+        await _committer.CommitAsync(transaction, [.. next.Select(p => fences[p.Key].Progress(p.Key, p.Value))], cancellationToken);
         return transaction.Counts;
     }
 
@@ -114,11 +109,8 @@ public sealed class BatchApplier
         var next = batch.NextOffset;
         foreach (var record in batch.Records)
         {
-            if (fence is { } applied && record.Offset < applied)
-            {
-                transaction.Counts.Skip("already_applied");
-                continue;
-            }
+            var highestBefore = fence.Highest;
+            if (Fenced(fence, record, transaction.Counts)) continue;
             await ExecuteAsync(transaction, "SAVEPOINT kafkacdc_record", cancellationToken);
             try
             {
@@ -134,6 +126,8 @@ public sealed class BatchApplier
                 failures.Add(new RecordFailure(record, e));
                 if (stopAtFailure)
                 {
+                    // Not applied: a restart after the fix must not take it for a replay.
+                    fence.Retract(highestBefore);
                     next = record.Offset;
                     break;
                 }
@@ -141,8 +135,17 @@ public sealed class BatchApplier
         }
 
         if (failures.Count > 0 && !stopAtFailure) await beforeCommit(failures, cancellationToken);
-        await _committer.CommitAsync(transaction, batch.Partition, Math.Max(next, fence ?? 0), cancellationToken);
+        await _committer.CommitAsync(transaction, [fence.Progress(batch.Partition, next)], cancellationToken);
         return (failures, transaction.Counts);
+    }
+
+    /// <summary>Whether <paramref name="fence"/> skips the record (applied already, or a replay by source position), counted.</summary>
+    static bool Fenced(PartitionFence fence, ChangeRecord record, WriteCounts counts)
+    {
+        if (fence.Admit(record.Offset, record.SourcePosition) is not { } reason) return false;
+        counts.Skip(reason);
+        if (reason == PartitionFence.Replayed) counts.AddReplayed(record.Table ?? record.Topic);
+        return true;
     }
 
     async Task ApplyOneAsync(ApplyTransaction transaction, ChangeRecord record, CancellationToken cancellationToken)

@@ -36,24 +36,28 @@ public sealed class OffsetCommitter
 
     /// <summary>
     /// At the start of a batch transaction: locks the partitions' offset rows (serialising two members that both
-    /// believe they own a partition) and returns the next offset already applied of each that has one. Records below it
-    /// must be skipped.
+    /// believe they own a partition) and returns each partition's <see cref="PartitionFence"/>: what the transaction
+    /// must skip (records below the recorded offset, replays by source position).
     /// </summary>
-    public Task<Dictionary<TopicPartition, long>> BeginAsync(ApplyTransaction transaction, IReadOnlyCollection<TopicPartition> partitions,
-        CancellationToken cancellationToken) =>
-        _offsets.LockAsync(transaction, partitions, cancellationToken);
+    public async Task<Dictionary<TopicPartition, PartitionFence>> BeginAsync(ApplyTransaction transaction, IReadOnlyCollection<TopicPartition> partitions,
+        CancellationToken cancellationToken)
+    {
+        var stored = await _offsets.LockAsync(transaction, partitions, cancellationToken);
+        return partitions.ToDictionary(p => p, p => new PartitionFence(stored.TryGetValue(p, out var row) ? row : null));
+    }
 
     /// <summary><see cref="BeginAsync(ApplyTransaction, IReadOnlyCollection{TopicPartition}, CancellationToken)"/> for one partition.</summary>
-    public async Task<long?> BeginAsync(ApplyTransaction transaction, TopicPartition partition, CancellationToken cancellationToken) =>
-        (await _offsets.LockAsync(transaction, [partition], cancellationToken)).TryGetValue(partition, out var next) ? next : null;
+    public async Task<PartitionFence> BeginAsync(ApplyTransaction transaction, TopicPartition partition, CancellationToken cancellationToken) =>
+        (await BeginAsync(transaction, [partition], cancellationToken))[partition];
 
-    /// <summary>Records the next offsets in the transaction, commits it, then commits them to Kafka.</summary>
-    public async Task CommitAsync(ApplyTransaction transaction, IReadOnlyCollection<TopicPartitionOffset> nextOffsets, CancellationToken cancellationToken)
+    /// <summary>Records the partitions' progress in the transaction, commits it, then commits the next offsets to Kafka.</summary>
+    public async Task CommitAsync(ApplyTransaction transaction, IReadOnlyCollection<PartitionProgress> progress, CancellationToken cancellationToken)
     {
-        await _offsets.RecordAsync(transaction, nextOffsets, cancellationToken);
+        await _offsets.RecordAsync(transaction, progress, cancellationToken);
         await transaction.Transaction.CommitAsync(cancellationToken);
-        foreach (var offset in nextOffsets)
+        foreach (var (partition, next, _) in progress)
         {
+            var offset = new TopicPartitionOffset(partition, next);
             try
             {
                 _kafka.Commit(offset);
@@ -66,9 +70,9 @@ public sealed class OffsetCommitter
         }
     }
 
-    /// <summary>Records <paramref name="nextOffset"/> for one partition, commits, then commits it to Kafka.</summary>
+    /// <summary>Records <paramref name="nextOffset"/> for one partition (its source position unchanged), commits, then commits it to Kafka.</summary>
     public Task CommitAsync(ApplyTransaction transaction, TopicPartition partition, long nextOffset, CancellationToken cancellationToken) =>
-        CommitAsync(transaction, [new TopicPartitionOffset(partition, nextOffset)], cancellationToken);
+        CommitAsync(transaction, [new PartitionProgress(partition, nextOffset, null)], cancellationToken);
 
     /// <summary>
     /// Where each newly assigned partition resumes: the offsets table's offset when it is ahead of Kafka's committed

@@ -25,9 +25,18 @@ public static class TaskConsumerConfig
         // a table the source starts capturing would wait that long. Refresh every few seconds instead.
         if (options.TopicsRegex is not null && !configured.ContainsKey("topic.metadata.refresh.interval.ms"))
             config.TopicMetadataRefreshIntervalMs = TopicsRegexMetadataRefreshMs;
-        // Timestamps are never used, headers only for the dead-letter topic: not marshalling them saves work per record.
-        if (!configured.ContainsKey("dotnet.consumer.consume.result.fields")) config.ConsumeResultFields = options.DeadLetterTopic is null ? "topic" : "topic,headers";
+        // Timestamps are never used: not marshalling them saves work per record. Headers always: the source position
+        // (kafkacdc.position) is one, and without it the source's replays would be applied again.
+        config.ConsumeResultFields = configured.TryGetValue("dotnet.consumer.consume.result.fields", out var fields) ? WithHeaders(fields) : "topic,headers";
         return config;
+    }
+
+    /// <summary>The user's <c>dotnet.consumer.consume.result.fields</c> with <c>headers</c> added when missing.</summary>
+    static string WithHeaders(string fields)
+    {
+        var list = fields.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(f => f != "none").ToList();
+        if (!list.Contains("all") && !list.Contains("headers")) list.Add("headers");
+        return string.Join(',', list);
     }
 
     /// <summary>librdkafka's <c>fetch.queue.backoff.ms</c> for the task's consumer, unless <c>kafka.fetch.queue.backoff.ms</c> says otherwise.</summary>

@@ -2,6 +2,7 @@ using Avro;
 using Avro.Generic;
 using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Postgres;
 
 namespace KafkaCdc.SinkConnector.Decoding;
@@ -87,6 +88,9 @@ public sealed class ChangeRecord
 
     /// <summary>The value as received, for the dead-letter topic.</summary>
     public byte[]? RawValue { get; init; }
+
+    /// <summary>The source position (header <c>kafkacdc.position</c>) of a streamed change; null for snapshot reads and other producers' records.</summary>
+    public SourcePosition? SourcePosition { get; init; }
 
     /// <summary>The headers as received, for the dead-letter topic.</summary>
     public Headers? Headers { get; init; }

@@ -131,6 +131,7 @@ public sealed class ChangeRecordDecoder
         RecordAction action, char sourceOp, GenericRecord? before, GenericRecord? after, long? lsn, string? sourceSchema, string? sourceTable,
         PgTextRow? beforeText = null, PgTextRow? afterText = null, long? commitTime = null)
     {
+        if (!TryReadPosition(result, out var position, out var badPosition)) return Failed(result, badPosition!);
         var topic = result.Topic;
         string? table;
         if (topic == _lastTopic && sourceSchema == _lastSourceSchema && sourceTable == _lastSourceTable)
@@ -167,6 +168,7 @@ public sealed class ChangeRecordDecoder
             RowSchema = layout.RowSchema,
             ValueSchemaId = valueSchemaId,
             Lsn = lsn,
+            SourcePosition = position,
             CommitTime = commitTime,
             Table = table,
             RawKey = _keepRaw ? result.Message.Key : null,
@@ -182,6 +184,7 @@ public sealed class ChangeRecordDecoder
         // last record went to (normally the delete it follows). Unknown after a restart: the delete before it did the work.
         var table = _tableNameFormat.UsesSource ? _lastTableOfTopic.GetValueOrDefault(result.Topic) : _tableNameFormat.Render(result.Topic, null, null);
         if (table is null) return Skipped(result, "tombstone_table_unknown");
+        if (!TryReadPosition(result, out var position, out var badPosition)) return Failed(result, badPosition!);
         return new ChangeRecord
         {
             Topic = result.Topic,
@@ -189,6 +192,7 @@ public sealed class ChangeRecordDecoder
             Offset = result.Offset.Value,
             Action = RecordAction.Delete,
             SourceOp = 'x',
+            SourcePosition = position,
             Key = decodedKey.Datum,
             KeySchemaId = decodedKey.SchemaId,
             KeySchema = decodedKey.WriterSchema,
@@ -197,6 +201,22 @@ public sealed class ChangeRecordDecoder
             RawValue = null,
             Headers = _keepRaw ? result.Message.Headers : null,
         };
+    }
+
+    /// <summary>The record's <see cref="SourcePosition"/> header, if it has one; false (and the failure) when it is malformed.</summary>
+    static bool TryReadPosition(ConsumeResult<byte[]?, byte[]?> result, out SourcePosition? position, out Exception? failure)
+    {
+        position = null;
+        failure = null;
+        if (result.Message.Headers is not { Count: > 0 } headers || !headers.TryGetLastBytes(SourcePosition.HeaderName, out var bytes)) return true;
+        if (SourcePosition.TryRead(bytes, out var read))
+        {
+            position = read;
+            return true;
+        }
+        failure = new UnwritableRecordException(
+            $"header {SourcePosition.HeaderName} is {bytes?.Length ?? 0} bytes, not {SourcePosition.Size} (system identifier, commit LSN, ordinal)");
+        return false;
     }
 
     static ChangeRecord Skipped(ConsumeResult<byte[]?, byte[]?> result, string reason) => new()

@@ -21,6 +21,8 @@ public sealed class SinkMetrics : IDisposable
     readonly Counter<long> _retries;
     readonly Counter<long> _kafkaCommitFailures;
     readonly Counter<long> _recordsLost;
+    readonly Counter<long> _replayed;
+    readonly ConcurrentDictionary<string, long> _replayedByTable = new(StringComparer.Ordinal);
     readonly ConcurrentDictionary<(string Topic, int Partition), long> _lag = new();
     readonly ConcurrentDictionary<int, int> _stoppedTables = new();
     double _lastBatchSeconds;
@@ -46,6 +48,8 @@ public sealed class SinkMetrics : IDisposable
             description: "Kafka offset commits that failed after the database commit (the offsets table covers them)");
         _recordsLost = m.CreateCounter<long>("kafkacdc_sink_records_lost_total",
             description: "Records the broker deleted before the sink read them and the sink skipped (errors.offset.gap=skip), by topic and partition");
+        _replayed = m.CreateCounter<long>("kafkacdc_sink_replayed_records_skipped_total",
+            description: "Records the source sent again after a crash (source position at or before the highest applied) and the sink skipped, by table");
         m.CreateObservableGauge("kafkacdc_sink_stopped_tables", () => _stoppedTables.Values.Sum(),
             description: "Tables whose partitions are paused because a record of theirs cannot be written (errors.tolerance=none) or records of their topic were deleted unread (errors.offset.gap=stop), over all tasks");
         m.CreateObservableGauge("kafkacdc_sink_lag", ObserveLag, description: "Records in the partition not yet written (high watermark minus the next offset to write)");
@@ -66,11 +70,19 @@ public sealed class SinkMetrics : IDisposable
         foreach (var ((table, op), count) in counts.Rows) _rows.Add(count, new("table", table), new("op", op));
         foreach (var (reason, count) in counts.Skipped) _skipped.Add(count, new KeyValuePair<string, object?>("reason", reason));
         foreach (var (table, count) in counts.UnavailableAsNull) _unavailableAsNull.Add(count, new KeyValuePair<string, object?>("table", table));
+        foreach (var (table, count) in counts.Replayed)
+        {
+            _replayed.Add(count, new KeyValuePair<string, object?>("table", table));
+            _replayedByTable.AddOrUpdate(table, count, (_, total) => total + count);
+        }
         _batches.Add(1);
         _batchSeconds.Add(duration.TotalSeconds);
         Volatile.Write(ref _lastBatchSeconds, duration.TotalSeconds);
         RowRate.Add(counts.TotalRows);
     }
+
+    /// <summary>Records skipped as the source's replays since the start, per table (for <c>/status</c>).</summary>
+    public IReadOnlyDictionary<string, long> ReplayedSkipped => new SortedDictionary<string, long>(_replayedByTable, StringComparer.Ordinal);
 
     /// <summary>Counts a dead-lettered (or tolerated) record.</summary>
     public void DeadLettered(string topic) => _deadLettered.Add(1, new KeyValuePair<string, object?>("topic", topic));

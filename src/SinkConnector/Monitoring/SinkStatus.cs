@@ -66,6 +66,7 @@ public sealed class SinkStatus
             State = Health().State,
             RowsPerSecond = Math.Round(_metrics.RowRate.PerSecond(), 1),
             LastError = _lastError,
+            ReplayedRecordsSkipped = _metrics.ReplayedSkipped,
             Tasks = tasks,
         };
     }

@@ -32,6 +32,12 @@ public sealed class WriteCounts
     /// <summary>Counts a skipped record.</summary>
     public void Skip(string reason, long count = 1) => Skipped[reason] = Skipped.GetValueOrDefault(reason) + count;
 
+    /// <summary>Records skipped as the source's replays (by source position), per table.</summary>
+    public Dictionary<string, long> Replayed { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Counts a record skipped as a replay.</summary>
+    public void AddReplayed(string table) => Replayed[table] = Replayed.GetValueOrDefault(table) + 1;
+
     /// <summary>The rows written in all.</summary>
     public long TotalRows => Rows.Values.Sum();
 }

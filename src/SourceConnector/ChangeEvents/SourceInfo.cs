@@ -8,4 +8,11 @@ namespace KafkaCdc.SourceConnector.ChangeEvents;
 /// <param name="LastCommitLsn">The commit LSN of the previous transaction, for <c>sequence</c>; null when unknown.</param>
 /// <param name="CommitTimeMicros">The commit time (read time for snapshots), microseconds since the Unix epoch.</param>
 /// <param name="Snapshot">The <c>snapshot</c> marker: <c>false</c> for streamed changes.</param>
-internal readonly record struct SourceInfo(long? TransactionId, NpgsqlLogSequenceNumber Lsn, NpgsqlLogSequenceNumber? LastCommitLsn, long CommitTimeMicros, string Snapshot = "false");
+internal readonly record struct SourceInfo(long? TransactionId, NpgsqlLogSequenceNumber Lsn, NpgsqlLogSequenceNumber? LastCommitLsn, long CommitTimeMicros, string Snapshot = "false")
+{
+    /// <summary>
+    /// A streamed change's index among its transaction's change messages (for its <c>SourcePosition</c>); null for
+    /// snapshot reads, which have no position.
+    /// </summary>
+    public long? ChangeIndex { get; init; }
+}

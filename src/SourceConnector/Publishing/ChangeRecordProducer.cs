@@ -26,8 +26,10 @@ namespace KafkaCdc.SourceConnector.Publishing;
 /// </remarks>
 internal sealed class ChangeRecordProducer(
     IProducer<byte[]?, byte[]?> producer, ChangeEventEncoder encoder, SchemaRegistrar registrar, PartitionCounts partitions,
-    SourceStatus status, bool tombstonesOnDelete, Action<Exception> onDeliveryFailure, ILogger logger)
+    SourceStatus status, bool tombstonesOnDelete, Action<Exception> onDeliveryFailure, ILogger logger, ulong systemId = 0)
 {
+    // The SourcePosition ordinal's last part: which of a change's records (see SourcePosition).
+    const ulong ChangeRecord = 0, Tombstone = 1, CreateUnderNewKey = 2;
     static readonly TimeSpan s_queueFullWait = TimeSpan.FromMilliseconds(5);
     TransactionProgress? _handlerTransaction;
     Action<DeliveryReport<byte[]?, byte[]?>>? _handler;
@@ -57,7 +59,7 @@ internal sealed class ChangeRecordProducer(
             case ChangeOperation.Truncate:
                 var count = partitions.For(table.Topic);
                 for (var partition = 0; partition < count; partition++)
-                    Produce(change, new TopicPartition(table.Topic, partition), null, value, handler, abort);
+                    Produce(change, new TopicPartition(table.Topic, partition), null, value, handler, abort, ChangeRecord);
                 break;
             case ChangeOperation.Update when oldKey is not null:
                 if (change.After!.HasUnchangedToast)
@@ -65,25 +67,30 @@ internal sealed class ChangeRecordProducer(
                     var columns = table.Schema.Columns.Where((_, i) => change.After.UnchangedToast![i]).Select(c => c.FieldName);
                     Log.KeyChangeWithoutToastedValues(logger, table.Name.Quoted, change.Source.Lsn.ToString(), string.Join(", ", columns));
                 }
-                Produce(change, null, oldKey, oldKeyDelete, handler, abort);
-                if (tombstonesOnDelete) Produce(change, null, oldKey, null, handler, abort);
-                Produce(change, null, key, value, handler, abort);
+                Produce(change, null, oldKey, oldKeyDelete, handler, abort, ChangeRecord);
+                if (tombstonesOnDelete) Produce(change, null, oldKey, null, handler, abort, Tombstone);
+                Produce(change, null, key, value, handler, abort, CreateUnderNewKey);
                 table.Counters.Increment(ChangeOperation.Delete);
                 table.Counters.Increment(ChangeOperation.Create);
                 return;
             default:
-                Produce(change, key is null ? new TopicPartition(table.Topic, 0) : null, key, value, handler, abort);
+                Produce(change, key is null ? new TopicPartition(table.Topic, 0) : null, key, value, handler, abort, ChangeRecord);
                 if (change.Operation == ChangeOperation.Delete && tombstonesOnDelete && key is not null)
-                    Produce(change, null, key, null, handler, abort);
+                    Produce(change, null, key, null, handler, abort, Tombstone);
                 break;
         }
         table.Counters.Increment(change.Operation);
     }
 
     void Produce(ChangeEvent change, TopicPartition? partition, byte[]? key, byte[]? value,
-        Action<DeliveryReport<byte[]?, byte[]?>> handler, CancellationToken abort)
+        Action<DeliveryReport<byte[]?, byte[]?>> handler, CancellationToken abort, ulong part)
     {
         var message = new Message<byte[]?, byte[]?> { Key = key, Value = value };
+        if (change.Source.ChangeIndex is { } index)
+        {
+            var position = new SourcePosition(systemId, (ulong)change.Transaction.CommitLsn, SourcePosition.OrdinalOf(index) + part);
+            message.Headers = [new Header(SourcePosition.HeaderName, position.ToBytes())];
+        }
         Checkpointer.Produced(change.Transaction);
         status.RecordProduced();
         while (true)

@@ -58,6 +58,9 @@ internal sealed class ChangeStreamReader(
     long? _transactionId;
     long _commitTimeMicros;
     NpgsqlLogSequenceNumber? _lastCommitLsn;
+    // The index of the current change message in its transaction, every insert, update, delete and truncate counted
+    // (captured or not), so that reading the same transaction again gives each change the same source position.
+    long _changeIndex;
     NpgsqlLogSequenceNumber _lastCommitEnd;
     uint? _signalRelation;
     int[] _signalColumns = [];
@@ -189,6 +192,7 @@ internal sealed class ChangeStreamReader(
                 _commitTimeMicros = message.Int64() + PostgresEpochMicros;
                 _transactionId = message.UInt32();
                 _transaction = checkpointer.Begin(_transactionId, finalLsn);
+                _changeIndex = -1;
                 return ValueTask.FromResult(true);
             case 'C':
                 message.Byte(); // flags
@@ -205,6 +209,7 @@ internal sealed class ChangeStreamReader(
             case 'R':
                 return RelationAsync(ReadRelation(ref message), lsn, cancellationToken);
             case 'I':
+                _changeIndex++;
                 var insertedId = message.UInt32();
                 if (relations.Captured(insertedId) is not { } inserted)
                 {
@@ -215,6 +220,7 @@ internal sealed class ChangeStreamReader(
                 message.Byte(); // 'N'
                 return EmitAsync(Change(ChangeOperation.Create, inserted, lsn, null, message.Tuple(), 'I'), cancellationToken);
             case 'U':
+                _changeIndex++;
                 if (relations.Captured(message.UInt32()) is not { } updated) return ValueTask.FromResult(true);
                 RowImage? before = null;
                 var part = (char)message.Byte();
@@ -229,10 +235,12 @@ internal sealed class ChangeStreamReader(
                 if (fullOldRow) after = RowImage.WithUnchangedToastFrom(after, before!);
                 return EmitAsync(Change(ChangeOperation.Update, updated, lsn, before, after, 'U'), cancellationToken);
             case 'D':
+                _changeIndex++;
                 if (relations.Captured(message.UInt32()) is not { } deleted) return ValueTask.FromResult(true);
                 message.Byte(); // 'K' or 'O'
                 return EmitAsync(Change(ChangeOperation.Delete, deleted, lsn, message.Tuple(), null, 'D'), cancellationToken);
             case 'T':
+                _changeIndex++;
                 var count = message.Int32();
                 message.Byte(); // options: CASCADE, RESTART IDENTITY
                 var truncated = new List<CapturedTable>(count);
@@ -315,7 +323,7 @@ internal sealed class ChangeStreamReader(
     {
         status.CurrentLsn = lsn;
         var change = new ChangeEvent(operation, table, before, after,
-            new SourceInfo(_transactionId, lsn, _lastCommitLsn, _commitTimeMicros), Transaction(kind, lsn));
+            new SourceInfo(_transactionId, lsn, _lastCommitLsn, _commitTimeMicros) { ChangeIndex = _changeIndex }, Transaction(kind, lsn));
         return snapshots is null ? change : snapshots.OnChange(change);
     }
 

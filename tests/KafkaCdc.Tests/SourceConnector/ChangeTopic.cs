@@ -1,5 +1,6 @@
 using Avro.Generic;
 using Confluent.Kafka;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 
@@ -13,7 +14,9 @@ namespace KafkaCdc.Tests.SourceConnector;
 /// <param name="ValueSchemaId">The schema id of the value, 0 for a tombstone.</param>
 /// <param name="RawKey">The key's bytes as stored in Kafka.</param>
 /// <param name="RawValue">The value's bytes as stored in Kafka.</param>
-internal sealed record ChangeRecord(int Partition, long Offset, GenericRecord? Key, GenericRecord? Value, int ValueSchemaId, byte[]? RawKey = null, byte[]? RawValue = null)
+/// <param name="Position">The <c>kafkacdc.position</c> header, when the record has one.</param>
+internal sealed record ChangeRecord(int Partition, long Offset, GenericRecord? Key, GenericRecord? Value, int ValueSchemaId, byte[]? RawKey = null, byte[]? RawValue = null,
+    SourcePosition? Position = null)
 {
     /// <summary>The envelope's <c>op</c>.</summary>
     public string? Op => (string?)Value?["op"];
@@ -39,6 +42,14 @@ internal static class ChangeTopic
 
     /// <summary>The run's registry client.</summary>
     public static Confluent.SchemaRegistry.ISchemaRegistryClient Registry => s_registry.Value.Client;
+
+    /// <summary>The record's <see cref="SourcePosition"/> header; null without one, a failed test when malformed.</summary>
+    static SourcePosition? PositionOf(Message<byte[]?, byte[]?> message)
+    {
+        if (message.Headers is null || !message.Headers.TryGetLastBytes(SourcePosition.HeaderName, out var bytes)) return null;
+        Assert.That(SourcePosition.TryRead(bytes, out var position), Is.True, $"{SourcePosition.HeaderName} header of {bytes.Length} bytes");
+        return position;
+    }
 
     /// <summary>A consumer of the run's Kafka that reads by assignment (its group id is never used).</summary>
     static IConsumer<byte[]?, byte[]?> Consumer(string topic) =>
@@ -67,7 +78,7 @@ internal static class ChangeTopic
                 var key = await deserializer.DeserializeAsync(result.Message.Key ?? [], CancellationToken.None);
                 var value = await deserializer.DeserializeAsync(result.Message.Value ?? [], CancellationToken.None);
                 records.Add(new ChangeRecord(result.Partition.Value, result.Offset.Value, (GenericRecord?)key?.Datum, (GenericRecord?)value?.Datum, value?.SchemaId ?? 0,
-                    result.Message.Key, result.Message.Value));
+                    result.Message.Key, result.Message.Value, PositionOf(result.Message)));
             }
             records.Sort((a, b) => a.Partition != b.Partition ? a.Partition.CompareTo(b.Partition) : a.Offset.CompareTo(b.Offset));
             return done(records);
@@ -120,7 +131,7 @@ internal static class ChangeTopic
                 var key = await deserializer.DeserializeAsync(result.Message.Key ?? [], CancellationToken.None);
                 var value = await deserializer.DeserializeAsync(result.Message.Value ?? [], CancellationToken.None);
                 records.Add(new ChangeRecord(result.Partition.Value, result.Offset.Value, (GenericRecord?)key?.Datum, (GenericRecord?)value?.Datum, value?.SchemaId ?? 0,
-                    result.Message.Key, result.Message.Value));
+                    result.Message.Key, result.Message.Value, PositionOf(result.Message)));
                 next[result.Partition.Value] = result.Offset.Value + 1;
             }
             records.Sort((a, b) => a.Partition != b.Partition ? a.Partition.CompareTo(b.Partition) : a.Offset.CompareTo(b.Offset));

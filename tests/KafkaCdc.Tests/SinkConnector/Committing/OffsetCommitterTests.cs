@@ -62,7 +62,7 @@ public class OffsetCommitterTests
 
         await using (var transaction = await BeginAsync())
         {
-            Assert.That(await committer.BeginAsync(transaction, partition, CancellationToken.None), Is.Null);
+            Assert.That((await committer.BeginAsync(transaction, partition, CancellationToken.None)).AppliedOffset, Is.Null);
             await committer.CommitAsync(transaction, partition, 42, CancellationToken.None);
         }
 
@@ -106,14 +106,14 @@ public class OffsetCommitterTests
         await using (var transaction = await BeginAsync()) await committer.CommitAsync(transaction, partition, 100, CancellationToken.None);
 
         await using var first = await BeginAsync();
-        Assert.That(await committer.BeginAsync(first, partition, CancellationToken.None), Is.EqualTo(100));
+        Assert.That((await committer.BeginAsync(first, partition, CancellationToken.None)).AppliedOffset, Is.EqualTo(100));
         await using var second = await BeginAsync();
         var secondBegin = committer.BeginAsync(second, partition, CancellationToken.None);
         await Task.Delay(100);
         Assert.That(secondBegin.IsCompleted, Is.False, "a second member that believes it owns the partition waits for the first");
         await committer.CommitAsync(first, partition, 150, CancellationToken.None);
 
-        Assert.That(await secondBegin, Is.EqualTo(150), "and then skips what the first applied");
+        Assert.That((await secondBegin).AppliedOffset, Is.EqualTo(150), "and then skips what the first applied");
     }
 
     [Test]

@@ -75,6 +75,21 @@ public class SinkOptionsTests
         });
     }
 
+    [TestCase(null, "topic,headers")]
+    [TestCase("topic", "topic,headers")]
+    [TestCase("none", "headers")]
+    [TestCase("all", "all")]
+    [TestCase("topic,timestamp,headers", "topic,timestamp,headers")]
+    public void TheTasksConsumer_AlwaysMarshalsHeaders_TheSourcePositionIsOne(string? configured, string expected)
+    {
+        // Without the headers the sink saw no kafkacdc.position and applied the source's replays again:
+        // CrashReplayPipelineTests found 127 duplicate rows in a keyless table.
+        var config = Minimal();
+        if (configured is not null) config["kafka.dotnet.consumer.consume.result.fields"] = configured;
+
+        Assert.That(TaskConsumerConfig.For(Read(config), taskId: 1).Get("dotnet.consumer.consume.result.fields"), Is.EqualTo(expected));
+    }
+
     [Test]
     public void EveryProblem_IsReportedAtOnce_EachNamingItsKey_WithoutSecrets()
     {

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SinkConnector.Applying;
 using KafkaCdc.SinkConnector.Batching;
@@ -94,7 +95,12 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
                 Topic = topic,
                 Partition = partition,
                 Offset = offset,
-                Message = new Message<byte[]?, byte[]?> { Key = message.Key, Value = message.Value, Headers = [] },
+                Message = new Message<byte[]?, byte[]?>
+                {
+                    Key = message.Key,
+                    Value = message.Value,
+                    Headers = message.Position is { } position ? [new Header(SourcePosition.HeaderName, position.ToBytes())] : [],
+                },
             };
             if (_stoppedTopics.Contains(topic)) continue; // the task paused the topic's partitions
             batcher.Add(await _decoder.DecodeAsync(result, CancellationToken.None));

@@ -10,7 +10,7 @@ internal sealed class SinkMetricValues(SinkMetrics metrics) : IDisposable
     [
         "kafkacdc_sink_records_total", "kafkacdc_sink_rows_total", "kafkacdc_sink_batches_total", "kafkacdc_sink_skipped_records_total",
         "kafkacdc_sink_unavailable_values_as_null_total", "kafkacdc_sink_dead_letter_records_total", "kafkacdc_sink_retries_total",
-        "kafkacdc_sink_kafka_commit_failures_total", "kafkacdc_sink_records_lost_total",
+        "kafkacdc_sink_kafka_commit_failures_total", "kafkacdc_sink_records_lost_total", "kafkacdc_sink_replayed_records_skipped_total",
     ], ["kafkacdc_sink_batch_seconds_total"]);
 
     /// <summary>Rows written to <paramref name="table"/> by <paramref name="op"/>.</summary>

@@ -1,3 +1,4 @@
+using KafkaCdc.SinkConnector.Committing;
 using Npgsql;
 
 namespace KafkaCdc.Tests.SourceConnector.Checkpointing;
@@ -52,6 +53,14 @@ public class CrashRecoveryTests
         var ids = records.Select(r => (int)r.Key!["id"]!).ToList();
         Assert.That(ids.Distinct().Order(), Is.EqualTo(Enumerable.Range(1, rows)), "no row is missing");
         Assert.That(records.All(r => r.Op == "c"), Is.True);
+        // The records sent again carry the positions they had the first time, so a reader keeping the highest position
+        // it applied (the sink's PartitionFence) takes each row exactly once.
+        Assert.That(records.All(r => r.Position is not null), Is.True, "every streamed record has a source position");
+        Assert.That(records.GroupBy(r => (int)r.Key!["id"]!).Where(g => g.Select(r => r.Position).Distinct().Count() != 1).Select(g => g.Key),
+            Is.Empty, "rows whose records were sent again with another position");
+        var fences = records.Select(r => r.Partition).Distinct().ToDictionary(p => p, _ => new PartitionFence(null));
+        var admitted = records.Where(r => fences[r.Partition].Admit(r.Offset, r.Position) is null).Select(r => (int)r.Key!["id"]!).ToList();
+        Assert.That(admitted.Order(), Is.EqualTo(Enumerable.Range(1, rows)), "the records a sink applies: each row once");
         TestContext.Out.WriteLine($"killed after {killed.Task.Result} of {rows} rows; {ids.Count - rows} records re-sent after the restart");
         Assert.That(await second.TerminateAsync(s_timeout), Is.Zero, second.Output);
     }
