@@ -35,4 +35,22 @@ public class SinkStatusTests
     [Test]
     public void AFailedTask_IsUnhealthy_WhateverTablesStopped() =>
         Assert.That(Health(Task(0, "failed"), Task(1, "running", s_stop)), Is.EqualTo((false, "failed", "cannot connect")));
+
+    [Test]
+    public void ReplayedRecordsSkipped_AreListedPerTable_SinceTheStart()
+    {
+        using var metrics = new SinkMetrics("status-" + Guid.NewGuid().ToString("N"));
+        var status = new SinkStatus("sink", "group", 1, metrics);
+        foreach (var table in new[] { "orders", "orders", "events" })
+        {
+            var counts = new WriteCounts();
+            counts.AddReplayed(table);
+            metrics.BatchCommitted(counts, TimeSpan.FromMilliseconds(1));
+        }
+
+        var json = System.Text.Json.JsonSerializer.Serialize(status.Document(),
+            new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower });
+
+        Assert.That(json, Does.Contain("\"replayed_records_skipped\":{\"events\":1,\"orders\":2}"));
+    }
 }
