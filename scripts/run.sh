@@ -155,9 +155,10 @@ for i in $(seq 1 "$sink_processes"); do
 done
 
 if ! $check; then
-  # The live view, the workload and, on Ctrl-C, the consistency verdict. The terminal's Ctrl-C reaches it (it runs in
-  # the foreground) and this script, whose trap waits for it; the connectors, started in the background, ignore it and
-  # keep running until the verdict is in, then stop (the EXIT trap).
+  # The live view, the workload and, on Ctrl-C, the consistency verdict. Started in the background, it ignores the
+  # terminal's Ctrl-C, as the connectors do; this script's trap turns Ctrl-C (and SIGTERM) into a SIGTERM to it, which
+  # it takes as "stop the workload, wait for the catch-up, compare every table" (a second one: give up). The connectors
+  # run on until it exits, then stop (the EXIT trap).
   echo "Starting the live view (Ctrl-C stops the workload, checks every table and stops everything)..."
   demo_args=(--source-url "http://localhost:$rest_source" --source-db "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Database=shop"
     --destination-db "Host=$PGHOST;Port=$PGPORT;Username=$PGUSER;Database=analytics" --destination-schema kafkacdc
@@ -165,10 +166,14 @@ if ! $check; then
   for url in "${sink_urls[@]}"; do demo_args+=(--sink-url "$url"); done
   $workload || demo_args+=(--no-workload)
   $insert_mode && demo_args+=(--insert-mode)
-  trap ':' INT
-  code=0
-  dotnet "$(bin Demo)" "${demo_args[@]}" || code=$?
+  dotnet "$(bin Demo)" "${demo_args[@]}" &
+  demo=$!
+  trap 'kill -TERM $demo 2>/dev/null || true' INT TERM
+  # A trapped signal ends `wait` early: wait again until the demo has exited, then take its exit code.
+  while kill -0 "$demo" 2>/dev/null; do wait "$demo" || true; done
+  code=0; wait "$demo" || code=$?
   trap 'exit 130' INT
+  trap 'exit 143' TERM
   exit "$code"
 fi
 
