@@ -48,7 +48,10 @@ internal sealed class DemoRun(DemoOptions options)
         var lag = new EndToEndLag(options.DestinationDb, counter.DestinationTable("orders"));
         var workload = options.Workload ? new ShopWorkload(options.SourceDb, options.InsertMode, lag) : null;
         var watcher = new PipelineWatcher(options, status, counter, lag, workload);
-        var interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        // The view where stdout is a terminal. Spectre.Console would also ask for an interactive stdin, which a
+        // background process of a script (run.sh starts this one so) does not have: it reads no input, so it is told.
+        var interactive = !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb");
+        if (interactive) AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Interactive = InteractionSupport.Yes });
         using var workloadStop = new CancellationTokenSource();
         Task? workloadTask = null;
 

@@ -26,10 +26,11 @@ internal static class LiveView
             SinkGroup(sample, owners),
             Partitions(owners),
         };
-        var errors = new[] { sample.Source.State == "unreachable" ? null : sample.Source.Error }
+        // The connectors keep their last error (a transient one too, retried since): one line each, first line only.
+        var errors = new[] { sample.Source.Error is null ? null : $"source: {sample.Source.Error}" }
             .Concat(sample.Sinks.Select(s => s.Error is null ? null : $"sink {s.Process}: {s.Error}"))
-            .Where(e => e is not null).ToList();
-        if (errors.Count > 0) rows.Add(new Markup($"[red]{Markup.Escape(string.Join(" | ", errors))}[/]"));
+            .Where(e => e is not null).Select(e => e!.Split('\n')[0].Trim()).ToList();
+        if (errors.Count > 0) rows.Add(new Markup($"[red]last error {Markup.Escape(string.Join(" | ", errors))}[/]"));
         rows.Add(new Markup($"[grey]{Markup.Escape(status)}   logs {options.Logs}/   REST {options.SourceUrl}/status " +
             $"{string.Join(" ", options.SinkUrls.Select(u => u + "/status"))}[/]"));
         return new Rows(rows);
@@ -48,7 +49,7 @@ internal static class LiveView
     static Table Tables(PipelineSample sample)
     {
         var table = new Table().Border(TableBorder.Rounded).Title("tables")
-            .AddColumns("table", "initial snapshot", "rows at source", "rows at destination", "difference");
+            .AddColumns("table", "snapshot (initial or incremental)", "rows at source", "rows at destination", "difference");
         foreach (var counts in sample.Counts)
         {
             sample.Source.SnapshotTables.TryGetValue("public." + counts.Table, out var snapshot);

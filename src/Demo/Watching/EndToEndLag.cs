@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using KafkaCdc.Shared.Postgres;
 using Npgsql;
 
 namespace KafkaCdc.Demo.Watching;
@@ -16,6 +15,7 @@ internal sealed class EndToEndLag(string destinationDb, string destinationTable)
 {
     const int MaxLookup = 5000;
     readonly ConcurrentQueue<(long Key, long CommittedAt)> _pending = new();
+    TimeSpan? _last;
 
     /// <summary>Called by the workload after the commit of an insert of <paramref name="key"/>.</summary>
     public void Committed(long key) => _pending.Enqueue((key, Stopwatch.GetTimestamp()));
@@ -48,15 +48,10 @@ internal sealed class EndToEndLag(string destinationDb, string destinationTable)
         return _last;
     }
 
-    TimeSpan? _last;
-
     async Task<bool> TableExistsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("SELECT to_regclass(@table) IS NOT NULL", connection);
         command.Parameters.AddWithValue("table", destinationTable);
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
-
-    /// <summary>The destination table's name as the lag query uses it.</summary>
-    public static string QualifiedName(string schema, string table) => PgIdentifier.Quote(schema, table);
 }
