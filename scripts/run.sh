@@ -46,8 +46,22 @@ state=.local/run
 rm -rf "$state"; mkdir -p "$state"
 pids=()
 stop() { # the connectors first, while Kafka and PostgreSQL are still there to commit to; then the dev stack
-  local connectors=("${pids[@]:1}")
+  local connectors=("${pids[@]:1}") i pid
   for pid in "${connectors[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # A connector still there 60 s after SIGTERM is stuck (its position is stored before it logs "Stopped"): killed, named.
+  local alive
+  for _ in $(seq 1 300); do
+    alive=false
+    for pid in "${connectors[@]}"; do kill -0 "$pid" 2>/dev/null && alive=true; done
+    $alive || break
+    sleep 0.2
+  done
+  for i in "${!pids[@]}"; do
+    if [ "$i" -gt 0 ] && kill -0 "${pids[$i]}" 2>/dev/null; then
+      echo "run.sh: the ${names[$i]} did not exit within 60 s of SIGTERM; killed (log ${logs[$i]})" >&2
+      kill -KILL "${pids[$i]}" 2>/dev/null || true
+    fi
+  done
   for pid in "${connectors[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ ${#pids[@]} -gt 0 ]; then kill -TERM "${pids[0]}" 2>/dev/null || true; fi
   wait 2>/dev/null || true
