@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using KafkaCdc.DevStack;
 
 namespace KafkaCdc.Tests;
 
@@ -29,20 +31,44 @@ public class QuickStartTests
         Assert.That(error, Does.Not.Contain("timed out"));
     }
 
+    [Test]
+    public async Task RunScript_LiveWithoutTerminal_LogsLinesAndStopsOnSigtermWithAPassingVerdict()
+    {
+        // The demo as a user runs it, stdout not a terminal: plain lines while the workload runs, then SIGTERM (what
+        // Ctrl-C becomes) stops the workload, waits for the catch-up and compares every table on content.
+        var start = StartInfo([], [new("KCDC_DEMO_SOURCE_REST_PORT", LocalPorts.Free().ToString()), new("KCDC_DEMO_SINK_REST_PORT", LocalPorts.Free().ToString())]);
+        using var process = Process.Start(start)!;
+        var lines = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue("stderr: " + e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            // The snapshot is in and the workload's changes flow: a line with the workload running and rows arriving.
+            await Poll.UntilAsync(() => process.HasExited || lines.Any(l =>
+                l.Contains("snapshot done (300,000 rows)") && l.Contains("workload running") && !l.Contains("end-to-end lag —")),
+                TimeSpan.FromMinutes(4), () => "a log line with the snapshot done and the workload's changes arriving; output:\n" + string.Join("\n", lines));
+            Assert.That(process.HasExited, Is.False, string.Join("\n", lines));
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])) await kill.WaitForExitAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(4));
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        var output = string.Join("\n", lines);
+
+        Assert.That(process.ExitCode, Is.Zero, output);
+        Assert.That(output, Does.Contain("The pipeline has caught up."));
+        Assert.That(output, Does.Match(@"customers +EQUAL").And.Match(@"orders +EQUAL").And.Match(@"events +EQUAL").And.Match(@"products +EQUAL"));
+        Assert.That(output, Does.Match(@"PASS: all 4 tables equal at source and destination \([0-9,]+ rows checked\)"));
+    }
+
     static async Task<(int ExitCode, string Output, string Error)> RunCheckAsync(
         IEnumerable<KeyValuePair<string, string>> environment, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo(Repository.File("scripts/run.sh"), ["--check", "--no-build"])
-        {
-            WorkingDirectory = Repository.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // Its own dev stack and PostgreSQL: the run's services stay out of it.
-        foreach (var name in new[] { "KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "KCDC_TEST_PG", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE" })
-            start.Environment.Remove(name);
-        foreach (var (name, value) in environment) start.Environment[name] = value;
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(["--check"], environment))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var deadline = new CancellationTokenSource(timeout);
@@ -56,5 +82,20 @@ public class QuickStartTests
             Assert.Fail($"scripts/run.sh --check did not finish within {timeout.TotalSeconds:0} s:\n{await output}\n{await error}");
         }
         return (process.ExitCode, await output, await error);
+    }
+
+    static ProcessStartInfo StartInfo(string[] options, IEnumerable<KeyValuePair<string, string>> environment)
+    {
+        var start = new ProcessStartInfo(Repository.File("scripts/run.sh"), [.. options, "--no-build"])
+        {
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // Its own dev stack and PostgreSQL: the run's services stay out of it.
+        foreach (var name in new[] { "KAFKA_BOOTSTRAP_SERVERS", "SCHEMA_REGISTRY_URL", "KCDC_TEST_PG", "PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE" })
+            start.Environment.Remove(name);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        return start;
     }
 }

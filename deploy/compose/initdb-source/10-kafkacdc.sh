@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs once when the source database is created: a demo table, then KafkaCdc's setup SQL exactly as a user
-# would run it (schemas/sql/source-setup.sql, mounted at /kafkacdc-sql).
+# would run it (schemas/sql/source-setup.sql, mounted at /kafkacdc-sql): the replication user and role, the signal table
+# kafkacdc.kafkacdc_signal (snapshots on request: INSERT an execute-snapshot row), the heartbeat table
+# kafkacdc.kafkacdc_heartbeat (heartbeat.action=table), the publication and the slot.
 set -euo pipefail
 psql -v ON_ERROR_STOP=1 -U postgres -d shop <<'SQL'
 CREATE TABLE public.customers (
@@ -16,3 +18,5 @@ VALUES ('Ada', 'ada@example.com', 12.50, '{vip}'), ('Grace', 'grace@example.com'
 SQL
 psql -v ON_ERROR_STOP=1 -U postgres -d shop -v user=kafkacdc_user -v password="$KAFKACDC_SOURCE_PASSWORD" \
   -v schema=public -f /kafkacdc-sql/source-setup.sql
+# The tables the source uses by default (signal.data.collection, heartbeat.table): fail the init here if they are missing.
+psql -v ON_ERROR_STOP=1 -U postgres -d shop -c "SELECT 'kafkacdc.kafkacdc_signal'::regclass, 'kafkacdc.kafkacdc_heartbeat'::regclass"
