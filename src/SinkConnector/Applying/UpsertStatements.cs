@@ -4,9 +4,9 @@ using KafkaCdc.SinkConnector.Destination;
 namespace KafkaCdc.SinkConnector.Applying;
 
 /// <summary>
-/// The SQL of the set-based path for one bound table and its staging table: a temporary table of <c>text</c> columns,
-/// created in each transaction that uses it and dropped at its commit (plus the delete flag <c>d</c>, the has-placeholder flag <c>h</c> and one placeholder flag per TOAST-able column),
-/// filled by binary COPY, then applied with one DELETE, one INSERT ... ON CONFLICT DO UPDATE and, only when rows carry
+/// The SQL of the set-based path for one bound table and its staging table: a temporary table of <c>text</c> columns
+/// (plus the delete flag <c>d</c>, the has-placeholder flag <c>h</c> and one placeholder flag per TOAST-able column),
+/// created in each transaction that uses it and dropped at its commit, filled by binary COPY, then applied with one DELETE, one INSERT ... ON CONFLICT DO UPDATE and, only when rows carry
 /// placeholders, an UPDATE that keeps the stored values of those columns plus an INSERT ... DO NOTHING for new rows.
 /// Values are cast server-side to the destination column types (text input, the exact inverse of the source's output).
 /// With soft deletes (<see cref="BoundTable.SoftDelete"/>) the staging table also holds each delete's commit time

@@ -7,8 +7,8 @@ namespace KafkaCdc.SinkConnector.Applying;
 
 /// <summary>
 /// Writes a segment's reduced row changes set-based (<see cref="UpsertStatements"/>): binary COPY into the staging
-/// table (created in the transaction, dropped at its commit), then the DELETE and INSERT ... ON CONFLICT statements in one round trip, in the batch's transaction. With soft
-/// deletes the changes come from <see cref="KeyReduction.ReduceKeepingDeletedRows"/>, each delete is staged with its
+/// table (created in the transaction, dropped at its commit), then the DELETE and INSERT ... ON CONFLICT statements in
+/// one round trip, in the batch's transaction. With soft deletes the changes come from <see cref="KeyReduction.ReduceKeepingDeletedRows"/>, each delete is staged with its
 /// commit time, and the UPDATE marking them runs after the upserts.
 /// </summary>
 public static class UpsertWriter

@@ -27,10 +27,11 @@ internal static class PoolerProbe
             second = await BackendPidAsync(connection, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (NpgsqlException e)
+        catch (PostgresException e)
         {
-            // PgBouncer in statement mode answers with an error and closes the connection.
-            return ($"a transaction of two statements failed ({(e as PostgresException)?.MessageText ?? e.Message}): the sink writes each batch in one transaction, " +
+            // PgBouncer in statement mode answers "transaction blocks not allowed in statement pooling mode" and closes
+            // the connection. Other failures (the network) are the check's failure as they are.
+            return ($"a transaction of two statements failed ({e.MessageText}): the sink writes each batch in one transaction, " +
                     "so a pooler in front must pool sessions or transactions, not statements (PgBouncer: pool_mode=transaction or session)", "");
         }
         var announced = connection.ProcessID;
