@@ -11,7 +11,8 @@ namespace KafkaCdc.Tests;
 /// <c>auth_type=scram-sha-256</c> against a user list holding the given users' passwords (PgBouncer logs in to the
 /// server with them), a small server pool, <c>server_reset_query</c> empty. With <c>pool_mode=transaction</c> each
 /// transaction gets whichever server session is free, so session state one client leaves behind is seen by others.
-/// Killed, with its directory, on <see cref="DisposeAsync"/>.
+/// Stopped, and its directory deleted, on <see cref="DisposeAsync"/>; it also stops when this process dies (a shell
+/// around it ends it when its standard input closes).
 /// </summary>
 /// <remarks>
 /// PgBouncer refuses to run as root: when this process is root it runs as the <c>postgres</c> OS user (through
@@ -89,17 +90,21 @@ internal sealed class PgBouncerProcess : IAsyncDisposable
                 await RunAsync("chmod", "600", userList); // passwords
                 if (asPostgres) await RunAsync("chown", "-R", "postgres:postgres", directory);
 
-                var start = new ProcessStartInfo(asPostgres ? "runuser" : Binary)
+                var start = new ProcessStartInfo(asPostgres ? "runuser" : "sh")
                 {
+                    RedirectStandardInput = true,
                     RedirectStandardOutput = true,
                     RedirectStandardError = true,
                     UseShellExecute = false,
                 };
                 if (asPostgres)
                 {
-                    foreach (var a in new[] { "-u", "postgres", "--", Binary }) start.ArgumentList.Add(a);
+                    foreach (var a in new[] { "-u", "postgres", "--", "sh" }) start.ArgumentList.Add(a);
                 }
-                start.ArgumentList.Add(Path.Combine(directory, "pgbouncer.ini"));
+                // The shell ends PgBouncer when its standard input closes: at DisposeAsync, or when this process dies
+                // without disposing (a crashed test host would otherwise leave it running).
+                foreach (var a in new[] { "-c", "\"$0\" \"$1\" & read -r _; kill $!; wait", Binary, Path.Combine(directory, "pgbouncer.ini") })
+                    start.ArgumentList.Add(a);
                 var bouncer = new PgBouncerProcess(Process.Start(start)!, directory, port);
                 if (await bouncer.WaitUntilListeningAsync()) return bouncer;
                 var output = bouncer.Output;
@@ -126,9 +131,17 @@ internal sealed class PgBouncerProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            // runuser does not pass SIGKILL on: the tree, pgbouncer included.
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            _process.StandardInput.Close();
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (TimeoutException)
+            {
+                // runuser does not pass SIGKILL on: the tree, pgbouncer included.
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
         }
         _process.Dispose();
     }
