@@ -11,7 +11,9 @@ namespace KafkaCdc.Shared.Postgres;
 /// They travel in the startup packet's <c>options</c> (Npgsql's <c>Options</c> connection string keyword), so they
 /// apply from the first statement on and also to a walsender: pgoutput formats text values with the walsender
 /// session's settings. Every connection whose text values reach <see cref="PgColumnDecoder"/> must use them: the
-/// replication connection and the snapshot connection of the source.
+/// replication connection and the snapshot connection of the source. A transaction-mode connection pooler (PgBouncer)
+/// refuses the <c>options</c> startup parameter and hands each transaction to any server session, so a connection that
+/// may go through one sets them at the start of every transaction instead (<see cref="SetLocalSql"/>: the sink).
 /// </remarks>
 public static class PgSessionSettings
 {
@@ -29,6 +31,13 @@ public static class PgSessionSettings
         new("bytea_output", "hex"),
         new("lc_monetary", "C"),
     ];
+
+    /// <summary>
+    /// One statement setting every one of <see cref="Settings"/> for the current transaction only (<c>SET LOCAL</c>, as
+    /// <c>set_config(..., true)</c>): nothing outlives the transaction, whichever server session a pooler gave it.
+    /// </summary>
+    public static string SetLocalSql { get; } =
+        "SELECT " + string.Join(", ", Settings.Select(s => $"pg_catalog.set_config('{s.Key}', '{s.Value}', true)"));
 
     /// <summary>
     /// <paramref name="connectionString"/> with <see cref="Options"/> added to its <c>Options</c> (after any already

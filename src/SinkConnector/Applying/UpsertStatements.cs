@@ -6,7 +6,7 @@ namespace KafkaCdc.SinkConnector.Applying;
 /// <summary>
 /// The SQL of the set-based path for one bound table and its staging table: a temporary table of <c>text</c> columns
 /// (plus the delete flag <c>d</c>, the has-placeholder flag <c>h</c> and one placeholder flag per TOAST-able column),
-/// filled by binary COPY, then applied with one DELETE, one INSERT ... ON CONFLICT DO UPDATE and, only when rows carry
+/// created in each transaction that uses it and dropped at its commit, filled by binary COPY, then applied with one DELETE, one INSERT ... ON CONFLICT DO UPDATE and, only when rows carry
 /// placeholders, an UPDATE that keeps the stored values of those columns plus an INSERT ... DO NOTHING for new rows.
 /// Values are cast server-side to the destination column types (text input, the exact inverse of the source's output).
 /// With soft deletes (<see cref="BoundTable.SoftDelete"/>) the staging table also holds each delete's commit time
@@ -36,7 +36,7 @@ internal sealed class UpsertStatements
         for (var i = 0; i < columns.Length; i++) create.Append($", c{i} text");
         foreach (var i in table.Unavailable) create.Append($", t{i} boolean");
         if (soft is not null) create.Append(", a text");
-        CreateStaging = create.Append(") ON COMMIT DELETE ROWS").ToString();
+        CreateStaging = create.Append(") ON COMMIT DROP").ToString();
         Copy = $"COPY {staging} FROM STDIN (FORMAT BINARY)";
         Clear = $"TRUNCATE {staging}";
 
@@ -69,13 +69,16 @@ internal sealed class UpsertStatements
     /// <summary>Whether deletes mark rows (soft deletes): the staging table has the time column <c>a</c>, and <see cref="Delete"/> runs last.</summary>
     public bool IsSoft { get; }
 
-    /// <summary>Whether the staging table exists on the session's connection.</summary>
-    public bool StagingCreated { get; set; }
-
+    /// <summary>
+    /// Creates the staging table for the current transaction: dropped at its end, so nothing is left in the server session
+    /// (which a transaction-mode pooler hands to other clients between transactions).
+    /// </summary>
     public string CreateStaging { get; }
 
+    /// <summary>Fills the staging table.</summary>
     public string Copy { get; }
 
+    /// <summary>Empties the staging table for a second segment of the table in one transaction.</summary>
     public string Clear { get; }
 
     /// <summary>Deletes the staged deletes' rows, or marks them (<see cref="IsSoft"/>).</summary>

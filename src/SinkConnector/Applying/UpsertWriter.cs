@@ -7,8 +7,8 @@ namespace KafkaCdc.SinkConnector.Applying;
 
 /// <summary>
 /// Writes a segment's reduced row changes set-based (<see cref="UpsertStatements"/>): binary COPY into the staging
-/// table, then the DELETE and INSERT ... ON CONFLICT statements in one round trip, in the batch's transaction. With soft
-/// deletes the changes come from <see cref="KeyReduction.ReduceKeepingDeletedRows"/>, each delete is staged with its
+/// table (created in the transaction, dropped at its commit), then the DELETE and INSERT ... ON CONFLICT statements in
+/// one round trip, in the batch's transaction. With soft deletes the changes come from <see cref="KeyReduction.ReduceKeepingDeletedRows"/>, each delete is staged with its
 /// commit time, and the UPDATE marking them runs after the upserts.
 /// </summary>
 public static class UpsertWriter
@@ -17,19 +17,12 @@ public static class UpsertWriter
     public static async Task WriteAsync(DestinationSession session, ApplyTransaction transaction, BoundTable table, List<RowChange> changes, CancellationToken cancellationToken)
     {
         var sql = table.UpsertSql ??= new UpsertStatements(table, session.NextStagingName());
-        if (!sql.StagingCreated)
+        // The staging table lives for one transaction (ON COMMIT DROP); a second segment of this table in the same
+        // transaction empties it first.
+        await using (var prepare = transaction.Command(transaction.StagingUsed.Add(sql.Copy) ? sql.CreateStaging : sql.Clear))
         {
-            await using var create = transaction.Command(sql.CreateStaging);
-            await create.ExecuteNonQueryAsync(cancellationToken);
-            sql.StagingCreated = true;
+            await prepare.ExecuteNonQueryAsync(cancellationToken);
         }
-        else if (!transaction.StagingUsed.Add(sql.Copy))
-        {
-            // Staged rows go away at commit; a second segment of this table in the same transaction clears them first.
-            await using var clear = transaction.Command(sql.Clear);
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
-        transaction.StagingUsed.Add(sql.Copy);
 
         long deletes = 0, upserts = 0, unavailable = 0;
         var raw = await transaction.Connection.BeginRawBinaryCopyAsync(sql.Copy, cancellationToken);

@@ -106,7 +106,11 @@ public sealed class SinkOptions
     /// <summary><c>log.level</c>.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
-    /// <summary>The Npgsql connection string of the destination (<c>connection.*</c>), session settings pinned.</summary>
+    /// <summary>
+    /// The Npgsql connection string of the destination (<c>connection.*</c>). It carries no session settings (no
+    /// <c>options</c> startup parameter, which PgBouncer refuses) and prepares no statements: the sink sets what it needs
+    /// in each transaction, so the connection may go through a transaction-mode pooler.
+    /// </summary>
     public required string ConnectionString { get; init; }
 
     /// <summary>The destination for messages: <c>host:port/database</c> as user, never the password.</summary>
@@ -190,6 +194,9 @@ public sealed class SinkOptions
         var builder = connection.Builder($"kafkacdc-sink {name}");
         // COPY streams megabytes per batch: fewer, larger socket writes than the default 8 KiB buffer.
         builder.WriteBufferSize = 64 * 1024;
+        // Npgsql's default, stated: a prepared statement would not outlive the transaction behind a transaction-mode
+        // pooler (PgBouncer before 1.21 does not track them).
+        builder.MaxAutoPrepare = 0;
         return new SinkOptions
         {
             Name = name,
@@ -215,7 +222,7 @@ public sealed class SinkOptions
             GroupId = groupId,
             RestPort = restPort,
             LogLevel = logLevel,
-            ConnectionString = PgSessionSettings.Pin(builder.ConnectionString),
+            ConnectionString = builder.ConnectionString,
             ConnectionDisplay = connection.Display,
             Kafka = kafka,
             SchemaRegistry = registry,

@@ -1,16 +1,20 @@
+using KafkaCdc.Shared.Postgres;
 using Npgsql;
 
 namespace KafkaCdc.SinkConnector.Destination;
 
 /// <summary>
 /// A task's connection to the destination and what is known about it: the described tables. What the applying stage
-/// builds on them for this connection (bound shapes, which own the temporary staging tables created on it) it keeps
-/// itself, and drops whenever <see cref="Generation"/> moves on. One per task, used by its thread only.
+/// builds on them (bound shapes with their SQL) it keeps itself, and drops whenever <see cref="Generation"/> moves on.
+/// One per task, used by its thread only.
 /// </summary>
 /// <remarks>
-/// Failure path: after any failed transaction the owner calls <see cref="ResetAsync"/>, which closes the connection
-/// (dropping its temporary tables) and forgets every cache, so a retry starts from the catalog as it is, whatever DDL
-/// the failed transaction or another process did.
+/// Nothing on the server outlives a transaction: the session settings are set per transaction, staging tables are
+/// dropped at commit, table locks are transaction-scoped and no statement is prepared. So the connection may go through
+/// a transaction-mode pooler (PgBouncer <c>pool_mode=transaction</c>), which gives each transaction any server session.
+/// Failure path: after any failed transaction the owner calls <see cref="ResetAsync"/>, which closes the connection and
+/// forgets every cache, so a retry starts from the catalog as it is, whatever DDL the failed transaction or another
+/// process did.
 /// </remarks>
 public sealed class DestinationSession : IAsyncDisposable
 {
@@ -42,14 +46,28 @@ public sealed class DestinationSession : IAsyncDisposable
         return _connection;
     }
 
-    /// <summary>Begins a batch transaction.</summary>
+    /// <summary>
+    /// Begins a batch transaction under the session settings (<see cref="PgSessionSettings.SetLocalSql"/>: BEGIN and the
+    /// settings go in one round trip), which last until its end like everything else the sink creates on the server.
+    /// </summary>
     public async Task<ApplyTransaction> BeginAsync(CancellationToken cancellationToken)
     {
         var connection = await ConnectionAsync(cancellationToken);
-        return new ApplyTransaction(connection, await connection.BeginTransactionAsync(cancellationToken));
+        var transaction = new ApplyTransaction(connection, await connection.BeginTransactionAsync(cancellationToken));
+        try
+        {
+            await using var settings = transaction.Command(PgSessionSettings.SetLocalSql);
+            await settings.ExecuteNonQueryAsync(cancellationToken);
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
     }
 
-    /// <summary>A new name for a staging table on this connection.</summary>
+    /// <summary>A new name for a staging table (created in each transaction that uses it, dropped at its commit).</summary>
     public string NextStagingName() => $"kafkacdc_stage_{++_stagingCounter}";
 
     /// <summary>Forgets the tables described (their DDL was rolled back, or they may have changed), so they are read again.</summary>

@@ -13,7 +13,8 @@ namespace KafkaCdc.SinkConnector.Hosting;
 /// item: the destination accepts the connection; the schema exists with the privileges of
 /// <c>schemas/sql/sink-setup.sql</c> (USAGE and CREATE on it; SELECT, INSERT, UPDATE, DELETE on its existing tables);
 /// temporary tables are allowed (upsert staging); with <c>delete.mode=soft</c>, the existing tables have the soft-delete
-/// columns with their types, or the sink can add them; the topics exist (or some match <c>topics.regex</c>); the schema
+/// columns with their types, or the sink can add them; whether a connection pooler is in front (<see cref="PoolerProbe"/>),
+/// which must carry transactions of several statements; the topics exist (or some match <c>topics.regex</c>); the schema
 /// registry answers.
 /// </summary>
 public static class SinkCheck
@@ -24,19 +25,22 @@ public static class SinkCheck
     public static async Task<bool> RunAsync(SinkOptions options, TextWriter output, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var passed = true;
-        async Task Report(string item, Func<Task<string?>> check)
+        async Task Report(string item, Func<Task<string?>> check) => await ReportFinding(item, async () => (await check(), ""));
+        // A check that also says what it found (after the item, when it passes).
+        async Task ReportFinding(string item, Func<Task<(string? Problem, string Detail)>> check)
         {
             string? problem;
+            var detail = "";
             try
             {
-                problem = await check();
+                (problem, detail) = await check();
             }
             catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 problem = e.Message;
             }
             passed &= problem is null;
-            await output.WriteLineAsync(problem is null ? $"PASS {item}" : $"FAIL {item}: {problem}");
+            await output.WriteLineAsync(problem is not null ? $"FAIL {item}: {problem}" : detail.Length == 0 ? $"PASS {item}" : $"PASS {item}: {detail}");
         }
 
         NpgsqlConnection? connection = null;
@@ -63,6 +67,10 @@ public static class SinkCheck
                 await Report($"soft-delete columns \"{flag}\" and \"{time}\" in the tables of schema \"{schema}\" (delete.mode=soft)",
                     () => Database(connection, async c => await SoftDeleteProblemAsync(c, options, cancellationToken)));
             }
+            // Last of the database checks: a pooler in statement mode closes the connection.
+            await ReportFinding("connection pooler", () => connection is { State: System.Data.ConnectionState.Open } c
+                ? PoolerProbe.DescribeAsync(c, cancellationToken)
+                : Task.FromResult<(string?, string)>(("not checked: no connection", "")));
         }
         finally
         {

@@ -45,7 +45,8 @@ public class SinkOptionsTests
             Assert.That(options.RestPort, Is.EqualTo(8084));
             var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString);
             Assert.That((connection.Host, connection.Port, connection.SslMode), Is.EqualTo(("db.example", 5432, SslMode.Require)));
-            Assert.That(connection.Options, Does.Contain("TimeZone=UTC"), "the type layer's session settings are pinned");
+            Assert.That(connection.Options, Is.Null, "no startup options: a transaction-mode pooler refuses them; the settings are set per transaction");
+            Assert.That(connection.MaxAutoPrepare, Is.Zero, "no prepared statements: they would not outlive a pooled transaction");
         });
     }
 
