@@ -106,8 +106,23 @@ public sealed class SinkOptions
     /// <summary><c>log.level</c>.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
-    /// <summary>The Npgsql connection string of the destination (<c>connection.*</c>), session settings pinned.</summary>
-    public required string ConnectionString { get; init; }
+    /// <summary>The destination's connection settings (<c>connection.*</c>, and the SSH tunnel of <c>ssh.*</c>).</summary>
+    public required PgConnectionSettings Connection { get; init; }
+
+    /// <summary>
+    /// The Npgsql connection string of the destination (<c>connection.*</c>), session settings pinned; with an SSH tunnel,
+    /// to its local port, so only once the tunnel is open (<see cref="PgConnectionSettings.EnsureReachableAsync"/>).
+    /// </summary>
+    public string ConnectionString
+    {
+        get
+        {
+            var builder = Connection.Builder($"kafkacdc-sink {Name}");
+            // COPY streams megabytes per batch: fewer, larger socket writes than the default 8 KiB buffer.
+            builder.WriteBufferSize = 64 * 1024;
+            return PgSessionSettings.Pin(builder.ConnectionString);
+        }
+    }
 
     /// <summary>The destination for messages: <c>host:port/database</c> as user, never the password.</summary>
     public required string ConnectionDisplay { get; init; }
@@ -187,9 +202,6 @@ public sealed class SinkOptions
         var registry = SchemaRegistryClientOptions.FromConfig(config);
         config.ThrowIfProblems();
 
-        var builder = connection.Builder($"kafkacdc-sink {name}");
-        // COPY streams megabytes per batch: fewer, larger socket writes than the default 8 KiB buffer.
-        builder.WriteBufferSize = 64 * 1024;
         return new SinkOptions
         {
             Name = name,
@@ -215,7 +227,7 @@ public sealed class SinkOptions
             GroupId = groupId,
             RestPort = restPort,
             LogLevel = logLevel,
-            ConnectionString = PgSessionSettings.Pin(builder.ConnectionString),
+            Connection = connection,
             ConnectionDisplay = connection.Display,
             Kafka = kafka,
             SchemaRegistry = registry,
