@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using KafkaCdc.Shared.Failures;
 using Microsoft.Extensions.Logging;
 using Renci.SshNet;
-using Renci.SshNet.Common;
 
 namespace KafkaCdc.Shared.Ssh;
 
@@ -31,7 +30,6 @@ namespace KafkaCdc.Shared.Ssh;
 /// </remarks>
 public sealed class SshTunnel : IDisposable
 {
-    static readonly TimeSpan s_connectTimeout = TimeSpan.FromSeconds(15);
     static readonly TimeSpan s_keepAliveInterval = TimeSpan.FromSeconds(15);
 
     readonly string _databaseHost;
@@ -111,7 +109,7 @@ public sealed class SshTunnel : IDisposable
         var (host, port, server) = (Options.Host, Options.Port, Options.ToString());
         var knownHosts = Options.CheckHostKey ? LoadKnownHosts() : null;
         var key = Options.OpenPrivateKey();
-        var connection = new PrivateKeyConnectionInfo(host, port, Options.User, key) { Timeout = s_connectTimeout };
+        var connection = new PrivateKeyConnectionInfo(host, port, Options.User, key) { Timeout = SshConnectFailures.ConnectTimeout };
         if (knownHosts is not null) OfferKnownKeyTypes(connection, knownHosts.KeyTypes(host, port));
         var client = new SshClient(connection) { KeepAliveInterval = s_keepAliveInterval };
         string? presented = null;
@@ -131,7 +129,7 @@ public sealed class SshTunnel : IDisposable
         {
             client.Dispose();
             key.Dispose();
-            if (e is OperationCanceledException || Translate(e, presented, verdict) is not { } translated) throw;
+            if (e is OperationCanceledException || SshConnectFailures.Translate(e, Options, presented, verdict) is not { } translated) throw;
             throw translated;
         }
 
@@ -167,42 +165,6 @@ public sealed class SshTunnel : IDisposable
             throw new SshTunnelException(FailureKind.Permanent, SshTunnelOptions.KnownHostsKey,
                 $"{SshTunnelOptions.KnownHostsKey}: cannot read '{Options.KnownHostsPath}': {e.Message}", e);
         }
-    }
-
-    /// <summary>The exception to throw for a failed connect, or null when it is none of the known kinds.</summary>
-    SshTunnelException? Translate(Exception e, string? presented, SshHostKeyVerdict verdict)
-    {
-        var (host, port) = (Options.Host, Options.Port);
-        const string Endpoint = $"{SshTunnelOptions.HostnameKey}/{SshTunnelOptions.PortKey}";
-        if (presented is not null && verdict != SshHostKeyVerdict.Trusted && e is SshConnectionException)
-        {
-            var file = Options.KnownHostsPath;
-            var name = SshKnownHosts.HostName(host, port);
-            return new(FailureKind.Permanent, SshTunnelOptions.KnownHostsKey, $"{SshTunnelOptions.KnownHostsKey}: " + verdict switch
-            {
-                SshHostKeyVerdict.Revoked => $"host key of {host}:{port} ({presented}) is marked @revoked in {file}",
-                SshHostKeyVerdict.Changed => $"host key of {host}:{port} ({presented}) does not match the key(s) {file} has for {name}: " +
-                                             "the server's key changed, or someone is intercepting the connection",
-                _ => $"host key of {host}:{port} ({presented}) is not in {file} (as {name}): add it once its fingerprint is confirmed " +
-                     $"(ssh-keyscan -p {port} {host}), or set {SshTunnelOptions.HostKeyCheckKey}=false",
-            }, e);
-        }
-        return e switch
-        {
-            SshAuthenticationException => new(FailureKind.Permanent, SshTunnelOptions.PrivateKeyKey,
-                $"{SshTunnelOptions.PrivateKeyKey}: the SSH server {host}:{port} refused the key ({Options.PrivateKeySource}) for user {Options.User}: {e.Message}", e),
-            SocketException { SocketErrorCode: SocketError.ConnectionRefused } => new(FailureKind.Transient, Endpoint,
-                $"{Endpoint}: cannot connect to {host}:{port}: connection refused", e),
-            SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } => new(FailureKind.Transient,
-                SshTunnelOptions.HostnameKey, $"{SshTunnelOptions.HostnameKey}: cannot resolve '{host}': {e.Message}", e),
-            SocketException => new(FailureKind.Transient, Endpoint, $"{Endpoint}: cannot connect to {host}:{port}: {e.Message}", e),
-            SshOperationTimeoutException or TimeoutException => new(FailureKind.Transient, Endpoint,
-                $"{Endpoint}: {host}:{port} did not complete the SSH handshake within {s_connectTimeout.TotalSeconds:0} s", e),
-            SshConnectionException when e.Message.Contains("protocol identification", StringComparison.OrdinalIgnoreCase) => new(FailureKind.Permanent,
-                SshTunnelOptions.PortKey, $"{SshTunnelOptions.PortKey}: {host}:{port} is not an SSH server ({e.Message})", e),
-            SshException => new(FailureKind.Transient, Endpoint, $"{Endpoint}: the SSH session with {host}:{port} failed: {e.Message}", e),
-            _ => null,
-        };
     }
 
     /// <summary>Offers the server only the host key algorithms of the key types known for it (none known: all).</summary>

@@ -44,7 +44,7 @@ public sealed class SshTunnelOptions
     public static readonly IReadOnlyList<string> Keys =
         [EnabledKey, HostnameKey, PortKey, UserKey, PrivateKeyKey, PassphraseKey, KnownHostsKey, HostKeyCheckKey];
 
-    SshTunnelOptions(string host, int port, string user, string privateKey, string privateKeySource, string? passphrase,
+    internal SshTunnelOptions(string host, int port, string user, string privateKey, string privateKeySource, string? passphrase,
         string knownHostsPath, bool checkHostKey)
     {
         Host = host;
@@ -126,7 +126,7 @@ public sealed class SshTunnelOptions
         {
             return Parse(PrivateKey, Passphrase);
         }
-        catch (Exception e) when (e is SshException or System.Security.Cryptography.CryptographicException or FormatException or ArgumentException)
+        catch (Exception e) when (e is SshException or System.Security.Cryptography.CryptographicException or FormatException or ArgumentException or NotSupportedException)
         {
             throw new SshTunnelException(Failures.FailureKind.Permanent, PrivateKeyKey,
                 $"{PrivateKeyKey}: the key ({PrivateKeySource}) cannot be read any more ({e.GetType().Name})");
@@ -170,7 +170,7 @@ public sealed class SshTunnelOptions
         {
             config.Problem(PassphraseKey, $"is required: the key in {PrivateKeyKey} ({source}) is encrypted");
         }
-        catch (SshException e) when (e.Message.StartsWith("Invalid private key file", StringComparison.Ordinal))
+        catch (Exception e) when (e is NotSupportedException || (e is SshException && e.Message.StartsWith("Invalid private key file", StringComparison.Ordinal)))
         {
             config.Problem(PrivateKeyKey, $"({source}) is not a private key the connector reads: use an ed25519, ECDSA or RSA key " +
                 "in OpenSSH, PEM (PKCS#1, PKCS#8) or PuTTY format");
