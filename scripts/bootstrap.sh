@@ -2,7 +2,8 @@
 # Idempotent machine setup, run by both README commands. Quick when everything is already in place.
 #
 # 1. Debian packages the project needs (PostgreSQL 15 server, Apache Avro's Python implementation used as the interop
-#    oracle in tests, kcat for poking at the broker, docker-compose to validate the compose file).
+#    oracle in tests, kcat for poking at the broker, docker-compose to validate the compose file, openssh-server for the
+#    SSH tunnel tests' real sshd).
 # 2. Proof that librdkafka (from the librdkafka.redist NuGet package, restored with Confluent.Kafka) loads and works
 #    on this machine: the dev stack's --probe starts a mock broker and round-trips a record through it. When it cannot,
 #    the probe names every file it tried and the loader's reason (a missing system library, usually).
@@ -37,7 +38,7 @@ apt_install() {
     >"$state/apt-install.log" 2>&1 || { tail -n 20 "$state/apt-install.log" >&2; return 1; }
 }
 
-apt_install postgresql-15 postgresql-contrib python3-avro kcat docker-compose
+apt_install postgresql-15 postgresql-contrib python3-avro kcat docker-compose openssh-server
 
 # --- librdkafka ------------------------------------------------------------------------------------------------------
 if ! dotnet build "$repo/src/DevStack" -v quiet -nologo -clp:NoSummary >"$state/build.log" 2>&1; then
