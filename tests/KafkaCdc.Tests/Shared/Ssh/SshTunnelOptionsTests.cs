@@ -174,6 +174,14 @@ public class SshTunnelOptionsTests
         });
     }
 
+    [Test]
+    public void ConfigurationReference_ListsEverySshKey()
+    {
+        var readme = File.ReadAllText(Repository.File("README.md"));
+        Assert.That(SshTunnelOptions.Keys.Where(k => !readme.Contains($"| `{k}` |", StringComparison.Ordinal)), Is.Empty,
+            "ssh.* keys missing from the README's SSH tunnel keys table");
+    }
+
     Dictionary<string, string> Config(params (string Key, string Value)[] overrides)
     {
         var config = new Dictionary<string, string>
