@@ -92,10 +92,11 @@ public sealed class SshTunnelOptions
     public static SshTunnelOptions? Read(ConfigReader config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var enabledSet = config.String(EnabledKey) is not null;
+        var enabledSet = config.IsSet(EnabledKey);
         if (!config.Bool(EnabledKey, false))
         {
-            var set = Keys.Where(k => k != EnabledKey && config.String(k) is not null).ToList();
+            // Not config.String: the start-up log would list every unset ssh.* key of a connector without a tunnel.
+            var set = Keys.Where(k => k != EnabledKey && config.IsSet(k)).ToList();
             if (!enabledSet && set.Count > 0)
                 config.Problem(EnabledKey, $"is not set, but {string.Join(", ", set)} {(set.Count == 1 ? "is" : "are")}: set {EnabledKey}=true " +
                     $"to connect through the SSH tunnel, or {EnabledKey}=false to connect directly");

@@ -40,6 +40,14 @@ public class SshTunnelOptionsTests
     }
 
     [Test]
+    public void Read_NoSshKeys_EffectiveSettingsListOnlySshEnabled()
+    {
+        var reader = Reader(new Dictionary<string, string>());
+        SshTunnelOptions.Read(reader);
+        Assert.That(reader.Effective.Keys.Where(k => k.StartsWith("ssh.", StringComparison.Ordinal)), Is.EquivalentTo(new[] { "ssh.enabled" }));
+    }
+
+    [Test]
     public void Read_SshKeysWithoutSshEnabled_AsksForIt()
     {
         var (_, problems) = Read(new() { ["ssh.host"] = "bastion.example", ["ssh.user"] = "tunnel" });
