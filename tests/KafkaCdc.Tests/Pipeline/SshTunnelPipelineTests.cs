@@ -61,6 +61,32 @@ public class SshTunnelPipelineTests
         });
     }
 
+    [Test]
+    public async Task RefusedKey_BothConnectorsStop_NamingTheSetting_WithoutTheKey()
+    {
+        await using var server = await SshServer.StartNewAsync();
+        await using var source = await SourceTestDatabase.CreateAsync("pipeline_ssh_key");
+        var destination = await SinkDestination.CreateAsync("pipeline_ssh_key_dst");
+        var sourceConfig = source.Config();
+        foreach (var (key, value) in server.TunnelConfig()) sourceConfig[key] = value;
+        sourceConfig["ssh.private.key"] = server.WrongKeyPath;
+        var sinkConfig = SinkConfigs.For(destination, source.Topic("none"));
+        foreach (var (key, value) in server.TunnelConfig()) sinkConfig[key] = value;
+        sinkConfig["ssh.private.key"] = await File.ReadAllTextAsync(server.WrongKeyPath);
+
+        await using var connector = InProcessConnector.Start(sourceConfig);
+        await using var sink = InProcessSink.Start(sinkConfig);
+
+        Assert.That(await connector.Exit.WaitAsync(s_timeout), Is.EqualTo(1), connector.Log);
+        Assert.That(await sink.Exit.WaitAsync(s_timeout), Is.EqualTo(1), sink.Logging.Text);
+        Assert.Multiple(() =>
+        {
+            Assert.That(connector.Status.Error, Does.StartWith($"ssh.private.key: the SSH server 127.0.0.1:{server.Port} refused the key"));
+            Assert.That(sink.Worker.Failure!.Message, Does.Contain("ssh.private.key: the SSH server").And.Contain("refused the key (inline)"));
+        });
+        Shared.Ssh.SshTunnelOptionsTests.AssertNoSecret([connector.Log, sink.Logging.Text], await File.ReadAllTextAsync(server.WrongKeyPath));
+    }
+
     static int Opened(string log) => log.Split("SSH tunnel: connected to").Length - 1;
 
     static Task UntilEqualAsync(SourceTestDatabase source, SinkDestination destination, string table, string what,
