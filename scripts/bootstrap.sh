@@ -3,7 +3,8 @@
 #
 # 1. Debian packages the project needs (PostgreSQL 15 server, Apache Avro's Python implementation used as the interop
 #    oracle in tests, kcat for poking at the broker, docker-compose to validate the compose file, python3-yaml to read
-#    its resolved config in that test, PgBouncer for the sink's tests through a transaction-mode pooler).
+#    its resolved config in that test, PgBouncer for the sink's tests through a transaction-mode pooler, openssh-server
+#    for the SSH tunnel tests' real sshd).
 # 2. Proof that librdkafka (from the librdkafka.redist NuGet package, restored with Confluent.Kafka) loads and works
 #    on this machine: the dev stack's --probe starts a mock broker and round-trips a record through it. When it cannot,
 #    the probe names every file it tried and the loader's reason (a missing system library, usually).
@@ -38,7 +39,7 @@ apt_install() {
     >"$state/apt-install.log" 2>&1 || { tail -n 20 "$state/apt-install.log" >&2; return 1; }
 }
 
-apt_install postgresql-15 postgresql-contrib python3-avro python3-yaml kcat docker-compose pgbouncer
+apt_install postgresql-15 postgresql-contrib python3-avro python3-yaml kcat docker-compose pgbouncer openssh-server
 
 # --- librdkafka ------------------------------------------------------------------------------------------------------
 if ! dotnet build "$repo/src/DevStack" -v quiet -nologo -clp:NoSummary >"$state/build.log" 2>&1; then

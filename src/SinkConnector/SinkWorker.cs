@@ -53,11 +53,14 @@ public sealed class SinkWorker
         if (_options.ErrorTolerance == ErrorTolerance.All && _options.DeadLetterTopic is null) Log.NoDeadLetterTopic(_logger);
 
         using var registry = _options.SchemaRegistry.CreateClient();
-        await using var dataSource = new NpgsqlDataSourceBuilder(_options.ConnectionString).Build();
+        using var tunnel = _options.Connection.Tunnel;
+        // Built once the SSH tunnel (if any) is open: the connection string points at its local port.
+        NpgsqlDataSource? built = null;
+        await using var closeDataSource = new AsyncDisposal(() => built);
         using var deadLetters = CreateDeadLetterQueue();
         try
         {
-            await PrepareAsync(dataSource, shutdown);
+            await PrepareAsync(() => built ??= new NpgsqlDataSourceBuilder(_options.ConnectionString).Build(), shutdown);
         }
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
@@ -67,6 +70,7 @@ public sealed class SinkWorker
         {
             return Fail(new SinkTaskFailedException($"cannot prepare the destination {_options.ConnectionDisplay} schema {_options.SchemaName}: {e.Message}", null, e));
         }
+        var dataSource = built!;
 
         using var meter = Metrics; // the instruments end with the run (a meter outlives nothing it measures)
         await using var rest = await ConnectorRestServer.StartAsync(_options.RestPort, Status.Health, Status.Document, Metrics.Meter, _loggerFactory, shutdown);
@@ -112,16 +116,17 @@ public sealed class SinkWorker
     }
 
     /// <summary>
-    /// Creates the offsets and truncate tables, and the dead-letter topic when one is configured, retrying while the
-    /// destination or the brokers are unreachable.
+    /// Opens the SSH tunnel (if any), creates the offsets and truncate tables, and the dead-letter topic when one is
+    /// configured, retrying while the SSH server, the destination or the brokers are unreachable.
     /// </summary>
-    async Task PrepareAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    async Task PrepareAsync(Func<NpgsqlDataSource> dataSource, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using (var connection = await dataSource.OpenConnectionAsync(cancellationToken))
+                await _options.Connection.EnsureReachableAsync(_logger, cancellationToken);
+                await using (var connection = await dataSource().OpenConnectionAsync(cancellationToken))
                 {
                     await new SinkOffsetsTable(_options.SchemaName, _options.GroupId).EnsureAsync(connection, cancellationToken);
                     await new TruncateBarrier(_options.SchemaName).EnsureAsync(connection, cancellationToken);
@@ -151,5 +156,14 @@ public sealed class SinkWorker
         if (!_options.Kafka.Properties.ContainsKey("client.id")) config.ClientId = $"kafkacdc-sink-{_options.Name}-dlq";
         var producer = new ProducerBuilder<byte[]?, byte[]?>(config).SetLogger(_logger).Build();
         return new DeadLetterQueue(_options.DeadLetterTopic, producer, _options.Name, _logger, Metrics);
+    }
+
+    /// <summary>Disposes what <paramref name="target"/> returns at the end of a scope, if anything.</summary>
+    sealed class AsyncDisposal(Func<IAsyncDisposable?> target) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            if (target() is { } disposable) await disposable.DisposeAsync();
+        }
     }
 }

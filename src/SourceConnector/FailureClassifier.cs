@@ -7,6 +7,7 @@ using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.Shared.Ssh;
 using Npgsql;
 
 namespace KafkaCdc.SourceConnector;
@@ -23,7 +24,8 @@ namespace KafkaCdc.SourceConnector;
 /// (Confluent's client, after its own retries), by <see cref="RegistryFailures.IsTransient"/>: no answer (refused,
 /// reset, DNS, timeout) and HTTP 408, 429, 5xx are transient; 401/403 (credentials), 409 (incompatible), 422 (invalid
 /// schema), 404 (unknown subject or id) and TLS handshake failures are permanent. Values that do not decode or encode,
-/// and configuration errors, are permanent. This classifier never answers <see cref="FailureKind.Record"/>.
+/// and configuration errors, are permanent. The SSH tunnel's failures carry their kind (<see cref="SshTunnelException.Kind"/>:
+/// a refused key or unverified host key permanent, an unreachable server transient). This classifier never answers <see cref="FailureKind.Record"/>.
 /// </remarks>
 internal static class FailureClassifier
 {
@@ -39,6 +41,7 @@ internal static class FailureClassifier
     public static FailureKind Classify(Exception exception) => exception switch
     {
         SourceConnectorException e => e.Kind,
+        SshTunnelException e => e.Kind,
         NpgsqlException e => ClassifyPostgres(e),
         KafkaException e => ClassifyKafka(e.Error),
         HttpRequestException e => RegistryFailures.IsTransient(e) ? FailureKind.Transient : FailureKind.Permanent,

@@ -10,7 +10,8 @@ namespace KafkaCdc.SourceConnector;
 /// <summary>
 /// Runs replication sessions until stopped: a transient failure (see <see cref="FailureClassifier"/>) reconnects
 /// after a capped exponential backoff and resumes from the stored offset (records may repeat, none is lost); a
-/// permanent one stops the connector with its reason.
+/// permanent one stops the connector with its reason. With <c>ssh.enabled=true</c> each attempt first opens the SSH
+/// tunnel (again, after a failure), which it closes when the connector stops.
 /// </summary>
 internal sealed class SourceRunner(SourceOptions options, SourceStatus status, ILoggerFactory loggerFactory, SignalInbox? signals = null)
 {
@@ -22,6 +23,7 @@ internal sealed class SourceRunner(SourceOptions options, SourceStatus status, I
     public async Task<int> RunAsync(CancellationToken stop)
     {
         using var process = new SourceProcess(options, status, loggerFactory, signals);
+        using var tunnel = options.Connection.Tunnel;
         var attempt = 0;
         var prepared = false;
         while (true)
@@ -36,6 +38,8 @@ internal sealed class SourceRunner(SourceOptions options, SourceStatus status, I
                     await process.Offsets.ReadAsync(stop);
                     prepared = true;
                 }
+                // After a failure the SSH session is opened anew: a half-open one (the server gone without a word) looks alive.
+                await options.Connection.EnsureReachableAsync(_logger, stop, reopenTunnel: attempt > 0);
                 await new StreamingSession(process, _logger).RunAsync(stop, () =>
                 {
                     streamingSince = DateTime.UtcNow;

@@ -50,6 +50,16 @@ public sealed partial class ConfigReader
     /// <summary>True once any problem was recorded.</summary>
     public bool HasProblems => _problems.Count > 0;
 
+    /// <summary>
+    /// Whether <paramref name="key"/> has a non-empty value (in the file or the environment), without listing it among
+    /// the <see cref="Effective"/> settings; the key counts as read (not unknown).
+    /// </summary>
+    public bool IsSet(string key)
+    {
+        _consumed.Add(key);
+        return (_environment.TryGetValue(EnvironmentName(key), out var value) || _raw.Values.TryGetValue(key, out value)) && !string.IsNullOrEmpty(value);
+    }
+
     /// <summary>An optional string; <paramref name="defaultValue"/> when unset or empty.</summary>
     public string? String(string key, string? defaultValue = null)
     {

@@ -4,9 +4,9 @@ namespace KafkaCdc.Shared.Configuration;
 public static class SecretKeys
 {
     static readonly string[] s_markers =
-        ["password", "secret", "user.info", "jaas.config", "ssl.key.pem", "credentials", "token", "ssl.keystore.key"];
+        ["password", "secret", "user.info", "jaas.config", "ssl.key.pem", "credentials", "token", "ssl.keystore.key", "passphrase", "private.key"];
 
-    /// <summary>True when <paramref name="key"/> names a secret (password, SASL config, registry credentials...).</summary>
+    /// <summary>True when <paramref name="key"/> names a secret (password, SASL config, registry credentials, SSH private key and passphrase...).</summary>
     public static bool IsSecret(string key) =>
         s_markers.Any(m => key.Contains(m, StringComparison.OrdinalIgnoreCase));
 

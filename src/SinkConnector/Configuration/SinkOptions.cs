@@ -106,12 +106,28 @@ public sealed class SinkOptions
     /// <summary><c>log.level</c>.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>The destination's connection settings (<c>connection.*</c>, and the SSH tunnel of <c>ssh.*</c>).</summary>
+    public required PgConnectionSettings Connection { get; init; }
+
     /// <summary>
-    /// The Npgsql connection string of the destination (<c>connection.*</c>). It carries no session settings (no
-    /// <c>options</c> startup parameter, which PgBouncer refuses) and prepares no statements: the sink sets what it needs
-    /// in each transaction, so the connection may go through a transaction-mode pooler.
+    /// The Npgsql connection string of the destination (<c>connection.*</c>); with an SSH tunnel, to its local port, so
+    /// only once the tunnel is open (<see cref="PgConnectionSettings.EnsureReachableAsync"/>). It carries no session
+    /// settings (no <c>options</c> startup parameter, which PgBouncer refuses) and prepares no statements: the sink sets
+    /// what it needs in each transaction, so the connection may go through a transaction-mode pooler.
     /// </summary>
-    public required string ConnectionString { get; init; }
+    public string ConnectionString
+    {
+        get
+        {
+            var builder = Connection.Builder($"kafkacdc-sink {Name}");
+            // COPY streams megabytes per batch: fewer, larger socket writes than the default 8 KiB buffer.
+            builder.WriteBufferSize = 64 * 1024;
+            // Npgsql's default, stated: a prepared statement would not outlive the transaction behind a transaction-mode
+            // pooler (PgBouncer before 1.21 does not track them).
+            builder.MaxAutoPrepare = 0;
+            return builder.ConnectionString;
+        }
+    }
 
     /// <summary>The destination for messages: <c>host:port/database</c> as user, never the password.</summary>
     public required string ConnectionDisplay { get; init; }
@@ -191,12 +207,6 @@ public sealed class SinkOptions
         var registry = SchemaRegistryClientOptions.FromConfig(config);
         config.ThrowIfProblems();
 
-        var builder = connection.Builder($"kafkacdc-sink {name}");
-        // COPY streams megabytes per batch: fewer, larger socket writes than the default 8 KiB buffer.
-        builder.WriteBufferSize = 64 * 1024;
-        // Npgsql's default, stated: a prepared statement would not outlive the transaction behind a transaction-mode
-        // pooler (PgBouncer before 1.21 does not track them).
-        builder.MaxAutoPrepare = 0;
         return new SinkOptions
         {
             Name = name,
@@ -222,7 +232,7 @@ public sealed class SinkOptions
             GroupId = groupId,
             RestPort = restPort,
             LogLevel = logLevel,
-            ConnectionString = builder.ConnectionString,
+            Connection = connection,
             ConnectionDisplay = connection.Display,
             Kafka = kafka,
             SchemaRegistry = registry,

@@ -130,7 +130,7 @@ public sealed class SinkTask
     void Setup()
     {
         var options = _context.Options;
-        _session = new DestinationSession(_context.DataSource);
+        _session = new DestinationSession(_context.DataSource, _context.Options.Connection, _logger);
         var barrier = new TruncateBarrier(options.SchemaName);
         _committer = new OffsetCommitter(new SinkOffsetsTable(options.SchemaName, options.GroupId), _offsets, _logger, _context.Metrics.KafkaCommitFailed);
         var applier = new BatchApplier(options, _session, new RecordShapes(options), new SchemaEvolution(options, _logger), barrier, _committer);
@@ -260,6 +260,7 @@ public sealed class SinkTask
             try
             {
                 // A connection of its own: the batch in flight (of other partitions) may be using the task's session.
+                _context.Options.Connection.EnsureReachableAsync(_logger, _stopping).GetAwaiter().GetResult();
                 using var connection = _context.DataSource.OpenConnection();
                 IReadOnlyList<TopicPartitionOffset>? committed = null;
                 var offsets = _committer!.ResumeOffsetsAsync(connection, partitions,

@@ -1,4 +1,6 @@
 using KafkaCdc.Shared.Postgres;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace KafkaCdc.SinkConnector.Destination;
@@ -19,11 +21,21 @@ namespace KafkaCdc.SinkConnector.Destination;
 public sealed class DestinationSession : IAsyncDisposable
 {
     readonly NpgsqlDataSource _dataSource;
+    readonly PgConnectionSettings? _connectionSettings;
+    readonly ILogger _logger;
     NpgsqlConnection? _connection;
     int _stagingCounter;
 
     /// <summary>A session over <paramref name="dataSource"/>; connects on first use.</summary>
-    public DestinationSession(NpgsqlDataSource dataSource) => _dataSource = dataSource;
+    /// <param name="dataSource">The destination's connections.</param>
+    /// <param name="connectionSettings">Where they lead: with an SSH tunnel, it is opened again if it was lost before connecting.</param>
+    /// <param name="logger">For the tunnel's messages.</param>
+    public DestinationSession(NpgsqlDataSource dataSource, PgConnectionSettings? connectionSettings = null, ILogger? logger = null)
+    {
+        _dataSource = dataSource;
+        _connectionSettings = connectionSettings;
+        _logger = logger ?? NullLogger.Instance;
+    }
 
     /// <summary>The catalog reader.</summary>
     public TableCatalog Catalog { get; } = new();
@@ -42,6 +54,7 @@ public sealed class DestinationSession : IAsyncDisposable
     {
         if (_connection is { State: System.Data.ConnectionState.Open }) return _connection;
         await ResetAsync();
+        if (_connectionSettings is not null) await _connectionSettings.EnsureReachableAsync(_logger, cancellationToken);
         _connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         return _connection;
     }

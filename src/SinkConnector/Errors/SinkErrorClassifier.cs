@@ -6,6 +6,7 @@ using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
+using KafkaCdc.Shared.Ssh;
 using Npgsql;
 
 namespace KafkaCdc.SinkConnector.Errors;
@@ -24,7 +25,9 @@ namespace KafkaCdc.SinkConnector.Errors;
 /// <c>1.00</c>) belongs to a record. Schema registry failures (Confluent's client, after its own retries) go by
 /// <see cref="RegistryFailures.IsTransient"/>: no answer and HTTP 408, 429, 5xx are transient; credentials (401/403),
 /// 404 and TLS failures stop the task; a schema id the registry does not know (40403) makes the record undecodable
-/// (<see cref="MessageDecodingException"/>). Anything unknown stops the task rather than being retried forever.
+/// (<see cref="MessageDecodingException"/>). The SSH tunnel's failures carry their kind (<see cref="SshTunnelException.Kind"/>:
+/// a refused key or unverified host key stops the task, an unreachable SSH server is retried). Anything unknown stops
+/// the task rather than being retried forever.
 /// </remarks>
 public static class SinkErrorClassifier
 {
@@ -34,6 +37,7 @@ public static class SinkErrorClassifier
         ArgumentNullException.ThrowIfNull(exception);
         return exception switch
         {
+            SshTunnelException tunnel => tunnel.Kind,
             PostgresException postgres => ClassifySqlState(postgres.SqlState),
             NpgsqlException npgsql => PgErrorClassification.Classify(npgsql),
             UnwritableRecordException or MessageDecodingException or AvroDecodingException or AvroEncodingException or AvroException or PgValueEncodingException => FailureKind.Record,

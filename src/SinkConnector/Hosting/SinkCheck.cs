@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.SchemaRegistry;
+using KafkaCdc.Shared.Ssh;
 using KafkaCdc.SinkConnector.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -10,7 +11,8 @@ namespace KafkaCdc.SinkConnector.Hosting;
 
 /// <summary>
 /// <c>check</c>: verifies every prerequisite without writing anything and prints one <c>PASS</c>/<c>FAIL</c> line per
-/// item: the destination accepts the connection; the schema exists with the privileges of
+/// item: the SSH tunnel opens (with <c>ssh.enabled=true</c>: the server, its verified host key and the forward are
+/// printed below its line); the destination accepts the connection; the schema exists with the privileges of
 /// <c>schemas/sql/sink-setup.sql</c> (USAGE and CREATE on it; SELECT, INSERT, UPDATE, DELETE on its existing tables);
 /// temporary tables are allowed (upsert staging); with <c>delete.mode=soft</c>, the existing tables have the soft-delete
 /// columns with their types, or the sink can add them; whether a connection pooler is in front (<see cref="PoolerProbe"/>),
@@ -44,10 +46,22 @@ public static class SinkCheck
         }
 
         NpgsqlConnection? connection = null;
+        using var tunnel = options.Connection.Tunnel;
         try
         {
+            if (tunnel is not null)
+            {
+                SshTunnelInfo? opened = null;
+                await Report($"SSH tunnel through {tunnel.Options} to {tunnel.Destination}", async () =>
+                {
+                    opened = await tunnel.EnsureOpenAsync(loggerFactory.CreateLogger("KafkaCdc.SinkConnector.Check"), cancellationToken);
+                    return null;
+                });
+                if (opened is not null) await output.WriteLineAsync($"     {opened.Describe()}");
+            }
             await Report($"connect to {options.ConnectionDisplay}", async () =>
             {
+                if (tunnel is { IsOpen: false }) return "not checked: no SSH tunnel";
                 var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString) { Timeout = 10, Pooling = false };
                 connection = new NpgsqlConnection(builder.ConnectionString);
                 await connection.OpenAsync(cancellationToken);

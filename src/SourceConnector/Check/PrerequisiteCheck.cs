@@ -1,5 +1,7 @@
 using KafkaCdc.Shared.Hosting;
+using KafkaCdc.Shared.Ssh;
 using KafkaCdc.SourceConnector.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 using KafkaCdc.SourceConnector.Replication;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,8 +10,8 @@ namespace KafkaCdc.SourceConnector.Check;
 
 /// <summary>
 /// The <c>check</c> command: verifies every prerequisite without changing anything and prints one pass/fail line
-/// per item (PostgreSQL, publication, slot, heartbeat and signal tables, topics, Kafka, the registry, the stored
-/// offset). Exit code 0 when all pass, <see cref="ConnectorCommandLine.CheckFailedExitCode"/> otherwise.
+/// per item (the SSH tunnel when <c>ssh.enabled=true</c>, PostgreSQL, publication, slot, heartbeat and signal tables,
+/// topics, Kafka, the registry, the stored offset). Exit code 0 when all pass, <see cref="ConnectorCommandLine.CheckFailedExitCode"/> otherwise.
 /// </summary>
 internal static class PrerequisiteCheck
 {
@@ -37,10 +39,29 @@ internal static class PrerequisiteCheck
         else
         {
             results.Add(new("database host", true, $"{options.Hostname}:{options.Port} is not a connection pooler endpoint"));
-            slot = await CheckPostgresAsync(options, results, cancellationToken);
+            using var tunnel = options.Connection.Tunnel;
+            if (tunnel is null || await CheckTunnelAsync(tunnel, results, cancellationToken))
+                slot = await CheckPostgresAsync(options, results, cancellationToken);
         }
         await KafkaChecks.AddAsync(options, slot, results, cancellationToken);
         return results;
+    }
+
+    /// <summary>Opens the SSH tunnel: the server, its verified host key and the forward, or why not.</summary>
+    /// <returns>Whether the tunnel is open (the PostgreSQL checks need it).</returns>
+    static async Task<bool> CheckTunnelAsync(SshTunnel tunnel, List<CheckResult> results, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var info = await tunnel.EnsureOpenAsync(NullLogger.Instance, cancellationToken);
+            results.Add(new("SSH tunnel", true, info.Describe()));
+            return true;
+        }
+        catch (SshTunnelException e)
+        {
+            results.Add(new("SSH tunnel", false, $"{e.Message} (the PostgreSQL checks need the tunnel)"));
+            return false;
+        }
     }
 
     /// <returns>The slot as found (Known false when PostgreSQL could not be asked).</returns>
@@ -53,7 +74,11 @@ internal static class PrerequisiteCheck
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
-            results.Add(new("connection", false, $"cannot connect to database '{options.Database}' as '{options.User}': {e.Message} (the remaining PostgreSQL checks need a connection)"));
+            var through = options.Connection.Tunnel is { } tunnel
+                ? $"; through the SSH tunnel, which the SSH server closes at once when it cannot reach {tunnel.Destination} itself"
+                : "";
+            results.Add(new("connection", false,
+                $"cannot connect to database '{options.Database}' as '{options.User}': {e.Message}{through} (the remaining PostgreSQL checks need a connection)"));
             return (false, null);
         }
         var server = await ServerInfo.ReadAsync(connection, cancellationToken);

@@ -5,6 +5,7 @@ using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
+using KafkaCdc.Shared.Ssh;
 using KafkaCdc.SourceConnector;
 using KafkaCdc.Tests.Shared.SchemaRegistry;
 using Npgsql;
@@ -64,6 +65,10 @@ public class FailureClassifierTests
         yield return Row(new ConfigException(["name: is required"]), FailureKind.Permanent, "Configuration");
         yield return Row(new SourceConnectorException(FailureKind.Transient, "retry me"), FailureKind.Transient, "OwnTransient");
         yield return Row(new SourceConnectorException(FailureKind.Permanent, "slot dropped"), FailureKind.Permanent, "OwnPermanent");
+        yield return Row(new SshTunnelException(FailureKind.Transient, "ssh.host/ssh.port", "ssh.host/ssh.port: cannot connect to b:22: connection refused"),
+            FailureKind.Transient, "SshServerUnreachable");
+        yield return Row(new SshTunnelException(FailureKind.Permanent, "ssh.private.key", "ssh.private.key: the SSH server b:22 refused the key"),
+            FailureKind.Permanent, "SshKeyRefused");
         yield return Row(new IOException("pipe"), FailureKind.Transient, "IoError");
         yield return Row(new AggregateException(new IOException("a"), new KafkaException(ErrorCode.Local_Transport)), FailureKind.Transient, "AggregateOfTransient");
         yield return Row(new AggregateException(new IOException("a"), new AvroEncodingException("b")), FailureKind.Permanent, "AggregateWithPermanent");

@@ -26,6 +26,22 @@ public class ConfigReaderTests
         Assert.DoesNotThrow(reader.ThrowIfProblems);
     }
 
+    [Test]
+    public void IsSet_SeesFileAndEnvironment_WithoutListingTheKey()
+    {
+        var reader = Reader("""{"ssh.host": "bastion", "ssh.user": ""}""", new() { ["KCDC_SSH_PORT"] = "2222" });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(reader.IsSet("ssh.host"), Is.True);
+            Assert.That(reader.IsSet("ssh.port"), Is.True);
+            Assert.That(reader.IsSet("ssh.user"), Is.False, "an empty value is unset");
+            Assert.That(reader.IsSet("ssh.missing"), Is.False);
+            Assert.That(reader.Effective, Is.Empty);
+        });
+        Assert.DoesNotThrow(reader.ThrowIfProblems, "keys asked about are not unknown");
+    }
+
     [TestCase(null, LogLevel.Information)]
     [TestCase("trace", LogLevel.Trace)]
     [TestCase("DEBUG", LogLevel.Debug)]

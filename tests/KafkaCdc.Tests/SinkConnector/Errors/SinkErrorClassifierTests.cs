@@ -4,6 +4,7 @@ using KafkaCdc.Shared.AvroFormat;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
+using KafkaCdc.Shared.Ssh;
 using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
 using KafkaCdc.Tests.Shared.SchemaRegistry;
@@ -48,6 +49,10 @@ public class SinkErrorClassifierTests
         yield return new TestCaseData(new TaskCanceledException("HttpClient.Timeout elapsed", new TimeoutException()), FailureKind.Transient).SetName("HttpClient timeout");
         yield return new TestCaseData(new KafkaException(ErrorCode.Local_Transport), FailureKind.Transient).SetName("broker transport");
         yield return new TestCaseData(new KafkaException(new Error(ErrorCode.Local_Fatal, "fatal", true)), FailureKind.Permanent).SetName("fatal Kafka error");
+        yield return new TestCaseData(new SshTunnelException(FailureKind.Transient, "ssh.host/ssh.port", "ssh.host/ssh.port: connection refused"), FailureKind.Transient)
+            .SetName("SSH server unreachable");
+        yield return new TestCaseData(new SshTunnelException(FailureKind.Permanent, "ssh.known.hosts", "ssh.known.hosts: host key not in the file"), FailureKind.Permanent)
+            .SetName("SSH host key not verified");
         yield return new TestCaseData(new InvalidOperationException("bug"), FailureKind.Permanent).SetName("anything else");
     }
 
