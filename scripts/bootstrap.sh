@@ -37,7 +37,7 @@ apt_install() {
     >"$state/apt-install.log" 2>&1 || { tail -n 20 "$state/apt-install.log" >&2; return 1; }
 }
 
-apt_install postgresql-15 postgresql-contrib python3-avro kcat docker-compose
+apt_install postgresql-15 postgresql-contrib python3-avro kcat docker-compose openssl
 
 # --- librdkafka ------------------------------------------------------------------------------------------------------
 if ! dotnet build "$repo/src/DevStack" -v quiet -nologo -clp:NoSummary >"$state/build.log" 2>&1; then

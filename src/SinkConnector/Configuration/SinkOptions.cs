@@ -17,8 +17,8 @@ public sealed class SinkOptions
     /// <summary>The default <c>rest.port</c>: next to the source's 8083, so both can share a host.</summary>
     public const int DefaultRestPort = 8084;
 
-    static readonly PgConnectionKeys s_connectionKeys = new(
-        "connection.hostname", "connection.port", "connection.username", "connection.password", "connection.database", "connection.sslmode");
+    static readonly PgConnectionKeys s_connectionKeys = PgConnectionKeys.WithTlsPrefix(
+        "connection.", "connection.hostname", "connection.port", "connection.username", "connection.password", "connection.database");
 
     /// <summary>The default <c>batch.linger.ms</c>.</summary>
     /// <remarks>
@@ -108,6 +108,9 @@ public sealed class SinkOptions
 
     /// <summary>The Npgsql connection string of the destination (<c>connection.*</c>), session settings pinned.</summary>
     public required string ConnectionString { get; init; }
+
+    /// <summary>The <c>connection.*</c> settings <see cref="ConnectionString"/> is built from (TLS diagnosis and <c>check</c> name their keys).</summary>
+    public required PgConnectionSettings Connection { get; init; }
 
     /// <summary>The destination for messages: <c>host:port/database</c> as user, never the password.</summary>
     public required string ConnectionDisplay { get; init; }
@@ -217,6 +220,7 @@ public sealed class SinkOptions
             LogLevel = logLevel,
             ConnectionString = PgSessionSettings.Pin(builder.ConnectionString),
             ConnectionDisplay = connection.Display,
+            Connection = connection,
             Kafka = kafka,
             SchemaRegistry = registry,
             Effective = config.Effective,
