@@ -5,8 +5,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace KafkaCdc.Tests.SinkConnector.Hosting;
 
-/// <summary>The sink's <c>check</c> against a server with TLS: the TLS line says what was verified, or why it failed naming the key.</summary>
-public class SinkCheckTlsTests
+/// <summary>
+/// The sink against a server with TLS: <c>check</c>'s TLS line says what was verified, or why it failed naming the key;
+/// <c>run</c> with a certificate that does not verify stops (exit code 1) saying the same.
+/// </summary>
+public class SinkTlsTests
 {
     TlsTestServer _server = null!;
 
@@ -46,6 +49,16 @@ public class SinkCheckTlsTests
         Assert.That(output.ToString(), Does.Contain($"FAIL connect to {TlsTestServer.CertUser}@localhost:{_server.Server.Port}/postgres: the TLS handshake failed (see TLS)"));
         Assert.That(output.ToString(), Does.Contain($"FAIL TLS: TLS with localhost:{_server.Server.Port} failed: connection.sslrootcert: the server's certificate (CN=localhost, issued by CN=KafkaCdc test ca)")
             .And.Contain($"is not signed by the CA in '{_server.OtherCaFile}'"));
+    }
+
+    [Test]
+    public async Task Run_WithAnotherCa_ExitsOne_NamingSslRootCert()
+    {
+        await using var sink = ConnectorProcess.StartSink(Config(_server.OtherCaFile));
+
+        Assert.That(await sink.WaitForExitAsync(TimeSpan.FromSeconds(60)), Is.EqualTo(1), sink.Output);
+        Assert.That(sink.Output, Does.Contain($"connection.sslrootcert: the server's certificate (CN=localhost, issued by CN=KafkaCdc test ca) is not signed by the CA in '{_server.OtherCaFile}'"));
+        Assert.That(sink.Output, Does.Not.Contain(TlsTestServer.KeyPassphrase));
     }
 
     Dictionary<string, string> Config(string rootCertificate) => new()
