@@ -39,7 +39,7 @@ apt_install() {
     >"$state/apt-install.log" 2>&1 || { tail -n 20 "$state/apt-install.log" >&2; return 1; }
 }
 
-apt_install postgresql-15 postgresql-contrib python3-avro python3-yaml kcat docker-compose pgbouncer openssh-server
+apt_install postgresql-15 postgresql-contrib python3-avro python3-yaml kcat docker-compose pgbouncer openssh-server openssl
 
 # --- librdkafka ------------------------------------------------------------------------------------------------------
 if ! dotnet build "$repo/src/DevStack" -v quiet -nologo -clp:NoSummary >"$state/build.log" 2>&1; then

@@ -1,5 +1,6 @@
 using Confluent.Kafka;
 using KafkaCdc.Shared.Failures;
+using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.Hosting;
 using KafkaCdc.Shared.Kafka;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
@@ -68,7 +69,8 @@ public sealed class SinkWorker
         }
         catch (Exception e) when (SinkErrorClassifier.Classify(e) != FailureKind.Transient)
         {
-            return Fail(new SinkTaskFailedException($"cannot prepare the destination {_options.ConnectionDisplay} schema {_options.SchemaName}: {e.Message}", null, e));
+            var reason = await PgTlsDiagnosis.DescribeAsync(e, _options.Connection, CancellationToken.None);
+            return Fail(new SinkTaskFailedException($"cannot prepare the destination {_options.ConnectionDisplay} schema {_options.SchemaName}: {reason}", null, e));
         }
         var dataSource = built!;
 

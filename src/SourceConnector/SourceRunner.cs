@@ -1,4 +1,5 @@
 using KafkaCdc.Shared.Failures;
+using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.Retrying;
 using KafkaCdc.SourceConnector.Configuration;
 using KafkaCdc.SourceConnector.Snapshots;
@@ -58,8 +59,9 @@ internal sealed class SourceRunner(SourceOptions options, SourceStatus status, I
             {
                 if (FailureClassifier.Classify(e) == FailureKind.Permanent)
                 {
-                    status.Set(ConnectorState.Failed, e.Message);
-                    Log.Failed(_logger, e.Message, e);
+                    var reason = await PgTlsDiagnosis.DescribeAsync(e, options.Connection, CancellationToken.None);
+                    status.Set(ConnectorState.Failed, reason);
+                    Log.Failed(_logger, reason, e);
                     return 1;
                 }
                 if (DateTime.UtcNow - streamingSince > s_healthyAfter) attempt = 0;

@@ -6,7 +6,8 @@ namespace KafkaCdc.DevStack.Postgres;
 /// <summary>
 /// A throwaway PostgreSQL server for local runs and tests: <c>initdb</c> in a temporary directory, a free
 /// port on 127.0.0.1, <c>wal_level=logical</c>, password authentication for TCP connections. Dropped with
-/// its data directory on <see cref="DisposeAsync"/>.
+/// its data directory on <see cref="DisposeAsync"/>. With a <see cref="TemporaryPostgresTls"/> it also accepts TLS
+/// (<c>ssl=on</c>) and client certificates.
 /// </summary>
 /// <remarks>
 /// initdb and pg_ctl refuse to run as root, so when this process is root the server runs as the
@@ -21,12 +22,14 @@ public sealed class TemporaryPostgres : IAsyncDisposable
     readonly string _directory;
     readonly string _binDirectory;
     readonly bool _runAsPostgresUser;
+    readonly bool _tls;
 
-    TemporaryPostgres(string directory, string binDirectory, bool runAsPostgresUser, int port, string password)
+    TemporaryPostgres(string directory, string binDirectory, bool runAsPostgresUser, bool tls, int port, string password)
     {
         _directory = directory;
         _binDirectory = binDirectory;
         _runAsPostgresUser = runAsPostgresUser;
+        _tls = tls;
         Port = port;
         Password = password;
     }
@@ -44,7 +47,10 @@ public sealed class TemporaryPostgres : IAsyncDisposable
     string DataDirectory => Path.Combine(_directory, "data");
 
     /// <summary>Creates and starts a server. Retries on another port if the chosen one was taken meanwhile.</summary>
-    public static async Task<TemporaryPostgres> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<TemporaryPostgres> StartAsync(CancellationToken cancellationToken = default) => StartAsync(null, cancellationToken);
+
+    /// <summary>Creates and starts a server, with TLS when <paramref name="tls"/> is given.</summary>
+    public static async Task<TemporaryPostgres> StartAsync(TemporaryPostgresTls? tls, CancellationToken cancellationToken = default)
     {
         var binDirectory = FindBinDirectory();
         var runAsPostgresUser = Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root";
@@ -54,18 +60,25 @@ public sealed class TemporaryPostgres : IAsyncDisposable
         {
             var passwordFile = Path.Combine(directory, "pwfile");
             await File.WriteAllTextAsync(passwordFile, password + "\n", cancellationToken);
+            if (tls is not null) CopyTlsFiles(tls, directory);
             if (runAsPostgresUser)
                 await RunAsync("chown", ["-R", "postgres:postgres", directory], asPostgres: false, cancellationToken);
 
-            var server = new TemporaryPostgres(directory, binDirectory, runAsPostgresUser, LocalPorts.Free(), password);
+            var server = new TemporaryPostgres(directory, binDirectory, runAsPostgresUser, tls is not null, LocalPorts.Free(), password);
             await server.RunToolAsync("initdb",
                 ["-D", server.DataDirectory, "-U", SuperUser, "--pwfile", passwordFile, "--auth-local=trust",
                  "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], cancellationToken);
             File.Delete(passwordFile);
+            if (tls is { HbaLines.Count: > 0 })
+            {
+                // Rewriting the existing file keeps its owner (the server's OS user); the first matching line wins.
+                var hba = Path.Combine(server.DataDirectory, "pg_hba.conf");
+                await File.WriteAllTextAsync(hba, string.Join('\n', tls.HbaLines) + "\n" + await File.ReadAllTextAsync(hba, cancellationToken), cancellationToken);
+            }
 
             for (var attempt = 1; ; attempt++)
             {
-                var candidate = attempt == 1 ? server : new TemporaryPostgres(directory, binDirectory, runAsPostgresUser, LocalPorts.Free(), password);
+                var candidate = attempt == 1 ? server : new TemporaryPostgres(directory, binDirectory, runAsPostgresUser, tls is not null, LocalPorts.Free(), password);
                 try
                 {
                     await candidate.StartServerAsync(cancellationToken);
@@ -91,9 +104,24 @@ public sealed class TemporaryPostgres : IAsyncDisposable
             "-c wal_level=logical", "-c max_replication_slots=64", "-c max_wal_senders=64",
             "-c max_connections=300", "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
             "-c wal_sender_timeout=0");
+        if (_tls)
+        {
+            options += $" -c ssl=on -c ssl_cert_file={Path.Combine(_directory, "server.crt")} -c ssl_key_file={Path.Combine(_directory, "server.key")}";
+            if (File.Exists(Path.Combine(_directory, "ca.crt"))) options += $" -c ssl_ca_file={Path.Combine(_directory, "ca.crt")}";
+        }
         return RunToolAsync("pg_ctl",
             ["-D", DataDirectory, "-l", Path.Combine(_directory, "server.log"), "-o", options, "-w", "-t", "60", "start"],
             cancellationToken);
+    }
+
+    /// <summary>Copies the TLS files into the server's directory: the key readable by its owner only, as PostgreSQL demands.</summary>
+    static void CopyTlsFiles(TemporaryPostgresTls tls, string directory)
+    {
+        File.Copy(tls.CertificateFile, Path.Combine(directory, "server.crt"));
+        var key = Path.Combine(directory, "server.key");
+        File.Copy(tls.KeyFile, key);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (tls.CaFile is not null) File.Copy(tls.CaFile, Path.Combine(directory, "ca.crt"));
     }
 
     /// <summary>Stops the server immediately and deletes its directory.</summary>

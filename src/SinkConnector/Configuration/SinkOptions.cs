@@ -17,8 +17,8 @@ public sealed class SinkOptions
     /// <summary>The default <c>rest.port</c>: next to the source's 8083, so both can share a host.</summary>
     public const int DefaultRestPort = 8084;
 
-    static readonly PgConnectionKeys s_connectionKeys = new(
-        "connection.hostname", "connection.port", "connection.username", "connection.password", "connection.database", "connection.sslmode");
+    static readonly PgConnectionKeys s_connectionKeys = PgConnectionKeys.WithTlsPrefix(
+        "connection.", "connection.hostname", "connection.port", "connection.username", "connection.password", "connection.database");
 
     /// <summary>The default <c>batch.linger.ms</c>.</summary>
     /// <remarks>
@@ -106,7 +106,10 @@ public sealed class SinkOptions
     /// <summary><c>log.level</c>.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
-    /// <summary>The destination's connection settings (<c>connection.*</c>, and the SSH tunnel of <c>ssh.*</c>).</summary>
+    /// <summary>
+    /// The destination's connection settings (<c>connection.*</c> with TLS, and the SSH tunnel of <c>ssh.*</c>), which
+    /// <see cref="ConnectionString"/> is built from; TLS diagnosis and <c>check</c> name their keys.
+    /// </summary>
     public required PgConnectionSettings Connection { get; init; }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Confluent.Kafka;
 using KafkaCdc.Shared.Kafka;
+using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.Ssh;
 using KafkaCdc.SinkConnector.Configuration;
@@ -12,7 +13,8 @@ namespace KafkaCdc.SinkConnector.Hosting;
 /// <summary>
 /// <c>check</c>: verifies every prerequisite without writing anything and prints one <c>PASS</c>/<c>FAIL</c> line per
 /// item: the SSH tunnel opens (with <c>ssh.enabled=true</c>: the server, its verified host key and the forward are
-/// printed below its line); the destination accepts the connection; the schema exists with the privileges of
+/// printed below its line); the destination accepts the connection, and its TLS (mode, what was verified, protocol,
+/// client certificate); the schema exists with the privileges of
 /// <c>schemas/sql/sink-setup.sql</c> (USAGE and CREATE on it; SELECT, INSERT, UPDATE, DELETE on its existing tables);
 /// temporary tables are allowed (upsert staging); with <c>delete.mode=soft</c>, the existing tables have the soft-delete
 /// columns with their types, or the sink can add them; whether a connection pooler is in front (<see cref="PoolerProbe"/>),
@@ -59,14 +61,34 @@ public static class SinkCheck
                 });
                 if (opened is not null) await output.WriteLineAsync($"     {opened.Describe()}");
             }
+            Exception? connectFailure = null;
             await Report($"connect to {options.ConnectionDisplay}", async () =>
             {
                 if (tunnel is { IsOpen: false }) return "not checked: no SSH tunnel";
                 var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString) { Timeout = 10, Pooling = false };
                 connection = new NpgsqlConnection(builder.ConnectionString);
-                await connection.OpenAsync(cancellationToken);
+                try
+                {
+                    await connection.OpenAsync(cancellationToken);
+                }
+                catch (NpgsqlException e) when (PgTlsDiagnosis.IsTlsFailure(e))
+                {
+                    connectFailure = e;
+                    return "the TLS handshake failed (see TLS)";
+                }
                 return null;
             });
+            if (connectFailure is not null)
+            {
+                passed = false;
+                await output.WriteLineAsync($"FAIL TLS: {await PgTlsDiagnosis.DescribeAsync(connectFailure, options.Connection, cancellationToken)}");
+            }
+            else if (connection is { State: System.Data.ConnectionState.Open })
+            {
+                var (tlsPassed, tls) = await PgTlsStatus.DescribeAsync(connection, options.Connection, cancellationToken);
+                passed &= tlsPassed;
+                await output.WriteLineAsync($"{(tlsPassed ? "PASS" : "FAIL")} TLS: {tls}");
+            }
             var schema = options.SchemaName;
             await Report($"USAGE and CREATE on schema \"{schema}\"", () => Database(connection, async c => await SchemaProblemAsync(c, schema, cancellationToken)));
             await Report($"SELECT, INSERT, UPDATE, DELETE on the tables of schema \"{schema}\"", () => Database(connection, async c => await TablesProblemAsync(c, schema, cancellationToken)));

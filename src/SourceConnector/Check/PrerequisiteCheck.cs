@@ -1,4 +1,5 @@
 using KafkaCdc.Shared.Hosting;
+using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.Ssh;
 using KafkaCdc.SourceConnector.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,8 +11,8 @@ namespace KafkaCdc.SourceConnector.Check;
 
 /// <summary>
 /// The <c>check</c> command: verifies every prerequisite without changing anything and prints one pass/fail line
-/// per item (the SSH tunnel when <c>ssh.enabled=true</c>, PostgreSQL, publication, slot, heartbeat and signal tables,
-/// topics, Kafka, the registry, the stored offset). Exit code 0 when all pass, <see cref="ConnectorCommandLine.CheckFailedExitCode"/> otherwise.
+/// per item (the SSH tunnel when <c>ssh.enabled=true</c>, PostgreSQL and its TLS, publication, slot, heartbeat and
+/// signal tables, topics, Kafka, the registry, the stored offset). Exit code 0 when all pass, <see cref="ConnectorCommandLine.CheckFailedExitCode"/> otherwise.
 /// </summary>
 internal static class PrerequisiteCheck
 {
@@ -74,6 +75,12 @@ internal static class PrerequisiteCheck
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
+            if (PgTlsDiagnosis.IsTlsFailure(e))
+            {
+                results.Add(new("connection", false, $"cannot connect to database '{options.Database}' as '{options.User}': the TLS handshake failed (the remaining PostgreSQL checks need a connection)"));
+                results.Add(new("TLS", false, await PgTlsDiagnosis.DescribeAsync(e, options.Connection, cancellationToken)));
+                return (false, null);
+            }
             var through = options.Connection.Tunnel is { } tunnel
                 ? $"; through the SSH tunnel, which the SSH server closes at once when it cannot reach {tunnel.Destination} itself"
                 : "";
@@ -83,6 +90,8 @@ internal static class PrerequisiteCheck
         }
         var server = await ServerInfo.ReadAsync(connection, cancellationToken);
         results.Add(new("connection", true, $"connected to database '{options.Database}' as '{server.User}'"));
+        var (tlsPassed, tls) = await PgTlsStatus.DescribeAsync(connection, options.Connection, cancellationToken);
+        results.Add(new("TLS", tlsPassed, tls));
 
         results.AddRange(ServerRequirements.Evaluate(server, options).Select(r => new CheckResult(r.Item, r.Met, r.Detail)));
 

@@ -42,7 +42,7 @@ internal sealed class SourceOptions
     public const string OffsetFlushIntervalKey = "offset.flush.interval.ms";
     public const string LogLevelKey = "log.level";
 
-    static readonly PgConnectionKeys s_connectionKeys = new(HostnameKey, PortKey, UserKey, PasswordKey, DatabaseKey, SslModeKey);
+    static readonly PgConnectionKeys s_connectionKeys = PgConnectionKeys.WithTlsPrefix("database.", HostnameKey, PortKey, UserKey, PasswordKey, DatabaseKey);
 
     public required string Name { get; init; }
     /// <summary>The <c>database.*</c> connection settings; the properties below are read from it.</summary>

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Avro;
 using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
@@ -7,6 +8,7 @@ using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.Ssh;
 using KafkaCdc.SourceConnector;
+using KafkaCdc.Tests.Shared.Postgres.Errors;
 using KafkaCdc.Tests.Shared.SchemaRegistry;
 using Npgsql;
 
@@ -48,6 +50,8 @@ public class FailureClassifierTests
         yield return Row(new NpgsqlException("timeout", new TimeoutException()), FailureKind.Transient, "NpgsqlTimeout");
         yield return Row(new NpgsqlException("refused", new SocketException((int)SocketError.ConnectionRefused)), FailureKind.Transient, "ConnectionRefused");
         yield return Row(new NpgsqlException("SSL required"), FailureKind.Permanent, "NpgsqlWithoutCause");
+        yield return Row(PgErrorClassificationTests.TlsRejected(), FailureKind.Permanent, "ServerCertificateRejected");
+        yield return Row(new CryptographicException("The provided password is incorrect."), FailureKind.Permanent, "ClientKeyDoesNotOpen");
         yield return Row(new KafkaException(new Error(ErrorCode.Local_Transport, "down")), FailureKind.Transient, "KafkaTransport");
         yield return Row(new KafkaException(new Error(ErrorCode.Local_TimedOut, "slow")), FailureKind.Transient, "KafkaTimeout");
         yield return Row(new KafkaException(new Error(ErrorCode.NotEnoughReplicas, "isr")), FailureKind.Transient, "KafkaNotEnoughReplicas");

@@ -6,7 +6,7 @@ namespace KafkaCdc.Tests.Shared.Postgres;
 
 public class PgConnectionSettingsTests
 {
-    static readonly PgConnectionKeys s_keys = new("c.hostname", "c.port", "c.user", "c.password", "c.dbname", "c.sslmode");
+    static readonly PgConnectionKeys s_keys = PgConnectionKeys.WithTlsPrefix("c.", "c.hostname", "c.port", "c.user", "c.password", "c.dbname");
 
     static ConfigReader Reader(string json) => new(RawConfig.Parse(json), new Dictionary<string, string>());
 
@@ -18,7 +18,7 @@ public class PgConnectionSettingsTests
         var settings = PgConnectionSettings.Read(reader, s_keys);
 
         Assert.DoesNotThrow(reader.ThrowIfProblems);
-        Assert.That(settings, Is.EqualTo(new PgConnectionSettings("db", 5432, "u", "secret", "shop", SslMode.Require)));
+        Assert.That(settings, Is.EqualTo(new PgConnectionSettings("db", 5432, "u", "secret", "shop", SslMode.Require) { Keys = s_keys }));
     }
 
     [TestCase("disable", SslMode.Disable)]

@@ -171,7 +171,7 @@ public class SshTunnelOptionsTests
     {
         var config = Config(("db.host", "db.internal"), ("db.user", "u"), ("db.name", "d"), ("db.sslmode", "verify-full"));
         var reader = Reader(config);
-        var settings = PgConnectionSettings.Read(reader, new PgConnectionKeys("db.host", "db.port", "db.user", "db.password", "db.name", "db.sslmode"));
+        var settings = PgConnectionSettings.Read(reader, PgConnectionKeys.WithTlsPrefix("db.", "db.host", "db.port", "db.user", "db.password", "db.name"));
         Assert.Multiple(() =>
         {
             Assert.That(Assert.Throws<ConfigException>(reader.ThrowIfProblems)!.Problems, Has.One.StartsWith("db.sslmode: verify-full").And.Contains("verify-ca"));

@@ -15,7 +15,7 @@ namespace KafkaCdc.Tests.Shared.Ssh;
 /// </summary>
 public class SshTunnelTests
 {
-    static readonly PgConnectionKeys s_keys = new("db.host", "db.port", "db.user", "db.password", "db.name", "db.sslmode");
+    static readonly PgConnectionKeys s_keys = PgConnectionKeys.WithTlsPrefix("db.", "db.host", "db.port", "db.user", "db.password", "db.name");
     SshServer _server = null!;
 
     [SetUp]

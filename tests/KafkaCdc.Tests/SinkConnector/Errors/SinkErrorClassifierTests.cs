@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Avro;
 using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
@@ -7,6 +8,7 @@ using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.Shared.Ssh;
 using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
+using KafkaCdc.Tests.Shared.Postgres.Errors;
 using KafkaCdc.Tests.Shared.SchemaRegistry;
 using Npgsql;
 
@@ -37,6 +39,8 @@ public class SinkErrorClassifierTests
         yield return new TestCaseData(new NpgsqlException("broken", new IOException("reset")), FailureKind.Transient).SetName("Npgsql I/O error");
         yield return new TestCaseData(new NpgsqlException("timeout", new TimeoutException()), FailureKind.Transient).SetName("Npgsql timeout");
         yield return new TestCaseData(new NpgsqlException("other"), FailureKind.Permanent).SetName("Npgsql other");
+        yield return new TestCaseData(PgErrorClassificationTests.TlsRejected(), FailureKind.Permanent).SetName("server certificate rejected (wrong CA or host name)");
+        yield return new TestCaseData(new CryptographicException("The provided password is incorrect."), FailureKind.Permanent).SetName("client key does not open");
         yield return new TestCaseData(new MessageDecodingException("bad", 7, null), FailureKind.Record).SetName("undecodable message");
         yield return new TestCaseData(new AvroDecodingException("bad", 3), FailureKind.Record).SetName("bad Avro");
         yield return new TestCaseData(new AvroException("Apache.Avro refused"), FailureKind.Record).SetName("Apache.Avro error");

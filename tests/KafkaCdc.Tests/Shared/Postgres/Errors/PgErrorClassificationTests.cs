@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Authentication;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.Shared.Postgres;
 using Npgsql;
@@ -75,7 +76,14 @@ public class PgErrorClassificationTests
         yield return new TestCaseData(new NpgsqlException("timeout", new TimeoutException()), FailureKind.Transient).SetName("Classify_NpgsqlTimeout_IsTransient");
         yield return new TestCaseData(new NpgsqlException("refused", new SocketException((int)SocketError.ConnectionRefused)), FailureKind.Transient).SetName("Classify_ConnectionRefused_IsTransient");
         yield return new TestCaseData(new NpgsqlException("SSL required"), FailureKind.Permanent).SetName("Classify_NpgsqlWithoutCause_IsPermanent");
+        yield return new TestCaseData(TlsRejected(), FailureKind.Permanent).SetName("Classify_ServerCertificateRejected_IsPermanent");
+        yield return new TestCaseData(new NpgsqlException("Exception while performing SSL handshake", new IOException("Received an unexpected EOF or 0 bytes from the transport stream.")), FailureKind.Transient)
+            .SetName("Classify_TlsHandshakeCutOff_IsTransient");
     }
+
+    /// <summary>Npgsql's failure when the server's certificate does not verify (wrong CA, host name under verify-full): retrying cannot help.</summary>
+    internal static NpgsqlException TlsRejected() =>
+        new("Exception while performing SSL handshake", new AuthenticationException("The remote certificate was rejected by the provided RemoteCertificateValidationCallback."));
 
     [TestCaseSource(nameof(NpgsqlFailures))]
     public void Classify_NpgsqlFailureWithoutSqlState_ByCause(NpgsqlException exception, FailureKind expected) =>
