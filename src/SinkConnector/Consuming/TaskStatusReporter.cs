@@ -68,9 +68,9 @@ internal sealed class TaskStatusReporter
                 if (watermarks is { High.IsSpecial: false }) high = watermarks.High.Value;
                 if (next is null && consumer?.Position(partition) is { IsSpecial: false } position) next = position.Value;
             }
-            catch (KafkaException)
+            catch (Exception e) when (e is KafkaException or ObjectDisposedException)
             {
-                // Not fetched yet: lag unknown for now.
+                // Not fetched yet, or the consumer is closed (a failed task reports its state last): lag unknown.
             }
             long? lag = high is { } h && next is { } n ? Math.Max(0, h - n) : null;
             if (lag is { } known) _metrics.SetLag(partition.Topic, partition.Partition.Value, known);
