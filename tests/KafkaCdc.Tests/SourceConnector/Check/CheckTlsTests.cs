@@ -6,19 +6,8 @@ using KafkaCdc.Tests.Shared.Postgres.Tls;
 namespace KafkaCdc.Tests.SourceConnector.Check;
 
 /// <summary><c>check</c> against a server with TLS: the TLS line says what was verified, or why it failed naming the key.</summary>
-public class CheckTlsTests
+public class CheckTlsTests : TlsServerTests
 {
-    TlsTestServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartServerAsync() => _server = await TlsTestServer.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopServerAsync()
-    {
-        if (_server is not null) await _server.DisposeAsync();
-    }
-
     [Test]
     public async Task Check_VerifyFullWithAClientCertificate_PassesTheConnectionAndSaysWhatTlsVerified()
     {
@@ -28,7 +17,7 @@ public class CheckTlsTests
         {
             Assert.That(Line(results, "connection"), Does.StartWith($"PASS  connection: connected to database 'postgres' as '{TlsTestServer.CertUser}'"));
             Assert.That(Line(results, "TLS"), Does.Match(
-                $"^PASS  TLS: verify-full, server certificate verified against the CA in '{_server.CaFile}' for host name 'localhost', " +
+                $"^PASS  TLS: verify-full, server certificate verified against the CA in '{Server.CaFile}' for host name 'localhost', " +
                 $@"protocol TLSv1\.[23] \(.+\), client certificate /CN={TlsTestServer.CertUser}$"));
         });
     }
@@ -41,7 +30,7 @@ public class CheckTlsTests
         Assert.Multiple(() =>
         {
             Assert.That(Line(results, "connection"), Does.StartWith("FAIL  connection: cannot connect").And.Contain("the TLS handshake failed"));
-            Assert.That(Line(results, "TLS"), Does.StartWith($"FAIL  TLS: TLS with 127.0.0.1:{_server.Server.Port} failed: database.hostname: host name '127.0.0.1' does not match")
+            Assert.That(Line(results, "TLS"), Does.StartWith($"FAIL  TLS: TLS with 127.0.0.1:{Server.Server.Port} failed: database.hostname: host name '127.0.0.1' does not match")
                 .And.EndWith("use database.sslmode=verify-ca"));
         });
     }
@@ -50,13 +39,13 @@ public class CheckTlsTests
     {
         ["name"] = TestEnvironment.UniqueName("tls_check"),
         ["database.hostname"] = host,
-        ["database.port"] = _server.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["database.port"] = Server.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["database.user"] = TlsTestServer.CertUser,
         ["database.dbname"] = "postgres",
         ["database.sslmode"] = "verify-full",
-        ["database.sslrootcert"] = _server.CaFile,
-        ["database.sslcert"] = _server.ClientCertificateFile,
-        ["database.sslkey"] = _server.EncryptedClientKeyFile,
+        ["database.sslrootcert"] = Server.CaFile,
+        ["database.sslcert"] = Server.ClientCertificateFile,
+        ["database.sslkey"] = Server.EncryptedClientKeyFile,
         ["database.sslpassword"] = TlsTestServer.KeyPassphrase,
         ["slot.name"] = TestEnvironment.UniqueName("tls_slot"),
         ["publication.autocreate.mode"] = "disabled",

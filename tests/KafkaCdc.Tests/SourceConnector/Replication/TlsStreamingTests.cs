@@ -8,25 +8,14 @@ namespace KafkaCdc.Tests.SourceConnector.Replication;
 /// The source over TLS end to end: snapshot and replication connections under verify-full, and a certificate that does
 /// not verify stopping the connector (not retrying) with the key to change.
 /// </summary>
-public class TlsStreamingTests
+public class TlsStreamingTests : TlsServerTests
 {
-    TlsTestServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartServerAsync() => _server = await TlsTestServer.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopServerAsync()
-    {
-        if (_server is not null) await _server.DisposeAsync();
-    }
-
     [Test]
     public async Task Stream_UnderVerifyFull_SnapshotsAndStreams_OverAnEncryptedReplicationConnection()
     {
         var table = TestEnvironment.UniqueName("tls_t");
         await ExecuteAsync($"CREATE TABLE {table} (id integer PRIMARY KEY); INSERT INTO {table} VALUES (1)");
-        var config = Config(_server.CaFile);
+        var config = Config(Server.CaFile);
 
         await using var connector = await InProcessConnector.StartStreamingAsync(config);
         await ExecuteAsync($"INSERT INTO {table} VALUES (2)");
@@ -47,13 +36,13 @@ public class TlsStreamingTests
     [Test]
     public async Task Start_WithAnotherCa_StopsWithoutRetrying_NamingSslRootCert()
     {
-        await using var connector = InProcessConnector.Start(Config(_server.OtherCaFile));
+        await using var connector = InProcessConnector.Start(Config(Server.OtherCaFile));
 
         await connector.WaitForStateAsync(ConnectorState.Failed, TimeSpan.FromSeconds(60));
 
         Assert.Multiple(() =>
         {
-            Assert.That(connector.Status.Error, Does.Contain($"database.sslrootcert: the server's certificate (CN=localhost, issued by CN=KafkaCdc test ca) is not signed by the CA in '{_server.OtherCaFile}'"));
+            Assert.That(connector.Status.Error, Does.Contain($"database.sslrootcert: the server's certificate (CN=localhost, issued by CN=KafkaCdc test ca) is not signed by the CA in '{Server.OtherCaFile}'"));
             Assert.That(connector.Status.Restarts, Is.Zero, "a certificate that does not verify is not retried");
         });
         Assert.That(await connector.Exit.WaitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
@@ -66,9 +55,9 @@ public class TlsStreamingTests
         {
             ["name"] = name,
             ["database.hostname"] = "localhost",
-            ["database.port"] = _server.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["database.port"] = Server.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["database.user"] = KafkaCdc.DevStack.Postgres.TemporaryPostgres.SuperUser,
-            ["database.password"] = _server.Server.Password,
+            ["database.password"] = Server.Server.Password,
             ["database.dbname"] = "postgres",
             ["database.sslmode"] = "verify-full",
             ["database.sslrootcert"] = rootCertificate,
@@ -86,7 +75,7 @@ public class TlsStreamingTests
 
     async Task ExecuteAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(_server.Server.ConnectionString);
+        await using var connection = new NpgsqlConnection(Server.Server.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
@@ -94,7 +83,7 @@ public class TlsStreamingTests
 
     async Task<T> ScalarAsync<T>(string sql)
     {
-        await using var connection = new NpgsqlConnection(_server.Server.ConnectionString);
+        await using var connection = new NpgsqlConnection(Server.Server.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;

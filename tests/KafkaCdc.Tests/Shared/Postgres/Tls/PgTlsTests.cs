@@ -10,19 +10,8 @@ namespace KafkaCdc.Tests.Shared.Postgres.Tls;
 /// sslmode with the right and the wrong CA and host name, client certificates with and without a passphrase, and the
 /// start-up checks of the TLS files. Failures must be permanent and say which key to change.
 /// </summary>
-public class PgTlsTests
+public class PgTlsTests : TlsServerTests
 {
-    TlsTestServer _server = null!;
-
-    [OneTimeSetUp]
-    public async Task StartServerAsync() => _server = await TlsTestServer.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopServerAsync()
-    {
-        if (_server is not null) await _server.DisposeAsync();
-    }
-
     [Test]
     public async Task Require_Encrypts_WithoutVerifyingTheName()
     {
@@ -33,16 +22,16 @@ public class PgTlsTests
 
     [Test]
     public async Task VerifyFull_WithTheRightCaAndName_Connects() =>
-        Assert.That(await SslOfAsync(Settings("localhost", "verify-full", _server.CaFile)), Is.EqualTo((true, TemporaryPostgresSuperUser)));
+        Assert.That(await SslOfAsync(Settings("localhost", "verify-full", Server.CaFile)), Is.EqualTo((true, TemporaryPostgresSuperUser)));
 
     [Test]
     public async Task VerifyCa_WithTheRightCa_AcceptsAnotherHostName() =>
-        Assert.That(await SslOfAsync(Settings("127.0.0.1", "verify-ca", _server.CaFile)), Is.EqualTo((true, TemporaryPostgresSuperUser)));
+        Assert.That(await SslOfAsync(Settings("127.0.0.1", "verify-ca", Server.CaFile)), Is.EqualTo((true, TemporaryPostgresSuperUser)));
 
     [Test]
     public async Task VerifyFull_WithAnotherCa_FailsPermanently_NamingSslRootCert()
     {
-        var settings = Settings("localhost", "verify-full", _server.OtherCaFile);
+        var settings = Settings("localhost", "verify-full", Server.OtherCaFile);
 
         var error = Assert.ThrowsAsync<NpgsqlException>(() => SslOfAsync(settings))!;
         var message = await PgTlsDiagnosis.DescribeAsync(error, settings, CancellationToken.None);
@@ -51,15 +40,15 @@ public class PgTlsTests
         {
             Assert.That(PgTlsDiagnosis.IsTlsFailure(error), Is.True, error.ToString());
             Assert.That(PgErrorClassification.Classify(error), Is.EqualTo(FailureKind.Permanent));
-            Assert.That(message, Does.StartWith($"TLS with localhost:{_server.Server.Port} failed: database.sslrootcert: the server's certificate (CN=localhost, issued by CN=KafkaCdc test ca)")
-                .And.Contain($"is not signed by the CA in '{_server.OtherCaFile}'").And.EndWith("set database.sslrootcert to the CA that signed it"));
+            Assert.That(message, Does.StartWith($"TLS with localhost:{Server.Server.Port} failed: database.sslrootcert: the server's certificate (CN=localhost, issued by CN=KafkaCdc test ca)")
+                .And.Contain($"is not signed by the CA in '{Server.OtherCaFile}'").And.EndWith("set database.sslrootcert to the CA that signed it"));
         });
     }
 
     [Test]
     public async Task VerifyFull_WithAnotherHostName_FailsPermanently_NamingTheHostAndTheNamesInTheCertificate()
     {
-        var settings = Settings("127.0.0.1", "verify-full", _server.CaFile);
+        var settings = Settings("127.0.0.1", "verify-full", Server.CaFile);
 
         var error = Assert.ThrowsAsync<NpgsqlException>(() => SslOfAsync(settings))!;
         var message = await PgTlsDiagnosis.DescribeAsync(error, settings, CancellationToken.None);
@@ -75,7 +64,7 @@ public class PgTlsTests
     [Test]
     public void Require_WithSslRootCert_VerifiesTheCa_AsLibpqDoes()
     {
-        var settings = Settings("localhost", "require", _server.OtherCaFile);
+        var settings = Settings("localhost", "require", Server.OtherCaFile);
 
         Assert.That(settings.EffectiveSslMode, Is.EqualTo(SslMode.VerifyCA));
         Assert.ThrowsAsync<NpgsqlException>(() => SslOfAsync(settings));
@@ -84,9 +73,9 @@ public class PgTlsTests
     [Test]
     public async Task ClientCertificate_LogsInWithoutPassword_WhereTheServerDemandsCert()
     {
-        var withCertificate = Settings("localhost", "verify-full", _server.CaFile, TlsTestServer.CertUser,
-            ("sslcert", _server.ClientCertificateFile), ("sslkey", _server.ClientKeyFile));
-        var withoutCertificate = Settings("localhost", "verify-full", _server.CaFile, TlsTestServer.CertUser);
+        var withCertificate = Settings("localhost", "verify-full", Server.CaFile, TlsTestServer.CertUser,
+            ("sslcert", Server.ClientCertificateFile), ("sslkey", Server.ClientKeyFile));
+        var withoutCertificate = Settings("localhost", "verify-full", Server.CaFile, TlsTestServer.CertUser);
 
         Assert.That(await SslOfAsync(withCertificate), Is.EqualTo((true, TlsTestServer.CertUser)));
         var refused = Assert.ThrowsAsync<PostgresException>(() => SslOfAsync(withoutCertificate))!;
@@ -96,8 +85,8 @@ public class PgTlsTests
     [Test]
     public async Task EncryptedClientKey_OpensWithSslPassword()
     {
-        var settings = Settings("localhost", "verify-full", _server.CaFile, TlsTestServer.CertUser,
-            ("sslcert", _server.ClientCertificateFile), ("sslkey", _server.EncryptedClientKeyFile), ("sslpassword", TlsTestServer.KeyPassphrase));
+        var settings = Settings("localhost", "verify-full", Server.CaFile, TlsTestServer.CertUser,
+            ("sslcert", Server.ClientCertificateFile), ("sslkey", Server.EncryptedClientKeyFile), ("sslpassword", TlsTestServer.KeyPassphrase));
 
         Assert.That(await SslOfAsync(settings), Is.EqualTo((true, TlsTestServer.CertUser)));
     }
@@ -108,7 +97,7 @@ public class PgTlsTests
         var missing = Path.Combine(Path.GetTempPath(), "kafkacdc-no-such-ca.crt");
 
         var error = Assert.Throws<ConfigException>(() => Settings("localhost", "verify-full", missing, TlsTestServer.CertUser,
-            ("sslcert", missing + ".client"), ("sslkey", _server.ClientKeyFile)))!;
+            ("sslcert", missing + ".client"), ("sslkey", Server.ClientKeyFile)))!;
 
         Assert.That(error.Problems, Is.EquivalentTo(new[]
         {
@@ -120,15 +109,15 @@ public class PgTlsTests
     [Test]
     public void Read_EncryptedKeyWithoutOrWithAWrongPassphrase_IsAProblemOfSslPassword_ThatNeverShowsIt()
     {
-        var without = Assert.Throws<ConfigException>(() => Settings("localhost", "verify-full", _server.CaFile, TlsTestServer.CertUser,
-            ("sslcert", _server.ClientCertificateFile), ("sslkey", _server.EncryptedClientKeyFile)))!;
-        var wrong = Assert.Throws<ConfigException>(() => Settings("localhost", "verify-full", _server.CaFile, TlsTestServer.CertUser,
-            ("sslcert", _server.ClientCertificateFile), ("sslkey", _server.EncryptedClientKeyFile), ("sslpassword", "not-the-passphrase")))!;
+        var without = Assert.Throws<ConfigException>(() => Settings("localhost", "verify-full", Server.CaFile, TlsTestServer.CertUser,
+            ("sslcert", Server.ClientCertificateFile), ("sslkey", Server.EncryptedClientKeyFile)))!;
+        var wrong = Assert.Throws<ConfigException>(() => Settings("localhost", "verify-full", Server.CaFile, TlsTestServer.CertUser,
+            ("sslcert", Server.ClientCertificateFile), ("sslkey", Server.EncryptedClientKeyFile), ("sslpassword", "not-the-passphrase")))!;
 
         Assert.Multiple(() =>
         {
-            Assert.That(without.Problems, Is.EqualTo(new[] { $"database.sslpassword: is required: the client key in '{_server.EncryptedClientKeyFile}' is encrypted" }));
-            Assert.That(wrong.Problems, Has.One.StartsWith($"database.sslpassword: does not open the client key in '{_server.EncryptedClientKeyFile}'"));
+            Assert.That(without.Problems, Is.EqualTo(new[] { $"database.sslpassword: is required: the client key in '{Server.EncryptedClientKeyFile}' is encrypted" }));
+            Assert.That(wrong.Problems, Has.One.StartsWith($"database.sslpassword: does not open the client key in '{Server.EncryptedClientKeyFile}'"));
             Assert.That(wrong.Message, Does.Not.Contain("not-the-passphrase"));
         });
     }
@@ -136,8 +125,8 @@ public class PgTlsTests
     [Test]
     public void Read_KeysWithoutWhatTheyBelongTo_AreProblems()
     {
-        var error = Assert.Throws<ConfigException>(() => Settings("localhost", "disable", _server.CaFile, TlsTestServer.CertUser,
-            ("sslkey", _server.ClientKeyFile), ("sslpassword", "x")))!;
+        var error = Assert.Throws<ConfigException>(() => Settings("localhost", "disable", Server.CaFile, TlsTestServer.CertUser,
+            ("sslkey", Server.ClientKeyFile), ("sslpassword", "x")))!;
 
         Assert.That(error.Problems, Is.EquivalentTo(new[]
         {
@@ -149,8 +138,8 @@ public class PgTlsTests
     [Test]
     public void Read_SslPassword_IsASecret_InTheEffectiveSettings()
     {
-        var reader = Reader("localhost", "verify-full", _server.CaFile, TlsTestServer.CertUser,
-            ("sslcert", _server.ClientCertificateFile), ("sslkey", _server.EncryptedClientKeyFile), ("sslpassword", TlsTestServer.KeyPassphrase));
+        var reader = Reader("localhost", "verify-full", Server.CaFile, TlsTestServer.CertUser,
+            ("sslcert", Server.ClientCertificateFile), ("sslkey", Server.EncryptedClientKeyFile), ("sslpassword", TlsTestServer.KeyPassphrase));
 
         var settings = PgConnectionSettings.Read(reader, s_keys);
         reader.ThrowIfProblems();
@@ -158,7 +147,7 @@ public class PgTlsTests
         Assert.Multiple(() =>
         {
             Assert.That(reader.Effective["database.sslpassword"], Is.EqualTo("****"));
-            Assert.That(reader.Effective["database.sslkey"], Is.EqualTo(_server.EncryptedClientKeyFile));
+            Assert.That(reader.Effective["database.sslkey"], Is.EqualTo(Server.EncryptedClientKeyFile));
             Assert.That(settings.ToString(), Does.Not.Contain(TlsTestServer.KeyPassphrase));
         });
     }
@@ -173,12 +162,12 @@ public class PgTlsTests
         var pairs = new Dictionary<string, string>
         {
             ["database.hostname"] = host,
-            ["database.port"] = _server.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["database.port"] = Server.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["database.user"] = user,
             ["database.dbname"] = "postgres",
             ["database.sslmode"] = sslMode,
         };
-        if (user == TemporaryPostgresSuperUser) pairs["database.password"] = _server.Server.Password;
+        if (user == TemporaryPostgresSuperUser) pairs["database.password"] = Server.Server.Password;
         if (rootCertificate is not null) pairs["database.sslrootcert"] = rootCertificate;
         foreach (var (key, value) in more) pairs["database." + key] = value;
         return new ConfigReader(RawConfig.FromPairs(pairs), new Dictionary<string, string>());
