@@ -36,6 +36,8 @@ public class PoolerPipelineTests
         await using var sink = InProcessSink.Start(config);
 
         await UntilEqualAsync(source, destination, topic, "the inserted rows of every type", connector, sink);
+        Assert.That(await destination.ScalarAsync($"SELECT count(*) FROM pg_stat_activity WHERE usename = '{destination.User}'"), Is.InRange(1L, 2L),
+            "the sink's two tasks reached the destination only through the pooler's two server sessions");
 
         await source.ExecuteAsync("""
             UPDATE source_rows SET c_text = 'changed', c_int_array = '{7,NULL,9}' WHERE id = 1;
