@@ -27,17 +27,24 @@ public class OffsetGapTests
         _destination = await SinkDestination.CreateAsync("gap_dst");
     }
 
-    /// <summary>A table, its topic of one partition with rows 1-5 at offsets 0-4 applied by a sink that then stopped, and rows 6-20 at offsets 5-19.</summary>
-    async Task<(string Name, SourceTable Table, Dictionary<string, string> Config)> AppliedThenStoppedAsync(string prefix, params (string Key, string Value)[] overrides)
+    /// <summary>A table with rows 1-<paramref name="rows"/>, its topic of one partition, and an insert record per row in id order (not produced yet).</summary>
+    async Task<(string Name, SourceTable Table, KafkaChanges Kafka, List<ChangeMessage> Messages)> TableAndInsertsAsync(string prefix, int rows)
     {
         var name = TestEnvironment.UniqueName(prefix);
         var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
         using var events = new ChangeEvents(name);
-        using var kafka = await KafkaChanges.CreateAsync(name, partitions: 1);
-        await table.ExecuteAsync($"INSERT INTO {name} SELECT i, 'row ' || i FROM generate_series(1, 20) i");
-        var rows = await table.RowsAsync(orderBy: "id");
+        var kafka = await KafkaChanges.CreateAsync(name, partitions: 1);
+        await table.ExecuteAsync($"INSERT INTO {name} SELECT i, 'row ' || i FROM generate_series(1, {rows}) i");
         var messages = new List<ChangeMessage>();
-        foreach (var row in rows) messages.Add((await events.InsertAsync(table, row)) with { Partition = 0 });
+        foreach (var row in await table.RowsAsync(orderBy: "id")) messages.Add((await events.InsertAsync(table, row)) with { Partition = 0 });
+        return (name, table, kafka, messages);
+    }
+
+    /// <summary>A table, its topic of one partition with rows 1-5 at offsets 0-4 applied by a sink that then stopped, and rows 6-20 at offsets 5-19.</summary>
+    async Task<(string Name, SourceTable Table, Dictionary<string, string> Config)> AppliedThenStoppedAsync(string prefix, params (string Key, string Value)[] overrides)
+    {
+        var (name, table, kafka, messages) = await TableAndInsertsAsync(prefix, 20);
+        using var produced = kafka;
 
         kafka.Produce(messages.Take(5));
         var config = SinkConfigs.For(_destination, name, overrides);
@@ -118,13 +125,8 @@ public class OffsetGapTests
     [Test]
     public async Task RecordsDeletedWhileARunningSinkLagged_StopTheTableAtTheFirstRecordItHadNotRead()
     {
-        var name = TestEnvironment.UniqueName("gap_lag");
-        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
-        using var events = new ChangeEvents(name);
-        using var kafka = await KafkaChanges.CreateAsync(name, partitions: 1);
-        await table.ExecuteAsync($"INSERT INTO {name} SELECT i, 'row ' || i FROM generate_series(1, 40) i");
-        var messages = new List<ChangeMessage>();
-        foreach (var row in await table.RowsAsync(orderBy: "id")) messages.Add((await events.InsertAsync(table, row)) with { Partition = 0 });
+        var (name, _, kafka, messages) = await TableAndInsertsAsync("gap_lag", 40);
+        using var produced = kafka;
         kafka.Produce(messages.Take(5));
         // A prefetch of one record: the task's consumer reads little ahead of what it applies.
         var config = SinkConfigs.For(_destination, name, ("kafka.queued.min.messages", "1"), ("kafka.queued.max.messages.kbytes", "1"));
@@ -157,13 +159,8 @@ public class OffsetGapTests
     [Test]
     public async Task NewGroup_StartsAtTheLogStart_WhichIsNoGap()
     {
-        var name = TestEnvironment.UniqueName("gap_new");
-        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
-        using var events = new ChangeEvents(name);
-        using var kafka = await KafkaChanges.CreateAsync(name, partitions: 1);
-        await table.ExecuteAsync($"INSERT INTO {name} SELECT i, 'row ' || i FROM generate_series(1, 6) i");
-        var messages = new List<ChangeMessage>();
-        foreach (var row in await table.RowsAsync(orderBy: "id")) messages.Add((await events.InsertAsync(table, row)) with { Partition = 0 });
+        var (name, _, kafka, messages) = await TableAndInsertsAsync("gap_new", 6);
+        using var produced = kafka;
         kafka.Produce(messages);
         await TestEnvironment.RequireDevStackAdmin().DeleteRecordsAsync(name, 0, beforeOffset: 2);
 
