@@ -38,7 +38,7 @@ internal sealed record InitialSnapshotRequest(string? ExportedSnapshot, IReadOnl
 /// are stored with the offset (<see cref="InitialSnapshotOffset"/>), so after a crash the next start reads only the
 /// others (in a new snapshot; streaming from the request's LSN replays whatever changed in between). A worker whose
 /// connection breaks re-imports the snapshot and reads its chunk again (the snapshot stays valid while the coordinator's
-/// transaction is open). Each table's rows, rate and time left go to the log every 10 s, <c>/status</c> and
+/// transaction is open), skipping the rows it already wrote (the same snapshot, scanned in the same order). Each table's rows, rate and time left go to the log every 10 s, <c>/status</c> and
 /// <c>/metrics</c>.</para>
 /// </remarks>
 internal sealed class InitialSnapshot
@@ -251,6 +251,9 @@ internal sealed class InitialSnapshot
 
         public TransactionProgress Progress { get; } = new(null, lsn, $"the snapshot of table {plan.Table.Table.Name.Quoted} (pages {from} to {to?.ToString() ?? "end"} of {source.QuotedName})");
 
+        /// <summary>Rows of the chunk handed on (produced, or held back as the worker's last): a read again skips them.</summary>
+        public long RowsTaken { get; set; }
+
         public string Sql(string selectList, string? rowFilter, bool tidRanges)
         {
             var conditions = new List<string>();
@@ -332,7 +335,11 @@ internal sealed class InitialSnapshot
             if (_connection is not null) return _connection;
             var connection = new NpgsqlConnection(owner._options.ConnectionString("snapshot"));
             connection.Open();
-            using (var begin = new NpgsqlCommand($"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{snapshotName}'", connection))
+            // A chunk read again after a broken connection must return its rows in the same order, so that the rows
+            // already produced can be skipped: the same snapshot, and a plain scan from the first page (no synchronized
+            // scan starting where another scan of the table is, no parallel workers interleaving pages).
+            using (var begin = new NpgsqlCommand($"SET synchronize_seqscans = off; SET max_parallel_workers_per_gather = 0; " +
+                                                 $"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{snapshotName}'", connection))
                 begin.ExecuteNonQuery();
             return _connection = connection;
         }
@@ -350,8 +357,16 @@ internal sealed class InitialSnapshot
             using var reader = command.ExecuteReader();
             var columns = reader.FieldCount;
             var source = new SourceInfo(null, lsn, null, startedMicros, "true");
+            // Read again after a broken connection: the rows already handed on are not written twice (a table without a
+            // key would hold them twice at the destination).
+            var skip = chunk.RowsTaken;
             while (reader.Read())
             {
+                if (skip > 0)
+                {
+                    skip--;
+                    continue;
+                }
                 var values = new string?[columns];
                 for (var i = 0; i < columns; i++) values[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
                 var change = new ChangeEvent(ChangeOperation.Read, table.Table, null, new RowImage(values), source, chunk.Progress);
@@ -362,6 +377,13 @@ internal sealed class InitialSnapshot
                     if (!ReferenceEquals(previous.Chunk, chunk)) previous.Chunk.Progress.MarkCommitted(lsn);
                 }
                 _held = (change, chunk);
+                chunk.RowsTaken++;
+            }
+            if (skip > 0)
+            {
+                throw new SourceConnectorException(FailureKind.Permanent,
+                    $"Reading {chunk.Progress.Description} again after a broken connection returned {chunk.RowsTaken - skip:N0} rows, fewer than the " +
+                    $"{chunk.RowsTaken:N0} already written: the snapshot is no longer the same, and its rows would be incomplete");
             }
             // A chunk is complete once its records are produced; the one holding the held-back row completes when that is.
             if (_held is not { } kept || !ReferenceEquals(kept.Chunk, chunk)) chunk.Progress.MarkCommitted(lsn);
