@@ -43,7 +43,7 @@ namespace KafkaCdc.SourceConnector.Replication;
 internal sealed class ChangeStreamReader(
     LogicalReplicationConnection replication, string slotName, string publication, NpgsqlLogSequenceNumber startLsn, RelationCache relations,
     NpgsqlConnection catalogConnection, Checkpointer checkpointer, ChannelWriter<PipelineBatch> output, SourceStatus status, ILogger logger,
-    IncrementalSnapshotter? snapshots = null, TableName? signalTable = null, SchemaChangeBackfill? schemaChanges = null)
+    IncrementalSnapshotter? snapshots = null, TableName? signalTable = null, SnapshotStreamFilter? inSnapshot = null, SchemaChangeBackfill? schemaChanges = null)
 {
     /// <summary>Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).</summary>
     const long PostgresEpochMicros = 946_684_800_000_000;
@@ -63,6 +63,9 @@ internal sealed class ChangeStreamReader(
     long _changeIndex;
     NpgsqlLogSequenceNumber _lastCommitEnd;
     uint? _signalRelation;
+    // The current transaction's changes of the snapshot's tables are in the snapshot's rows already (see SnapshotStreamFilter).
+    bool _heldBySnapshot;
+    bool _passedSnapshot;
     int[] _signalColumns = [];
 
     /// <summary>Stops reading after the message in hand; the connection keeps streaming until the token is cancelled.</summary>
@@ -193,6 +196,7 @@ internal sealed class ChangeStreamReader(
                 _transactionId = message.UInt32();
                 _transaction = checkpointer.Begin(_transactionId, finalLsn);
                 _changeIndex = -1;
+                _heldBySnapshot = inSnapshot is not null && inSnapshot.Holds((uint)_transactionId, finalLsn);
                 return ValueTask.FromResult(true);
             case 'C':
                 message.Byte(); // flags
@@ -202,6 +206,12 @@ internal sealed class ChangeStreamReader(
                 _transaction = null;
                 _lastCommitLsn = commitLsn;
                 _lastCommitEnd = endLsn;
+                if (inSnapshot is not null && !_passedSnapshot && commitLsn > inSnapshot.Until)
+                {
+                    _passedSnapshot = true;
+                    Log.SnapshotInfo(logger, $"The stream passed the snapshot taken after its start (LSN {inSnapshot.Until}): " +
+                        $"{inSnapshot.Skipped:N0} change(s) the snapshot's rows already held were not written again");
+                }
                 status.CurrentLsn = endLsn;
                 return snapshots is { NeedsStep: true }
                     ? CommitAndStepAsync(new TransactionCommit(transaction, endLsn), endLsn, cancellationToken)
@@ -217,11 +227,12 @@ internal sealed class ChangeStreamReader(
                     message.Byte(); // 'N'
                     return SignalAsync(message.Tuple(), lsn, cancellationToken);
                 }
+                if (_heldBySnapshot && inSnapshot!.Skips(inserted)) return ValueTask.FromResult(true);
                 message.Byte(); // 'N'
                 return EmitAsync(Change(ChangeOperation.Create, inserted, lsn, null, message.Tuple(), 'I'), cancellationToken);
             case 'U':
                 _changeIndex++;
-                if (relations.Captured(message.UInt32()) is not { } updated) return ValueTask.FromResult(true);
+                if (relations.Captured(message.UInt32()) is not { } updated || (_heldBySnapshot && inSnapshot!.Skips(updated))) return ValueTask.FromResult(true);
                 RowImage? before = null;
                 var part = (char)message.Byte();
                 var fullOldRow = part == 'O';
@@ -236,7 +247,7 @@ internal sealed class ChangeStreamReader(
                 return EmitAsync(Change(ChangeOperation.Update, updated, lsn, before, after, 'U'), cancellationToken);
             case 'D':
                 _changeIndex++;
-                if (relations.Captured(message.UInt32()) is not { } deleted) return ValueTask.FromResult(true);
+                if (relations.Captured(message.UInt32()) is not { } deleted || (_heldBySnapshot && inSnapshot!.Skips(deleted))) return ValueTask.FromResult(true);
                 message.Byte(); // 'K' or 'O'
                 return EmitAsync(Change(ChangeOperation.Delete, deleted, lsn, message.Tuple(), null, 'D'), cancellationToken);
             case 'T':
@@ -246,7 +257,7 @@ internal sealed class ChangeStreamReader(
                 var truncated = new List<CapturedTable>(count);
                 for (var i = 0; i < count; i++)
                 {
-                    if (relations.Captured(message.UInt32()) is { } table) truncated.Add(table);
+                    if (relations.Captured(message.UInt32()) is { } table && !(_heldBySnapshot && inSnapshot!.Skips(table))) truncated.Add(table);
                 }
                 return TruncateAsync(truncated, lsn, cancellationToken);
             default:
