@@ -121,6 +121,17 @@ internal sealed class ChangeStreamReader(
             // Keep the replication connection in streaming mode until the session has confirmed its last position.
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedObject && e.MessageText.StartsWith("publication ", StringComparison.Ordinal))
+        {
+            // pgoutput looks the publication up as of each change it decodes, so a slot created before the publication
+            // fails at its first change (and one whose publication was dropped, at the next).
+            throw new SourceConnectorException(FailureKind.Permanent,
+                $"Replication slot {slotName} cannot decode its changes with publication {publication}: {e.MessageText} ({e.Where}). PostgreSQL " +
+                "reads the publication as of each change, so the publication must exist from the slot's position on: the slot was created " +
+                "before the publication, or the publication was dropped. Create the publication, then drop the slot and create it again " +
+                $"(SELECT pg_drop_replication_slot('{slotName}'); SELECT pg_create_logical_replication_slot('{slotName}', 'pgoutput');), as " +
+                "schemas/sql/source-setup.sql does in that order; or drop the slot and let the connector create it", e);
+        }
         finally
         {
             if (awaited is { IsCompleted: false })

@@ -1,3 +1,5 @@
+using KafkaCdc.SourceConnector.Status;
+
 namespace KafkaCdc.Tests.SourceConnector.Snapshots;
 
 /// <summary>
@@ -177,5 +179,19 @@ public class SnapshotRecoveryTests
         await Poll.UntilAsync(() => second.Output.Contains("270 change(s) the snapshot's rows already held were not written again"), s_timeout,
             () => $"the restarted source to skip the same changes:\n{SnapshotAssert.SnapshotLines(second.Output)}");
         Assert.That(await second.TerminateAsync(s_timeout), Is.Zero, second.Output);
+    }
+
+    [Test]
+    public async Task SlotCreatedBeforeThePublication_StopsNamingTheFix()
+    {
+        await using var database = await SourceTestDatabase.CreateAsync("slot_first", ExistingSlotTables);
+        await database.ExecuteAsync($"SELECT pg_create_logical_replication_slot('{database.SlotName}', 'pgoutput')");
+        await database.ExecuteAsync(ChangesAfterTheSlot);
+        // The connector creates the publication (publication.autocreate.mode), after the slot's position.
+        await using var connector = InProcessConnector.Start(database.Config());
+
+        await connector.WaitForStateAsync(ConnectorState.Failed, s_timeout);
+        Assert.That(connector.Status.Error, Does.Contain($"the slot was created before the publication")
+            .And.Contain($"SELECT pg_drop_replication_slot('{database.SlotName}')"));
     }
 }
