@@ -134,6 +134,12 @@ internal sealed class ChangeStreamReader(
         }
         finally
         {
+            // Off the socket engine's thread, where this may run (socket completions run inline:
+            // SourceProgram.RunSocketCompletionsInline) before anything here can wait for a cancellation in flight:
+            // Npgsql's cancel request reads the server's answer through a socket engine, and disposing the stream's
+            // token source (or the enumerator, or the connection after it) waits for that cancellation to complete. On
+            // the engine that should deliver the answer, that wait never ended: the source hung after "Stopped".
+            await Task.Yield();
             if (awaited is { IsCompleted: false })
             {
                 await stream.CancelAsync();
