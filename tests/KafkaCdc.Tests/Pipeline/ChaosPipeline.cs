@@ -36,15 +36,17 @@ internal static class ChaosPipeline
          SinkConfigs.For(destination, source.Topic("appended"), ("insert.mode", "insert"), ("batch.size", "50")));
 
     /// <summary>
-    /// Starts the source (waiting until it streams), then the two sinks, adding each to <paramref name="processes"/> as it
-    /// starts (so the caller disposes whatever started): <c>source</c>, <c>upsert sink</c>, <c>insert sink</c>.
+    /// Starts the source (waiting until it streams), then the two sinks (<paramref name="sinkConfigs"/>, by default
+    /// <see cref="SinkConfigsFor"/>'s: a test that restarts a sink passes the configurations it restarts it with, so that
+    /// it rejoins its group), adding each to <paramref name="processes"/> as it starts (so the caller disposes whatever
+    /// started): <c>source</c>, <c>upsert sink</c>, <c>insert sink</c>.
     /// </summary>
     public static async Task StartConnectorsAsync(Dictionary<string, ConnectorProcess> processes, SourceTestDatabase source, SinkDestination destination,
-        IReadOnlyDictionary<string, string>? sourceConfig = null)
+        IReadOnlyDictionary<string, string>? sourceConfig = null, (Dictionary<string, string> Upsert, Dictionary<string, string> Insert)? sinkConfigs = null)
     {
         processes["source"] = ConnectorProcess.StartSource(sourceConfig ?? source.Config());
         await processes["source"].WaitForOutputAsync("Streaming changes", Timeout);
-        var (upsert, insert) = SinkConfigsFor(source, destination);
+        var (upsert, insert) = sinkConfigs ?? SinkConfigsFor(source, destination);
         processes["upsert sink"] = ConnectorProcess.StartSink(upsert);
         processes["insert sink"] = ConnectorProcess.StartSink(insert);
     }

@@ -25,7 +25,7 @@ public class CrashReplayPipelineTests
         var processes = new Dictionary<string, ConnectorProcess>();
         try
         {
-            await ChaosPipeline.StartConnectorsAsync(processes, source, destination, sourceConfig);
+            await ChaosPipeline.StartConnectorsAsync(processes, source, destination, sourceConfig, (upsertConfig, insertConfig));
             using var stopWorkload = new CancellationTokenSource();
             var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(source.ConnectionString, stopWorkload.Token));
             var random = new Random(16);
