@@ -110,8 +110,7 @@ internal sealed class ChangeStreamReader(
                         break;
                     }
                 }
-                if (!await next)
-                    throw new SourceConnectorException(FailureKind.Transient, $"PostgreSQL ended the replication stream of slot {slotName}");
+                if (!await next) throw StreamEnded(null);
                 if (_stopRequested) break;
                 var length = await ReadPayloadAsync(messages.Current.Data, cancellationToken);
                 if (!await HandleAsync(length, messages.Current.WalStart, cancellationToken)) break;
@@ -131,6 +130,10 @@ internal sealed class ChangeStreamReader(
                 "before the publication, or the publication was dropped. Create the publication, then drop the slot and create it again " +
                 $"(SELECT pg_drop_replication_slot('{slotName}'); SELECT pg_create_logical_replication_slot('{slotName}', 'pgoutput');), as " +
                 "schemas/sql/source-setup.sql does in that order; or drop the slot and let the connector create it", e);
+        }
+        catch (NpgsqlException e) when (IsEndedByServer(e))
+        {
+            throw StreamEnded(e);
         }
         finally
         {
@@ -155,6 +158,20 @@ internal sealed class ChangeStreamReader(
             await messages.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is Npgsql's report of a CommandComplete in the middle of the stream: the WAL
+    /// sender ends the stream that way when the server shuts down (fast or smart, once it sent everything; PostgreSQL's
+    /// <c>WalSndDone</c>), and Npgsql, expecting only CopyData, reports it as a protocol error ("Received backend message
+    /// CommandComplete while expecting CopyDataMessage. Please file a bug.", npgsql/npgsql#5752) without a SQLSTATE.
+    /// </summary>
+    internal static bool IsEndedByServer(NpgsqlException exception) =>
+        exception is not PostgresException && exception.Message.Contains("CommandComplete while expecting CopyData", StringComparison.Ordinal);
+
+    /// <summary>The server ended the stream (it is shutting down, or the WAL sender was ended): reconnect from the stored offset.</summary>
+    SourceConnectorException StreamEnded(NpgsqlException? cause) =>
+        new(FailureKind.Transient, cause is null ? $"PostgreSQL ended the replication stream of slot {slotName}"
+            : $"PostgreSQL ended the replication stream of slot {slotName} (its WAL sender finished the command, as it does when the server shuts down)", cause);
 
     /// <summary>
     /// While the server has nothing for the reader: steps the snapshotter (reading chunks, closing a window once the
