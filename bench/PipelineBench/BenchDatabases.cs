@@ -30,9 +30,10 @@ internal sealed class BenchDatabases(BenchStack stack)
         {
             await Sql.ExecuteAsync(destination, $"""
                 CREATE TABLE {ArrivalsTable} (table_name text NOT NULL, id bigint NOT NULL, arrived_at timestamptz NOT NULL);
+                -- Qualified: the apply worker runs with an empty search_path.
                 CREATE FUNCTION pipebench_arrival() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    INSERT INTO {ArrivalsTable} VALUES (TG_TABLE_NAME, NEW.id, clock_timestamp());
+                    INSERT INTO public.{ArrivalsTable} VALUES (TG_TABLE_NAME, NEW.id, clock_timestamp());
                     RETURN NULL;
                 END $$;
                 """);

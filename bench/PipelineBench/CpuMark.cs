@@ -42,7 +42,7 @@ internal sealed class CpuMark : IDisposable
 
     /// <summary>The connectors' CPU by thread group since the mark, for the run's log line.</summary>
     public string Threads() =>
-        (_sourceThreads is null ? "" : $"source CPU by thread: {_sourceThreads.Summary()}") + (_sinkThreads is null ? "" : $"; sink CPU by thread: {_sinkThreads.Summary()}");
+        string.Join("; ", new[] { ("source", _sourceThreads), ("sink", _sinkThreads) }.Where(t => t.Item2 is not null).Select(t => $"{t.Item1} CPU by thread: {t.Item2!.Summary()}"));
 
     public void Dispose()
     {

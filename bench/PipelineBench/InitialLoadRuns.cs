@@ -58,9 +58,10 @@ internal sealed class InitialLoadRuns(PipelineSettings settings, BenchStack stac
         await using var path = new PipelinePath(databases, configs, stack.Kafka, settings, Table, tasks, settings.Rows, "initial") { Partitions = partitions };
         await path.StartSinkAsync();
         await using var probe = await Sql.OpenAsync(databases.Sink);
-        using var cpu = new CpuMark(stack.PostmasterPid, path);
         var clock = Stopwatch.StartNew();
         path.StartSource();
+        // Marked as the source starts: its CPU counts from its start, the snapshot being all it does.
+        using var cpu = new CpuMark(stack.PostmasterPid, path);
         await Poll.UntilAsync(() => path.HoldsFinalStateAsync(probe, null), ReplicationRuns.Deadline(settings.Rows),
             $"the sink's offsets to count all {settings.Rows:N0} rows of {Table}", TimeSpan.FromMilliseconds(50), path.ThrowIfFailed);
         var result = cpu.Measured(new PipelineResult("load", Description, $"{path.Name}, snapshot into a {partitions}-partition topic", settings.Rows, Baseline: false)

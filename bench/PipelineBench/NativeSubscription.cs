@@ -51,6 +51,7 @@ internal sealed class NativeSubscription(BenchDatabases databases, TemporaryPost
 
     public async Task<bool> HoldsFinalStateAsync(NpgsqlConnection destination, WorkloadWriter? writer)
     {
+        await ThrowIfApplyFailedAsync(destination);
         if (writer is null || !writer.Done) return false;
         if (_expectedLastRow is null)
         {
@@ -62,7 +63,24 @@ internal sealed class NativeSubscription(BenchDatabases databases, TemporaryPost
 
     public void ThrowIfFailed()
     {
-        // The apply worker restarts by itself after an error (logged by the server); the run's deadline reports a stall.
+        // Checked with the final state (ThrowIfApplyFailedAsync): it takes a query.
+    }
+
+    /// <summary>
+    /// Throws when the apply worker failed: it would restart and fail again every few seconds until the deadline, the
+    /// reason only in the server's log, whose last error is quoted.
+    /// </summary>
+    async Task ThrowIfApplyFailedAsync(NpgsqlConnection destination)
+    {
+        await using var command = new NpgsqlCommand("SELECT apply_error_count FROM pg_stat_subscription_stats WHERE subname = $1", destination)
+        {
+            Parameters = { new() { Value = Subscription } },
+        };
+        if (await command.ExecuteScalarAsync() is long errors and > 0)
+        {
+            var lastError = server.ReadServerLog().Split('\n').LastOrDefault(l => l.Contains("ERROR:", StringComparison.Ordinal));
+            throw new InvalidOperationException($"the apply worker of subscription {Subscription} failed {errors} time(s); the server's last error: {lastError}");
+        }
     }
 
     async Task<string?> LastRowAsync(NpgsqlConnection connection)

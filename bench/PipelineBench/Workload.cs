@@ -21,7 +21,7 @@ internal sealed record Workload(string Name, string Description, long Changes, l
 
     /// <summary><paramref name="changes"/> inserts in transactions of <paramref name="transactionRows"/> rows (one INSERT … SELECT each).</summary>
     public static Workload LargeTransactions(long changes, int transactionRows) =>
-        new("large", $"{changes:N0} inserts in {Transactions(changes, transactionRows):N0} transactions of {transactionRows:N0} rows", changes, 0, changes,
+        new("large", $"{changes:N0} inserts in {Transactions(changes, transactionRows):N0} transactions of {Math.Min(changes, transactionRows):N0} rows", changes, 0, changes,
             (connection, table, committed) =>
             {
                 for (var from = 1L; from <= changes; from += transactionRows)
@@ -47,7 +47,7 @@ internal sealed record Workload(string Name, string Description, long Changes, l
 
     /// <summary><paramref name="changes"/> rows, each updated once, in transactions of <paramref name="transactionRows"/> rows (one UPDATE of a key range each).</summary>
     public static Workload Updates(long changes, int transactionRows) =>
-        new("updates", $"{changes:N0} updates (every row of a {changes:N0}-row table once) in {Transactions(changes, transactionRows):N0} transactions of {transactionRows:N0} rows",
+        new("updates", $"{changes:N0} updates (every row of a {changes:N0}-row table once) in {Transactions(changes, transactionRows):N0} transactions of {Math.Min(changes, transactionRows):N0} rows",
             changes, changes, changes, (connection, table, committed) =>
             {
                 for (var from = 1L; from <= changes; from += transactionRows)
@@ -67,7 +67,7 @@ internal sealed record Workload(string Name, string Description, long Changes, l
     {
         var total = (long)(perSecond * (warmup + measured).TotalSeconds);
         return new Workload($"latency_{perSecond}", $"{perSecond:N0} inserts/s offered for {(warmup + measured).TotalSeconds:0} s " +
-                                                          $"(a transaction every 10 ms), the first {warmup.TotalSeconds:0} s not counted", total, 0, total,
+                                                          $"(a transaction about every 10 ms), the first {warmup.TotalSeconds:0} s not counted", total, 0, total,
             (connection, table, committed) =>
             {
                 using var insert = new NpgsqlCommand(BenchTable.Insert(table, "$1", "$2", "clock_timestamp()"), connection)
