@@ -42,14 +42,19 @@ internal sealed class PipelinePath(BenchDatabases databases, ConnectorConfigs co
     public async Task StartSinkAsync()
     {
         kafka.CreateTopic(Topic, Partitions, 1);
-        SinkProcess = ConnectorProcess.StartSink($"sink {table}", configs.Sink($"pipebench-sink-{table}", "pipe_sink", Topic, _group, settings.SinkMode, sinkTasks));
+        var config = configs.Sink($"pipebench-sink-{table}", "pipe_sink", Topic, _group, settings.SinkMode, sinkTasks);
+        foreach (var (key, value) in settings.SinkKeys) config[key] = value;
+        SinkProcess = ConnectorProcess.StartSink($"sink {table}", config);
         await SinkProcess.WaitForAssignmentAsync(Topic, sinkTasks, Partitions);
     }
 
     /// <summary>Starts the source (its start-up is not waited for).</summary>
-    public void StartSource() =>
-        SourceProcess = ConnectorProcess.StartSource($"source {table}",
-            configs.Source($"pipebench-{table}", "pipe_source", Slot, BenchDatabases.Publication(table), table, "pipe", snapshotMode));
+    public void StartSource()
+    {
+        var config = configs.Source($"pipebench-{table}", "pipe_source", Slot, BenchDatabases.Publication(table), table, "pipe", snapshotMode);
+        foreach (var (key, value) in settings.SourceKeys) config[key] = value;
+        SourceProcess = ConnectorProcess.StartSource($"source {table}", config);
+    }
 
     public async Task<bool> HoldsFinalStateAsync(NpgsqlConnection destination, WorkloadWriter? writer) =>
         await SinkOffsets.AppliedAsync(destination, _group) >= changes;

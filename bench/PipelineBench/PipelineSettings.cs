@@ -16,9 +16,11 @@ namespace KafkaCdc.Bench.Pipeline;
 /// <param name="SynchronousCommit"><c>synchronous_commit</c> of the source database (<c>--synchronous-commit</c>).</param>
 /// <param name="Only">The runs to make (<c>--only</c>); all when empty.</param>
 /// <param name="LogLevel">The connectors' <c>log.level</c> (<c>--log-level</c>).</param>
+/// <param name="SourceKeys">Configuration keys added to every source's (<c>--source KEY=VALUE</c>, repeatable).</param>
+/// <param name="SinkKeys">Configuration keys added to every sink's (<c>--sink KEY=VALUE</c>, repeatable).</param>
 internal sealed record PipelineSettings(
     long Changes, long SingleChanges, int TransactionRows, long Rows, int Partitions, int[] Tasks, int[] Rates, int LatencySeconds, int WarmupSeconds,
-    string SinkMode, string SynchronousCommit, string[] Only, string LogLevel)
+    string SinkMode, string SynchronousCommit, string[] Only, string LogLevel, IReadOnlyDictionary<string, string> SourceKeys, IReadOnlyDictionary<string, string> SinkKeys)
 {
     /// <summary>Every run, in the order they are made.</summary>
     public static readonly string[] AllRuns = ["large", "single", "updates", "latency", "load"];
@@ -38,6 +40,8 @@ internal sealed record PipelineSettings(
           --synchronous-commit on|off  synchronous_commit of the source database (default on)
           --only a,b              runs to make, of: large, single, updates, latency, load (default all)
           --log-level LEVEL       the connectors' log.level (default warning); their output goes to stderr
+          --source KEY=VALUE      a configuration key for every source (repeatable), e.g. kafka.linger.ms=5
+          --sink KEY=VALUE        a configuration key for every sink (repeatable), e.g. kafka.fetch.wait.max.ms=50
         A quick run (a few minutes): --changes 50000 --single-changes 5000 --rows 200000 --latency-seconds 8
         """;
 
@@ -48,11 +52,18 @@ internal sealed record PipelineSettings(
     public static PipelineSettings Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, Dictionary<string, string>> { ["--source"] = [], ["--sink"] = [] };
         for (var i = 0; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
                 throw new ArgumentException($"'{args[i]}' is not an option with a value\n{Usage}");
-            values[args[i]] = args[++i];
+            if (keys.TryGetValue(args[i], out var connectorKeys))
+            {
+                var pair = args[++i].Split('=', 2);
+                if (pair.Length != 2 || pair[0].Length == 0) throw new ArgumentException($"{args[i - 1]} '{args[i]}' is not KEY=VALUE");
+                connectorKeys[pair[0]] = pair[1];
+            }
+            else values[args[i]] = args[++i];
         }
         string[] known = ["--changes", "--single-changes", "--transaction-rows", "--rows", "--partitions", "--tasks", "--rates", "--latency-seconds", "--warmup-seconds",
             "--sink-mode", "--synchronous-commit", "--only", "--log-level"];
@@ -82,6 +93,6 @@ internal sealed record PipelineSettings(
         return new PipelineSettings(Number("--changes", 500_000, 1), Number("--single-changes", 20_000, 1), (int)Number("--transaction-rows", 10_000, 1),
             Number("--rows", 5_000_000, 1), (int)Number("--partitions", 30, 1), Numbers("--tasks", "1,2", 64), Numbers("--rates", "2000,5000", 1_000_000),
             (int)Number("--latency-seconds", 20, 1), (int)Number("--warmup-seconds", 3, 0), sinkMode, synchronousCommit, only,
-            values.GetValueOrDefault("--log-level") ?? "warning");
+            values.GetValueOrDefault("--log-level") ?? "warning", keys["--source"], keys["--sink"]);
     }
 }

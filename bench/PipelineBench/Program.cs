@@ -43,7 +43,8 @@ catch (ArgumentException e)
 }
 
 Console.WriteLine($"PipelineBench: {settings.Changes:N0} changes (single-row: {settings.SingleChanges:N0}), {settings.Rows:N0}-row initial load, " +
-                  $"{settings.Partitions} partitions, sink insert.mode {settings.SinkMode}, synchronous_commit {settings.SynchronousCommit} on the source database; " +
+                  $"{settings.Partitions} partitions, sink insert.mode {settings.SinkMode}, synchronous_commit {settings.SynchronousCommit} on the source database" +
+                  string.Concat(settings.SourceKeys.Select(k => $", source {k.Key}={k.Value}")) + string.Concat(settings.SinkKeys.Select(k => $", sink {k.Key}={k.Value}")) + "; " +
                   $".NET {Environment.Version}, {Environment.ProcessorCount} cores; starting PostgreSQL, Kafka (mock, 1 broker) and the registry");
 await using var stack = await BenchStack.StartAsync();
 var databases = new BenchDatabases(stack);
