@@ -32,12 +32,15 @@ internal sealed class CpuMark : IDisposable
     /// <summary><paramref name="result"/> with the CPU used since the mark and the connectors' peak RSS.</summary>
     public PipelineResult Measured(PipelineResult result) => result with
     {
-        PostgresCpuSeconds = ProcessStats.PostgresCpuSeconds(_postmaster) - _postgres,
-        BenchCpuSeconds = ProcessStats.CpuSeconds(Environment.ProcessId) - _bench,
-        SourceCpuSeconds = _path.SourceProcess is { } source ? ProcessStats.CpuSeconds(source.Id) - _source : null,
-        SinkCpuSeconds = _path.SinkProcess is { } sink ? ProcessStats.CpuSeconds(sink.Id) - _sink : null,
-        SourceRssMb = _path.SourceProcess is { } s ? ProcessStats.PeakRssMegabytes(s.Id) : null,
-        SinkRssMb = _path.SinkProcess is { } k ? ProcessStats.PeakRssMegabytes(k.Id) : null,
+        Usage = new ProcessUsage
+        {
+            PostgresCpuSeconds = ProcessStats.PostgresCpuSeconds(_postmaster) - _postgres,
+            BenchCpuSeconds = ProcessStats.CpuSeconds(Environment.ProcessId) - _bench,
+            SourceCpuSeconds = _path.SourceProcess is { } source ? ProcessStats.CpuSeconds(source.Id) - _source : null,
+            SinkCpuSeconds = _path.SinkProcess is { } sink ? ProcessStats.CpuSeconds(sink.Id) - _sink : null,
+            SourceRssMb = _path.SourceProcess is { } s ? ProcessStats.PeakRssMegabytes(s.Id) : null,
+            SinkRssMb = _path.SinkProcess is { } k ? ProcessStats.PeakRssMegabytes(k.Id) : null,
+        },
     };
 
     /// <summary>The connectors' CPU by thread group since the mark, for the run's log line.</summary>

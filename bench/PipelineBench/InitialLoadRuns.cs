@@ -38,8 +38,11 @@ internal sealed class InitialLoadRuns(PipelineSettings settings, BenchStack stac
         var result = new PipelineResult("load", Description, "COPY … TO STDOUT | COPY … FROM STDIN (binary)", settings.Rows, Baseline: true)
         {
             Elapsed = elapsed,
-            PostgresCpuSeconds = ProcessStats.PostgresCpuSeconds(stack.PostmasterPid) - postgres,
-            BenchCpuSeconds = ProcessStats.CpuSeconds(Environment.ProcessId) - bench,
+            Usage = new ProcessUsage
+            {
+                PostgresCpuSeconds = ProcessStats.PostgresCpuSeconds(stack.PostmasterPid) - postgres,
+                BenchCpuSeconds = ProcessStats.CpuSeconds(Environment.ProcessId) - bench,
+            },
         };
         Console.WriteLine($"load / COPY pipe: {settings.Rows:N0} rows in {elapsed.TotalSeconds:0.00} s ({result.PerSecond:N0}/s)");
         await CheckAsync(databases.Native);

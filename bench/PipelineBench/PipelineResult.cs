@@ -1,3 +1,5 @@
+using KafkaCdc.Bench.Common;
+
 namespace KafkaCdc.Bench.Pipeline;
 
 /// <summary>One row of the result table: one workload through one path.</summary>
@@ -23,21 +25,8 @@ internal sealed record PipelineResult(string Workload, string Description, strin
     /// <summary>Why the run has no number.</summary>
     public string? Failure { get; init; }
 
-    public double? SourceRssMb { get; init; }
-
-    public double? SinkRssMb { get; init; }
-
-    /// <summary>CPU seconds of the source process while the workload ran (start-up excluded).</summary>
-    public double? SourceCpuSeconds { get; init; }
-
-    /// <summary>CPU seconds of the sink process while the workload ran (start-up excluded).</summary>
-    public double? SinkCpuSeconds { get; init; }
-
-    /// <summary>CPU seconds of the whole PostgreSQL server (writer, walsenders, apply worker or sink sessions) while the workload ran.</summary>
-    public double? PostgresCpuSeconds { get; init; }
-
-    /// <summary>CPU seconds of this process (mock Kafka, registry, the writer's client side, polling) while the workload ran.</summary>
-    public double? BenchCpuSeconds { get; init; }
+    /// <summary>The connectors' peak RSS and every process's CPU while the workload ran (the connectors' start-up excluded).</summary>
+    public ProcessUsage Usage { get; init; } = new();
 
     /// <summary>Changes per second, when the run succeeded.</summary>
     public double? PerSecond => Elapsed is { } elapsed ? Changes / elapsed.TotalSeconds : null;

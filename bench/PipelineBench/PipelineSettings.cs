@@ -1,4 +1,4 @@
-using System.Globalization;
+using KafkaCdc.Bench.Common;
 
 namespace KafkaCdc.Bench.Pipeline;
 
@@ -51,48 +51,13 @@ internal sealed record PipelineSettings(
     /// <summary>Reads the command line; throws <see cref="ArgumentException"/> naming the option at fault.</summary>
     public static PipelineSettings Parse(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var keys = new Dictionary<string, Dictionary<string, string>> { ["--source"] = [], ["--sink"] = [] };
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                throw new ArgumentException($"'{args[i]}' is not an option with a value\n{Usage}");
-            if (keys.TryGetValue(args[i], out var connectorKeys))
-            {
-                var pair = args[++i].Split('=', 2);
-                if (pair.Length != 2 || pair[0].Length == 0) throw new ArgumentException($"{args[i - 1]} '{args[i]}' is not KEY=VALUE");
-                connectorKeys[pair[0]] = pair[1];
-            }
-            else values[args[i]] = args[++i];
-        }
-        string[] known = ["--changes", "--single-changes", "--transaction-rows", "--rows", "--partitions", "--tasks", "--rates", "--latency-seconds", "--warmup-seconds",
-            "--sink-mode", "--synchronous-commit", "--only", "--log-level"];
-        if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"unknown option {unknown}\n{Usage}");
-
-        long Number(string option, long defaultValue, long min)
-        {
-            if (!values.TryGetValue(option, out var text)) return defaultValue;
-            if (!long.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min)
-                throw new ArgumentException($"{option} '{text}' is not a whole number of at least {min}");
-            return value;
-        }
-
-        int[] Numbers(string option, string defaultValue, int max) =>
-            (values.GetValueOrDefault(option) ?? defaultValue).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(t => int.TryParse(t, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max ? n : throw new ArgumentException($"{option} '{t}' is not 1 to {max}"))
-            .ToArray();
-
-        var only = values.TryGetValue("--only", out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
-        if (only.FirstOrDefault(o => !AllRuns.Contains(o)) is { } badRun)
-            throw new ArgumentException($"--only: unknown run '{badRun}'; the runs are {string.Join(", ", AllRuns)}");
-        var sinkMode = values.GetValueOrDefault("--sink-mode") ?? "upsert";
-        if (sinkMode is not ("insert" or "upsert")) throw new ArgumentException($"--sink-mode '{sinkMode}' is neither insert nor upsert");
-        var synchronousCommit = values.GetValueOrDefault("--synchronous-commit") ?? "on";
-        if (synchronousCommit is not ("on" or "off")) throw new ArgumentException($"--synchronous-commit '{synchronousCommit}' is neither on nor off");
-
-        return new PipelineSettings(Number("--changes", 500_000, 1), Number("--single-changes", 20_000, 1), (int)Number("--transaction-rows", 10_000, 1),
-            Number("--rows", 5_000_000, 1), (int)Number("--partitions", 30, 1), Numbers("--tasks", "1,2", 64), Numbers("--rates", "2000,5000", 1_000_000),
-            (int)Number("--latency-seconds", 20, 1), (int)Number("--warmup-seconds", 3, 0), sinkMode, synchronousCommit, only,
-            values.GetValueOrDefault("--log-level") ?? "warning", keys["--source"], keys["--sink"]);
+        var options = BenchOptions.Parse(args, ["--changes", "--single-changes", "--transaction-rows", "--rows", "--partitions", "--tasks", "--rates",
+            "--latency-seconds", "--warmup-seconds", "--sink-mode", "--synchronous-commit", "--only", "--log-level"], ["--source", "--sink"], Usage);
+        return new PipelineSettings(options.Number("--changes", 500_000, 1), options.Number("--single-changes", 20_000, 1),
+            (int)options.Number("--transaction-rows", 10_000, 1), options.Number("--rows", 5_000_000, 1), (int)options.Number("--partitions", 30, 1),
+            options.Numbers("--tasks", "1,2", 1, 64), options.Numbers("--rates", "2000,5000", 1, 1_000_000), (int)options.Number("--latency-seconds", 20, 1),
+            (int)options.Number("--warmup-seconds", 3, 0), options.Choice("--sink-mode", "upsert", "upsert", "insert")!,
+            options.Choice("--synchronous-commit", "on", "on", "off")!, options.Names("--only", AllRuns), options.Text("--log-level") ?? "warning",
+            options.Pairs("--source"), options.Pairs("--sink"));
     }
 }

@@ -21,14 +21,14 @@ internal static class ResultTable
             var baseline = results.FirstOrDefault(b => b.Baseline && b.Workload == r.Workload);
             var latency = r.Latency is not null || baseline?.Latency is not null;
             var (ratio, target, met) = r.Baseline ? ("baseline", "", "") : Judge(r, baseline, latency);
-            if (!r.Baseline && r.SourceRssMb is not null && r.Failure is null)
-                met += (met.Length > 0 ? "; " : "") + (r.SourceRssMb < RssTargetMb && r.SinkRssMb < RssTargetMb ? "RSS < 300 MB" : "**RSS ≥ 300 MB**");
+            if (!r.Baseline && r.Usage.SourceRssMb is not null && r.Failure is null)
+                met += (met.Length > 0 ? "; " : "") + (r.Usage.SourceRssMb < RssTargetMb && r.Usage.SinkRssMb < RssTargetMb ? "RSS < 300 MB" : "**RSS ≥ 300 MB**");
             var seconds = r.Elapsed is { } e ? Format(e.TotalSeconds, "0.00") : "failed: " + Cell(r.Failure!.ReplaceLineEndings(" "));
             var writing = r.Writing is { } w ? $"{Format(w.TotalSeconds, "0.00")} / {Format(r.AfterLastCommit!.Value.TotalSeconds, "0.00")}" : "";
             var lat = r.Latency is { } l ? $"{Ms(l.P50)} / {Ms(l.P99)} / {Ms(l.Max)}" : "";
-            var rss = r.SourceRssMb is null ? "" : $"{r.SourceRssMb:0} / {r.SinkRssMb:0} MB";
-            var cpu = r.PostgresCpuSeconds is null ? ""
-                : string.Join(" / ", new[] { r.SourceCpuSeconds, r.SinkCpuSeconds, r.PostgresCpuSeconds, r.BenchCpuSeconds }.Select(c => c is { } s ? Format(s * 100_000 / r.Changes, "0.00") : "–"));
+            var rss = r.Usage.SourceRssMb is null ? "" : $"{r.Usage.SourceRssMb:0} / {r.Usage.SinkRssMb:0} MB";
+            var cpu = r.Usage.PostgresCpuSeconds is null ? ""
+                : string.Join(" / ", new[] { r.Usage.SourceCpuSeconds, r.Usage.SinkCpuSeconds, r.Usage.PostgresCpuSeconds, r.Usage.BenchCpuSeconds }.Select(c => c is { } s ? Format(s * 100_000 / r.Changes, "0.00") : "–"));
             output.WriteLine($"| {r.Workload}: {Cell(r.Description)} | {Cell(r.Path)} | {r.Changes:N0} | {seconds} | {(r.PerSecond is { } rate ? Format(rate, "N0") : "")} | {ratio} | " +
                              $"{target} | {met} | {writing} | {lat} | {rss} | {cpu} |");
         }

@@ -55,8 +55,11 @@ if (settings.Runs("copy"))
         Console.WriteLine($"copy: {settings.Rows:N0} rows in {elapsed.TotalSeconds:0.0} s");
         return new RunResult("copy", "COPY … TO STDOUT (FORMAT binary) piped into COPY … FROM STDIN (FORMAT binary), source db → destination db", settings.Rows, elapsed, Target.None)
         {
-            PostgresCpuSeconds = ProcessStats.PostgresCpuSeconds(postmaster) - postgresCpu,
-            BenchCpuSeconds = ProcessStats.CpuSeconds(Environment.ProcessId) - benchCpu,
+            Usage = new ProcessUsage
+            {
+                PostgresCpuSeconds = ProcessStats.PostgresCpuSeconds(postmaster) - postgresCpu,
+                BenchCpuSeconds = ProcessStats.CpuSeconds(Environment.ProcessId) - benchCpu,
+            },
         };
     });
 }

@@ -214,12 +214,15 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
         return new(run, conditions, Rows, elapsed, target)
         {
             SlotWal = wal,
-            SourceRssMb = ProcessStats.PeakRssMegabytes(source.Id),
-            SourceCpuSeconds = ProcessStats.CpuSeconds(source.Id),
-            SinkRssMb = sink is null ? null : ProcessStats.PeakRssMegabytes(sink.Id),
-            SinkCpuSeconds = sink is null ? null : ProcessStats.CpuSeconds(sink.Id),
-            PostgresCpuSeconds = postgres - otherCpu.Postgres,
-            BenchCpuSeconds = bench - otherCpu.Bench,
+            Usage = new ProcessUsage
+            {
+                SourceRssMb = ProcessStats.PeakRssMegabytes(source.Id),
+                SourceCpuSeconds = ProcessStats.CpuSeconds(source.Id),
+                SinkRssMb = sink is null ? null : ProcessStats.PeakRssMegabytes(sink.Id),
+                SinkCpuSeconds = sink is null ? null : ProcessStats.CpuSeconds(sink.Id),
+                PostgresCpuSeconds = postgres - otherCpu.Postgres,
+                BenchCpuSeconds = bench - otherCpu.Bench,
+            },
         };
     }
 
