@@ -53,9 +53,9 @@ var configs = new ConnectorConfigs(stack.Postgres.ConnectionString, stack.Kafka.
 var replication = new ReplicationRuns(settings, stack, databases, configs);
 
 var results = new List<PipelineResult>();
-async Task Measure(Workload workload, string path, bool baseline, Func<Task<PipelineResult>> measure)
+async Task Measure(PipelineResult run, Func<Task<PipelineResult>> measure)
 {
-    Console.WriteLine($"{workload.Name} / {path}: {workload.Description}...");
+    Console.WriteLine($"{run.Workload} / {run.Path}: {run.Description}...");
     try
     {
         results.Add(await measure());
@@ -63,16 +63,20 @@ async Task Measure(Workload workload, string path, bool baseline, Func<Task<Pipe
     catch (Exception e)
     {
         // One failed run does not hide the others' numbers: it is reported in the table and the exit code.
-        Console.Error.WriteLine($"{workload.Name} / {path} failed: {e}");
-        results.Add(new PipelineResult(workload.Name, workload.Description, path, workload.Changes, baseline) { Failure = e.Message.Split('\n')[0] });
+        Console.Error.WriteLine($"{run.Workload} / {run.Path} failed: {e}");
+        results.Add(run with { Failure = e.Message.Split('\n')[0] });
     }
 }
 
 async Task Compare(Workload workload, IEnumerable<int> tasks, bool latency)
 {
-    await Measure(workload, "native logical replication", true, () => replication.RunAsync(workload, null, latency));
+    await Measure(new PipelineResult(workload.Name, workload.Description, "native logical replication", workload.Changes, Baseline: true),
+        () => replication.RunAsync(workload, null, latency));
     foreach (var t in tasks)
-        await Measure(workload, $"pipeline, {t} sink task{(t == 1 ? "" : "s")}", false, () => replication.RunAsync(workload, t, latency));
+    {
+        await Measure(new PipelineResult(workload.Name, workload.Description, $"pipeline, {t} sink task{(t == 1 ? "" : "s")}", workload.Changes, Baseline: false),
+            () => replication.RunAsync(workload, t, latency));
+    }
 }
 
 if (settings.Runs("large")) await Compare(Workload.LargeTransactions(settings.Changes, settings.TransactionRows), settings.Tasks, latency: false);
@@ -89,9 +93,8 @@ if (settings.Runs("load"))
     var loading = System.Diagnostics.Stopwatch.StartNew();
     await load.PrepareAsync();
     Console.WriteLine($"load: {settings.Rows:N0} rows written and vacuumed in {loading.Elapsed.TotalSeconds:0.0} s");
-    var table = Workload.LargeTransactions(settings.Rows, settings.TransactionRows) with { Name = "load", Description = $"{settings.Rows:N0}-row table" };
-    await Measure(table, "COPY pipe", true, load.CopyAsync);
-    await Measure(table, "pipeline, initial snapshot", false, load.PipelineAsync);
+    await Measure(new PipelineResult("load", $"{settings.Rows:N0}-row table", "COPY pipe", settings.Rows, Baseline: true), load.CopyAsync);
+    await Measure(new PipelineResult("load", $"{settings.Rows:N0}-row table", "pipeline, initial snapshot", settings.Rows, Baseline: false), load.PipelineAsync);
 }
 
 Console.WriteLine();
