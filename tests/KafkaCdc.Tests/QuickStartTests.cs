@@ -36,7 +36,8 @@ public class QuickStartTests
     {
         // The demo as a user runs it, stdout not a terminal: plain lines while the workload runs, then SIGTERM (what
         // Ctrl-C becomes) stops the workload, waits for the catch-up and compares every table on content.
-        var start = StartInfo([], [new("KCDC_DEMO_SOURCE_REST_PORT", LocalPorts.Free().ToString()), new("KCDC_DEMO_SINK_REST_PORT", LocalPorts.Free().ToString())]);
+        var start = StartInfo([], [new("KCDC_DEMO_SOURCE_REST_PORT", LocalPorts.Free().ToString()), new("KCDC_DEMO_SINK_REST_PORT", LocalPorts.Free().ToString()),
+            new("KCDC_DEMO_SMALL", "1")]);
         using var process = Process.Start(start)!;
         var lines = new ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lines.Enqueue(e.Data); };
@@ -47,7 +48,7 @@ public class QuickStartTests
         {
             // The snapshot is in and the workload's changes flow: a line with the workload running and rows arriving.
             await Poll.UntilAsync(() => process.HasExited || lines.Any(l =>
-                l.Contains("snapshot done (300,000 rows)") && l.Contains("workload running") && !l.Contains("end-to-end lag —")),
+                l.Contains("snapshot done (82,000 rows)") && l.Contains("workload running") && !l.Contains("end-to-end lag —")),
                 TimeSpan.FromMinutes(4), () => "a log line with the snapshot done and the workload's changes arriving; output:\n" + string.Join("\n", lines));
             Assert.That(process.HasExited, Is.False, string.Join("\n", lines));
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])) await kill.WaitForExitAsync();

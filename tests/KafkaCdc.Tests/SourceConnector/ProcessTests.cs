@@ -86,7 +86,7 @@ public class ProcessTests
     {
         await using var database = await SourceTestDatabase.CreateAsync("exit_first", "CREATE TABLE t (id integer PRIMARY KEY, v text); INSERT INTO t SELECT i, 'x' FROM generate_series(1, 1000) i;");
         var config = database.Config();
-        for (var round = 0; round < 6; round++)
+        for (var round = 0; round < 4; round++)
         {
             await using var source = ConnectorProcess.StartSource(config);
             await source.WaitForOutputAsync("Streaming changes", s_timeout);

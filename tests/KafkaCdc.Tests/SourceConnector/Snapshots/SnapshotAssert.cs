@@ -38,10 +38,21 @@ internal static class SnapshotAssert
     /// order (a delete, or the old row of an update, removes one equal row) holds the table's rows, each as often as the
     /// table has it; <paramref name="last"/> (<c>n|v</c>) is a row written last, so the comparison waits for it.
     /// </summary>
-    public static async Task KeylessTopicEqualsTableAsync(SourceTestDatabase database, string table, string last)
+    public static async Task KeylessTopicEqualsTableAsync(SourceTestDatabase database, string table, string last, Func<string>? log = null)
     {
         var expected = (await database.ScalarAsync<string[]>($"SELECT array_agg(n || '|' || v) FROM {table}")).Order(StringComparer.Ordinal).ToList();
-        await ChangeTopic.ReadToEndUntilAsync(database.Topic(table), records =>
+        try
+        {
+            await ReadKeylessUntilEqualAsync(database.Topic(table), table, last, expected);
+        }
+        catch (AssertionException e) when (log is not null)
+        {
+            Assert.Fail($"{e.Message}\nconnector log:\n{SnapshotLines(log())}");
+        }
+    }
+
+    static Task ReadKeylessUntilEqualAsync(string topic, string table, string last, List<string> expected) =>
+        ChangeTopic.ReadToEndUntilAsync(topic, records =>
         {
             var rows = new List<string>();
             static string Row(Avro.Generic.GenericRecord image) => $"{image["n"]}|{image["v"]}";
@@ -57,7 +68,6 @@ internal static class SnapshotAssert
                   string.Join(", ", rows.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).Take(10)) +
                   "; only in the table: " + string.Join(", ", expected.Except(rows).Take(10));
         }, s_timeout, $"the topic of {table} to hold the table's {expected.Count} rows, each once");
-    }
 
     /// <summary>The snapshot, signal, warning and error lines of a connector's log (the last 60).</summary>
     public static string SnapshotLines(string log) =>
