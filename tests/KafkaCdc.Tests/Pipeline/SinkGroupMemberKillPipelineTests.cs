@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using KafkaCdc.DevStack;
+using KafkaCdc.Tests.SinkConnector.Support;
+using KafkaCdc.Tests.SourceConnector;
+using static KafkaCdc.Tests.Pipeline.ChaosPipeline;
+
+namespace KafkaCdc.Tests.Pipeline;
+
+/// <summary>
+/// Issue 14's chaos list: two sink processes with the same configuration and group (horizontal scaling), one of them
+/// killed with SIGKILL and restarted five times under load. Each time the other member must take over every partition
+/// (a rebalance after the session timeout), and the restarted one must rejoin and get partitions back; what the killed
+/// member applied but had not committed to Kafka is delivered again and skipped by the offsets table's fence. Every
+/// table ends equal.
+/// </summary>
+public class SinkGroupMemberKillPipelineTests
+{
+    const int Kills = 5;
+
+    [Test]
+    public async Task OneOfTwoGroupMembersKilledFiveTimesUnderLoad_TheOtherTakesOverAndItRejoins_EveryTableEqual()
+    {
+        await using var source = await SourceTestDatabase.CreateAsync("group_kill", Tables);
+        var destination = await SinkDestination.CreateAsync("group_kill_dst");
+        var survivorConfig = UpsertSink(source, destination, ("tasks.max", "1"), ("rest.port", FreePort()));
+        var victimConfig = new Dictionary<string, string>(survivorConfig) { ["rest.port"] = FreePort() };
+        var processes = await StartAsync(source.Config(), ("survivor", survivorConfig), ("victim", victimConfig), ("insert sink", InsertSink(source, destination)));
+        try
+        {
+            using var stopWorkload = new CancellationTokenSource();
+            var workload = Task.Run(() => WorkloadAsync(source.ConnectionString, stopWorkload.Token));
+            await UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
+            var partitions = SinkDestination.EndOffsets(source.Topic("keyed")).Count + SinkDestination.EndOffsets(source.Topic("keyless")).Count;
+            await SharedAsync(processes, partitions);
+
+            var random = new Random(14);
+            var takeovers = new List<double>();
+            var rejoins = new List<double>();
+            for (var kill = 0; kill < Kills; kill++)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300 + random.Next(700))); // a moment somewhere in the stream
+                Assert.That(workload.IsCompleted, Is.False, () => $"the workload ended early: {workload.Exception}");
+                await processes["victim"].KillAsync();
+                var clock = Stopwatch.StartNew();
+                await Poll.UntilAsync(async () => (await processes["survivor"].AssignedPartitionsAsync()).Count == partitions, CatchUpTimeout,
+                    () => $"the surviving member to take over all {partitions} partitions after kill {kill + 1}:{Environment.NewLine}{processes["survivor"].Output}");
+                takeovers.Add(clock.Elapsed.TotalSeconds);
+                await processes["victim"].DisposeAsync();
+                processes["victim"] = ConnectorProcess.StartSink(victimConfig);
+                clock.Restart();
+                await SharedAsync(processes, partitions);
+                rejoins.Add(clock.Elapsed.TotalSeconds);
+            }
+            await stopWorkload.CancelAsync();
+            var transactions = await workload;
+
+            var checkedRows = await EveryTableEqualAsync(source, destination, processes);
+            AssertRunning(processes, "the kills of the other member");
+            var fenced = await SkippedAsync(processes["survivor"], "already_applied") + await SkippedAsync(processes["survivor"], "replayed");
+            var (resumes, notRedelivered) = ResumedFromOffsetsTable(processes["survivor"]);
+            Assert.That(resumes, Is.GreaterThan(0), "the surviving member took partitions over where the offsets table said");
+            TestContext.Out.WriteLine($"{transactions} transactions, {Kills} kills of one of two group members over {partitions} partitions; " +
+                                      $"takeovers in {string.Join(", ", takeovers.Select(s => $"{s:0.0}"))} s, rejoins in {string.Join(", ", rejoins.Select(s => $"{s:0.0}"))} s; " +
+                                      $"{checkedRows} rows checked; the surviving member resumed {resumes} partitions from the offsets table, ahead of Kafka's committed " +
+                                      $"offsets by {notRedelivered} records (applied by the killed member, not committed to Kafka), and its fence skipped {fenced} records");
+        }
+        finally
+        {
+            await DisposeAsync(processes);
+        }
+    }
+
+    /// <summary>Waits until both members hold partitions, together every one of them once.</summary>
+    static Task SharedAsync(Dictionary<string, ConnectorProcess> processes, int partitions)
+    {
+        List<int> survivor = [], victim = [];
+        return Poll.UntilAsync(async () =>
+        {
+            survivor = await processes["survivor"].AssignedPartitionsAsync();
+            victim = await processes["victim"].AssignedPartitionsAsync();
+            return survivor.Count > 0 && victim.Count > 0 && survivor.Count + victim.Count == partitions;
+        }, CatchUpTimeout, () => $"both members to share the {partitions} partitions (survivor: {string.Join(",", survivor)}; victim: {string.Join(",", victim)}); " +
+                                 $"the victim's output:{Environment.NewLine}{processes["victim"].Output}");
+    }
+
+    /// <summary>The process's <c>kafkacdc_sink_skipped_records_total</c> for <paramref name="reason"/>, over its tables.</summary>
+    static async Task<long> SkippedAsync(ConnectorProcess sink, string reason)
+    {
+        var metrics = await sink.GetAsync("/metrics") ?? "";
+        return metrics.Split('\n')
+            .Where(l => l.StartsWith("kafkacdc_sink_skipped_records_total{", StringComparison.Ordinal) && l.Contains($"reason=\"{reason}\"", StringComparison.Ordinal))
+            .Sum(l => (long)double.Parse(l[(l.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// From the member's log: how many partitions it resumed at the offsets table's position, and by how many records in
+    /// all that was past Kafka's committed offset (records the killed member applied that would otherwise come again).
+    /// </summary>
+    static (int Partitions, long Records) ResumedFromOffsetsTable(ConnectorProcess sink)
+    {
+        var resumes = Regex.Matches(sink.Output, @"resumes at offset (\d+) from the offsets table \(Kafka's committed offset: (\d*)\)");
+        return (resumes.Count, resumes.Sum(m => m.Groups[2].Value.Length == 0 ? 0 : long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) - long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)));
+    }
+
+    static string FreePort() => LocalPorts.Free().ToString(CultureInfo.InvariantCulture);
+}
