@@ -1,4 +1,5 @@
-using System.Diagnostics;
+using System.Globalization;
+using KafkaCdc.Bench.Common;
 using Npgsql;
 
 namespace KafkaCdc.Bench.Snapshot;
@@ -15,16 +16,6 @@ internal sealed class BenchDatabases(string serverConnectionString)
     public const string Table = "bench";
     public const string Publication = "snapbench_pub";
 
-    /// <summary>The table's definition, shared by the source table and the COPY baseline's target.</summary>
-    const string TableColumns = """
-        (id bigint PRIMARY KEY, quantity integer, amount_cents bigint, customer text, token varchar(64),
-         price numeric(12,2), created timestamptz, paid boolean, weight double precision, ref uuid)
-        """;
-
-    /// <summary>The values of row <c>g</c>, as SourceBench writes them.</summary>
-    const string RowValues =
-        "g, (g % 100000)::int, g * 1000, 'customer ' || g, md5(g::text), (g % 100000) / 100.0, now(), g % 2 = 0, g * 1.5, md5(g::text)::uuid";
-
     public string Source { get; } = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = SourceDatabase }.ConnectionString;
 
     public string Destination { get; } = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = DestinationDatabase }.ConnectionString;
@@ -37,40 +28,25 @@ internal sealed class BenchDatabases(string serverConnectionString)
     /// </remarks>
     public async Task CreateAsync(long rows, string? synchronousCommit)
     {
-        await ExecuteAsync(serverConnectionString, $"CREATE DATABASE {SourceDatabase}");
-        await ExecuteAsync(serverConnectionString, $"CREATE DATABASE {DestinationDatabase}");
-        await ExecuteAsync(Source, $"""
-            CREATE TABLE {Table} {TableColumns};
-            INSERT INTO {Table} SELECT {RowValues} FROM generate_series(1::bigint, {rows}) g;
+        await Sql.ExecuteAsync(serverConnectionString, $"CREATE DATABASE {SourceDatabase}");
+        await Sql.ExecuteAsync(serverConnectionString, $"CREATE DATABASE {DestinationDatabase}");
+        await Sql.ExecuteAsync(Source, $"""
+            CREATE TABLE {Table} {BenchTable.Columns};
+            {BenchTable.Insert(Table, "1", rows.ToString(CultureInfo.InvariantCulture))};
             CREATE SCHEMA kafkacdc;
             CREATE TABLE kafkacdc.kafkacdc_signal (id varchar(255) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2000) NULL);
             CREATE PUBLICATION {Publication} FOR ALL TABLES;
             """);
-        await ExecuteAsync(Source, $"VACUUM (ANALYZE) {Table}");
-        if (synchronousCommit is not null) await ExecuteAsync(Source, $"ALTER DATABASE {SourceDatabase} SET synchronous_commit = {synchronousCommit}");
-        await ExecuteAsync(Destination, $"CREATE TABLE {Table}_copy {TableColumns}");
+        await Sql.ExecuteAsync(Source, $"VACUUM (ANALYZE) {Table}");
+        if (synchronousCommit is not null) await Sql.ExecuteAsync(Source, $"ALTER DATABASE {SourceDatabase} SET synchronous_commit = {synchronousCommit}");
+        await Sql.ExecuteAsync(Destination, $"CREATE TABLE {Table}_copy {BenchTable.Columns}");
     }
 
     /// <summary>
     /// The baseline: <c>COPY (SELECT * FROM bench) TO STDOUT (FORMAT binary)</c> on the source piped into
     /// <c>COPY bench_copy FROM STDIN (FORMAT binary)</c> on the destination (emptied first); returns the seconds taken.
     /// </summary>
-    public async Task<TimeSpan> CopyPipeAsync(long expectedRows)
-    {
-        await ExecuteAsync(Destination, $"TRUNCATE {Table}_copy");
-        await using var from = await OpenAsync(Source);
-        await using var to = await OpenAsync(Destination);
-        var clock = Stopwatch.StartNew();
-        await using (var input = await from.BeginRawBinaryCopyAsync($"COPY (SELECT * FROM {Table}) TO STDOUT (FORMAT binary)"))
-        await using (var output = await to.BeginRawBinaryCopyAsync($"COPY {Table}_copy FROM STDIN (FORMAT binary)"))
-        {
-            await input.CopyToAsync(output);
-        }
-        var elapsed = clock.Elapsed;
-        var copied = await CountAsync(Destination, $"{Table}_copy");
-        if (copied != expectedRows) throw new InvalidOperationException($"the COPY pipe wrote {copied:N0} rows into {Table}_copy, not {expectedRows:N0}");
-        return elapsed;
-    }
+    public Task<TimeSpan> CopyPipeAsync(long expectedRows) => CopyPipe.RunAsync(Source, Table, Destination, $"{Table}_copy", expectedRows);
 
     /// <summary>
     /// The WAL the slot makes PostgreSQL keep (current WAL position minus the slot's <c>restart_lsn</c>) and the WAL
@@ -87,47 +63,12 @@ internal sealed class BenchDatabases(string serverConnectionString)
     }
 
     /// <summary>Drops the slot once its connector's walsender is gone (frees the WAL it holds).</summary>
-    public Task DropSlotAsync(string slot) =>
-        Poll.UntilAsync(async () =>
-        {
-            await using var connection = await OpenAsync(Source);
-            await using var active = new NpgsqlCommand("SELECT active FROM pg_replication_slots WHERE slot_name = $1", connection) { Parameters = { new() { Value = slot } } };
-            switch (await active.ExecuteScalarAsync())
-            {
-                case null: return true;
-                case true: return false;
-            }
-            await using var drop = new NpgsqlCommand("SELECT pg_drop_replication_slot($1)", connection) { Parameters = { new() { Value = slot } } };
-            await drop.ExecuteNonQueryAsync();
-            return true;
-        }, TimeSpan.FromSeconds(30), $"slot {slot} to be released by its connector and dropped");
+    public Task DropSlotAsync(string slot) => ReplicationSlots.DropAsync(Source, slot);
 
     /// <summary>Inserts an <c>execute-snapshot</c> signal asking for an incremental snapshot of <c>public.bench</c>.</summary>
     public Task SignalIncrementalSnapshotAsync(string id) =>
-        ExecuteAsync(Source, $$"""
+        Sql.ExecuteAsync(Source, $$"""
             INSERT INTO kafkacdc.kafkacdc_signal (id, type, data)
             VALUES ('{{id}}', 'execute-snapshot', '{"data-collections": ["public.{{Table}}"], "type": "incremental"}')
             """);
-
-    /// <summary>Rows of <paramref name="table"/> in the database of <paramref name="connectionString"/>.</summary>
-    public static async Task<long> CountAsync(string connectionString, string table)
-    {
-        await using var connection = await OpenAsync(connectionString);
-        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {table}", connection) { CommandTimeout = 0 };
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    public static async Task<NpgsqlConnection> OpenAsync(string connectionString)
-    {
-        var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    public static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = await OpenAsync(connectionString);
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        await command.ExecuteNonQueryAsync();
-    }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using KafkaCdc.Bench.Common;
 
 namespace KafkaCdc.Bench.Snapshot;
 
@@ -46,39 +46,12 @@ internal sealed record BenchSettings(
     /// <summary>Reads the command line; throws <see cref="ArgumentException"/> naming the option at fault.</summary>
     public static BenchSettings Parse(string[] args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                throw new ArgumentException($"'{args[i]}' is not an option with a value\n{Usage}");
-            values[args[i]] = args[++i];
-        }
-        var known = new[] { "--rows", "--threads", "--only", "--fetch-size", "--chunk-size", "--sink-mode", "--sink-tasks", "--workload-rate", "--partitions", "--log-level", "--synchronous-commit" };
-        if (values.Keys.FirstOrDefault(k => !known.Contains(k)) is { } unknown) throw new ArgumentException($"unknown option {unknown}\n{Usage}");
-
-        long Number(string option, long defaultValue, long min)
-        {
-            if (!values.TryGetValue(option, out var text)) return defaultValue;
-            if (!long.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min)
-                throw new ArgumentException($"{option} '{text}' is not a whole number of at least {min}");
-            return value;
-        }
-
-        int? Optional(string option) => values.ContainsKey(option) ? (int)Number(option, 0, 1) : null;
-
-        var threads = (values.GetValueOrDefault("--threads") ?? "1,2").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(t => int.TryParse(t, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 64 ? n : throw new ArgumentException($"--threads '{t}' is not 1 to 64"))
-            .ToArray();
-        var only = values.TryGetValue("--only", out var list) ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : [];
-        if (only.FirstOrDefault(o => !AllRuns.Contains(o)) is { } badRun)
-            throw new ArgumentException($"--only: unknown run '{badRun}'; the runs are {string.Join(", ", AllRuns)}");
-        var sinkMode = values.GetValueOrDefault("--sink-mode") ?? "insert";
-        if (sinkMode is not ("insert" or "upsert")) throw new ArgumentException($"--sink-mode '{sinkMode}' is neither insert nor upsert");
-        var synchronousCommit = values.GetValueOrDefault("--synchronous-commit");
-        if (synchronousCommit is not (null or "on" or "off")) throw new ArgumentException($"--synchronous-commit '{synchronousCommit}' is neither on nor off");
-
-        return new BenchSettings(Number("--rows", 5_000_000, 1), threads, only, Optional("--fetch-size"), Optional("--chunk-size"), sinkMode,
-            (int)Number("--sink-tasks", 2, 1), (int)Number("--workload-rate", 1000, 0), (int)Number("--partitions", 12, 1),
-            values.GetValueOrDefault("--log-level") ?? "warning", synchronousCommit);
+        var options = BenchOptions.Parse(args, ["--rows", "--threads", "--only", "--fetch-size", "--chunk-size", "--sink-mode", "--sink-tasks", "--workload-rate",
+            "--partitions", "--log-level", "--synchronous-commit"], [], Usage);
+        int? Optional(string option) => options.Text(option) is null ? null : (int)options.Number(option, 0, 1);
+        return new BenchSettings(options.Number("--rows", 5_000_000, 1), options.Numbers("--threads", "1,2", 1, 64), options.Names("--only", AllRuns),
+            Optional("--fetch-size"), Optional("--chunk-size"), options.Choice("--sink-mode", "insert", "insert", "upsert")!,
+            (int)options.Number("--sink-tasks", 2, 1), (int)options.Number("--workload-rate", 1000, 0), (int)options.Number("--partitions", 12, 1),
+            options.Text("--log-level") ?? "warning", options.Choice("--synchronous-commit", null, "on", "off"));
     }
 }

@@ -1,8 +1,5 @@
+using KafkaCdc.Bench.Common;
 using KafkaCdc.Bench.Snapshot;
-using KafkaCdc.DevStack.Kafka;
-using KafkaCdc.DevStack.Postgres;
-using KafkaCdc.DevStack.SchemaRegistry;
-using Microsoft.Extensions.Logging.Abstractions;
 
 // The source connector's snapshots (issue 11, "Performance"): an initial snapshot of a 10-column table into Kafka with
 // 1 and 2 threads, the same end to end into a destination database through the sink, the COPY pipe between the two
@@ -24,20 +21,14 @@ catch (ArgumentException e)
 Console.WriteLine($"SnapshotBench: {settings.Rows:N0} rows, synchronous_commit {settings.SynchronousCommit ?? "off (the throwaway server's)"} on the source database, " +
                   $".NET {Environment.Version}, {Environment.ProcessorCount} cores; " +
                   "starting PostgreSQL, Kafka (mock, 1 broker) and the registry");
-await using var postgres = await TemporaryPostgres.StartAsync();
-using var kafka = MockKafkaCluster.Start(1);
-// As a real broker's group.initial.rebalance.delay.ms: the sink's tasks join one generation.
-kafka.SetGroupInitialRebalanceDelay(TimeSpan.FromSeconds(2));
-await using var registry = await SchemaRegistryServer.StartAsync(new SchemaRegistryServerOptions { Port = 0 }, NullLoggerFactory.Instance, CancellationToken.None);
-
-var databases = new BenchDatabases(postgres.ConnectionString);
+await using var stack = await BenchStack.StartAsync();
+var databases = new BenchDatabases(stack.Postgres.ConnectionString);
 var loading = System.Diagnostics.Stopwatch.StartNew();
 await databases.CreateAsync(settings.Rows, settings.SynchronousCommit);
 Console.WriteLine($"loaded {settings.Rows:N0} rows into {BenchDatabases.SourceDatabase}.public.{BenchDatabases.Table} in {loading.Elapsed.TotalSeconds:0.0} s");
-int postmaster;
-await using (var connection = await BenchDatabases.OpenAsync(postgres.ConnectionString)) postmaster = ProcessStats.PostmasterOf(connection);
-var configs = new ConnectorConfigs(postgres.ConnectionString, kafka.BootstrapServers, registry.Url.ToString().TrimEnd('/'), settings);
-var runs = new SnapshotRuns(settings, databases, configs, kafka, postmaster);
+var postmaster = stack.PostmasterPid;
+var configs = new SnapshotConfigs(new ConnectorConfigs(stack.Postgres.ConnectionString, stack.Kafka.BootstrapServers, stack.RegistryUrl, settings.LogLevel), settings);
+var runs = new SnapshotRuns(settings, databases, configs, stack.Kafka, postmaster);
 
 var results = new List<RunResult>();
 async Task Measure(string run, string conditions, Target target, Func<Task<RunResult>> measure)
@@ -64,8 +55,11 @@ if (settings.Runs("copy"))
         Console.WriteLine($"copy: {settings.Rows:N0} rows in {elapsed.TotalSeconds:0.0} s");
         return new RunResult("copy", "COPY … TO STDOUT (FORMAT binary) piped into COPY … FROM STDIN (FORMAT binary), source db → destination db", settings.Rows, elapsed, Target.None)
         {
-            PostgresCpuSeconds = ProcessStats.PostgresCpuSeconds(postmaster) - postgresCpu,
-            BenchCpuSeconds = ProcessStats.CpuSeconds(Environment.ProcessId) - benchCpu,
+            Usage = new ProcessUsage
+            {
+                PostgresCpuSeconds = ProcessStats.PostgresCpuSeconds(postmaster) - postgresCpu,
+                BenchCpuSeconds = ProcessStats.CpuSeconds(Environment.ProcessId) - benchCpu,
+            },
         };
     });
 }

@@ -27,14 +27,14 @@ internal static class ResultTable
                 _ => ("baseline", null),
             };
             var met = r.RowsPerSecond is { } rate && goal is { } g ? (rate >= g ? "yes" : "**no**") : "";
-            var rss = new[] { r.SourceRssMb, r.SinkRssMb }.Where(m => m is not null).ToList();
+            var rss = new[] { r.Usage.SourceRssMb, r.Usage.SinkRssMb }.Where(m => m is not null).ToList();
             if (rss.Count > 0) met += (met.Length > 0 ? "; " : "") + (rss.All(m => m < RssTargetMb) ? "RSS < 300 MB" : "**RSS ≥ 300 MB**");
             var seconds = r.Elapsed is { } e ? e.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "failed: " + r.Failure!.ReplaceLineEndings(" ").Replace("|", "/", StringComparison.Ordinal);
             var wal = r.SlotWal is { } w ? $"{Megabytes(w.Retained)} / {Megabytes(w.Unconfirmed)}" : "";
-            var cpu = r.PostgresCpuSeconds is null ? ""
-                : string.Join(" / ", new[] { r.SourceCpuSeconds, r.SinkCpuSeconds, r.PostgresCpuSeconds, r.BenchCpuSeconds }.Select(c => Cpu(c, r.Rows)));
+            var cpu = r.Usage.PostgresCpuSeconds is null ? ""
+                : string.Join(" / ", new[] { r.Usage.SourceCpuSeconds, r.Usage.SinkCpuSeconds, r.Usage.PostgresCpuSeconds, r.Usage.BenchCpuSeconds }.Select(c => Cpu(c, r.Rows)));
             output.WriteLine($"| {r.Run} | {r.Conditions} | {r.Rows:N0} | {seconds} | {r.RowsPerSecond?.ToString("N0", CultureInfo.InvariantCulture) ?? ""} | {target} | {met} | {wal} | " +
-                             $"{Mb(r.SourceRssMb)} | {Mb(r.SinkRssMb)} | {cpu} |");
+                             $"{Mb(r.Usage.SourceRssMb)} | {Mb(r.Usage.SinkRssMb)} | {cpu} |");
         }
     }
 

@@ -1,3 +1,5 @@
+using KafkaCdc.Bench.Common;
+
 namespace KafkaCdc.Bench.Snapshot;
 
 /// <summary>What a run is held against (the targets of issue 11).</summary>
@@ -30,19 +32,8 @@ internal sealed record RunResult(string Run, string Conditions, long Rows, TimeS
     /// <summary>The slot's WAL at the end of the snapshot: retained (from <c>restart_lsn</c>) and unconfirmed (from <c>confirmed_flush_lsn</c>), bytes.</summary>
     public (long Retained, long Unconfirmed)? SlotWal { get; init; }
 
-    public double? SourceRssMb { get; init; }
-
-    public double? SinkRssMb { get; init; }
-
-    public double? SourceCpuSeconds { get; init; }
-
-    public double? SinkCpuSeconds { get; init; }
-
-    /// <summary>CPU seconds of the PostgreSQL server (both databases) during the run.</summary>
-    public double? PostgresCpuSeconds { get; init; }
-
-    /// <summary>CPU seconds of this process during the run: the mock Kafka cluster, the registry, the workload.</summary>
-    public double? BenchCpuSeconds { get; init; }
+    /// <summary>The connectors' peak RSS and every process's CPU during the run.</summary>
+    public ProcessUsage Usage { get; init; } = new();
 
     /// <summary>Rows per second, when the run succeeded.</summary>
     public double? RowsPerSecond => Elapsed is { } elapsed ? Rows / elapsed.TotalSeconds : null;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
+using KafkaCdc.Bench.Common;
 using KafkaCdc.DevStack.Kafka;
-using Npgsql;
 
 namespace KafkaCdc.Bench.Snapshot;
 
@@ -9,7 +9,7 @@ namespace KafkaCdc.Bench.Snapshot;
 /// The runs that start connectors. Each uses a slot, topic, connector name (so offsets) and consumer group of its own,
 /// and drops its slot at the end; the clock starts when the source process is started.
 /// </summary>
-internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databases, ConnectorConfigs configs, MockKafkaCluster kafka, int postmasterPid)
+internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databases, SnapshotConfigs configs, MockKafkaCluster kafka, int postmasterPid)
 {
     /// <summary>The mock cluster keeps about 5 MiB per partition (the oldest is dropped); a change record here is about 300 bytes.</summary>
     const double BytesPerRecord = 400;
@@ -30,9 +30,9 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
         var conditions = $"initial snapshot into Kafka, snapshot.max.threads {threads?.ToString() ?? "2 (default)"}" +
                          (workload ? $", {settings.WorkloadRate:N0} single-row updates/s meanwhile" : "");
         var (slot, topicPrefix) = Names(run);
-        var topic = ConnectorConfigs.TopicOf(topicPrefix);
+        var topic = SnapshotConfigs.TopicOf(topicPrefix);
         kafka.CreateTopic(topic, settings.Partitions, 1);
-        await using var probe = await BenchDatabases.OpenAsync(databases.Source);
+        await using var probe = await Sql.OpenAsync(databases.Source);
         var otherCpu = OtherCpuSeconds();
         var clock = Stopwatch.StartNew();
         using var source = ConnectorProcess.StartSource("source " + run, configs.Source("snapbench-" + run, slot, topicPrefix, "initial", threads));
@@ -72,17 +72,15 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
         const string run = "e2e";
         var conditions = $"initial snapshot → Kafka → sink → PostgreSQL; snapshot.max.threads 2 (default); sink insert.mode {settings.SinkMode}, 1 process, tasks.max {settings.SinkTasks}";
         var (slot, topicPrefix) = Names(run);
-        var topic = ConnectorConfigs.TopicOf(topicPrefix);
+        var topic = SnapshotConfigs.TopicOf(topicPrefix);
         var partitions = Math.Max(settings.Partitions, (int)Math.Ceiling(Rows * BytesPerRecord / (4 << 20)));
         kafka.CreateTopic(topic, partitions, 1);
         var group = $"snapbench-sink-{Guid.NewGuid():N}";
         using var sink = ConnectorProcess.StartSink("sink", configs.Sink("snapbench-sink", topic, group));
         // The sink runs before the source starts, as it would in production: its group is formed first.
-        await sink.WaitForStatusAsync(s => s.GetProperty("tasks").EnumerateArray().Count(t => t.GetProperty("partitions").GetArrayLength() > 0) == settings.SinkTasks
-                                           && s.GetProperty("tasks").EnumerateArray().Sum(t => t.GetProperty("partitions").GetArrayLength()) == partitions,
-            TimeSpan.FromSeconds(90), $"all {partitions} partitions of {topic} assigned to the {settings.SinkTasks} tasks");
+        await sink.WaitForAssignmentAsync(topic, settings.SinkTasks, partitions);
 
-        await using var destination = await BenchDatabases.OpenAsync(databases.Destination);
+        await using var destination = await Sql.OpenAsync(databases.Destination);
         var otherCpu = OtherCpuSeconds();
         var clock = Stopwatch.StartNew();
         using var source = ConnectorProcess.StartSource("source e2e", configs.Source("snapbench-" + run, slot, topicPrefix, "initial", null));
@@ -92,7 +90,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
             await Poll.UntilAsync(async () =>
             {
                 if (intoKafka is null && await SnapshotStateAsync(source) == "done") intoKafka = clock.Elapsed;
-                return await AppliedAsync(destination, group) >= Rows;
+                return await SinkOffsets.AppliedAsync(destination, group) >= Rows;
             }, SnapshotDeadline, $"the sink's offsets table to reach {Rows:N0} records", TimeSpan.FromMilliseconds(100), () =>
             {
                 source.ThrowIfExited();
@@ -100,7 +98,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
             });
             var elapsed = clock.Elapsed;
             var result = Measured(run, conditions, elapsed, Target.HalfCopyPipe, null, source, sink, otherCpu);
-            var copied = await BenchDatabases.CountAsync(databases.Destination, BenchDatabases.Table);
+            var copied = await Sql.CountAsync(databases.Destination, BenchDatabases.Table);
             if (copied != Rows) throw new InvalidOperationException($"e2e: the destination's {BenchDatabases.Table} has {copied:N0} rows, not {Rows:N0}");
             Console.WriteLine($"e2e: {Rows:N0} rows in the destination after {elapsed.TotalSeconds:0.0} s ({result.RowsPerSecond:N0} rows/s); " +
                               $"the source's snapshot was acknowledged by Kafka after {intoKafka?.TotalSeconds.ToString("0.0") ?? "?"} s; {topic} has {partitions} partitions");
@@ -124,8 +122,8 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
         var conditions = $"incremental snapshot (signal) while streaming, chunk size {settings.ChunkSize?.ToString() ?? "10000 (default)"}" +
                          (workload ? $", {settings.WorkloadRate:N0} single-row updates/s meanwhile" : "");
         var (slot, topicPrefix) = Names(run);
-        kafka.CreateTopic(ConnectorConfigs.TopicOf(topicPrefix), settings.Partitions, 1);
-        await using var probe = await BenchDatabases.OpenAsync(databases.Source);
+        kafka.CreateTopic(SnapshotConfigs.TopicOf(topicPrefix), settings.Partitions, 1);
+        await using var probe = await Sql.OpenAsync(databases.Source);
         using var source = ConnectorProcess.StartSource("source " + run, configs.Source("snapbench-" + run, slot, topicPrefix, "no_data", null));
         try
         {
@@ -152,7 +150,7 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
             var elapsed = clock.Elapsed;
             using var done = await source.StatusAsync();
             var snapshotRows = SnapshotRows(done!.RootElement);
-            var (written, _) = KafkaTopics.Watermarks(kafka.BootstrapServers, ConnectorConfigs.TopicOf(topicPrefix), settings.Partitions);
+            var (written, _) = KafkaTopics.Watermarks(kafka.BootstrapServers, SnapshotConfigs.TopicOf(topicPrefix), settings.Partitions);
             // Without a workload every row is one read event; with one, a row changed while its chunk was open is left to the stream.
             if (!workload && (snapshotRows != Rows || written != Rows))
                 throw new InvalidOperationException($"{run}: the snapshot reports {snapshotRows:N0} rows and its topic holds {written:N0} records; the table has {Rows:N0}");
@@ -200,23 +198,6 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
     static long SnapshotRows(JsonElement status) =>
         status.GetProperty("snapshot").GetProperty("tables").TryGetProperty($"public.{BenchDatabases.Table}", out var table) ? table.GetProperty("rows").GetInt64() : 0;
 
-    /// <summary>The records the sink applied: the sum of its next offsets in the destination's offsets table.</summary>
-    static async Task<long> AppliedAsync(NpgsqlConnection destination, string group)
-    {
-        try
-        {
-            await using var command = new NpgsqlCommand("SELECT coalesce(sum(next_offset), 0)::bigint FROM public.kafkacdc_sink_offsets WHERE group_id = $1", destination)
-            {
-                Parameters = { new() { Value = group } },
-            };
-            return (long)(await command.ExecuteScalarAsync())!;
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
-        {
-            return 0;
-        }
-    }
-
     /// <summary>CPU seconds so far of the PostgreSQL server and of this process (mock Kafka, registry, workload).</summary>
     (double Postgres, double Bench, ThreadCpuSampler BenchThreads) OtherCpuSeconds() =>
         (ProcessStats.PostgresCpuSeconds(postmasterPid), ProcessStats.CpuSeconds(Environment.ProcessId), new ThreadCpuSampler(Environment.ProcessId));
@@ -233,12 +214,15 @@ internal sealed class SnapshotRuns(BenchSettings settings, BenchDatabases databa
         return new(run, conditions, Rows, elapsed, target)
         {
             SlotWal = wal,
-            SourceRssMb = ProcessStats.PeakRssMegabytes(source.Id),
-            SourceCpuSeconds = ProcessStats.CpuSeconds(source.Id),
-            SinkRssMb = sink is null ? null : ProcessStats.PeakRssMegabytes(sink.Id),
-            SinkCpuSeconds = sink is null ? null : ProcessStats.CpuSeconds(sink.Id),
-            PostgresCpuSeconds = postgres - otherCpu.Postgres,
-            BenchCpuSeconds = bench - otherCpu.Bench,
+            Usage = new ProcessUsage
+            {
+                SourceRssMb = ProcessStats.PeakRssMegabytes(source.Id),
+                SourceCpuSeconds = ProcessStats.CpuSeconds(source.Id),
+                SinkRssMb = sink is null ? null : ProcessStats.PeakRssMegabytes(sink.Id),
+                SinkCpuSeconds = sink is null ? null : ProcessStats.CpuSeconds(sink.Id),
+                PostgresCpuSeconds = postgres - otherCpu.Postgres,
+                BenchCpuSeconds = bench - otherCpu.Bench,
+            },
         };
     }
 

@@ -28,7 +28,10 @@ internal static class SourceProgram
     /// reader's CPU: measured with bench/SourceBench, 100,000 single-row transactions went from 29-32 to 16-17 µs of
     /// connector CPU per change (27-28k to 33-37k changes/s). Safe here because nothing in this process blocks in a
     /// socket continuation: the publisher (which waits for the registry and librdkafka) has a thread of its own, and
-    /// every other wait on the network is awaited.
+    /// every other wait on the network is awaited. One wait is not: disposing what an Npgsql cancellation in flight is
+    /// registered with waits for Npgsql's cancel request, which reads the server's answer through a socket engine; so
+    /// the reader moves to the thread pool before it disposes anything (ChangeStreamReader.RunAsync), or the source hung
+    /// when that engine was the one it ran on.
     /// </summary>
     public static void RunSocketCompletionsInline()
     {

@@ -84,7 +84,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         await using var snapshotter = new IncrementalSnapshotter(process, snapshotCatalog, checkpointer, watermarks, server.IsInRecovery,
             process.Offsets.Snapshot?.Incremental, logger);
         var reader = new ChangeStreamReader(replication, _options.SlotName, _options.PublicationName, startLsn, relations, catalogConnection,
-            checkpointer, channel.Writer, process.Status, logger, snapshotter, _options.SignalTable,
+            checkpointer, channel.Writer, process.Status, logger, snapshotter, _options.SignalTable, SnapshotStreamFilter.From(process.Offsets.Snapshot?.Filter),
             new SchemaChangeBackfill(_options.Snapshot.OnSchemaChange, _options.Snapshot, process.RelationHistory, snapshotter, logger, await RelationIdsAsync(catalogConnection, captured, stop)));
         using var signalsAttached = process.Signals.Attach(snapshotter.Enqueue);
         var publisher = new ChangePublisher(channel.Reader, process.RecordProducer(e => fault.TrySetResult(e), logger), process.Status);
@@ -242,9 +242,12 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
                 InitialSnapshotRequest? request = null;
                 if (snapshots)
                 {
+                    // On a first start the destination holds nothing yet, so a snapshot taken after the slot's position
+                    // may skip the stream's changes it holds (not after when_needed: the destination keeps rows of before).
+                    var firstStart = reason is null;
                     reason ??= $"first start (no stored offset){(decision.Action == StartAction.AdoptSlot ? " on the existing slot" : "")}, " +
                                $"snapshot.mode={ConfigReader.SnakeCase(mode.ToString())}";
-                    request = StartInitial(exported, captured, lsn, reason);
+                    request = StartInitial(exported, captured, lsn, reason, filterStream: firstStart && exported is null);
                 }
                 await offsets.WriteAsync(lsn, cancellationToken);
                 return (lsn, request);
@@ -275,7 +278,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
     /// The initial snapshot's start: an exported-snapshot request, or (<c>snapshot.initial.method=incremental</c>) an
     /// incremental snapshot of every captured table stored with the first offset, which streaming then carries out.
     /// </summary>
-    InitialSnapshotRequest? StartInitial(string? exported, IReadOnlyList<TableName> captured, NpgsqlLogSequenceNumber lsn, string reason)
+    InitialSnapshotRequest? StartInitial(string? exported, IReadOnlyList<TableName> captured, NpgsqlLogSequenceNumber lsn, string reason, bool filterStream)
     {
         if (_options.Snapshot.InitialMethod == SnapshotInitialMethod.Incremental)
         {
@@ -285,7 +288,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
             return null;
         }
         process.Offsets.Snapshot = new SnapshotOffset(new InitialSnapshotOffset([], reason));
-        return new InitialSnapshotRequest(exported, captured, [], lsn, reason);
+        return new InitialSnapshotRequest(exported, captured, [], lsn, reason, filterStream);
     }
 
     /// <summary>
@@ -312,7 +315,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         var incremental = running is null
             ? new IncrementalSnapshotOffset($"new-tables-{DateTime.UtcNow:yyyyMMddTHHmmssZ}", quoted)
             : running with { Tables = [.. running.Tables, .. quoted.Where(q => !running.Tables.Contains(q))] };
-        offsets.Snapshot = new SnapshotOffset(offsets.Snapshot?.Initial, incremental);
+        offsets.Snapshot = (offsets.Snapshot ?? new SnapshotOffset()) with { Incremental = incremental };
     }
 
     async Task CheckpointLoopAsync(Checkpointer checkpointer, LogicalReplicationConnection replication, CancellationToken cancellationToken)

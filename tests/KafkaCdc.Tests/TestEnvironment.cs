@@ -83,17 +83,25 @@ public static class TestEnvironment
 
     /// <summary>Creates a uniquely named database, dropped at the end of the run.</summary>
     /// <returns>A connection string for it (same server and user as <see cref="PostgresConnectionString"/>).</returns>
-    public static async Task<string> CreateDatabaseAsync(string prefix, CancellationToken cancellationToken = default)
+    public static Task<string> CreateDatabaseAsync(string prefix, CancellationToken cancellationToken = default) =>
+        CreateDatabaseAsync(prefix, server: null, cancellationToken);
+
+    /// <summary>
+    /// Creates a uniquely named database on <paramref name="server"/> (a superuser connection string of a server a test
+    /// started, which goes with its data), or on the run's server when null (then dropped at the end of the run).
+    /// </summary>
+    /// <returns>A connection string for it (same server and user).</returns>
+    public static async Task<string> CreateDatabaseAsync(string prefix, string? server, CancellationToken cancellationToken = default)
     {
         var name = UniqueName(prefix);
-        await using (var connection = new NpgsqlConnection(PostgresConnectionString))
+        await using (var connection = new NpgsqlConnection(server ?? PostgresConnectionString))
         {
             await connection.OpenAsync(cancellationToken);
             await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        lock (s_databases) s_databases.Add(name);
-        return new NpgsqlConnectionStringBuilder(PostgresConnectionString) { Database = name }.ConnectionString;
+        if (server is null) lock (s_databases) s_databases.Add(name);
+        return new NpgsqlConnectionStringBuilder(server ?? PostgresConnectionString) { Database = name }.ConnectionString;
     }
 
     /// <summary>

@@ -7,7 +7,8 @@ namespace KafkaCdc.DevStack.Postgres;
 /// A throwaway PostgreSQL server for local runs and tests: <c>initdb</c> in a temporary directory, a free
 /// port on 127.0.0.1, <c>wal_level=logical</c>, password authentication for TCP connections. Dropped with
 /// its data directory on <see cref="DisposeAsync"/>. With a <see cref="TemporaryPostgresTls"/> it also accepts TLS
-/// (<c>ssl=on</c>) and client certificates.
+/// (<c>ssl=on</c>) and client certificates. <see cref="StopAsync"/> and <see cref="StartAgainAsync"/> take it down (in a
+/// <see cref="PostgresShutdownMode"/>) and up again with its data and port, for tests of a server outage.
 /// </summary>
 /// <remarks>
 /// initdb and pg_ctl refuse to run as root, so when this process is root the server runs as the
@@ -124,12 +125,25 @@ public sealed class TemporaryPostgres : IAsyncDisposable
         if (tls.CaFile is not null) File.Copy(tls.CaFile, Path.Combine(directory, "ca.crt"));
     }
 
+    /// <summary>
+    /// Stops the server with <paramref name="mode"/>, keeping its data directory and port for <see cref="StartAgainAsync"/>
+    /// (a test's outage of the server). Waits up to 60 s for it to stop.
+    /// </summary>
+    public Task StopAsync(PostgresShutdownMode mode, CancellationToken cancellationToken = default) =>
+        RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", mode.ToString().ToLowerInvariant(), "-w", "-t", "60", "stop"], cancellationToken);
+
+    /// <summary>
+    /// Starts the server stopped by <see cref="StopAsync"/> again, on the same data directory and port (after an
+    /// immediate stop, PostgreSQL replays its WAL first); returns once it accepts connections.
+    /// </summary>
+    public Task StartAgainAsync(CancellationToken cancellationToken = default) => StartServerAsync(cancellationToken);
+
     /// <summary>Stops the server immediately and deletes its directory.</summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await RunToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "immediate", "-w", "stop"], CancellationToken.None);
+            await StopAsync(PostgresShutdownMode.Immediate, CancellationToken.None);
         }
         catch (InvalidOperationException)
         {

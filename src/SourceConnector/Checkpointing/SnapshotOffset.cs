@@ -8,13 +8,28 @@ namespace KafkaCdc.SourceConnector.Checkpointing;
 /// </summary>
 /// <param name="Initial">The initial (or re-) snapshot still running, or null.</param>
 /// <param name="Incremental">The incremental snapshot still running, or null.</param>
+/// <param name="Filter">The stream's changes a snapshot already holds, to skip until the stream passes them, or null.</param>
 internal sealed record SnapshotOffset(
     [property: JsonPropertyName("initial")] InitialSnapshotOffset? Initial = null,
-    [property: JsonPropertyName("incremental")] IncrementalSnapshotOffset? Incremental = null)
+    [property: JsonPropertyName("incremental")] IncrementalSnapshotOffset? Incremental = null,
+    [property: JsonPropertyName("filter")] StreamFilterOffset? Filter = null)
 {
     /// <summary>Null when nothing is in progress, else this.</summary>
-    public SnapshotOffset? OrNull() => Initial is null && Incremental is null ? null : this;
+    public SnapshotOffset? OrNull() => Initial is null && Incremental is null && Filter is null ? null : this;
 }
+
+/// <summary>
+/// A snapshot taken after the position streaming starts from (the first start on an existing slot): the stream's
+/// changes of <paramref name="Tables"/> by transactions visible in <paramref name="Snapshot"/> are already in the
+/// snapshot's rows, so they are skipped, up to <paramref name="Until"/>, after which no transaction is visible in it.
+/// </summary>
+/// <param name="Snapshot">The snapshot as <c>pg_current_snapshot()</c> printed it.</param>
+/// <param name="Until">A WAL position read after the snapshot was taken (<c>X/X</c>).</param>
+/// <param name="Tables">The tables whose rows the snapshot wrote, as <c>schema.table</c>.</param>
+internal sealed record StreamFilterOffset(
+    [property: JsonPropertyName("snapshot")] string Snapshot,
+    [property: JsonPropertyName("until")] string Until,
+    [property: JsonPropertyName("tables")] IReadOnlyList<string> Tables);
 
 /// <summary>An initial snapshot in progress: the tables whose every row Kafka has acknowledged.</summary>
 /// <param name="Done">The finished tables, as <c>schema.table</c> (<see cref="Configuration.TableName.ToString"/>).</param>

@@ -117,9 +117,19 @@ internal sealed class SourceOffsetStore(
 
     IReadOnlyList<string>? _tables;
 
-    /// <summary>Writes <paramref name="lsn"/> (with the current <see cref="Snapshot"/>) as this connector's offset and waits for Kafka's acknowledgement.</summary>
-    public Task WriteAsync(NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken) =>
-        WriteAsync(new SourceOffset(lsn.ToString(), slot, publication, database, DateTimeOffset.UtcNow, Snapshot, Tables), cancellationToken);
+    /// <summary>
+    /// Writes <paramref name="lsn"/> (with the current <see cref="Snapshot"/>) as this connector's offset and waits for
+    /// Kafka's acknowledgement. A snapshot filter the position has passed is dropped: a restart streams from after it.
+    /// </summary>
+    public Task WriteAsync(NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken)
+    {
+        SnapshotOffset? current;
+        while ((current = Snapshot)?.Filter is { } filter && NpgsqlLogSequenceNumber.TryParse(filter.Until, out var until) && lsn > until)
+        {
+            if (Interlocked.CompareExchange(ref _snapshot, (current with { Filter = null }).OrNull(), current) == current) break;
+        }
+        return WriteAsync(new SourceOffset(lsn.ToString(), slot, publication, database, DateTimeOffset.UtcNow, Snapshot, Tables), cancellationToken);
+    }
 
     /// <summary>Writes <paramref name="offset"/> (or a tombstone when null) and waits for Kafka's acknowledgement.</summary>
     /// <exception cref="ProduceException{TKey,TValue}">Kafka refused the record.</exception>

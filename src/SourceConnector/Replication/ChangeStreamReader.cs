@@ -43,7 +43,7 @@ namespace KafkaCdc.SourceConnector.Replication;
 internal sealed class ChangeStreamReader(
     LogicalReplicationConnection replication, string slotName, string publication, NpgsqlLogSequenceNumber startLsn, RelationCache relations,
     NpgsqlConnection catalogConnection, Checkpointer checkpointer, ChannelWriter<PipelineBatch> output, SourceStatus status, ILogger logger,
-    IncrementalSnapshotter? snapshots = null, TableName? signalTable = null, SchemaChangeBackfill? schemaChanges = null)
+    IncrementalSnapshotter? snapshots = null, TableName? signalTable = null, SnapshotStreamFilter? inSnapshot = null, SchemaChangeBackfill? schemaChanges = null)
 {
     /// <summary>Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).</summary>
     const long PostgresEpochMicros = 946_684_800_000_000;
@@ -63,6 +63,9 @@ internal sealed class ChangeStreamReader(
     long _changeIndex;
     NpgsqlLogSequenceNumber _lastCommitEnd;
     uint? _signalRelation;
+    // The current transaction's changes of the snapshot's tables are in the snapshot's rows already (see SnapshotStreamFilter).
+    bool _heldBySnapshot;
+    bool _passedSnapshot;
     int[] _signalColumns = [];
 
     /// <summary>Stops reading after the message in hand; the connection keeps streaming until the token is cancelled.</summary>
@@ -107,8 +110,7 @@ internal sealed class ChangeStreamReader(
                         break;
                     }
                 }
-                if (!await next)
-                    throw new SourceConnectorException(FailureKind.Transient, $"PostgreSQL ended the replication stream of slot {slotName}");
+                if (!await next) throw StreamEnded(null);
                 if (_stopRequested) break;
                 var length = await ReadPayloadAsync(messages.Current.Data, cancellationToken);
                 if (!await HandleAsync(length, messages.Current.WalStart, cancellationToken)) break;
@@ -118,8 +120,29 @@ internal sealed class ChangeStreamReader(
             // Keep the replication connection in streaming mode until the session has confirmed its last position.
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedObject && e.MessageText.StartsWith("publication ", StringComparison.Ordinal))
+        {
+            // pgoutput looks the publication up as of each change it decodes, so a slot created before the publication
+            // fails at its first change (and one whose publication was dropped, at the next).
+            throw new SourceConnectorException(FailureKind.Permanent,
+                $"Replication slot {slotName} cannot decode its changes with publication {publication}: {e.MessageText} ({e.Where}). PostgreSQL " +
+                "reads the publication as of each change, so the publication must exist from the slot's position on: the slot was created " +
+                "before the publication, or the publication was dropped. Create the publication, then drop the slot and create it again " +
+                $"(SELECT pg_drop_replication_slot('{slotName}'); SELECT pg_create_logical_replication_slot('{slotName}', 'pgoutput');), as " +
+                "schemas/sql/source-setup.sql does in that order; or drop the slot and let the connector create it", e);
+        }
+        catch (NpgsqlException e) when (IsEndedByServer(e))
+        {
+            throw StreamEnded(e);
+        }
         finally
         {
+            // Off the socket engine's thread, where this may run (socket completions run inline:
+            // SourceProgram.RunSocketCompletionsInline) before anything here can wait for a cancellation in flight:
+            // Npgsql's cancel request reads the server's answer through a socket engine, and disposing the stream's
+            // token source (or the enumerator, or the connection after it) waits for that cancellation to complete. On
+            // the engine that should deliver the answer, that wait never ended: the source hung after "Stopped".
+            await Task.Yield();
             if (awaited is { IsCompleted: false })
             {
                 await stream.CancelAsync();
@@ -135,6 +158,20 @@ internal sealed class ChangeStreamReader(
             await messages.DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// Whether <paramref name="exception"/> is Npgsql's report of a CommandComplete in the middle of the stream: the WAL
+    /// sender ends the stream that way when the server shuts down (fast or smart, once it sent everything; PostgreSQL's
+    /// <c>WalSndDone</c>), and Npgsql, expecting only CopyData, reports it as a protocol error ("Received backend message
+    /// CommandComplete while expecting CopyDataMessage. Please file a bug.", npgsql/npgsql#5752) without a SQLSTATE.
+    /// </summary>
+    internal static bool IsEndedByServer(NpgsqlException exception) =>
+        exception is not PostgresException && exception.Message.Contains("CommandComplete while expecting CopyData", StringComparison.Ordinal);
+
+    /// <summary>The server ended the stream (it is shutting down, or the WAL sender was ended): reconnect from the stored offset.</summary>
+    SourceConnectorException StreamEnded(NpgsqlException? cause) =>
+        new(FailureKind.Transient, cause is null ? $"PostgreSQL ended the replication stream of slot {slotName}"
+            : $"PostgreSQL ended the replication stream of slot {slotName} (its WAL sender finished the command, as it does when the server shuts down)", cause);
 
     /// <summary>
     /// While the server has nothing for the reader: steps the snapshotter (reading chunks, closing a window once the
@@ -193,6 +230,7 @@ internal sealed class ChangeStreamReader(
                 _transactionId = message.UInt32();
                 _transaction = checkpointer.Begin(_transactionId, finalLsn);
                 _changeIndex = -1;
+                _heldBySnapshot = inSnapshot is not null && inSnapshot.Holds((uint)_transactionId, finalLsn);
                 return ValueTask.FromResult(true);
             case 'C':
                 message.Byte(); // flags
@@ -202,6 +240,12 @@ internal sealed class ChangeStreamReader(
                 _transaction = null;
                 _lastCommitLsn = commitLsn;
                 _lastCommitEnd = endLsn;
+                if (inSnapshot is not null && !_passedSnapshot && commitLsn > inSnapshot.Until)
+                {
+                    _passedSnapshot = true;
+                    Log.SnapshotInfo(logger, $"The stream passed the snapshot taken after its start (LSN {inSnapshot.Until}): " +
+                        $"{inSnapshot.Skipped:N0} change(s) the snapshot's rows already held were not written again");
+                }
                 status.CurrentLsn = endLsn;
                 return snapshots is { NeedsStep: true }
                     ? CommitAndStepAsync(new TransactionCommit(transaction, endLsn), endLsn, cancellationToken)
@@ -217,11 +261,12 @@ internal sealed class ChangeStreamReader(
                     message.Byte(); // 'N'
                     return SignalAsync(message.Tuple(), lsn, cancellationToken);
                 }
+                if (_heldBySnapshot && inSnapshot!.Skips(inserted)) return ValueTask.FromResult(true);
                 message.Byte(); // 'N'
                 return EmitAsync(Change(ChangeOperation.Create, inserted, lsn, null, message.Tuple(), 'I'), cancellationToken);
             case 'U':
                 _changeIndex++;
-                if (relations.Captured(message.UInt32()) is not { } updated) return ValueTask.FromResult(true);
+                if (relations.Captured(message.UInt32()) is not { } updated || (_heldBySnapshot && inSnapshot!.Skips(updated))) return ValueTask.FromResult(true);
                 RowImage? before = null;
                 var part = (char)message.Byte();
                 var fullOldRow = part == 'O';
@@ -236,7 +281,7 @@ internal sealed class ChangeStreamReader(
                 return EmitAsync(Change(ChangeOperation.Update, updated, lsn, before, after, 'U'), cancellationToken);
             case 'D':
                 _changeIndex++;
-                if (relations.Captured(message.UInt32()) is not { } deleted) return ValueTask.FromResult(true);
+                if (relations.Captured(message.UInt32()) is not { } deleted || (_heldBySnapshot && inSnapshot!.Skips(deleted))) return ValueTask.FromResult(true);
                 message.Byte(); // 'K' or 'O'
                 return EmitAsync(Change(ChangeOperation.Delete, deleted, lsn, message.Tuple(), null, 'D'), cancellationToken);
             case 'T':
@@ -246,7 +291,7 @@ internal sealed class ChangeStreamReader(
                 var truncated = new List<CapturedTable>(count);
                 for (var i = 0; i < count; i++)
                 {
-                    if (relations.Captured(message.UInt32()) is { } table) truncated.Add(table);
+                    if (relations.Captured(message.UInt32()) is { } table && !(_heldBySnapshot && inSnapshot!.Skips(table))) truncated.Add(table);
                 }
                 return TruncateAsync(truncated, lsn, cancellationToken);
             default:

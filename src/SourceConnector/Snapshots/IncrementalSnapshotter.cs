@@ -461,7 +461,7 @@ internal sealed class IncrementalSnapshotter : IAsyncDisposable
     Action Persister(IncrementalSnapshotOffset? state)
     {
         var offsets = _process.Offsets;
-        return () => offsets.Snapshot = new SnapshotOffset(offsets.Snapshot?.Initial, state);
+        return () => offsets.Snapshot = (offsets.Snapshot ?? new SnapshotOffset()) with { Incremental = state };
     }
 
     static string From(SnapshotTable table) =>

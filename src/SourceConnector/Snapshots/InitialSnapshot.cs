@@ -15,14 +15,21 @@ namespace KafkaCdc.SourceConnector.Snapshots;
 /// <summary>What an initial snapshot is asked to read.</summary>
 /// <param name="ExportedSnapshot">
 /// The snapshot exported when the slot was created (its consistent point is <paramref name="Lsn"/>), or null: then a
-/// fresh one is exported from a transaction of the snapshot's own, which is just as correct because streaming then
-/// starts at <paramref name="Lsn"/>, before it, and replays every later change after the snapshot's rows.
+/// fresh one is exported from a transaction of the snapshot's own, after <paramref name="Lsn"/>, where streaming
+/// starts; the stream then also carries the changes the snapshot already holds (see <paramref name="FilterStream"/>).
 /// </param>
 /// <param name="Tables">The captured tables still to read.</param>
 /// <param name="Done">Tables an interrupted run of the same snapshot already finished.</param>
 /// <param name="Lsn">Where streaming starts once the snapshot is complete (stored with the progress).</param>
 /// <param name="Reason">Why the snapshot is taken, for the log and the stored progress.</param>
-internal sealed record InitialSnapshotRequest(string? ExportedSnapshot, IReadOnlyList<TableName> Tables, IReadOnlyList<string> Done, NpgsqlLogSequenceNumber Lsn, string Reason);
+/// <param name="FilterStream">
+/// For a fresh snapshot on a first start (the destination holds nothing yet): store a <see cref="StreamFilterOffset"/>,
+/// so that streaming skips the changes the snapshot holds instead of writing them again (a second row of a table
+/// without a key). Not on a resumed snapshot, whose tables may hold rows of the interrupted one that only the replayed
+/// changes remove, nor with <c>snapshot.mode=when_needed</c>, whose destination holds the rows of before.
+/// </param>
+internal sealed record InitialSnapshotRequest(
+    string? ExportedSnapshot, IReadOnlyList<TableName> Tables, IReadOnlyList<string> Done, NpgsqlLogSequenceNumber Lsn, string Reason, bool FilterStream = false);
 
 /// <summary>
 /// Reads every captured table inside one snapshot and writes each row to Kafka as a read event (<c>op</c> <c>r</c>,
@@ -38,7 +45,7 @@ internal sealed record InitialSnapshotRequest(string? ExportedSnapshot, IReadOnl
 /// are stored with the offset (<see cref="InitialSnapshotOffset"/>), so after a crash the next start reads only the
 /// others (in a new snapshot; streaming from the request's LSN replays whatever changed in between). A worker whose
 /// connection breaks re-imports the snapshot and reads its chunk again (the snapshot stays valid while the coordinator's
-/// transaction is open). Each table's rows, rate and time left go to the log every 10 s, <c>/status</c> and
+/// transaction is open), skipping the rows it already wrote (the same snapshot, scanned in the same order). Each table's rows, rate and time left go to the log every 10 s, <c>/status</c> and
 /// <c>/metrics</c>.</para>
 /// </remarks>
 internal sealed class InitialSnapshot
@@ -77,6 +84,7 @@ internal sealed class InitialSnapshot
         await using var coordinator = new NpgsqlConnection(_options.ConnectionString("snapshot"));
         await coordinator.OpenAsync(cancellationToken);
         var snapshotName = await BeginAsync(coordinator, request.ExportedSnapshot, cancellationToken);
+        var filter = request.ExportedSnapshot is null && request.FilterStream ? await StreamFilterAsync(coordinator, cancellationToken) : null;
         var tables = await _catalog.DescribeAsync(coordinator, request.Tables, cancellationToken);
         var done = new HashSet<string>(request.Done, StringComparer.Ordinal);
         status.Begin("initial", request.Reason);
@@ -111,7 +119,7 @@ internal sealed class InitialSnapshot
         {
             await Task.WhenAny(all, fault.Task, Task.Delay(_options.OffsetFlushInterval, CancellationToken.None));
             if (fault.Task.IsCompleted) break;
-            await StoreProgressAsync(plans, done, request, cancellationToken);
+            await StoreProgressAsync(plans, done, request, filter, cancellationToken);
             if (DateTime.UtcNow - lastLog >= s_progressLogInterval)
             {
                 lastLog = DateTime.UtcNow;
@@ -147,7 +155,8 @@ internal sealed class InitialSnapshot
             await Task.Run(() => _process.Producer.Flush(TimeSpan.FromSeconds(1)), CancellationToken.None);
         }
         foreach (var plan in plans) plan.Progress.Finish();
-        _process.Offsets.Snapshot = new SnapshotOffset(null, _process.Offsets.Snapshot?.Incremental);
+        _process.Offsets.Snapshot = new SnapshotOffset(null, _process.Offsets.Snapshot?.Incremental,
+            filter is null ? _process.Offsets.Snapshot?.Filter : filter with { Tables = [.. plans.Select(p => p.Table.Table.Name.ToString())] });
         await _process.Offsets.WriteAsync(request.Lsn, cancellationToken);
         await using (var commit = new NpgsqlCommand("COMMIT", coordinator)) await commit.ExecuteNonQueryAsync(cancellationToken);
         status.Set("done");
@@ -184,8 +193,19 @@ internal sealed class InitialSnapshot
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>The coordinator's snapshot and a WAL position after it, for <see cref="InitialSnapshotRequest.FilterStream"/>.</summary>
+    static async Task<StreamFilterOffset> StreamFilterAsync(NpgsqlConnection coordinator, CancellationToken cancellationToken)
+    {
+        // In a REPEATABLE READ transaction pg_current_snapshot() is the transaction's snapshot, the one the readers import.
+        await using var command = new NpgsqlCommand(
+            "SELECT pg_current_snapshot()::text, (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text", coordinator);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new StreamFilterOffset(reader.GetString(0), reader.GetString(1), []);
+    }
+
     /// <summary>Stores the finished tables with the offset when more have finished since the last call.</summary>
-    async Task StoreProgressAsync(List<TablePlan> plans, HashSet<string> done, InitialSnapshotRequest request, CancellationToken cancellationToken)
+    async Task StoreProgressAsync(List<TablePlan> plans, HashSet<string> done, InitialSnapshotRequest request, StreamFilterOffset? filter, CancellationToken cancellationToken)
     {
         var finished = plans.Where(p => !p.Progress.Done && p.IsDelivered).ToList();
         if (finished.Count == 0) return;
@@ -194,7 +214,10 @@ internal sealed class InitialSnapshot
             plan.Progress.Finish();
             done.Add(plan.Table.Table.Name.ToString());
         }
-        _process.Offsets.Snapshot = new SnapshotOffset(new InitialSnapshotOffset([.. done.Order(StringComparer.Ordinal)], request.Reason), _process.Offsets.Snapshot?.Incremental);
+        var stored = _process.Offsets.Snapshot;
+        // The finished tables' changes that this snapshot holds are skipped even if a crash interrupts it now.
+        _process.Offsets.Snapshot = new SnapshotOffset(new InitialSnapshotOffset([.. done.Order(StringComparer.Ordinal)], request.Reason), stored?.Incremental,
+            filter is null ? stored?.Filter : filter with { Tables = [.. done.Order(StringComparer.Ordinal)] });
         await _process.Offsets.WriteAsync(request.Lsn, cancellationToken);
         // Only now: "complete" promises that a restart does not read the table again.
         foreach (var plan in finished)
@@ -250,6 +273,9 @@ internal sealed class InitialSnapshot
         public long? To { get; } = to;
 
         public TransactionProgress Progress { get; } = new(null, lsn, $"the snapshot of table {plan.Table.Table.Name.Quoted} (pages {from} to {to?.ToString() ?? "end"} of {source.QuotedName})");
+
+        /// <summary>Rows of the chunk handed on (produced, or held back as the worker's last): a read again skips them.</summary>
+        public long RowsTaken { get; set; }
 
         public string Sql(string selectList, string? rowFilter, bool tidRanges)
         {
@@ -332,7 +358,11 @@ internal sealed class InitialSnapshot
             if (_connection is not null) return _connection;
             var connection = new NpgsqlConnection(owner._options.ConnectionString("snapshot"));
             connection.Open();
-            using (var begin = new NpgsqlCommand($"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{snapshotName}'", connection))
+            // A chunk read again after a broken connection must return its rows in the same order, so that the rows
+            // already produced can be skipped: the same snapshot, and a plain scan from the first page (no synchronized
+            // scan starting where another scan of the table is, no parallel workers interleaving pages).
+            using (var begin = new NpgsqlCommand($"SET synchronize_seqscans = off; SET max_parallel_workers_per_gather = 0; " +
+                                                 $"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '{snapshotName}'", connection))
                 begin.ExecuteNonQuery();
             return _connection = connection;
         }
@@ -350,8 +380,16 @@ internal sealed class InitialSnapshot
             using var reader = command.ExecuteReader();
             var columns = reader.FieldCount;
             var source = new SourceInfo(null, lsn, null, startedMicros, "true");
+            // Read again after a broken connection: the rows already handed on are not written twice (a table without a
+            // key would hold them twice at the destination).
+            var skip = chunk.RowsTaken;
             while (reader.Read())
             {
+                if (skip > 0)
+                {
+                    skip--;
+                    continue;
+                }
                 var values = new string?[columns];
                 for (var i = 0; i < columns; i++) values[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
                 var change = new ChangeEvent(ChangeOperation.Read, table.Table, null, new RowImage(values), source, chunk.Progress);
@@ -362,6 +400,13 @@ internal sealed class InitialSnapshot
                     if (!ReferenceEquals(previous.Chunk, chunk)) previous.Chunk.Progress.MarkCommitted(lsn);
                 }
                 _held = (change, chunk);
+                chunk.RowsTaken++;
+            }
+            if (skip > 0)
+            {
+                throw new SourceConnectorException(FailureKind.Permanent,
+                    $"Reading {chunk.Progress.Description} again after a broken connection returned {chunk.RowsTaken - skip:N0} rows, fewer than the " +
+                    $"{chunk.RowsTaken:N0} already written: the snapshot is no longer the same, and its rows would be incomplete");
             }
             // A chunk is complete once its records are produced; the one holding the held-back row completes when that is.
             if (_held is not { } kept || !ReferenceEquals(kept.Chunk, chunk)) chunk.Progress.MarkCommitted(lsn);

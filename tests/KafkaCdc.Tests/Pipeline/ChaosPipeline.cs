@@ -1,3 +1,5 @@
+using KafkaCdc.Shared.Failures;
+using KafkaCdc.Shared.Postgres;
 using KafkaCdc.SinkConnector.Committing;
 using KafkaCdc.Tests.SinkConnector.Support;
 using KafkaCdc.Tests.SourceConnector;
@@ -6,9 +8,9 @@ using Npgsql;
 namespace KafkaCdc.Tests.Pipeline;
 
 /// <summary>
-/// What the fault tests with separate processes (issue 14's chaos list) share: three tables (keyed, keyless under
-/// REPLICA IDENTITY FULL, and one appended by an insert-mode sink), the sinks that read them, a workload of small mixed
-/// transactions that runs throughout, and the verdict that every destination table equals its source table.
+/// What issue 14's fault tests with separate processes share: three tables (keyed, keyless under REPLICA IDENTITY FULL,
+/// append-only for an insert-mode sink), the source and two sinks as processes, a workload of small mixed transactions,
+/// and the verdict (every destination table equal to its source table, the connectors still running).
 /// </summary>
 internal static class ChaosPipeline
 {
@@ -22,92 +24,102 @@ internal static class ChaosPipeline
         INSERT INTO keyless SELECT i % 20, 'seed' FROM generate_series(1, 100) i;
         """;
 
-    /// <summary>The tables, each with the name of its destination table (its topic) under <paramref name="source"/>.</summary>
-    public static (string Table, string Topic)[] TablesOf(SourceTestDatabase source) =>
-        [("keyed", source.Topic("keyed")), ("keyless", source.Topic("keyless")), ("appended", source.Topic("appended"))];
+    /// <summary>How long each wait may take on the loaded 2-core machine.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(150);
 
-    /// <summary>How long a test waits for the pipeline to catch up (a loaded 2-core machine).</summary>
-    public static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(150);
+    /// <summary>The tables of <see cref="Tables"/>.</summary>
+    static readonly string[] s_tables = ["keyed", "keyless", "appended"];
 
-    /// <summary>The upsert sink of <c>keyed</c> and <c>keyless</c>: two tasks, small batches.</summary>
-    public static Dictionary<string, string> UpsertSink(SourceTestDatabase source, SinkDestination destination, params (string Key, string Value)[] overrides) =>
-        SinkConfigs.For(destination, $"{source.Topic("keyed")},{source.Topic("keyless")}", [("tasks.max", "2"), ("batch.size", "50"), .. overrides]);
-
-    /// <summary>The insert-mode sink of <c>appended</c>, small batches.</summary>
-    public static Dictionary<string, string> InsertSink(SourceTestDatabase source, SinkDestination destination, params (string Key, string Value)[] overrides) =>
-        SinkConfigs.For(destination, source.Topic("appended"), [("insert.mode", "insert"), ("batch.size", "50"), .. overrides]);
+    /// <summary>The upsert sink (keyed and keyless topics, two tasks) and the insert-mode sink (appended topic).</summary>
+    public static (Dictionary<string, string> Upsert, Dictionary<string, string> Insert) SinkConfigsFor(SourceTestDatabase source, SinkDestination destination) =>
+        (SinkConfigs.For(destination, $"{source.Topic("keyed")},{source.Topic("keyless")}", ("tasks.max", "2"), ("batch.size", "50")),
+         SinkConfigs.For(destination, source.Topic("appended"), ("insert.mode", "insert"), ("batch.size", "50")));
 
     /// <summary>
-    /// Starts the source and, once it streams, the sinks (named by their keys), all as processes; kills them all when
-    /// something fails on the way.
+    /// Starts the source (waiting until it streams), then the two sinks (<paramref name="sinkConfigs"/>, by default
+    /// <see cref="SinkConfigsFor"/>'s: a test that restarts a sink passes the configurations it restarts it with, so that
+    /// it rejoins its group), adding each to <paramref name="processes"/> as it starts (so the caller disposes whatever
+    /// started): <c>source</c>, <c>upsert sink</c>, <c>insert sink</c>.
     /// </summary>
-    public static async Task<Dictionary<string, ConnectorProcess>> StartAsync(IReadOnlyDictionary<string, string> sourceConfig,
-        params (string Name, Dictionary<string, string> Config)[] sinks)
+    public static async Task StartConnectorsAsync(Dictionary<string, ConnectorProcess> processes, SourceTestDatabase source, SinkDestination destination,
+        IReadOnlyDictionary<string, string>? sourceConfig = null, (Dictionary<string, string> Upsert, Dictionary<string, string> Insert)? sinkConfigs = null)
     {
-        var processes = new Dictionary<string, ConnectorProcess> { ["source"] = ConnectorProcess.StartSource(sourceConfig) };
-        try
-        {
-            await processes["source"].WaitForOutputAsync("Streaming changes", CatchUpTimeout);
-            foreach (var (name, config) in sinks) processes[name] = ConnectorProcess.StartSink(config);
-            return processes;
-        }
-        catch
-        {
-            await DisposeAsync(processes);
-            throw;
-        }
+        processes["source"] = ConnectorProcess.StartSource(sourceConfig ?? source.Config());
+        await processes["source"].WaitForOutputAsync("Streaming changes", Timeout);
+        var (upsert, insert) = sinkConfigs ?? SinkConfigsFor(source, destination);
+        processes["upsert sink"] = ConnectorProcess.StartSink(upsert);
+        processes["insert sink"] = ConnectorProcess.StartSink(insert);
     }
 
-    /// <summary>Kills what still runs.</summary>
-    public static async Task DisposeAsync(Dictionary<string, ConnectorProcess> processes)
+    /// <summary>
+    /// Small transactions of inserts, updates and deletes on the three tables until stopped. A transaction the server
+    /// ended (it stopped, or is starting up) is counted as interrupted and the connection opened anew, so the workload
+    /// outlives an outage of its server; any other failure ends it.
+    /// </summary>
+    /// <returns>How many transactions committed, and how many an outage interrupted (their outcome unknown).</returns>
+    public static async Task<(int Committed, int Interrupted)> RunWorkloadAsync(string connectionString, CancellationToken stop)
     {
-        foreach (var process in processes.Values) await process.DisposeAsync();
-    }
-
-    /// <summary>Fails unless every process still runs, showing the output of one that exited.</summary>
-    public static void AssertRunning(Dictionary<string, ConnectorProcess> processes, string during)
-    {
-        foreach (var (name, process) in processes)
-            Assert.That(process.HasExited, Is.False, () => $"{name} exited during {during} (exit code {process.ExitCode}):{Environment.NewLine}{process.Output}");
-    }
-
-    /// <summary>Small transactions of inserts, updates and deletes on the three tables until stopped; returns how many committed.</summary>
-    public static async Task<int> WorkloadAsync(string connectionString, CancellationToken stop)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(CancellationToken.None);
         var random = new Random(1616);
         var nextId = 1000;
-        var transactions = 0;
-        while (!stop.IsCancellationRequested)
+        int transactions = 0, interrupted = 0;
+        NpgsqlConnection? connection = null;
+        try
         {
-            var id = random.Next(1, nextId);
-            var sql = (transactions % 4) switch
+            while (!stop.IsCancellationRequested)
             {
-                0 => $"INSERT INTO keyed VALUES ({nextId}, 0, 'new') ON CONFLICT DO NOTHING; INSERT INTO keyless VALUES ({random.Next(20)}, 'dup'); INSERT INTO appended VALUES ({nextId}, 'a')",
-                1 => $"UPDATE keyed SET n = n + 1, v = md5(random()::text) WHERE id = {id % 200 + 1}; " +
-                     "UPDATE keyless SET v = md5(random()::text) WHERE ctid = (SELECT ctid FROM keyless ORDER BY n, v LIMIT 1)",
-                2 => $"DELETE FROM keyed WHERE id = {id}; DELETE FROM keyless WHERE ctid = (SELECT ctid FROM keyless WHERE n = {random.Next(20)} LIMIT 1); " +
-                     $"DELETE FROM appended WHERE id = {id}",
-                _ => $"INSERT INTO keyless VALUES ({random.Next(20)}, 'dup'), ({random.Next(20)}, 'dup'); UPDATE keyed SET n = n - 1 WHERE id = {id % 200 + 1}; " +
-                     $"INSERT INTO appended VALUES ({nextId + 500_000}, 'b')",
-            };
-            nextId++;
-            await using (var command = new NpgsqlCommand(sql, connection)) await command.ExecuteNonQueryAsync(CancellationToken.None);
-            transactions++;
-            await Task.Delay(2, CancellationToken.None);
+                var id = random.Next(1, nextId);
+                var sql = (transactions % 4) switch
+                {
+                    0 => $"INSERT INTO keyed VALUES ({nextId}, 0, 'new') ON CONFLICT DO NOTHING; INSERT INTO keyless VALUES ({random.Next(20)}, 'dup'); INSERT INTO appended VALUES ({nextId}, 'a')",
+                    1 => $"UPDATE keyed SET n = n + 1, v = md5(random()::text) WHERE id = {id % 200 + 1}; " +
+                         "UPDATE keyless SET v = md5(random()::text) WHERE ctid = (SELECT ctid FROM keyless ORDER BY n, v LIMIT 1)",
+                    2 => $"DELETE FROM keyed WHERE id = {id}; DELETE FROM keyless WHERE ctid = (SELECT ctid FROM keyless WHERE n = {random.Next(20)} LIMIT 1); " +
+                         $"DELETE FROM appended WHERE id = {id}",
+                    _ => $"INSERT INTO keyless VALUES ({random.Next(20)}, 'dup'), ({random.Next(20)}, 'dup'); UPDATE keyed SET n = n - 1 WHERE id = {id % 200 + 1}; " +
+                         $"INSERT INTO appended VALUES ({nextId + 500_000}, 'b')",
+                };
+                nextId++;
+                try
+                {
+                    if (connection is null)
+                    {
+                        connection = new NpgsqlConnection(connectionString);
+                        await connection.OpenAsync(CancellationToken.None);
+                    }
+                    await using (var command = new NpgsqlCommand(sql, connection)) await command.ExecuteNonQueryAsync(CancellationToken.None);
+                    transactions++;
+                }
+                catch (NpgsqlException e) when (PgErrorClassification.Classify(e) == FailureKind.Transient)
+                {
+                    // The server went down or is starting up: this transaction may or may not have committed; the verdict compares
+                    // the source as it is. Try again on a new connection after a pause (the retry's backoff, not a synchronisation).
+                    interrupted++;
+                    if (connection is not null) await connection.DisposeAsync();
+                    connection = null;
+                    await Task.Delay(100, CancellationToken.None);
+                }
+                await Task.Delay(2, CancellationToken.None);
+            }
         }
-        return transactions;
+        finally
+        {
+            if (connection is not null) await connection.DisposeAsync();
+        }
+        return (transactions, interrupted);
     }
 
-    /// <summary>Waits until every one of <paramref name="tables"/> (all three by default) is equal at both ends; returns the rows compared.</summary>
-    public static async Task<int> EveryTableEqualAsync(SourceTestDatabase source, SinkDestination destination, Dictionary<string, ConnectorProcess> processes,
-        params string[] tables)
+    /// <summary>Waits until every destination table equals its source table; returns the rows compared.</summary>
+    public static async Task<int> EveryTableEqualAsync(SourceTestDatabase source, SinkDestination destination, Dictionary<string, ConnectorProcess> processes)
     {
         var checkedRows = 0;
-        foreach (var (table, topic) in TablesOf(source).Where(t => tables.Length == 0 || tables.Contains(t.Table)))
-            checkedRows += await UntilEqualAsync(source, table, destination, topic, processes);
+        foreach (var table in s_tables) checkedRows += await UntilEqualAsync(source, table, destination, source.Topic(table), processes);
         return checkedRows;
+    }
+
+    /// <summary>Fails naming the connector that exited (gave up) during <paramref name="what"/>, with its output.</summary>
+    public static void AssertStillRunning(Dictionary<string, ConnectorProcess> processes, string what)
+    {
+        foreach (var (name, process) in processes) Assert.That(process.HasExited, Is.False, $"{name} gave up during {what}:{Environment.NewLine}{process.Output}");
     }
 
     /// <summary>Waits until the destination table equals the source's; returns the rows compared.</summary>
@@ -125,7 +137,7 @@ internal static class ChaosPipeline
         {
             (expected, actual) = await PipelineCompare.RowTextsAsync(source, table, destination, destinationTable);
             return whileWriting ? actual.Count >= expected.Count / 2 : expected.SequenceEqual(actual);
-        }, CatchUpTimeout, () => string.Join(Environment.NewLine,
+        }, Timeout, () => string.Join(Environment.NewLine,
             $"destination table {destinationTable} to equal source table {table}: {expected.Count} rows at the source, {actual.Count} at the destination",
             "only in the source: " + string.Join(" ", expected.Except(actual).Take(10)),
             "only in the destination: " + string.Join(" ", actual.Except(expected).Take(10)),
@@ -135,13 +147,13 @@ internal static class ChaosPipeline
         return expected.Count;
     }
 
-    /// <summary>How many records of the topics a sink skips as the source's replays (by the sink's own rule, per partition).</summary>
-    public static async Task<int> ReplayedRecordsAsync(string[] topics)
+    /// <summary>How many records of the three tables' topics a sink skips as the source's replays (by the sink's own rule, per partition).</summary>
+    public static async Task<int> ReplayedRecordsAsync(SourceTestDatabase source)
     {
         var replayed = 0;
-        foreach (var topic in topics)
+        foreach (var table in s_tables)
         {
-            var records = await ChangeTopic.ReadToEndUntilAsync(topic, _ => null, CatchUpTimeout, "every record");
+            var records = await ChangeTopic.ReadToEndUntilAsync(source.Topic(table), _ => null, Timeout, "every record");
             var fences = new Dictionary<int, PartitionFence>();
             foreach (var record in records)
             {

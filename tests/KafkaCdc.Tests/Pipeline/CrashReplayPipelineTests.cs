@@ -1,6 +1,5 @@
 using KafkaCdc.Tests.SinkConnector.Support;
 using KafkaCdc.Tests.SourceConnector;
-using static KafkaCdc.Tests.Pipeline.ChaosPipeline;
 
 namespace KafkaCdc.Tests.Pipeline;
 
@@ -18,18 +17,17 @@ public class CrashReplayPipelineTests
     [Test]
     public async Task SourceAndSinksKilledUnderLoad_EveryTableEqual_KeylessAndInsertModeIncluded()
     {
-        await using var source = await SourceTestDatabase.CreateAsync("crash_replay", Tables);
+        await using var source = await SourceTestDatabase.CreateAsync("crash_replay", ChaosPipeline.Tables);
         var destination = await SinkDestination.CreateAsync("crash_replay_dst");
         // Offsets are confirmed once a second: every kill of the source leaves a second of sent, unconfirmed changes to send again.
         var sourceConfig = new Dictionary<string, string>(source.Config()) { ["offset.flush.interval.ms"] = "1000" };
-        var upsertConfig = UpsertSink(source, destination);
-        var insertConfig = InsertSink(source, destination);
-
-        var processes = await StartAsync(sourceConfig, ("upsert sink", upsertConfig), ("insert sink", insertConfig));
+        var (upsertConfig, insertConfig) = ChaosPipeline.SinkConfigsFor(source, destination);
+        var processes = new Dictionary<string, ConnectorProcess>();
         try
         {
+            await ChaosPipeline.StartConnectorsAsync(processes, source, destination, sourceConfig, (upsertConfig, insertConfig));
             using var stopWorkload = new CancellationTokenSource();
-            var workload = Task.Run(() => WorkloadAsync(source.ConnectionString, stopWorkload.Token));
+            var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(source.ConnectionString, stopWorkload.Token));
             var random = new Random(16);
             var kills = new List<string>();
             for (var round = 0; round < 2 * Kills; round++)
@@ -37,7 +35,7 @@ public class CrashReplayPipelineTests
                 // Alternate the source and a sink, at moments spread over the stream; the source streaming again first, so
                 // that each of its kills leaves sent but unconfirmed changes behind.
                 var victim = round % 2 == 0 ? "source" : round % 4 == 1 ? "upsert sink" : "insert sink";
-                if (victim == "source") await processes[victim].WaitForOutputAsync("Streaming changes", CatchUpTimeout);
+                if (victim == "source") await processes[victim].WaitForOutputAsync("Streaming changes", ChaosPipeline.Timeout);
                 await Task.Delay(TimeSpan.FromMilliseconds(1200 + random.Next(1300)));
                 Assert.That(workload.IsCompleted, Is.False, () => $"the workload ended early: {workload.Exception}");
                 await processes[victim].KillAsync();
@@ -47,18 +45,17 @@ public class CrashReplayPipelineTests
                 kills.Add(victim);
             }
             await stopWorkload.CancelAsync();
-            var transactions = await workload;
+            var (transactions, _) = await workload;
 
-            var checkedRows = await EveryTableEqualAsync(source, destination, processes);
-
-            var replayed = await ReplayedRecordsAsync([.. TablesOf(source).Select(t => t.Topic)]);
+            var checkedRows = await ChaosPipeline.EveryTableEqualAsync(source, destination, processes);
+            var replayed = await ChaosPipeline.ReplayedRecordsAsync(source);
             TestContext.Out.WriteLine($"{transactions} transactions, kills: {string.Join(", ", kills)}; {checkedRows} rows checked; " +
                                       $"{replayed} records in the topics were the source's replays (skipped by the sinks)");
             Assert.That(replayed, Is.GreaterThan(0), "the source's restarts sent records again: the scenario exercised the replay rule");
         }
         finally
         {
-            await DisposeAsync(processes);
+            foreach (var process in processes.Values) await process.DisposeAsync();
         }
     }
 
@@ -72,14 +69,15 @@ public class CrashReplayPipelineTests
     public async Task EveryBrokerDownFor10Seconds_UnderLoad_BothConnectorsResume_EveryTableEqual()
     {
         var admin = TestEnvironment.RequireDevStackAdmin();
-        await using var source = await SourceTestDatabase.CreateAsync("broker_outage", Tables);
+        await using var source = await SourceTestDatabase.CreateAsync("broker_outage", ChaosPipeline.Tables);
         var destination = await SinkDestination.CreateAsync("broker_outage_dst");
-        var processes = await StartAsync(source.Config(), ("upsert sink", UpsertSink(source, destination)), ("insert sink", InsertSink(source, destination)));
+        var processes = new Dictionary<string, ConnectorProcess>();
         try
         {
+            await ChaosPipeline.StartConnectorsAsync(processes, source, destination);
             using var stopWorkload = new CancellationTokenSource();
-            var workload = Task.Run(() => WorkloadAsync(source.ConnectionString, stopWorkload.Token));
-            await UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
+            var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(source.ConnectionString, stopWorkload.Token));
+            await ChaosPipeline.UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
 
             var brokers = await admin.GetBrokersAsync();
             foreach (var broker in brokers) await admin.SetBrokerDownAsync(broker.Id);
@@ -88,15 +86,15 @@ public class CrashReplayPipelineTests
             foreach (var broker in brokers) await admin.SetBrokerUpAsync(broker.Id);
             outage.Stop();
             await stopWorkload.CancelAsync();
-            var transactions = await workload;
+            var (transactions, _) = await workload;
 
-            var checkedRows = await EveryTableEqualAsync(source, destination, processes);
+            var checkedRows = await ChaosPipeline.EveryTableEqualAsync(source, destination, processes);
             TestContext.Out.WriteLine($"{transactions} transactions, {brokers.Count} brokers down for {outage.Elapsed.TotalSeconds:0.#} s; {checkedRows} rows checked");
-            AssertRunning(processes, "the outage");
+            ChaosPipeline.AssertStillRunning(processes, "the outage");
         }
         finally
         {
-            await DisposeAsync(processes);
+            foreach (var process in processes.Values) await process.DisposeAsync();
         }
     }
 }

@@ -5,7 +5,6 @@ using Confluent.Kafka;
 using KafkaCdc.DevStack;
 using KafkaCdc.Tests.SinkConnector.Support;
 using KafkaCdc.Tests.SourceConnector;
-using static KafkaCdc.Tests.Pipeline.ChaosPipeline;
 
 namespace KafkaCdc.Tests.Pipeline;
 
@@ -25,16 +24,19 @@ public class PoisonedRecordPipelineTests
     [Test]
     public async Task PoisonedRecords_UnderToleranceAll_LandInTheDeadLetterTopicWithErrorHeaders_EveryTableEqual()
     {
-        await using var source = await SourceTestDatabase.CreateAsync("poison_dlq", Tables);
+        await using var source = await SourceTestDatabase.CreateAsync("poison_dlq", ChaosPipeline.Tables);
         var destination = await SinkDestination.CreateAsync("poison_dlq_dst");
         var deadLetters = TestEnvironment.UniqueName("dead_letters");
-        var upsertConfig = UpsertSink(source, destination, ("errors.tolerance", "all"), ("errors.deadletterqueue.topic.name", deadLetters));
-        var processes = await StartAsync(source.Config(), ("upsert sink", upsertConfig), ("insert sink", InsertSink(source, destination)));
+        var (upsertConfig, insertConfig) = ChaosPipeline.SinkConfigsFor(source, destination);
+        upsertConfig["errors.tolerance"] = "all";
+        upsertConfig["errors.deadletterqueue.topic.name"] = deadLetters;
+        var processes = new Dictionary<string, ConnectorProcess>();
         try
         {
+            await ChaosPipeline.StartConnectorsAsync(processes, source, destination, sinkConfigs: (upsertConfig, insertConfig));
             using var stopWorkload = new CancellationTokenSource();
-            var workload = Task.Run(() => WorkloadAsync(source.ConnectionString, stopWorkload.Token));
-            await UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
+            var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(source.ConnectionString, stopWorkload.Token));
+            await ChaosPipeline.UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
 
             var poisoned = new[]
             {
@@ -42,12 +44,12 @@ public class PoisonedRecordPipelineTests
                 (await ProduceAsync(source.Topic("keyless"), s_unknownSchemaId), "Schema id 2147483000 in the message header is unknown"),
             };
             foreach (var (position, _) in poisoned)
-                await processes["upsert sink"].WaitForOutputAsync($"Record {Describe(position)} cannot be written; sent to dead-letter topic {deadLetters}", CatchUpTimeout);
+                await processes["upsert sink"].WaitForOutputAsync($"Record {Describe(position)} cannot be written; sent to dead-letter topic {deadLetters}", ChaosPipeline.Timeout);
             await stopWorkload.CancelAsync();
-            var transactions = await workload;
+            var (transactions, _) = await workload;
 
-            var checkedRows = await EveryTableEqualAsync(source, destination, processes);
-            var letters = await TopicReader.ReadAllAsync(deadLetters, poisoned.Length, CatchUpTimeout);
+            var checkedRows = await ChaosPipeline.EveryTableEqualAsync(source, destination, processes);
+            var letters = await TopicReader.ReadAllAsync(deadLetters, poisoned.Length, ChaosPipeline.Timeout);
             foreach (var (position, reason) in poisoned)
             {
                 var letter = letters.SingleOrDefault(l => Header(l, "__connect.errors.topic") == position.Topic);
@@ -59,42 +61,46 @@ public class PoisonedRecordPipelineTests
                 Assert.That(Header(letter!, "__connect.errors.exception.message"), Does.Contain(reason));
                 Assert.That(Header(letter!, "__connect.errors.connector.name"), Is.EqualTo(upsertConfig["name"]));
             }
-            AssertRunning(processes, "the poisoned records");
+            ChaosPipeline.AssertStillRunning(processes, "the poisoned records");
             TestContext.Out.WriteLine($"{transactions} transactions, {poisoned.Length} poisoned records ({string.Join(", ", poisoned.Select(p => Describe(p.Item1)))}) " +
                                       $"dead-lettered with error headers; {checkedRows} rows checked");
         }
         finally
         {
-            await DisposeAsync(processes);
+            foreach (var process in processes.Values) await process.DisposeAsync();
         }
     }
 
     [Test]
     public async Task PoisonedRecord_UnderToleranceNone_StopsItsTableNamingTopicPartitionOffset_TheOtherTablesEqual()
     {
-        await using var source = await SourceTestDatabase.CreateAsync("poison_stop", Tables);
+        await using var source = await SourceTestDatabase.CreateAsync("poison_stop", ChaosPipeline.Tables);
         var destination = await SinkDestination.CreateAsync("poison_stop_dst");
-        var upsertConfig = UpsertSink(source, destination, ("rest.port", LocalPorts.Free().ToString(CultureInfo.InvariantCulture)));
-        var processes = await StartAsync(source.Config(), ("upsert sink", upsertConfig), ("insert sink", InsertSink(source, destination)));
+        var (upsertConfig, insertConfig) = ChaosPipeline.SinkConfigsFor(source, destination);
+        upsertConfig["rest.port"] = LocalPorts.Free().ToString(CultureInfo.InvariantCulture);
+        var processes = new Dictionary<string, ConnectorProcess>();
         try
         {
+            await ChaosPipeline.StartConnectorsAsync(processes, source, destination, sinkConfigs: (upsertConfig, insertConfig));
             using var stopWorkload = new CancellationTokenSource();
-            var workload = Task.Run(() => WorkloadAsync(source.ConnectionString, stopWorkload.Token));
-            await UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
+            var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(source.ConnectionString, stopWorkload.Token));
+            await ChaosPipeline.UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
 
             var poisoned = await ProduceAsync(source.Topic("keyed"), s_unknownSchemaId);
             var sink = processes["upsert sink"];
             JsonElement stop = default;
-            await Poll.UntilAsync(async () => (stop = await StoppedTableAsync(sink)).ValueKind == JsonValueKind.Object, CatchUpTimeout,
+            await Poll.UntilAsync(async () => (stop = await StoppedTableAsync(sink)).ValueKind == JsonValueKind.Object, ChaosPipeline.Timeout,
                 () => $"the sink's /status to name a stopped table; its output:{Environment.NewLine}{sink.Output}");
             Assert.That((stop.GetProperty("topic").GetString(), stop.GetProperty("partition").GetInt32(), stop.GetProperty("offset").GetInt64()),
                 Is.EqualTo((poisoned.Topic, poisoned.Partition.Value, poisoned.Offset.Value)), "/status names the poisoned record");
             Assert.That(stop.GetProperty("reason").GetString(), Does.Contain("Schema id 2147483000 in the message header is unknown"));
-            await sink.WaitForOutputAsync($"record {Describe(poisoned)} cannot be written", CatchUpTimeout);
+            await sink.WaitForOutputAsync($"record {Describe(poisoned)} cannot be written", ChaosPipeline.Timeout);
             await stopWorkload.CancelAsync();
-            var transactions = await workload;
+            var (transactions, _) = await workload;
 
-            var checkedRows = await EveryTableEqualAsync(source, destination, processes, "keyless", "appended");
+            var checkedRows = 0;
+            foreach (var table in new[] { "keyless", "appended" })
+                checkedRows += await ChaosPipeline.UntilEqualAsync(source, table, destination, source.Topic(table), processes);
             // keyed's records before the poisoned one are applied and committed, nothing from it on; its partitions of the
             // other task (not paused) are applied to their end.
             var paused = stop.GetProperty("paused_partitions").EnumerateArray().Select(p => p.GetInt32()).ToList();
@@ -106,16 +112,16 @@ public class PoisonedRecordPipelineTests
             {
                 recorded = await destination.RecordedOffsetsAsync(upsertConfig["group.id"]);
                 return expected.All(e => recorded.GetValueOrDefault((poisoned.Topic, e.Key)) == e.Next);
-            }, CatchUpTimeout, () => $"the sink's recorded offsets of {poisoned.Topic} to be {string.Join(", ", expected.Select(e => $"{e.Key}:{e.Next}"))} " +
+            }, ChaosPipeline.Timeout, () => $"the sink's recorded offsets of {poisoned.Topic} to be {string.Join(", ", expected.Select(e => $"{e.Key}:{e.Next}"))} " +
                                      $"(paused {string.Join(",", paused)}): they are {string.Join(", ", recorded.Where(r => r.Key.Item1 == poisoned.Topic).Select(r => $"{r.Key.Item2}:{r.Value}"))}");
-            AssertRunning(processes, "the stopped table");
+            ChaosPipeline.AssertStillRunning(processes, "the stopped table");
             Assert.That((await StoppedTableAsync(sink)).ValueKind, Is.EqualTo(JsonValueKind.Object), "the table stays stopped");
             TestContext.Out.WriteLine($"{transactions} transactions; table stopped at {Describe(poisoned)} (paused partitions {string.Join(",", paused)}; " +
                                       $"offsets checked: {string.Join(", ", expected.Select(e => $"{e.Key}:{e.Next}"))}); {checkedRows} rows of the other tables checked");
         }
         finally
         {
-            await DisposeAsync(processes);
+            foreach (var process in processes.Values) await process.DisposeAsync();
         }
     }
 

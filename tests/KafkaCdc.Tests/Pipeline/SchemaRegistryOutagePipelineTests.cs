@@ -2,7 +2,6 @@ using System.Diagnostics;
 using KafkaCdc.DevStack;
 using KafkaCdc.Tests.SinkConnector.Support;
 using KafkaCdc.Tests.SourceConnector;
-using static KafkaCdc.Tests.Pipeline.ChaosPipeline;
 
 namespace KafkaCdc.Tests.Pipeline;
 
@@ -22,16 +21,18 @@ public class SchemaRegistryOutagePipelineTests
         var port = LocalPorts.Free();
         using var registry = TcpForwarder.Start(port, new Uri(TestEnvironment.RequireSchemaRegistryUrl()));
         var url = $"http://127.0.0.1:{port}";
-        await using var source = await SourceTestDatabase.CreateAsync("registry_outage", Tables);
+        await using var source = await SourceTestDatabase.CreateAsync("registry_outage", ChaosPipeline.Tables);
         var destination = await SinkDestination.CreateAsync("registry_outage_dst");
         var sourceConfig = new Dictionary<string, string>(source.Config()) { ["schema.registry.url"] = url };
-        var upsertConfig = UpsertSink(source, destination, ("schema.registry.url", url));
-        var processes = await StartAsync(sourceConfig, ("upsert sink", upsertConfig), ("insert sink", InsertSink(source, destination, ("schema.registry.url", url))));
+        var (upsertConfig, insertConfig) = ChaosPipeline.SinkConfigsFor(source, destination);
+        upsertConfig["schema.registry.url"] = insertConfig["schema.registry.url"] = url;
+        var processes = new Dictionary<string, ConnectorProcess>();
         try
         {
+            await ChaosPipeline.StartConnectorsAsync(processes, source, destination, sourceConfig, (upsertConfig, insertConfig));
             using var stopWorkload = new CancellationTokenSource();
-            var workload = Task.Run(() => WorkloadAsync(source.ConnectionString, stopWorkload.Token));
-            await UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
+            var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(source.ConnectionString, stopWorkload.Token));
+            await ChaosPipeline.UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
 
             registry.Pause();
             var outage = Stopwatch.StartNew();
@@ -44,14 +45,14 @@ public class SchemaRegistryOutagePipelineTests
             await processes["upsert sink"].WaitForOutputAsync("schema registry unavailable while decoding", s_outage);
             var waited = s_outage - outage.Elapsed;
             if (waited > TimeSpan.Zero) await Task.Delay(waited); // the rest of the outage itself, while the workload writes on
-            AssertRunning(processes, "the registry outage");
+            ChaosPipeline.AssertStillRunning(processes, "the registry outage");
             registry.Resume();
             outage.Stop();
             await stopWorkload.CancelAsync();
-            var transactions = await workload;
+            var (transactions, _) = await workload;
 
-            var checkedRows = await EveryTableEqualAsync(source, destination, processes);
-            AssertRunning(processes, "and after the registry outage");
+            var checkedRows = await ChaosPipeline.EveryTableEqualAsync(source, destination, processes);
+            ChaosPipeline.AssertStillRunning(processes, "the catch-up after the registry outage");
             Assert.That(await destination.ColumnsAsync(source.Topic("keyed")), Does.Contain("note text"), "the column added during the outage");
             var sourceRetries = Lines(processes["source"], "Transient failure, reconnecting");
             var sinkRetries = Lines(processes["upsert sink"], "schema registry unavailable while decoding");
@@ -62,7 +63,7 @@ public class SchemaRegistryOutagePipelineTests
         }
         finally
         {
-            await DisposeAsync(processes);
+            foreach (var process in processes.Values) await process.DisposeAsync();
         }
     }
 

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using KafkaCdc.DevStack;
 using KafkaCdc.Tests.SinkConnector.Support;
 using KafkaCdc.Tests.SourceConnector;
-using static KafkaCdc.Tests.Pipeline.ChaosPipeline;
 
 namespace KafkaCdc.Tests.Pipeline;
 
@@ -18,20 +17,26 @@ namespace KafkaCdc.Tests.Pipeline;
 public class SinkGroupMemberKillPipelineTests
 {
     const int Kills = 5;
+    const string Survivor = "upsert sink";
 
     [Test]
     public async Task OneOfTwoGroupMembersKilledFiveTimesUnderLoad_TheOtherTakesOverAndItRejoins_EveryTableEqual()
     {
-        await using var source = await SourceTestDatabase.CreateAsync("group_kill", Tables);
+        await using var source = await SourceTestDatabase.CreateAsync("group_kill", ChaosPipeline.Tables);
         var destination = await SinkDestination.CreateAsync("group_kill_dst");
-        var survivorConfig = UpsertSink(source, destination, ("tasks.max", "1"), ("rest.port", FreePort()));
-        var victimConfig = new Dictionary<string, string>(survivorConfig) { ["rest.port"] = FreePort() };
-        var processes = await StartAsync(source.Config(), ("survivor", survivorConfig), ("victim", victimConfig), ("insert sink", InsertSink(source, destination)));
+        var (survivorConfig, insertConfig) = ChaosPipeline.SinkConfigsFor(source, destination);
+        survivorConfig["tasks.max"] = "1";
+        survivorConfig["rest.port"] = FreePort();
+        var victimConfig = new Dictionary<string, string>(survivorConfig) { ["rest.port"] = FreePort() }; // the same name and group
+        var processes = new Dictionary<string, ConnectorProcess>();
         try
         {
+            // The upsert sink is the member that survives; the other member (the victim) joins its group.
+            await ChaosPipeline.StartConnectorsAsync(processes, source, destination, sinkConfigs: (survivorConfig, insertConfig));
+            processes["victim"] = ConnectorProcess.StartSink(victimConfig);
             using var stopWorkload = new CancellationTokenSource();
-            var workload = Task.Run(() => WorkloadAsync(source.ConnectionString, stopWorkload.Token));
-            await UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
+            var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(source.ConnectionString, stopWorkload.Token));
+            await ChaosPipeline.UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
             var partitions = SinkDestination.EndOffsets(source.Topic("keyed")).Count + SinkDestination.EndOffsets(source.Topic("keyless")).Count;
             await SharedAsync(processes, partitions);
 
@@ -44,8 +49,8 @@ public class SinkGroupMemberKillPipelineTests
                 Assert.That(workload.IsCompleted, Is.False, () => $"the workload ended early: {workload.Exception}");
                 await processes["victim"].KillAsync();
                 var clock = Stopwatch.StartNew();
-                await Poll.UntilAsync(async () => (await processes["survivor"].AssignedPartitionsAsync()).Count == partitions, CatchUpTimeout,
-                    () => $"the surviving member to take over all {partitions} partitions after kill {kill + 1}:{Environment.NewLine}{processes["survivor"].Output}");
+                await Poll.UntilAsync(async () => (await processes[Survivor].AssignedPartitionsAsync()).Count == partitions, ChaosPipeline.Timeout,
+                    () => $"the surviving member to take over all {partitions} partitions after kill {kill + 1}:{Environment.NewLine}{processes[Survivor].Output}");
                 takeovers.Add(clock.Elapsed.TotalSeconds);
                 await processes["victim"].DisposeAsync();
                 processes["victim"] = ConnectorProcess.StartSink(victimConfig);
@@ -54,12 +59,12 @@ public class SinkGroupMemberKillPipelineTests
                 rejoins.Add(clock.Elapsed.TotalSeconds);
             }
             await stopWorkload.CancelAsync();
-            var transactions = await workload;
+            var (transactions, _) = await workload;
 
-            var checkedRows = await EveryTableEqualAsync(source, destination, processes);
-            AssertRunning(processes, "the kills of the other member");
-            var fenced = await SkippedAsync(processes["survivor"], "already_applied") + await SkippedAsync(processes["survivor"], "replayed");
-            var (resumes, notRedelivered) = ResumedFromOffsetsTable(processes["survivor"]);
+            var checkedRows = await ChaosPipeline.EveryTableEqualAsync(source, destination, processes);
+            ChaosPipeline.AssertStillRunning(processes, "the kills of the other member");
+            var fenced = await SkippedAsync(processes[Survivor], "already_applied") + await SkippedAsync(processes[Survivor], "replayed");
+            var (resumes, notRedelivered) = ResumedFromOffsetsTable(processes[Survivor]);
             Assert.That(resumes, Is.GreaterThan(0), "the surviving member took partitions over where the offsets table said");
             TestContext.Out.WriteLine($"{transactions} transactions, {Kills} kills of one of two group members over {partitions} partitions; " +
                                       $"takeovers in {string.Join(", ", takeovers.Select(s => $"{s:0.0}"))} s, rejoins in {string.Join(", ", rejoins.Select(s => $"{s:0.0}"))} s; " +
@@ -68,7 +73,7 @@ public class SinkGroupMemberKillPipelineTests
         }
         finally
         {
-            await DisposeAsync(processes);
+            foreach (var process in processes.Values) await process.DisposeAsync();
         }
     }
 
@@ -78,10 +83,10 @@ public class SinkGroupMemberKillPipelineTests
         List<int> survivor = [], victim = [];
         return Poll.UntilAsync(async () =>
         {
-            survivor = await processes["survivor"].AssignedPartitionsAsync();
+            survivor = await processes[Survivor].AssignedPartitionsAsync();
             victim = await processes["victim"].AssignedPartitionsAsync();
             return survivor.Count > 0 && victim.Count > 0 && survivor.Count + victim.Count == partitions;
-        }, CatchUpTimeout, () => $"both members to share the {partitions} partitions (survivor: {string.Join(",", survivor)}; victim: {string.Join(",", victim)}); " +
+        }, ChaosPipeline.Timeout, () => $"both members to share the {partitions} partitions (survivor: {string.Join(",", survivor)}; victim: {string.Join(",", victim)}); " +
                                  $"the victim's output:{Environment.NewLine}{processes["victim"].Output}");
     }
 

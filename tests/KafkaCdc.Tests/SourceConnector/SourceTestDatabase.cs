@@ -4,7 +4,7 @@ using NpgsqlTypes;
 namespace KafkaCdc.Tests.SourceConnector;
 
 /// <summary>
-/// A uniquely named database on the run's PostgreSQL for one source test, with a unique slot and publication name
+/// A uniquely named database on the run's PostgreSQL (or a test's own server) for one source test, with a unique slot and publication name
 /// and the connector configuration pointing at it. Disposing drops every replication slot of the database (after
 /// the connector let go of it); the harness drops the database at the end of the run.
 /// </summary>
@@ -34,10 +34,13 @@ internal sealed class SourceTestDatabase : IAsyncDisposable
     /// <summary>The publication name the connector is configured with.</summary>
     public string PublicationName { get; }
 
-    /// <summary>Creates the database and runs <paramref name="setupSql"/> in it.</summary>
-    public static async Task<SourceTestDatabase> CreateAsync(string prefix, string? setupSql = null)
+    /// <summary>
+    /// Creates the database and runs <paramref name="setupSql"/> in it: on the run's server, or on <paramref name="server"/>
+    /// (a superuser connection string of a server the test started).
+    /// </summary>
+    public static async Task<SourceTestDatabase> CreateAsync(string prefix, string? setupSql = null, string? server = null)
     {
-        var connectionString = await TestEnvironment.CreateDatabaseAsync("src_" + prefix);
+        var connectionString = await TestEnvironment.CreateDatabaseAsync("src_" + prefix, server);
         var database = new SourceTestDatabase(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString, prefix);
         if (setupSql is not null) await database.ExecuteAsync(setupSql);
         return database;
@@ -49,7 +52,7 @@ internal sealed class SourceTestDatabase : IAsyncDisposable
     /// <summary>The connector configuration for this database (superuser, no TLS, quick heartbeats and checkpoints, no REST).</summary>
     public Dictionary<string, string> Config(string? connectorName = null)
     {
-        var server = new NpgsqlConnectionStringBuilder(TestEnvironment.PostgresConnectionString);
+        var server = new NpgsqlConnectionStringBuilder(ConnectionString);
         return new Dictionary<string, string>
         {
             ["name"] = connectorName ?? "conn_" + Name,

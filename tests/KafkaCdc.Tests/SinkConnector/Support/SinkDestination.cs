@@ -47,13 +47,16 @@ internal sealed class SinkDestination
     /// <summary>The database.</summary>
     public string Database { get; }
 
-    /// <summary>Creates the database and runs the setup script for a new user and <paramref name="schema"/>.</summary>
-    public static async Task<SinkDestination> CreateAsync(string prefix, string schema = "kafkacdc")
+    /// <summary>
+    /// Creates the database and runs the setup script for a new user and <paramref name="schema"/>: on the run's server,
+    /// or on <paramref name="server"/> (a superuser connection string of a server the test started, which goes with its data).
+    /// </summary>
+    public static async Task<SinkDestination> CreateAsync(string prefix, string schema = "kafkacdc", string? server = null)
     {
-        var connectionString = await TestEnvironment.CreateDatabaseAsync(prefix);
+        var connectionString = await TestEnvironment.CreateDatabaseAsync(prefix, server);
         var user = TestEnvironment.UniqueName("sink_user");
         var password = "pw-" + Guid.NewGuid().ToString("N");
-        lock (s_created) s_created.Add((new NpgsqlConnectionStringBuilder(connectionString).Database!, user));
+        if (server is null) lock (s_created) s_created.Add((new NpgsqlConnectionStringBuilder(connectionString).Database!, user));
         await RunSetupScriptAsync(connectionString, user, password, schema);
         var admin = PgSessionSettings.Pin(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         return new SinkDestination(admin, user, password, schema);

@@ -1,3 +1,5 @@
+using KafkaCdc.SourceConnector.Status;
+
 namespace KafkaCdc.Tests.SourceConnector.Snapshots;
 
 /// <summary>
@@ -54,5 +56,37 @@ public class InitialSnapshotTests
         Assert.That(connector.Status.Snapshots.State, Is.EqualTo("done"));
         Assert.That(connector.Status.Snapshots.Tables.Single(t => t.Table == "public.keyed").Rows, Is.EqualTo(20000));
         Assert.That(connector.Log, Does.Contain("Snapshot of 4 table(s)").And.Contain("2 reader(s)"));
+    }
+
+    [Test]
+    public async Task ReaderConnectionBrokenMidChunk_ChunkReadAgain_NoRowWrittenTwice()
+    {
+        await using var database = await SourceTestDatabase.CreateAsync("snap_broken", """
+            CREATE TABLE big (id integer PRIMARY KEY, v text);
+            INSERT INTO big SELECT i, repeat('x', 300) || i FROM generate_series(1, 100000) i;
+            ANALYZE;
+            """);
+        await TestEnvironment.CreateTopicAsync(database.Topic("big"), 16);
+        var config = database.Config();
+        config["snapshot.max.threads"] = "1";
+        config["snapshot.fetch.size"] = "1000000"; // one chunk: the break comes in its middle
+        await using var connector = InProcessConnector.Start(config);
+
+        // The reader's backend is ended once some of the chunk's rows are written, long before all of them are.
+        await Poll.UntilAsync(() => connector.Status.Snapshots.Tables.Any(t => t.Table == "public.big" && t.Rows >= 2000), s_timeout, "the first rows of the chunk");
+        Assert.That(connector.Status.Snapshots.Tables.Single(t => t.Table == "public.big").Rows, Is.LessThan(90_000), "the chunk was still being read");
+        var ended = await database.ScalarAsync<long>("""
+            SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'SELECT % FROM ONLY %big%') t
+            """);
+        Assert.That(ended, Is.EqualTo(1), "the one reader reading the chunk");
+        await connector.WaitForStateAsync(ConnectorState.Streaming, s_timeout);
+
+        var reads = await ChangeTopic.ReadToEndUntilAsync(database.Topic("big"),
+            records => records.Count >= 100_000 ? null : $"{records.Count} records", s_timeout, "every row's read event");
+        Assert.That(connector.Log, Does.Contain("reading it again in the same snapshot"));
+        var twice = reads.GroupBy(r => (int)r.After!["id"]!).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.That(twice, Is.Empty, $"rows written twice ({twice.Count}; the first: {string.Join(", ", twice.Take(10))})");
+        Assert.That(reads.Select(r => (int)r.After!["id"]!).Order(), Is.EqualTo(Enumerable.Range(1, 100_000)), "every row once");
     }
 }

@@ -33,6 +33,32 @@ internal static class SnapshotAssert
         return records;
     }
 
+    /// <summary>
+    /// Reads the topic of a table without a key (columns <c>n</c>, <c>v</c>) until a consumer applying its records in
+    /// order (a delete, or the old row of an update, removes one equal row) holds the table's rows, each as often as the
+    /// table has it; <paramref name="last"/> (<c>n|v</c>) is a row written last, so the comparison waits for it.
+    /// </summary>
+    public static async Task KeylessTopicEqualsTableAsync(SourceTestDatabase database, string table, string last)
+    {
+        var expected = (await database.ScalarAsync<string[]>($"SELECT array_agg(n || '|' || v) FROM {table}")).Order(StringComparer.Ordinal).ToList();
+        await ChangeTopic.ReadToEndUntilAsync(database.Topic(table), records =>
+        {
+            var rows = new List<string>();
+            static string Row(Avro.Generic.GenericRecord image) => $"{image["n"]}|{image["v"]}";
+            foreach (var record in records.Where(r => r.Value is not null))
+            {
+                if (record.Before is { } before) rows.Remove(Row(before));
+                if (record.After is { } after) rows.Add(Row(after));
+            }
+            if (!rows.Contains(last)) return $"no row {last} yet ({rows.Count} rows)";
+            rows.Sort(StringComparer.Ordinal);
+            return rows.SequenceEqual(expected) ? null
+                : $"{rows.Count} rows in the topic, {expected.Count} in the table; twice or more in the topic: " +
+                  string.Join(", ", rows.GroupBy(r => r).Where(g => g.Count() > 1).Select(g => g.Key).Take(10)) +
+                  "; only in the table: " + string.Join(", ", expected.Except(rows).Take(10));
+        }, s_timeout, $"the topic of {table} to hold the table's {expected.Count} rows, each once");
+    }
+
     /// <summary>The snapshot, signal, warning and error lines of a connector's log (the last 60).</summary>
     public static string SnapshotLines(string log) =>
         string.Join("\n", log.Split('\n').Where(l => l.Contains("napshot") || l.Contains("ignal") || l.Contains("Error") || l.Contains("Warning")).TakeLast(60));

@@ -1,3 +1,5 @@
+using KafkaCdc.SourceConnector.Status;
+
 namespace KafkaCdc.Tests.SourceConnector.Snapshots;
 
 /// <summary>
@@ -108,5 +110,88 @@ public class SnapshotRecoveryTests
         var records = await ChangeTopic.ReadAsync(database.Topic("a"), 1, s_timeout);
         Assert.That(records.Select(r => r.Op), Is.EqualTo(new[] { "u" }));
         Assert.That(connector.Status.Snapshots.State, Is.EqualTo("none"));
+    }
+
+    /// <summary>
+    /// As the setup script (schemas/sql/source-setup.sql) does: the slot exists before the first start, so the snapshot
+    /// is a new one, taken after the slot's position, where streaming starts; and changes were made in between.
+    /// </summary>
+    const string ExistingSlotTables = """
+        CREATE TABLE keyless (n integer, v text);
+        ALTER TABLE keyless REPLICA IDENTITY FULL;
+        CREATE TABLE keyed (id integer PRIMARY KEY, v text, n integer);
+        INSERT INTO keyless SELECT i, 'before the slot' FROM generate_series(1, 1000) i;
+        INSERT INTO keyed SELECT i, 'before the slot', i FROM generate_series(1, 1000) i;
+        """;
+
+    const string ChangesAfterTheSlot = """
+        INSERT INTO keyless SELECT i, 'after the slot' FROM generate_series(1001, 1100) i;
+        UPDATE keyless SET v = 'updated after the slot' WHERE n <= 50;
+        DELETE FROM keyless WHERE n BETWEEN 51 AND 60;
+        INSERT INTO keyed SELECT i, 'after the slot', i FROM generate_series(1001, 1100) i;
+        DELETE FROM keyed WHERE id <= 10;
+        """;
+
+    static async Task CreateSlotThenChangeAsync(SourceTestDatabase database)
+    {
+        await database.ExecuteAsync($"CREATE PUBLICATION {database.PublicationName} FOR ALL TABLES");
+        await database.ExecuteAsync($"SELECT pg_create_logical_replication_slot('{database.SlotName}', 'pgoutput')");
+        await database.ExecuteAsync(ChangesAfterTheSlot);
+    }
+
+    [Test]
+    public async Task FirstStartOnExistingSlot_ChangesMadeBeforeTheSnapshot_AreInTheTopicOnce()
+    {
+        await using var database = await SourceTestDatabase.CreateAsync("snap_adopt", ExistingSlotTables);
+        await CreateSlotThenChangeAsync(database);
+        var config = database.Config();
+        config["snapshot.max.threads"] = "1";
+        await using var connector = await InProcessConnector.StartStreamingAsync(config);
+        await database.ExecuteAsync("INSERT INTO keyless VALUES (5000, 'streamed'); UPDATE keyless SET v = 'streamed' WHERE n = 61");
+
+        await SnapshotAssert.KeylessTopicEqualsTableAsync(database, "keyless", "5000|streamed");
+        await SnapshotAssert.TopicEqualsTableAsync(database, "keyed");
+        Assert.That(connector.Log, Does.Contain("on the existing slot"));
+        // 160 changes of keyless and 110 of keyed were made between the slot's position and the snapshot.
+        await Poll.UntilAsync(() => connector.Log.Contains("270 change(s) the snapshot's rows already held were not written again"), s_timeout,
+            () => $"the count of changes skipped in the log:\n{SnapshotAssert.SnapshotLines(connector.Log)}");
+    }
+
+    [Test]
+    public async Task FirstStartOnExistingSlot_Kill9RightAfterTheSnapshot_RestartStillSkipsWhatTheSnapshotHeld()
+    {
+        await using var database = await SourceTestDatabase.CreateAsync("snap_adopt_kill", ExistingSlotTables);
+        await CreateSlotThenChangeAsync(database);
+        var config = database.Config();
+        config["snapshot.max.threads"] = "1";
+        config["offset.flush.interval.ms"] = "600000"; // nothing stored after the snapshot's own offset: the restart streams from the slot's start again
+        await using (var first = ConnectorProcess.StartSource(config))
+        {
+            await first.WaitForOutputAsync("Streaming changes", s_timeout);
+            await first.KillAsync();
+        }
+        await using var second = ConnectorProcess.StartSource(config);
+        await second.WaitForOutputAsync("Streaming changes", s_timeout);
+        await database.ExecuteAsync("INSERT INTO keyless VALUES (5000, 'streamed')");
+
+        await SnapshotAssert.KeylessTopicEqualsTableAsync(database, "keyless", "5000|streamed");
+        await SnapshotAssert.TopicEqualsTableAsync(database, "keyed");
+        await Poll.UntilAsync(() => second.Output.Contains("270 change(s) the snapshot's rows already held were not written again"), s_timeout,
+            () => $"the restarted source to skip the same changes:\n{SnapshotAssert.SnapshotLines(second.Output)}");
+        Assert.That(await second.TerminateAsync(s_timeout), Is.Zero, second.Output);
+    }
+
+    [Test]
+    public async Task SlotCreatedBeforeThePublication_StopsNamingTheFix()
+    {
+        await using var database = await SourceTestDatabase.CreateAsync("slot_first", ExistingSlotTables);
+        await database.ExecuteAsync($"SELECT pg_create_logical_replication_slot('{database.SlotName}', 'pgoutput')");
+        await database.ExecuteAsync(ChangesAfterTheSlot);
+        // The connector creates the publication (publication.autocreate.mode), after the slot's position.
+        await using var connector = InProcessConnector.Start(database.Config());
+
+        await connector.WaitForStateAsync(ConnectorState.Failed, s_timeout);
+        Assert.That(connector.Status.Error, Does.Contain($"the slot was created before the publication")
+            .And.Contain($"SELECT pg_drop_replication_slot('{database.SlotName}')"));
     }
 }

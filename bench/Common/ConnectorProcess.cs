@@ -3,14 +3,14 @@ using System.Globalization;
 using System.Text.Json;
 using KafkaCdc.DevStack;
 
-namespace KafkaCdc.Bench.Snapshot;
+namespace KafkaCdc.Bench.Common;
 
 /// <summary>
 /// A connector (source or sink) running as a child process from this program's output directory, configured by a
 /// JSON file (<c>--config</c>), with its REST port for <c>/status</c>. Its output is kept (the last lines, shown when
 /// something fails) and its warnings and errors are echoed to stderr. Disposing kills it and deletes the file.
 /// </summary>
-internal sealed class ConnectorProcess : IDisposable
+public sealed class ConnectorProcess : IDisposable
 {
     const int KeptLines = 200;
     readonly Process _process;
@@ -23,7 +23,7 @@ internal sealed class ConnectorProcess : IDisposable
     {
         Label = label;
         var port = LocalPorts.Free();
-        _configPath = Path.Combine(Path.GetTempPath(), $"snapshotbench-{label}-{Guid.NewGuid():N}.json");
+        _configPath = Path.Combine(Path.GetTempPath(), $"kafkacdc-bench-{label}-{Guid.NewGuid():N}.json");
         File.WriteAllText(_configPath, JsonSerializer.Serialize(new Dictionary<string, string>(config)
         {
             ["rest.port"] = port.ToString(CultureInfo.InvariantCulture),
@@ -80,6 +80,15 @@ internal sealed class ConnectorProcess : IDisposable
             using var status = await StatusAsync();
             return status is not null && condition(status.RootElement);
         }, timeout, $"{Label}: {what}", interval, ThrowIfExited);
+
+    /// <summary>
+    /// For a sink: waits until its <paramref name="tasks"/> tasks each hold partitions and together all
+    /// <paramref name="partitions"/> of <paramref name="topic"/>, so that nothing is consumed before the group is formed.
+    /// </summary>
+    public Task WaitForAssignmentAsync(string topic, int tasks, int partitions) =>
+        WaitForStatusAsync(s => s.GetProperty("tasks").EnumerateArray().Count(t => t.GetProperty("partitions").GetArrayLength() > 0) == tasks
+                                && s.GetProperty("tasks").EnumerateArray().Sum(t => t.GetProperty("partitions").GetArrayLength()) == partitions,
+            TimeSpan.FromSeconds(90), $"all {partitions} partitions of {topic} assigned to the {tasks} tasks");
 
     /// <summary>The last lines the process wrote.</summary>
     public string Output()

@@ -1,7 +1,7 @@
-namespace KafkaCdc.Bench.Snapshot;
+namespace KafkaCdc.Bench.Common;
 
 /// <summary>Waiting for a condition with a deadline, never a fixed sleep.</summary>
-internal static class Poll
+public static class Poll
 {
     /// <summary>
     /// Checks <paramref name="condition"/> every <paramref name="interval"/> until it holds; throws a

@@ -1,13 +1,13 @@
 using System.Globalization;
 
-namespace KafkaCdc.Bench.Snapshot;
+namespace KafkaCdc.Bench.Common;
 
 /// <summary>
 /// The CPU time a process's threads use from now on, grouped by thread name: sampled from /proc/PID/task/TID/stat every
 /// 200 ms while the process runs, so threads that end before the run does (the snapshot's readers) are counted too (up
 /// to their last sample).
 /// </summary>
-internal sealed class ThreadCpuSampler : IDisposable
+public sealed class ThreadCpuSampler : IDisposable
 {
     readonly int _pid;
     readonly Dictionary<int, (string Name, double Seconds)> _threads = [];

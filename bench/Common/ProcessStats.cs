@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace KafkaCdc.Bench.Snapshot;
+namespace KafkaCdc.Bench.Common;
 
 /// <summary>What /proc says about a process: its CPU time and its peak resident set.</summary>
-internal static class ProcessStats
+public static class ProcessStats
 {
     /// <summary>User plus system CPU seconds of the process so far (/proc/PID/stat fields 14 and 15, in ticks of 1/100 s).</summary>
     public static double CpuSeconds(int pid)
