@@ -33,10 +33,8 @@ public class PoisonedRecordPipelineTests
         var processes = new Dictionary<string, ConnectorProcess>();
         try
         {
-            await ChaosPipeline.StartConnectorsAsync(processes, source, destination, sinkConfigs: (upsertConfig, insertConfig));
             using var stopWorkload = new CancellationTokenSource();
-            var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(source.ConnectionString, stopWorkload.Token));
-            await ChaosPipeline.UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
+            var workload = await ChaosPipeline.StartUnderLoadAsync(processes, source, destination, stopWorkload.Token, sinkConfigs: (upsertConfig, insertConfig));
 
             var poisoned = new[]
             {
@@ -81,10 +79,8 @@ public class PoisonedRecordPipelineTests
         var processes = new Dictionary<string, ConnectorProcess>();
         try
         {
-            await ChaosPipeline.StartConnectorsAsync(processes, source, destination, sinkConfigs: (upsertConfig, insertConfig));
             using var stopWorkload = new CancellationTokenSource();
-            var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(source.ConnectionString, stopWorkload.Token));
-            await ChaosPipeline.UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
+            var workload = await ChaosPipeline.StartUnderLoadAsync(processes, source, destination, stopWorkload.Token, sinkConfigs: (upsertConfig, insertConfig));
 
             var poisoned = await ProduceAsync(source.Topic("keyed"), s_unknownSchemaId);
             var sink = processes["upsert sink"];

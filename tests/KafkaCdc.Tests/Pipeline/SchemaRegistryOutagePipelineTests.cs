@@ -29,10 +29,8 @@ public class SchemaRegistryOutagePipelineTests
         var processes = new Dictionary<string, ConnectorProcess>();
         try
         {
-            await ChaosPipeline.StartConnectorsAsync(processes, source, destination, sourceConfig, (upsertConfig, insertConfig));
             using var stopWorkload = new CancellationTokenSource();
-            var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(source.ConnectionString, stopWorkload.Token));
-            await ChaosPipeline.UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
+            var workload = await ChaosPipeline.StartUnderLoadAsync(processes, source, destination, stopWorkload.Token, sourceConfig, (upsertConfig, insertConfig));
 
             registry.Pause();
             var outage = Stopwatch.StartNew();

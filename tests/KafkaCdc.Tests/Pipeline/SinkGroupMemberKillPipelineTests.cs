@@ -31,12 +31,10 @@ public class SinkGroupMemberKillPipelineTests
         var processes = new Dictionary<string, ConnectorProcess>();
         try
         {
-            // The upsert sink is the member that survives; the other member (the victim) joins its group.
-            await ChaosPipeline.StartConnectorsAsync(processes, source, destination, sinkConfigs: (survivorConfig, insertConfig));
-            processes["victim"] = ConnectorProcess.StartSink(victimConfig);
+            // The upsert sink is the member that survives; the victim, of the same name and group, joins it once the pipeline flows.
             using var stopWorkload = new CancellationTokenSource();
-            var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(source.ConnectionString, stopWorkload.Token));
-            await ChaosPipeline.UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
+            var workload = await ChaosPipeline.StartUnderLoadAsync(processes, source, destination, stopWorkload.Token, sinkConfigs: (survivorConfig, insertConfig));
+            processes["victim"] = ConnectorProcess.StartSink(victimConfig);
             var partitions = SinkDestination.EndOffsets(source.Topic("keyed")).Count + SinkDestination.EndOffsets(source.Topic("keyless")).Count;
             await SharedAsync(processes, partitions);
 
