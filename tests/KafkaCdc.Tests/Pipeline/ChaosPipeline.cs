@@ -52,6 +52,20 @@ internal static class ChaosPipeline
     }
 
     /// <summary>
+    /// <see cref="StartConnectorsAsync"/>, then <see cref="RunWorkloadAsync"/> until <paramref name="stopWorkload"/>; returns
+    /// the workload's task once the pipeline flows under it (the destination holds half the keyed table's rows).
+    /// </summary>
+    public static async Task<Task<(int Committed, int Interrupted)>> StartUnderLoadAsync(Dictionary<string, ConnectorProcess> processes,
+        SourceTestDatabase source, SinkDestination destination, CancellationToken stopWorkload, IReadOnlyDictionary<string, string>? sourceConfig = null,
+        (Dictionary<string, string> Upsert, Dictionary<string, string> Insert)? sinkConfigs = null)
+    {
+        await StartConnectorsAsync(processes, source, destination, sourceConfig, sinkConfigs);
+        var workload = Task.Run(() => RunWorkloadAsync(source.ConnectionString, stopWorkload));
+        await UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
+        return workload;
+    }
+
+    /// <summary>
     /// Small transactions of inserts, updates and deletes on the three tables until stopped. A transaction the server
     /// ended (it stopped, or is starting up) is counted as interrupted and the connection opened anew, so the workload
     /// outlives an outage of its server; any other failure ends it.

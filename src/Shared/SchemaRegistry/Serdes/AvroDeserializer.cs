@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Sockets;
 using Avro;
 using Confluent.SchemaRegistry;
 using KafkaCdc.Shared.AvroFormat;
@@ -57,6 +58,12 @@ public sealed class AvroDeserializer
             throw new MessageDecodingException(
                 $"Schema id {schemaId} in the message header is unknown to the schema registry ({e.Message}); " +
                 "the message was written against another registry, or its schema was deleted", schemaId, e);
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            // HttpClient lets a connection reset right after it was accepted (a proxy or load balancer before a registry
+            // that is down) escape as a bare SocketException, not the HttpRequestException of an unreachable registry.
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"the schema registry could not be reached: {e.Message}", e);
         }
 
         Schema schema;

@@ -102,6 +102,21 @@ public class AvroDeserializerTests : SchemaRegistryFixture
     }
 
     [Test]
+    public async Task Deserialize_RegistryConnectionResetOnceAccepted_ThrowsTransientRegistryError()
+    {
+        var (message, _) = await ValueMessageAsync();
+        // What HttpClient throws when the registry's connection is reset between its connect and its reading the remote
+        // end point (a proxy before a registry that is down): a bare SocketException, no HttpRequestException around it.
+        var deserializer = new AvroDeserializer(ResettingRegistry.Create());
+
+        var error = Assert.ThrowsAsync<HttpRequestException>(async () => await deserializer.DeserializeAsync(message, CancellationToken.None));
+
+        // Regression: the bare SocketException went through, the sink's task did not retry it and the process exited.
+        Assert.That(RegistryFailures.IsTransient(error), Is.True, error.Message);
+        Assert.That(error.InnerException, Is.InstanceOf<SocketException>());
+    }
+
+    [Test]
     public async Task Deserialize_SecondMessageOfASchema_CompletesSynchronously()
     {
         var (message, schemaId) = await ValueMessageAsync();
