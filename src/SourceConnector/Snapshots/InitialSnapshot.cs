@@ -45,8 +45,8 @@ internal sealed record InitialSnapshotRequest(
 /// are stored with the offset (<see cref="InitialSnapshotOffset"/>), so after a crash the next start reads only the
 /// others (in a new snapshot; streaming from the request's LSN replays whatever changed in between). A worker whose
 /// connection breaks re-imports the snapshot and reads its chunk again (the snapshot stays valid while the coordinator's
-/// transaction is open), skipping the rows it already wrote (the same snapshot, scanned in the same order). Each table's rows, rate and time left go to the log every 10 s, <c>/status</c> and
-/// <c>/metrics</c>.</para>
+/// transaction is open), skipping the rows it already wrote (the same snapshot, scanned in the same order). Each table's
+/// rows, rate and time left go to the log every 10 s, <c>/status</c> and <c>/metrics</c>.</para>
 /// </remarks>
 internal sealed class InitialSnapshot
 {
@@ -155,8 +155,8 @@ internal sealed class InitialSnapshot
             await Task.Run(() => _process.Producer.Flush(TimeSpan.FromSeconds(1)), CancellationToken.None);
         }
         foreach (var plan in plans) plan.Progress.Finish();
-        _process.Offsets.Snapshot = new SnapshotOffset(null, _process.Offsets.Snapshot?.Incremental,
-            filter is null ? _process.Offsets.Snapshot?.Filter : filter with { Tables = [.. plans.Select(p => p.Table.Table.Name.ToString())] });
+        var stored = _process.Offsets.Snapshot;
+        _process.Offsets.Snapshot = new SnapshotOffset(null, stored?.Incremental, FilterOf(filter, stored, plans.Select(p => p.Table.Table.Name.ToString())));
         await _process.Offsets.WriteAsync(request.Lsn, cancellationToken);
         await using (var commit = new NpgsqlCommand("COMMIT", coordinator)) await commit.ExecuteNonQueryAsync(cancellationToken);
         status.Set("done");
@@ -197,12 +197,18 @@ internal sealed class InitialSnapshot
     static async Task<StreamFilterOffset> StreamFilterAsync(NpgsqlConnection coordinator, CancellationToken cancellationToken)
     {
         // In a REPEATABLE READ transaction pg_current_snapshot() is the transaction's snapshot, the one the readers import.
+        // The WAL *insert* position: every commit the snapshot sees was inserted before it. pg_current_wal_lsn() is the
+        // write position, behind commits not yet written (synchronous_commit=off): their changes were not skipped.
         await using var command = new NpgsqlCommand(
-            "SELECT pg_current_snapshot()::text, (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END)::text", coordinator);
+            "SELECT pg_current_snapshot()::text, (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_insert_lsn() END)::text", coordinator);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return new StreamFilterOffset(reader.GetString(0), reader.GetString(1), []);
     }
+
+    /// <summary>The stream filter to store: this snapshot's, covering <paramref name="tables"/>, or else the one stored before.</summary>
+    static StreamFilterOffset? FilterOf(StreamFilterOffset? filter, SnapshotOffset? stored, IEnumerable<string> tables) =>
+        filter is null ? stored?.Filter : filter with { Tables = [.. tables.Order(StringComparer.Ordinal)] };
 
     /// <summary>Stores the finished tables with the offset when more have finished since the last call.</summary>
     async Task StoreProgressAsync(List<TablePlan> plans, HashSet<string> done, InitialSnapshotRequest request, StreamFilterOffset? filter, CancellationToken cancellationToken)
@@ -217,7 +223,7 @@ internal sealed class InitialSnapshot
         var stored = _process.Offsets.Snapshot;
         // The finished tables' changes that this snapshot holds are skipped even if a crash interrupts it now.
         _process.Offsets.Snapshot = new SnapshotOffset(new InitialSnapshotOffset([.. done.Order(StringComparer.Ordinal)], request.Reason), stored?.Incremental,
-            filter is null ? stored?.Filter : filter with { Tables = [.. done.Order(StringComparer.Ordinal)] });
+            FilterOf(filter, stored, done));
         await _process.Offsets.WriteAsync(request.Lsn, cancellationToken);
         // Only now: "complete" promises that a restart does not read the table again.
         foreach (var plan in finished)

@@ -149,8 +149,8 @@ public class SnapshotRecoveryTests
         await using var connector = await InProcessConnector.StartStreamingAsync(config);
         await database.ExecuteAsync("INSERT INTO keyless VALUES (5000, 'streamed'); UPDATE keyless SET v = 'streamed' WHERE n = 61");
 
-        // A transient failure during the snapshot (seen once in a loaded full run) resumes it in another fresh snapshot,
-        // without the skip: issue 16's remaining gap for resumed snapshots, which this test is not about.
+        // A transient failure during the snapshot would resume it in another fresh snapshot, without the skip: issue 16's
+        // remaining gap for resumed snapshots, which this test is not about.
         if (await SnapshotInterruptedAsync(connector)) Assert.Inconclusive($"the snapshot was interrupted and resumed:\n{SnapshotAssert.SnapshotLines(connector.Log)}");
         await SnapshotAssert.KeylessTopicEqualsTableAsync(database, "keyless", "5000|streamed", () => connector.Log);
         await SnapshotAssert.TopicEqualsTableAsync(database, "keyed");
