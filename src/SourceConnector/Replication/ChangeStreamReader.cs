@@ -261,12 +261,12 @@ internal sealed class ChangeStreamReader(
                     message.Byte(); // 'N'
                     return SignalAsync(message.Tuple(), lsn, cancellationToken);
                 }
-                if (_heldBySnapshot && inSnapshot!.Skips(inserted)) return ValueTask.FromResult(true);
+                if (HeldBySnapshot(inserted)) return ValueTask.FromResult(true);
                 message.Byte(); // 'N'
                 return EmitAsync(Change(ChangeOperation.Create, inserted, lsn, null, message.Tuple(), 'I'), cancellationToken);
             case 'U':
                 _changeIndex++;
-                if (relations.Captured(message.UInt32()) is not { } updated || (_heldBySnapshot && inSnapshot!.Skips(updated))) return ValueTask.FromResult(true);
+                if (relations.Captured(message.UInt32()) is not { } updated || HeldBySnapshot(updated)) return ValueTask.FromResult(true);
                 RowImage? before = null;
                 var part = (char)message.Byte();
                 var fullOldRow = part == 'O';
@@ -281,7 +281,7 @@ internal sealed class ChangeStreamReader(
                 return EmitAsync(Change(ChangeOperation.Update, updated, lsn, before, after, 'U'), cancellationToken);
             case 'D':
                 _changeIndex++;
-                if (relations.Captured(message.UInt32()) is not { } deleted || (_heldBySnapshot && inSnapshot!.Skips(deleted))) return ValueTask.FromResult(true);
+                if (relations.Captured(message.UInt32()) is not { } deleted || HeldBySnapshot(deleted)) return ValueTask.FromResult(true);
                 message.Byte(); // 'K' or 'O'
                 return EmitAsync(Change(ChangeOperation.Delete, deleted, lsn, message.Tuple(), null, 'D'), cancellationToken);
             case 'T':
@@ -291,7 +291,7 @@ internal sealed class ChangeStreamReader(
                 var truncated = new List<CapturedTable>(count);
                 for (var i = 0; i < count; i++)
                 {
-                    if (relations.Captured(message.UInt32()) is { } table && !(_heldBySnapshot && inSnapshot!.Skips(table))) truncated.Add(table);
+                    if (relations.Captured(message.UInt32()) is { } table && !HeldBySnapshot(table)) truncated.Add(table);
                 }
                 return TruncateAsync(truncated, lsn, cancellationToken);
             default:
@@ -301,6 +301,9 @@ internal sealed class ChangeStreamReader(
                 return ValueTask.FromResult(true);
         }
     }
+
+    /// <summary>Whether the current transaction's change of <paramref name="table"/> is in the snapshot's rows already (skipped, and counted).</summary>
+    bool HeldBySnapshot(CapturedTable table) => _heldBySnapshot && inSnapshot!.Skips(table);
 
     static RelationDescription ReadRelation(ref PgOutputCursor message)
     {
