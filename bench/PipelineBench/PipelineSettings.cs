@@ -12,6 +12,7 @@ namespace KafkaCdc.Bench.Pipeline;
 /// <param name="Rates">Offered changes/s of the latency runs (<c>--rates</c>).</param>
 /// <param name="LatencySeconds">Measured seconds of each latency run, after its warm-up (<c>--latency-seconds</c>).</param>
 /// <param name="WarmupSeconds">Seconds a latency run writes before the rows it counts (<c>--warmup-seconds</c>).</param>
+/// <param name="WarmupChanges">Inserts each throughput run replicates before it is timed (<c>--warmup-changes</c>).</param>
 /// <param name="SinkMode">The sink's <c>insert.mode</c> (<c>--sink-mode</c>).</param>
 /// <param name="SynchronousCommit"><c>synchronous_commit</c> of the source database (<c>--synchronous-commit</c>).</param>
 /// <param name="Only">The runs to make (<c>--only</c>); all when empty.</param>
@@ -19,7 +20,7 @@ namespace KafkaCdc.Bench.Pipeline;
 /// <param name="SourceKeys">Configuration keys added to every source's (<c>--source KEY=VALUE</c>, repeatable).</param>
 /// <param name="SinkKeys">Configuration keys added to every sink's (<c>--sink KEY=VALUE</c>, repeatable).</param>
 internal sealed record PipelineSettings(
-    long Changes, long SingleChanges, int TransactionRows, long Rows, int Partitions, int[] Tasks, int[] Rates, int LatencySeconds, int WarmupSeconds,
+    long Changes, long SingleChanges, int TransactionRows, long Rows, int Partitions, int[] Tasks, int[] Rates, int LatencySeconds, int WarmupSeconds, long WarmupChanges,
     string SinkMode, string SynchronousCommit, string[] Only, string LogLevel, IReadOnlyDictionary<string, string> SourceKeys, IReadOnlyDictionary<string, string> SinkKeys)
 {
     /// <summary>Every run, in the order they are made.</summary>
@@ -36,6 +37,8 @@ internal sealed record PipelineSettings(
           --rates 2000,5000       offered changes/s of the latency runs (default 2000,5000)
           --latency-seconds N     measured seconds of each latency run (default 20)
           --warmup-seconds N      seconds written before the measured rows of a latency run (default 3)
+          --warmup-changes N      inserts each throughput run replicates before it is timed, so that fresh processes have
+                                  compiled their hot paths (default 100000; 0: none, the processes' start measured too)
           --sink-mode MODE        the sink's insert.mode: upsert (default) or insert
           --synchronous-commit on|off  synchronous_commit of the source database (default on)
           --only a,b              runs to make, of: large, single, updates, latency, load (default all)
@@ -52,11 +55,11 @@ internal sealed record PipelineSettings(
     public static PipelineSettings Parse(string[] args)
     {
         var options = BenchOptions.Parse(args, ["--changes", "--single-changes", "--transaction-rows", "--rows", "--partitions", "--tasks", "--rates",
-            "--latency-seconds", "--warmup-seconds", "--sink-mode", "--synchronous-commit", "--only", "--log-level"], ["--source", "--sink"], Usage);
+            "--latency-seconds", "--warmup-seconds", "--warmup-changes", "--sink-mode", "--synchronous-commit", "--only", "--log-level"], ["--source", "--sink"], Usage);
         return new PipelineSettings(options.Number("--changes", 500_000, 1), options.Number("--single-changes", 20_000, 1),
             (int)options.Number("--transaction-rows", 10_000, 1), options.Number("--rows", 5_000_000, 1), (int)options.Number("--partitions", 30, 1),
             options.Numbers("--tasks", "1,2", 1, 64), options.Numbers("--rates", "2000,5000", 1, 1_000_000), (int)options.Number("--latency-seconds", 20, 1),
-            (int)options.Number("--warmup-seconds", 3, 0), options.Choice("--sink-mode", "upsert", "upsert", "insert")!,
+            (int)options.Number("--warmup-seconds", 3, 0), options.Number("--warmup-changes", 100_000, 0), options.Choice("--sink-mode", "upsert", "upsert", "insert")!,
             options.Choice("--synchronous-commit", "on", "on", "off")!, options.Names("--only", AllRuns), options.Text("--log-level") ?? "warning",
             options.Pairs("--source"), options.Pairs("--sink"));
     }

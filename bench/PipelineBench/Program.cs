@@ -13,7 +13,9 @@ using KafkaCdc.Bench.Pipeline;
 //   replicated by a path started for it: the pipeline (its sink's tasks holding every partition of a topic of its own,
 //   then its source streaming with snapshot.mode=no_data), or a subscription (copy_data=false; rows that exist before, as
 //   the updates', are copied to the destination first). The writer, a thread of this process, commits the workload on one
-//   connection; throughput is changes / (final state seen − first commit).
+//   connection; throughput is changes / (final state seen − first commit). Before that clock starts, --warmup-changes
+//   inserts (keys below the workload's) go through the same path and are waited for, so that the fresh processes have
+//   compiled their hot paths; the CPU measured starts after them too.
 // - "Final state seen", polled every 20 ms: for the pipeline, the sink's offsets table counts every record (the sink writes
 //   it in the transaction that writes the rows); for native replication, a row the last transaction wrote shows its final
 //   content (the apply worker applies whole transactions in commit order). After each run the destination table must
