@@ -42,6 +42,29 @@ public static class ProcessStats
         return total;
     }
 
+    /// <summary>
+    /// CPU seconds so far of each live child of a PostgreSQL server, by process id, with its process title
+    /// (<c>postgres: walsender …</c>, <c>postgres: user database host …</c>, <c>postgres: logical replication worker …</c>).
+    /// </summary>
+    public static Dictionary<int, (string Title, double Seconds)> PostgresChildren(int postmasterPid)
+    {
+        var children = new Dictionary<int, (string, double)>();
+        foreach (var child in File.ReadAllText($"/proc/{postmasterPid}/task/{postmasterPid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var pid = int.Parse(child, CultureInfo.InvariantCulture);
+            try
+            {
+                var title = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+                children[pid] = (title, CpuSeconds(pid));
+            }
+            catch (IOException)
+            {
+                // Ended meanwhile.
+            }
+        }
+        return children;
+    }
+
     /// <summary>The postmaster of the server <paramref name="connection"/> is connected to (the parent of its backend).</summary>
     public static int PostmasterOf(Npgsql.NpgsqlConnection connection)
     {

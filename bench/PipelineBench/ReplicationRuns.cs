@@ -49,7 +49,7 @@ internal sealed class ReplicationRuns(PipelineSettings settings, BenchStack stac
             });
             Console.WriteLine($"{workload.Name} / {path.Name}: {workload.Changes:N0} changes in {writer.Commits:N0} transactions, final state at the destination " +
                               $"{result.Elapsed!.Value.TotalSeconds:0.00} s after the first commit ({result.PerSecond:N0}/s), {result.AfterLastCommit!.Value.TotalSeconds:0.00} s " +
-                              $"after the last; {cpu.Threads()}");
+                              $"after the last; {cpu.PostgresByRole()}; {cpu.Threads()}");
 
             await CheckAsync(path, table, warmup + workload.Changes);
             if (!latency) return result;
