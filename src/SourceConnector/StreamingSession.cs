@@ -29,8 +29,15 @@ namespace KafkaCdc.SourceConnector;
 /// </remarks>
 internal sealed class StreamingSession(SourceProcess process, ILogger logger)
 {
-    /// <summary>Batches between reader and publisher: at most 32 × <see cref="PipelineBatch.MaxItems"/> items.</summary>
-    const int ChannelCapacity = 32;
+    /// <summary>
+    /// Batches between reader and publisher: at most 4 × <see cref="PipelineBatch.MaxItems"/> items, about 50 ms of the
+    /// publisher's work. The reader outpaces the publisher, so the queue is full whenever changes pile up, and every
+    /// item in it survives the collections meanwhile: with 32 batches (16k changes) they were promoted to the old
+    /// generation and died there (a gen-2 collection about every second, 0.2 s of GC pauses per second in a 500k-insert
+    /// run); with 4, peak RSS fell from 184–229 to 153–158 MB in SourceBench's large workload (throughput unchanged
+    /// within the noise of a loaded machine).
+    /// </summary>
+    const int ChannelCapacity = 4;
     static readonly TimeSpan s_slotReleaseWait = TimeSpan.FromSeconds(15);
     static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(30);
 
