@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Tests.SinkConnector.Support;
 
 namespace KafkaCdc.Tests.SinkConnector.Applying;
@@ -91,6 +92,49 @@ public class SnapshotAttemptTests
         Assert.That(pipeline.Metrics.Rows(name, "snapshot_reset"), Is.Zero, "no row of the snapshot was applied before");
         var s2 = (await scenario.Table.RowTextsAsync()).Where(r => r != "(5,e)").Append("(1,a)").Order(StringComparer.Ordinal).ToList();
         Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(s2), "attempt 2's rows only: the table at S_2");
+    }
+
+    [TestCase("upsert")]
+    [TestCase("insert")]
+    public async Task WithSoftDeletes_AResetEmptiesTheTable_InsteadOfMarkingTheRows(string mode)
+    {
+        var name = TestEnvironment.UniqueName("soft_" + mode);
+        using var events = new ChangeEvents(name);
+        var scenario = await KeylessScenarioAsync(name, events);
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("insert.mode", mode), ("delete.mode", "soft")));
+
+        await pipeline.ApplyAsync(name, scenario.Attempt1);
+        await pipeline.ApplyAsync(name, scenario.Attempt2);
+
+        Assert.That(await _destination.ScalarAsync($"SELECT count(*) FROM {_destination.Schema}.{name}"), Is.EqualTo((long)scenario.Attempt2.Count),
+            "attempt 2's rows only: attempt 1's are copies, not deleted rows to keep");
+        Assert.That(await _destination.ScalarAsync($"SELECT count(*) FROM {_destination.Schema}.{name} WHERE __deleted"), Is.Zero);
+    }
+
+    [Test]
+    public async Task KeyedTableInInsertMode_Attempt2AfterAttempt1_HasNoDuplicateKeys()
+    {
+        var name = TestEnvironment.UniqueName("keyed_insert");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} SELECT i, 'v' || i FROM generate_series(1, 8) i");
+        using var events = new ChangeEvents(name);
+        var snapshotLsn = events.NextLsn;
+        async Task<List<ChangeMessage>> ReadAsync(uint attempt) =>
+            [.. (await Task.WhenAll((await table.RowsAsync()).Select(r => events.InsertAsync(table, r, snapshotLsn, op: 'r'))))
+                .Select((m, i) => m with { Partition = i % 2, Snapshot = SnapshotAttemptScenario.Mark(snapshotLsn, attempt, SnapshotMarkKind.Read) })];
+        var attempt1 = await ReadAsync(1);
+        await table.ExecuteAsync($"UPDATE {name} SET v = 'changed' WHERE id = 3");
+        var held = await events.UpdateAsync(table, null, await table.RowAsync("id = 3")) with
+        {
+            Partition = 1, Position = new SourcePosition(System, 100, 0), Snapshot = SnapshotAttemptScenario.Mark(snapshotLsn, 2, SnapshotMarkKind.HeldChange),
+        };
+        var attempt2 = await ReadAsync(2);
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("insert.mode", "insert"), ("batch.size", "3")));
+
+        await pipeline.ApplyAsync(name, [.. attempt1, .. attempt2, held]);
+
+        Assert.That(pipeline.Stops, Is.Empty, "a duplicate key would have stopped the table");
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()));
     }
 
     [Test]
