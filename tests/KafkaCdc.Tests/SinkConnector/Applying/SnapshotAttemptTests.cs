@@ -126,7 +126,9 @@ public class SnapshotAttemptTests
         await table.ExecuteAsync($"UPDATE {name} SET v = 'changed' WHERE id = 3");
         var held = await events.UpdateAsync(table, null, await table.RowAsync("id = 3")) with
         {
-            Partition = 1, Position = new SourcePosition(System, 100, 0), Snapshot = SnapshotAttemptScenario.Mark(snapshotLsn, 2, SnapshotMarkKind.HeldChange),
+            Partition = 1,
+            Position = new SourcePosition(System, 100, 0),
+            Snapshot = SnapshotAttemptScenario.Mark(snapshotLsn, 2, SnapshotMarkKind.HeldChange),
         };
         var attempt2 = await ReadAsync(2);
         await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("insert.mode", "insert"), ("batch.size", "3")));
@@ -135,6 +137,23 @@ public class SnapshotAttemptTests
 
         Assert.That(pipeline.Stops, Is.Empty, "a duplicate key would have stopped the table");
         Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()));
+    }
+
+    [Test]
+    public async Task ABatchReappliedRecordByRecord_AfterARecordFailed_FollowsTheSameRule()
+    {
+        var name = TestEnvironment.UniqueName("isolated");
+        using var events = new ChangeEvents(name);
+        var scenario = await KeylessScenarioAsync(name, events);
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("insert.mode", "insert"), ("errors.tolerance", "all")));
+        await pipeline.ApplyAsync(name, scenario.Attempt1);
+        await _destination.ExecuteAsync($"ALTER TABLE {_destination.Schema}.{name} ADD CONSTRAINT no_f CHECK (v <> 'f') NOT VALID");
+
+        await pipeline.ApplyAsync(name, scenario.AfterAttempt1);
+
+        Assert.That(pipeline.Metrics.Total("kafkacdc_sink_dead_letter_records_total"), Is.EqualTo(1), "attempt 2's (6,f), isolated");
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo((await scenario.Table.RowTextsAsync()).Where(r => r != "(6,f)")));
+        Assert.That(pipeline.Metrics.Skipped("held_by_snapshot"), Is.EqualTo(3));
     }
 
     [Test]
