@@ -8,6 +8,7 @@ using KafkaCdc.SinkConnector.Decoding;
 using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
 using KafkaCdc.SinkConnector.Monitoring;
+using Microsoft.Extensions.Logging;
 
 namespace KafkaCdc.SinkConnector.Applying;
 
@@ -28,10 +29,11 @@ public sealed class BatchApplier
     readonly TruncateBarrier _barrier;
     readonly TruncateApplier _truncates;
     readonly OffsetCommitter _committer;
+    readonly SnapshotResets _snapshots;
 
     /// <summary>Creates the applier.</summary>
     public BatchApplier(SinkOptions options, DestinationSession session, RecordShapes shapes, SchemaEvolution evolution,
-        TruncateBarrier barrier, OffsetCommitter committer)
+        TruncateBarrier barrier, OffsetCommitter committer, ILogger logger)
     {
         _options = options;
         _session = session;
@@ -42,6 +44,7 @@ public sealed class BatchApplier
         _bound = new BoundTables(softDelete);
         _truncates = new TruncateApplier(options.SchemaName, barrier, evolution, softDelete);
         _committer = committer;
+        _snapshots = new SnapshotResets(options.SchemaName, new SinkSnapshotsTable(options.SchemaName), logger);
     }
 
     /// <summary>Applies the batch set-based and commits it (database, then Kafka).</summary>
@@ -60,6 +63,7 @@ public sealed class BatchApplier
         var next = new Dictionary<TopicPartition, long>();
         foreach (var batch in batches) next[batch.Partition] = batch.NextOffset;
         var fences = await _committer.BeginAsync(transaction, next.Keys, cancellationToken);
+        var snapshots = await BeginSnapshotsAsync(transaction, batches, fences, cancellationToken);
         var segment = new List<ChangeRecord>();
         RecordShape? segmentShape = null;
         foreach (var batch in batches)
@@ -68,6 +72,7 @@ public sealed class BatchApplier
             foreach (var record in batch.Records)
             {
                 if (Fenced(fence, record, transaction.Counts)) continue;
+                if (snapshots is not null && SnapshotFenced(snapshots, record, transaction.Counts)) continue;
                 if (Classify(record, transaction.Counts) is not { } action) continue;
                 if (action == RecordAction.Truncate || action == RecordAction.Failed)
                 {
@@ -105,12 +110,14 @@ public sealed class BatchApplier
     {
         await using var transaction = await _session.BeginAsync(cancellationToken);
         var fence = await _committer.BeginAsync(transaction, batch.Partition, cancellationToken);
+        var snapshots = await BeginSnapshotsAsync(transaction, [batch], new() { [batch.Partition] = fence }, cancellationToken);
         var failures = new List<RecordFailure>();
         var next = batch.NextOffset;
         foreach (var record in batch.Records)
         {
             var highestBefore = fence.Highest;
             if (Fenced(fence, record, transaction.Counts)) continue;
+            if (snapshots is not null && SnapshotFenced(snapshots, record, transaction.Counts)) continue;
             await ExecuteAsync(transaction, "SAVEPOINT kafkacdc_record", cancellationToken);
             try
             {
@@ -144,7 +151,37 @@ public sealed class BatchApplier
     {
         if (fence.Admit(record.Offset, record.SourcePosition) is not { } reason) return false;
         counts.Skip(reason);
-        if (reason == PartitionFence.Replayed) counts.AddReplayed(record.Table ?? record.Topic);
+        if (reason == PartitionFence.Replayed) counts.SkipOfTable(record.Table ?? record.Topic, reason);
+        return true;
+    }
+
+    /// <summary>
+    /// The snapshot bookkeeping of the transaction (<see cref="SnapshotResets"/>), when one of its records not applied
+    /// already carries a snapshot mark; otherwise null, and nothing is read.
+    /// </summary>
+    async Task<SnapshotFence?> BeginSnapshotsAsync(ApplyTransaction transaction, IReadOnlyList<PartitionBatch> batches,
+        Dictionary<TopicPartition, PartitionFence> fences, CancellationToken cancellationToken)
+    {
+        SnapshotFence? snapshots = null;
+        foreach (var batch in batches)
+        {
+            var applied = fences[batch.Partition].AppliedOffset ?? long.MinValue;
+            foreach (var record in batch.Records)
+            {
+                if (record.SnapshotMark.HasValue && record.Table is { } table && record.Offset >= applied)
+                    (snapshots ??= new SnapshotFence()).Observe(table, record.SnapshotMark.Value);
+            }
+        }
+        if (snapshots is not null) await _snapshots.ApplyAsync(_session, transaction, snapshots, cancellationToken);
+        return snapshots;
+    }
+
+    /// <summary>Whether <paramref name="snapshots"/> skips the record (an earlier attempt's, or a change its attempt's rows hold), counted.</summary>
+    static bool SnapshotFenced(SnapshotFence snapshots, ChangeRecord record, WriteCounts counts)
+    {
+        if (record.SnapshotMark is not { } mark || record.Table is not { } table || snapshots.Admit(table, mark) is not { } reason) return false;
+        counts.Skip(reason);
+        counts.SkipOfTable(table, reason);
         return true;
     }
 
