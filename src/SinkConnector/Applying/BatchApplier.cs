@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Committing;
@@ -168,18 +169,28 @@ public sealed class BatchApplier
             var applied = fences[batch.Partition].AppliedOffset ?? long.MinValue;
             foreach (var record in batch.Records)
             {
-                if (record.SnapshotMark.HasValue && record.Table is { } table && record.Offset >= applied)
-                    (snapshots ??= new SnapshotFence()).Observe(table, record.SnapshotMark.Value);
+                if (MarkOf(record) is { } mark && record.Table is { } table && record.Offset >= applied)
+                    (snapshots ??= new SnapshotFence()).Observe(table, mark);
             }
         }
         if (snapshots is not null) await _snapshots.ApplyAsync(_session, transaction, snapshots, cancellationToken);
         return snapshots;
     }
 
+    /// <summary>
+    /// The record's snapshot mark, if the rule applies to it: to records without a Kafka key (a table without a key,
+    /// whose records the source writes to partition 0 only, in order), and in insert mode to every record. Not to a
+    /// keyed record in upsert mode: there a newer attempt's rows overwrite the older's and the held changes repeat
+    /// what the rows hold, so it converges as it always did, while a reset could empty, with the older rows, a change
+    /// streamed after the newer attempt that another partition, holding none of that attempt's rows, brought first.
+    /// </summary>
+    SnapshotMark? MarkOf(ChangeRecord record) =>
+        record.SnapshotMark is { } mark && (record.Key is null || _options.InsertMode == InsertMode.Insert) ? mark : null;
+
     /// <summary>Whether <paramref name="snapshots"/> skips the record (an earlier attempt's, or a change its attempt's rows hold), counted.</summary>
-    static bool SnapshotFenced(SnapshotFence snapshots, ChangeRecord record, WriteCounts counts)
+    bool SnapshotFenced(SnapshotFence snapshots, ChangeRecord record, WriteCounts counts)
     {
-        if (record.SnapshotMark is not { } mark || record.Table is not { } table || snapshots.Admit(table, mark) is not { } reason) return false;
+        if (MarkOf(record) is not { } mark || record.Table is not { } table || snapshots.Admit(table, mark) is not { } reason) return false;
         counts.Skip(reason);
         counts.SkipOfTable(table, reason);
         return true;
