@@ -29,7 +29,7 @@ public class InterruptedSnapshotPipelineTests
         foreach (var table in new[] { "keyed", "keyless", "appended" }) await TestEnvironment.CreateTopicAsync(source.Topic(table), 4);
         var config = source.Config();
         config["snapshot.max.threads"] = "1";
-        config["snapshot.fetch.size"] = "1000";
+        config["snapshot.fetch.size"] = "250"; // many chunks: a wider window for the kill
         var (upsert, insert) = ChaosPipeline.SinkConfigsFor(source, destination);
         var processes = new Dictionary<string, ConnectorProcess>();
         using var stopWorkload = new CancellationTokenSource();
@@ -60,7 +60,9 @@ public class InterruptedSnapshotPipelineTests
 
             processes["source"] = ConnectorProcess.StartSource(config);
             await processes["source"].WaitForOutputAsync("Streaming changes", ChaosPipeline.Timeout);
-            Assert.That(processes["source"].Output, Does.Contain("resuming an interrupted snapshot"), "the kill came before the snapshot finished");
+            // The snapshot may still have ended between the poll and the kill (its last log line not yet written).
+            if (!processes["source"].Output.Contains("resuming an interrupted snapshot", StringComparison.Ordinal))
+                Assert.Inconclusive($"the kill came after the snapshot ended ({keylessAtKill} keyless records in Kafka at the kill)");
             await ChaosPipeline.UntilEqualAsync(source, "keyed", destination, source.Topic("keyed"), processes, whileWriting: true);
 
             await stopWorkload.CancelAsync();
