@@ -76,6 +76,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 4102, Level = LogLevel.Warning, Message = "Column \"{Column}\": type {Type} does not exist in the destination database; created as {Fallback}, which holds its text")]
     internal static partial void TypeFallback(ILogger logger, string column, string type, string fallback);
 
+    [LoggerMessage(EventId = 4114, Level = LogLevel.Information, Message = "Emptying {Table} in the batch's transaction: the source's initial snapshot " +
+        "{Snapshot} ran again, and the rows of its attempt {StoredAttempt} are written again (kafkacdc_sink_snapshots)")]
+    internal static partial void SnapshotReset(ILogger logger, string table, string snapshot, uint storedAttempt);
+
     [LoggerMessage(EventId = 4110, Level = LogLevel.Debug, Message = "Applied {Batches}: {Records} record(s), {Rows} row(s) in {Milliseconds:0.0} ms")]
     internal static partial void BatchApplied(ILogger logger, string batches, int records, long rows, double milliseconds);
 

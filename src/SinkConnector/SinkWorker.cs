@@ -118,7 +118,7 @@ public sealed class SinkWorker
     }
 
     /// <summary>
-    /// Opens the SSH tunnel (if any), creates the offsets and truncate tables, and the dead-letter topic when one is
+    /// Opens the SSH tunnel (if any), creates the offsets, truncate and snapshot tables, and the dead-letter topic when one is
     /// configured, retrying while the SSH server, the destination or the brokers are unreachable.
     /// </summary>
     async Task PrepareAsync(Func<NpgsqlDataSource> dataSource, CancellationToken cancellationToken)
@@ -132,6 +132,7 @@ public sealed class SinkWorker
                 {
                     await new SinkOffsetsTable(_options.SchemaName, _options.GroupId).EnsureAsync(connection, cancellationToken);
                     await new TruncateBarrier(_options.SchemaName).EnsureAsync(connection, cancellationToken);
+                    await new SinkSnapshotsTable(_options.SchemaName).EnsureAsync(connection, cancellationToken);
                 }
                 if (_options.DeadLetterTopic is { } deadLetters)
                 {

@@ -91,7 +91,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         await using var snapshotter = new IncrementalSnapshotter(process, snapshotCatalog, checkpointer, watermarks, server.IsInRecovery,
             process.Offsets.Snapshot?.Incremental, logger);
         var reader = new ChangeStreamReader(replication, _options.SlotName, _options.PublicationName, startLsn, relations, catalogConnection,
-            checkpointer, channel.Writer, process.Status, logger, snapshotter, _options.SignalTable, SnapshotStreamFilter.From(process.Offsets.Snapshot?.Filter),
+            checkpointer, channel.Writer, process.Status, logger, snapshotter, _options.SignalTable, SnapshotStreamFilter.From(process.Offsets.Snapshot),
             new SchemaChangeBackfill(_options.Snapshot.OnSchemaChange, _options.Snapshot, process.RelationHistory, snapshotter, logger, await RelationIdsAsync(catalogConnection, captured, stop)));
         using var signalsAttached = process.Signals.Attach(snapshotter.Enqueue);
         var publisher = new ChangePublisher(channel.Reader, process.RecordProducer(e => fault.TrySetResult(e), logger), process.Status);
@@ -276,7 +276,12 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
                     offsets.Snapshot = offsets.Snapshot with { Initial = null };
                     return (lsn, null);
                 }
-                return (lsn, new InitialSnapshotRequest(null, left, pending.Done, lsn, $"resuming an interrupted snapshot ({pending.Reason})"));
+                // The new run is stored before it writes a row: a run interrupted after writing rows is always followed by a
+                // higher one, whose rows a consumer then puts in place of the interrupted runs' (header kafkacdc.snapshot).
+                var attempt = pending.Attempt + 1;
+                offsets.Snapshot = offsets.Snapshot with { Initial = pending with { Attempt = attempt } };
+                await offsets.WriteAsync(lsn, cancellationToken);
+                return (lsn, new InitialSnapshotRequest(null, left, pending.Done, lsn, $"resuming an interrupted snapshot ({pending.Reason}), run {attempt}", Attempt: attempt));
             }
         }
     }

@@ -1,4 +1,5 @@
 using Confluent.Kafka;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Failures;
 using KafkaCdc.SinkConnector.Batching;
 using KafkaCdc.SinkConnector.Committing;
@@ -8,6 +9,7 @@ using KafkaCdc.SinkConnector.Decoding;
 using KafkaCdc.SinkConnector.Destination;
 using KafkaCdc.SinkConnector.Errors;
 using KafkaCdc.SinkConnector.Monitoring;
+using Microsoft.Extensions.Logging;
 
 namespace KafkaCdc.SinkConnector.Applying;
 
@@ -28,10 +30,11 @@ public sealed class BatchApplier
     readonly TruncateBarrier _barrier;
     readonly TruncateApplier _truncates;
     readonly OffsetCommitter _committer;
+    readonly SnapshotResets _snapshots;
 
     /// <summary>Creates the applier.</summary>
     public BatchApplier(SinkOptions options, DestinationSession session, RecordShapes shapes, SchemaEvolution evolution,
-        TruncateBarrier barrier, OffsetCommitter committer)
+        TruncateBarrier barrier, OffsetCommitter committer, ILogger logger)
     {
         _options = options;
         _session = session;
@@ -42,6 +45,7 @@ public sealed class BatchApplier
         _bound = new BoundTables(softDelete);
         _truncates = new TruncateApplier(options.SchemaName, barrier, evolution, softDelete);
         _committer = committer;
+        _snapshots = new SnapshotResets(options.SchemaName, new SinkSnapshotsTable(options.SchemaName), logger);
     }
 
     /// <summary>Applies the batch set-based and commits it (database, then Kafka).</summary>
@@ -60,6 +64,7 @@ public sealed class BatchApplier
         var next = new Dictionary<TopicPartition, long>();
         foreach (var batch in batches) next[batch.Partition] = batch.NextOffset;
         var fences = await _committer.BeginAsync(transaction, next.Keys, cancellationToken);
+        var snapshots = await BeginSnapshotsAsync(transaction, batches, fences, cancellationToken);
         var segment = new List<ChangeRecord>();
         RecordShape? segmentShape = null;
         foreach (var batch in batches)
@@ -68,6 +73,7 @@ public sealed class BatchApplier
             foreach (var record in batch.Records)
             {
                 if (Fenced(fence, record, transaction.Counts)) continue;
+                if (snapshots is not null && SnapshotFenced(snapshots, record, transaction.Counts)) continue;
                 if (Classify(record, transaction.Counts) is not { } action) continue;
                 if (action == RecordAction.Truncate || action == RecordAction.Failed)
                 {
@@ -105,12 +111,14 @@ public sealed class BatchApplier
     {
         await using var transaction = await _session.BeginAsync(cancellationToken);
         var fence = await _committer.BeginAsync(transaction, batch.Partition, cancellationToken);
+        var snapshots = await BeginSnapshotsAsync(transaction, [batch], new() { [batch.Partition] = fence }, cancellationToken);
         var failures = new List<RecordFailure>();
         var next = batch.NextOffset;
         foreach (var record in batch.Records)
         {
             var highestBefore = fence.Highest;
             if (Fenced(fence, record, transaction.Counts)) continue;
+            if (snapshots is not null && SnapshotFenced(snapshots, record, transaction.Counts)) continue;
             await ExecuteAsync(transaction, "SAVEPOINT kafkacdc_record", cancellationToken);
             try
             {
@@ -144,7 +152,47 @@ public sealed class BatchApplier
     {
         if (fence.Admit(record.Offset, record.SourcePosition) is not { } reason) return false;
         counts.Skip(reason);
-        if (reason == PartitionFence.Replayed) counts.AddReplayed(record.Table ?? record.Topic);
+        if (reason == PartitionFence.Replayed) counts.SkipOfTable(record.Table ?? record.Topic, reason);
+        return true;
+    }
+
+    /// <summary>
+    /// The snapshot bookkeeping of the transaction (<see cref="SnapshotResets"/>), when one of its records not applied
+    /// already carries a snapshot mark; otherwise null, and nothing is read.
+    /// </summary>
+    async Task<SnapshotFence?> BeginSnapshotsAsync(ApplyTransaction transaction, IReadOnlyList<PartitionBatch> batches,
+        Dictionary<TopicPartition, PartitionFence> fences, CancellationToken cancellationToken)
+    {
+        SnapshotFence? snapshots = null;
+        foreach (var batch in batches)
+        {
+            var applied = fences[batch.Partition].AppliedOffset ?? long.MinValue;
+            foreach (var record in batch.Records)
+            {
+                if (MarkOf(record) is { } mark && record.Table is { } table && record.Offset >= applied)
+                    (snapshots ??= new SnapshotFence()).Observe(table, mark);
+            }
+        }
+        if (snapshots is not null) await _snapshots.ApplyAsync(_session, transaction, snapshots, cancellationToken);
+        return snapshots;
+    }
+
+    /// <summary>
+    /// The record's snapshot mark, if the rule applies to it: to records without a Kafka key (a table without a key,
+    /// whose records the source writes to partition 0 only, in order), and in insert mode to every record. Not to a
+    /// keyed record in upsert mode: there a newer attempt's rows overwrite the older's and the held changes repeat
+    /// what the rows hold, so it converges as it always did, while a reset could empty, with the older rows, a change
+    /// streamed after the newer attempt that another partition, holding none of that attempt's rows, brought first.
+    /// </summary>
+    SnapshotMark? MarkOf(ChangeRecord record) =>
+        record.SnapshotMark is { } mark && (record.Key is null || _options.InsertMode == InsertMode.Insert) ? mark : null;
+
+    /// <summary>Whether <paramref name="snapshots"/> skips the record (an earlier attempt's, or a change its attempt's rows hold), counted.</summary>
+    bool SnapshotFenced(SnapshotFence snapshots, ChangeRecord record, WriteCounts counts)
+    {
+        if (MarkOf(record) is not { } mark || record.Table is not { } table || snapshots.Admit(table, mark) is not { } reason) return false;
+        counts.Skip(reason);
+        counts.SkipOfTable(table, reason);
         return true;
     }
 

@@ -133,7 +133,7 @@ public sealed class SinkTask
         _session = new DestinationSession(_context.DataSource, _context.Options.Connection, _logger);
         var barrier = new TruncateBarrier(options.SchemaName);
         _committer = new OffsetCommitter(new SinkOffsetsTable(options.SchemaName, options.GroupId), _offsets, _logger, _context.Metrics.KafkaCommitFailed);
-        var applier = new BatchApplier(options, _session, new RecordShapes(options), new SchemaEvolution(options, _logger), barrier, _committer);
+        var applier = new BatchApplier(options, _session, new RecordShapes(options), new SchemaEvolution(options, _logger), barrier, _committer, _logger);
         var flusher = new BatchFlusher(options, _session, applier, _context.DeadLetters, _context.Metrics, _id, _logger);
         flusher.Retrying += _status.OnRetrying;
         _flushes = new FlushScheduler(flusher, _context.Metrics, _stopping);

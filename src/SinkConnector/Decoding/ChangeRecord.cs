@@ -92,6 +92,12 @@ public sealed class ChangeRecord
     /// <summary>The source position (header <c>kafkacdc.position</c>) of a streamed change; null for snapshot reads and other producers' records.</summary>
     public SourcePosition? SourcePosition { get; init; }
 
+    /// <summary>
+    /// The snapshot mark (header <c>kafkacdc.snapshot</c>) of a record of the source's initial snapshot or of a streamed
+    /// change a resumed snapshot attempt holds; null for other records.
+    /// </summary>
+    public SnapshotMark? SnapshotMark { get; init; }
+
     /// <summary>The headers as received, for the dead-letter topic.</summary>
     public Headers? Headers { get; init; }
 

@@ -131,7 +131,7 @@ public sealed class ChangeRecordDecoder
         RecordAction action, char sourceOp, GenericRecord? before, GenericRecord? after, long? lsn, string? sourceSchema, string? sourceTable,
         PgTextRow? beforeText = null, PgTextRow? afterText = null, long? commitTime = null)
     {
-        if (!TryReadPosition(result, out var position, out var badPosition)) return Failed(result, badPosition!);
+        if (!TryReadHeaders(result, out var position, out var mark, out var badHeader)) return Failed(result, badHeader!);
         var topic = result.Topic;
         string? table;
         if (topic == _lastTopic && sourceSchema == _lastSourceSchema && sourceTable == _lastSourceTable)
@@ -169,6 +169,7 @@ public sealed class ChangeRecordDecoder
             ValueSchemaId = valueSchemaId,
             Lsn = lsn,
             SourcePosition = position,
+            SnapshotMark = mark,
             CommitTime = commitTime,
             Table = table,
             RawKey = _keepRaw ? result.Message.Key : null,
@@ -184,7 +185,7 @@ public sealed class ChangeRecordDecoder
         // last record went to (normally the delete it follows). Unknown after a restart: the delete before it did the work.
         var table = _tableNameFormat.UsesSource ? _lastTableOfTopic.GetValueOrDefault(result.Topic) : _tableNameFormat.Render(result.Topic, null, null);
         if (table is null) return Skipped(result, "tombstone_table_unknown");
-        if (!TryReadPosition(result, out var position, out var badPosition)) return Failed(result, badPosition!);
+        if (!TryReadHeaders(result, out var position, out var mark, out var badHeader)) return Failed(result, badHeader!);
         return new ChangeRecord
         {
             Topic = result.Topic,
@@ -193,6 +194,7 @@ public sealed class ChangeRecordDecoder
             Action = RecordAction.Delete,
             SourceOp = 'x',
             SourcePosition = position,
+            SnapshotMark = mark,
             Key = decodedKey.Datum,
             KeySchemaId = decodedKey.SchemaId,
             KeySchema = decodedKey.WriterSchema,
@@ -203,20 +205,44 @@ public sealed class ChangeRecordDecoder
         };
     }
 
-    /// <summary>The record's <see cref="SourcePosition"/> header, if it has one; false (and the failure) when it is malformed.</summary>
-    static bool TryReadPosition(ConsumeResult<byte[]?, byte[]?> result, out SourcePosition? position, out Exception? failure)
+    /// <summary>
+    /// The record's <see cref="SourcePosition"/> and <see cref="SnapshotMark"/> headers (the last of each name), if it has
+    /// them, in one pass over the headers; false (and the failure) when one is malformed.
+    /// </summary>
+    static bool TryReadHeaders(ConsumeResult<byte[]?, byte[]?> result, out SourcePosition? position, out SnapshotMark? mark, out Exception? failure)
     {
         position = null;
+        mark = null;
         failure = null;
-        if (result.Message.Headers is not { Count: > 0 } headers || !headers.TryGetLastBytes(SourcePosition.HeaderName, out var bytes)) return true;
-        if (SourcePosition.TryRead(bytes, out var read))
+        if (result.Message.Headers is not { Count: > 0 } headers) return true;
+        byte[]? positionBytes = null, markBytes = null;
+        bool hasPosition = false, hasMark = false;
+        for (var i = 0; i < headers.Count; i++)
         {
-            position = read;
-            return true;
+            var header = headers[i];
+            if (header.Key == SourcePosition.HeaderName) (positionBytes, hasPosition) = (header.GetValueBytes(), true);
+            else if (header.Key == SnapshotMark.HeaderName) (markBytes, hasMark) = (header.GetValueBytes(), true);
         }
-        failure = new UnwritableRecordException(
-            $"header {SourcePosition.HeaderName} is {bytes?.Length ?? 0} bytes, not {SourcePosition.Size} (system identifier, commit LSN, ordinal)");
-        return false;
+        if (hasPosition)
+        {
+            if (!SourcePosition.TryRead(positionBytes, out var read))
+            {
+                failure = new UnwritableRecordException(
+                    $"header {SourcePosition.HeaderName} is {positionBytes?.Length ?? 0} bytes, not {SourcePosition.Size} (system identifier, commit LSN, ordinal)");
+                return false;
+            }
+            position = read;
+        }
+        if (hasMark)
+        {
+            if (!SnapshotMark.TryRead(markBytes, out var read, out var error))
+            {
+                failure = new UnwritableRecordException(error!);
+                return false;
+            }
+            mark = read;
+        }
+        return true;
     }
 
     static ChangeRecord Skipped(ConsumeResult<byte[]?, byte[]?> result, string reason) => new()

@@ -183,7 +183,7 @@ public static class SinkCheck
                 (SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attname = $3 AND NOT a.attisdropped),
                 pg_catalog.pg_has_role(c.relowner, 'USAGE')
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname NOT IN ('kafkacdc_sink_offsets', 'kafkacdc_sink_truncates')
+            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname NOT IN ('kafkacdc_sink_offsets', 'kafkacdc_sink_truncates', 'kafkacdc_sink_snapshots')
             ORDER BY 1
             """, connection);
         var (flag, time) = options.SoftDeleteColumns;

@@ -22,7 +22,7 @@ public sealed class SinkMetrics : IDisposable
     readonly Counter<long> _kafkaCommitFailures;
     readonly Counter<long> _recordsLost;
     readonly Counter<long> _replayed;
-    readonly ConcurrentDictionary<string, long> _replayedByTable = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<(string Table, string Reason), long> _skippedOfTable = new();
     readonly ConcurrentDictionary<(string Topic, int Partition), long> _lag = new();
     readonly ConcurrentDictionary<int, int> _stoppedTables = new();
     double _lastBatchSeconds;
@@ -33,13 +33,13 @@ public sealed class SinkMetrics : IDisposable
         Meter = new ConnectorMeter("sink", connectorName);
         var m = Meter.Meter;
         _records = m.CreateCounter<long>("kafkacdc_sink_records_total", description: "Records consumed and handed to the database in batches");
-        _rows = m.CreateCounter<long>("kafkacdc_sink_rows_total", description: "Rows written, by table and operation (upsert, insert, delete, soft_delete, truncate)");
+        _rows = m.CreateCounter<long>("kafkacdc_sink_rows_total", description: "Rows written, by table and operation (upsert, insert, delete, soft_delete, truncate; snapshot_reset: 1 per table emptied because its initial snapshot started over)");
         _batches = m.CreateCounter<long>("kafkacdc_sink_batches_total", description: "Batch transactions committed (one may hold batches of several partitions)");
         _batchSeconds = m.CreateCounter<double>("kafkacdc_sink_batch_seconds_total",
             description: "Time spent applying committed batches (divide by kafkacdc_sink_batches_total for the mean latency)");
         m.CreateObservableGauge("kafkacdc_sink_last_batch_seconds", () => Volatile.Read(ref _lastBatchSeconds), description: "How long the last committed batch took");
         _skipped = m.CreateCounter<long>("kafkacdc_sink_skipped_records_total",
-            description: "Records not written, by reason (delete_disabled, truncate_disabled, before_truncate, already_applied, heartbeat...)");
+            description: "Records not written, by reason (delete_disabled, truncate_disabled, before_truncate, already_applied, replayed, stale_snapshot, held_by_snapshot, heartbeat...)");
         _unavailableAsNull = m.CreateCounter<long>("kafkacdc_sink_unavailable_values_as_null_total",
             description: "Rows inserted whose unchanged-TOAST placeholders had no stored value to keep, so those columns were written as NULL");
         _deadLettered = m.CreateCounter<long>("kafkacdc_sink_dead_letter_records_total", description: "Records sent to the dead-letter topic (or skipped without one), by source topic");
@@ -49,7 +49,9 @@ public sealed class SinkMetrics : IDisposable
         _recordsLost = m.CreateCounter<long>("kafkacdc_sink_records_lost_total",
             description: "Records the broker deleted before the sink read them and the sink skipped (errors.offset.gap=skip), by topic and partition");
         _replayed = m.CreateCounter<long>("kafkacdc_sink_replayed_records_skipped_total",
-            description: "Records the source sent again after a crash (source position at or before the highest applied) and the sink skipped, by table");
+            description: "Records the source sent again and the sink skipped, by table and reason: replayed (after a source crash: source position at or before " +
+                "the highest applied), stale_snapshot (a row of an earlier attempt of the table's initial snapshot), held_by_snapshot (a streamed change " +
+                "whose effect the rows of the table's snapshot attempt hold)");
         m.CreateObservableGauge("kafkacdc_sink_stopped_tables", () => _stoppedTables.Values.Sum(),
             description: "Tables whose partitions are paused because a record of theirs cannot be written (errors.tolerance=none) or records of their topic were deleted unread (errors.offset.gap=stop), over all tasks");
         m.CreateObservableGauge("kafkacdc_sink_lag", ObserveLag, description: "Records in the partition not yet written (high watermark minus the next offset to write)");
@@ -70,10 +72,10 @@ public sealed class SinkMetrics : IDisposable
         foreach (var ((table, op), count) in counts.Rows) _rows.Add(count, new("table", table), new("op", op));
         foreach (var (reason, count) in counts.Skipped) _skipped.Add(count, new KeyValuePair<string, object?>("reason", reason));
         foreach (var (table, count) in counts.UnavailableAsNull) _unavailableAsNull.Add(count, new KeyValuePair<string, object?>("table", table));
-        foreach (var (table, count) in counts.Replayed)
+        foreach (var ((table, reason), count) in counts.SkippedOfTable)
         {
-            _replayed.Add(count, new KeyValuePair<string, object?>("table", table));
-            _replayedByTable.AddOrUpdate(table, count, (_, total) => total + count);
+            _replayed.Add(count, new("table", table), new("reason", reason));
+            _skippedOfTable.AddOrUpdate((table, reason), count, (_, total) => total + count);
         }
         _batches.Add(1);
         _batchSeconds.Add(duration.TotalSeconds);
@@ -81,8 +83,19 @@ public sealed class SinkMetrics : IDisposable
         RowRate.Add(counts.TotalRows);
     }
 
-    /// <summary>Records skipped as the source's replays since the start, per table (for <c>/status</c>).</summary>
-    public IReadOnlyDictionary<string, long> ReplayedSkipped => new SortedDictionary<string, long>(_replayedByTable, StringComparer.Ordinal);
+    /// <summary>Records skipped as the source's replays (by source position) since the start, per table (for <c>/status</c>).</summary>
+    public IReadOnlyDictionary<string, long> ReplayedSkipped =>
+        new SortedDictionary<string, long>(_skippedOfTable.Where(s => s.Key.Reason == "replayed").ToDictionary(s => s.Key.Table, s => s.Value), StringComparer.Ordinal);
+
+    /// <summary>
+    /// Records of the source's initial snapshot attempts skipped since the start, per table and reason
+    /// (<c>stale_snapshot</c>, <c>held_by_snapshot</c>; for <c>/status</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> SnapshotSkipped =>
+        new SortedDictionary<string, IReadOnlyDictionary<string, long>>(
+            _skippedOfTable.Where(s => s.Key.Reason != "replayed").GroupBy(s => s.Key.Table).ToDictionary(
+                g => g.Key, g => (IReadOnlyDictionary<string, long>)new SortedDictionary<string, long>(g.ToDictionary(s => s.Key.Reason, s => s.Value), StringComparer.Ordinal)),
+            StringComparer.Ordinal);
 
     /// <summary>Counts a dead-lettered (or tolerated) record.</summary>
     public void DeadLettered(string topic) => _deadLettered.Add(1, new KeyValuePair<string, object?>("topic", topic));

@@ -67,6 +67,7 @@ public sealed class SinkStatus
             RowsPerSecond = Math.Round(_metrics.RowRate.PerSecond(), 1),
             LastError = _lastError,
             ReplayedRecordsSkipped = _metrics.ReplayedSkipped,
+            SnapshotRecordsSkipped = _metrics.SnapshotSkipped,
             Tasks = tasks,
         };
     }

@@ -32,11 +32,15 @@ public sealed class WriteCounts
     /// <summary>Counts a skipped record.</summary>
     public void Skip(string reason, long count = 1) => Skipped[reason] = Skipped.GetValueOrDefault(reason) + count;
 
-    /// <summary>Records skipped as the source's replays (by source position), per table.</summary>
-    public Dictionary<string, long> Replayed { get; } = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Records the source sent again, skipped, per (table, reason): <c>replayed</c> (by source position, after a source
+    /// crash), <c>stale_snapshot</c> (a row of an earlier attempt of the table's initial snapshot) and
+    /// <c>held_by_snapshot</c> (a streamed change whose effect the rows of the table's snapshot attempt hold).
+    /// </summary>
+    public Dictionary<(string Table, string Reason), long> SkippedOfTable { get; } = [];
 
-    /// <summary>Counts a record skipped as a replay.</summary>
-    public void AddReplayed(string table) => Replayed[table] = Replayed.GetValueOrDefault(table) + 1;
+    /// <summary>Counts a record of <paramref name="table"/> skipped for <paramref name="reason"/> in <see cref="SkippedOfTable"/>.</summary>
+    public void SkipOfTable(string table, string reason) => SkippedOfTable[(table, reason)] = SkippedOfTable.GetValueOrDefault((table, reason)) + 1;
 
     /// <summary>The rows written in all.</summary>
     public long TotalRows => Rows.Values.Sum();

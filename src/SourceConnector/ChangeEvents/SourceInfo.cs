@@ -1,3 +1,4 @@
+using KafkaCdc.Shared.ChangeEvents;
 using NpgsqlTypes;
 
 namespace KafkaCdc.SourceConnector.ChangeEvents;
@@ -15,4 +16,10 @@ internal readonly record struct SourceInfo(long? TransactionId, NpgsqlLogSequenc
     /// snapshot reads, which have no position.
     /// </summary>
     public long? ChangeIndex { get; init; }
+
+    /// <summary>
+    /// The initial snapshot run whose rows this is, or whose rows hold this streamed change (header
+    /// <c>kafkacdc.snapshot</c>; its system identifier is left 0, the producer fills it in); null for other records.
+    /// </summary>
+    public SnapshotMark? Mark { get; init; }
 }

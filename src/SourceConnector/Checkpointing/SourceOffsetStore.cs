@@ -124,12 +124,14 @@ internal sealed class SourceOffsetStore(
     public Task WriteAsync(NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken)
     {
         SnapshotOffset? current;
-        while ((current = Snapshot)?.Filter is { } filter && NpgsqlLogSequenceNumber.TryParse(filter.Until, out var until) && lsn > until)
+        while ((current = Snapshot) is { } stored && stored.StreamFilters.Any(f => Passed(f, lsn)))
         {
-            if (Interlocked.CompareExchange(ref _snapshot, (current with { Filter = null }).OrNull(), current) == current) break;
+            if (Interlocked.CompareExchange(ref _snapshot, stored.WithFilters([.. stored.StreamFilters.Where(f => !Passed(f, lsn))]).OrNull(), current) == current) break;
         }
         return WriteAsync(new SourceOffset(lsn.ToString(), slot, publication, database, DateTimeOffset.UtcNow, Snapshot, Tables), cancellationToken);
     }
+
+    static bool Passed(StreamFilterOffset filter, NpgsqlLogSequenceNumber lsn) => NpgsqlLogSequenceNumber.TryParse(filter.Until, out var until) && lsn > until;
 
     /// <summary>Writes <paramref name="offset"/> (or a tombstone when null) and waits for Kafka's acknowledgement.</summary>
     /// <exception cref="ProduceException{TKey,TValue}">Kafka refused the record.</exception>

@@ -91,6 +91,7 @@ internal sealed class ChangeRecordProducer(
             var position = new SourcePosition(systemId, (ulong)change.Transaction.CommitLsn, SourcePosition.OrdinalOf(index) + part);
             message.Headers = [new Header(SourcePosition.HeaderName, position.ToBytes())];
         }
+        if (change.Source.Mark is { } mark) (message.Headers ??= []).Add(SnapshotMark.HeaderName, (mark with { System = systemId }).Write());
         Checkpointer.Produced(change.Transaction);
         status.RecordProduced();
         while (true)

@@ -43,7 +43,7 @@ namespace KafkaCdc.SourceConnector.Replication;
 internal sealed class ChangeStreamReader(
     LogicalReplicationConnection replication, string slotName, string publication, NpgsqlLogSequenceNumber startLsn, RelationCache relations,
     NpgsqlConnection catalogConnection, Checkpointer checkpointer, ChannelWriter<PipelineBatch> output, SourceStatus status, ILogger logger,
-    IncrementalSnapshotter? snapshots = null, TableName? signalTable = null, SnapshotStreamFilter? inSnapshot = null, SchemaChangeBackfill? schemaChanges = null)
+    IncrementalSnapshotter? snapshots = null, TableName? signalTable = null, IReadOnlyList<SnapshotStreamFilter>? inSnapshots = null, SchemaChangeBackfill? schemaChanges = null)
 {
     /// <summary>Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).</summary>
     const long PostgresEpochMicros = 946_684_800_000_000;
@@ -63,9 +63,11 @@ internal sealed class ChangeStreamReader(
     long _changeIndex;
     NpgsqlLogSequenceNumber _lastCommitEnd;
     uint? _signalRelation;
-    // The current transaction's changes of the snapshot's tables are in the snapshot's rows already (see SnapshotStreamFilter).
-    bool _heldBySnapshot;
-    bool _passedSnapshot;
+    // The snapshots whose rows hold the current transaction's changes of their tables (see SnapshotStreamFilter), or null.
+    List<SnapshotStreamFilter>? _heldBy;
+    // The mark of the change in hand, when a resumed snapshot run's rows hold it.
+    SnapshotMark? _mark;
+    int _passedSnapshots;
     int[] _signalColumns = [];
 
     /// <summary>Stops reading after the message in hand; the connection keeps streaming until the token is cancelled.</summary>
@@ -230,7 +232,7 @@ internal sealed class ChangeStreamReader(
                 _transactionId = message.UInt32();
                 _transaction = checkpointer.Begin(_transactionId, finalLsn);
                 _changeIndex = -1;
-                _heldBySnapshot = inSnapshot is not null && inSnapshot.Holds((uint)_transactionId, finalLsn);
+                _heldBy = inSnapshots is null ? null : HoldingFilters((uint)_transactionId, finalLsn);
                 return ValueTask.FromResult(true);
             case 'C':
                 message.Byte(); // flags
@@ -240,12 +242,7 @@ internal sealed class ChangeStreamReader(
                 _transaction = null;
                 _lastCommitLsn = commitLsn;
                 _lastCommitEnd = endLsn;
-                if (inSnapshot is not null && !_passedSnapshot && commitLsn > inSnapshot.Until)
-                {
-                    _passedSnapshot = true;
-                    Log.SnapshotInfo(logger, $"The stream passed the snapshot taken after its start (LSN {inSnapshot.Until}): " +
-                        $"{inSnapshot.Skipped:N0} change(s) the snapshot's rows already held were not written again");
-                }
+                if (inSnapshots is not null && _passedSnapshots < inSnapshots.Count) LogPassedSnapshots(commitLsn);
                 status.CurrentLsn = endLsn;
                 return snapshots is { NeedsStep: true }
                     ? CommitAndStepAsync(new TransactionCommit(transaction, endLsn), endLsn, cancellationToken)
@@ -288,10 +285,10 @@ internal sealed class ChangeStreamReader(
                 _changeIndex++;
                 var count = message.Int32();
                 message.Byte(); // options: CASCADE, RESTART IDENTITY
-                var truncated = new List<CapturedTable>(count);
+                var truncated = new List<(CapturedTable, SnapshotMark?)>(count);
                 for (var i = 0; i < count; i++)
                 {
-                    if (relations.Captured(message.UInt32()) is { } table && !HeldBySnapshot(table)) truncated.Add(table);
+                    if (relations.Captured(message.UInt32()) is { } table && !HeldBySnapshot(table)) truncated.Add((table, _mark));
                 }
                 return TruncateAsync(truncated, lsn, cancellationToken);
             default:
@@ -302,8 +299,53 @@ internal sealed class ChangeStreamReader(
         }
     }
 
-    /// <summary>Whether the current transaction's change of <paramref name="table"/> is in the snapshot's rows already (skipped, and counted).</summary>
-    bool HeldBySnapshot(CapturedTable table) => _heldBySnapshot && inSnapshot!.Skips(table);
+    /// <summary>
+    /// Whether the current transaction's change of <paramref name="table"/> is in a snapshot's rows already and is
+    /// dropped (a first-start snapshot's); when a resumed snapshot run's rows hold it, it is written with the mark
+    /// <see cref="_mark"/> instead. Counted either way.
+    /// </summary>
+    bool HeldBySnapshot(CapturedTable table)
+    {
+        _mark = null;
+        if (_heldBy is null) return false;
+        foreach (var filter in _heldBy)
+        {
+            if (!filter.Covers(table)) continue;
+            _mark = filter.Mark;
+            return _mark is null;
+        }
+        return false;
+    }
+
+    /// <summary>The stored snapshots that hold the transaction <paramref name="xid"/> committing at <paramref name="commitLsn"/>, or null.</summary>
+    List<SnapshotStreamFilter>? HoldingFilters(uint xid, NpgsqlLogSequenceNumber commitLsn)
+    {
+        List<SnapshotStreamFilter>? holding = null;
+        foreach (var filter in inSnapshots!)
+        {
+            if (filter.Holds(xid, commitLsn)) (holding ??= []).Add(filter);
+        }
+        return holding;
+    }
+
+    /// <summary>Logs, once for each snapshot taken after the stream's start, what it held once the stream passes it.</summary>
+    void LogPassedSnapshots(NpgsqlLogSequenceNumber commitLsn)
+    {
+        var passed = 0;
+        foreach (var filter in inSnapshots!)
+        {
+            if (commitLsn <= filter.Until) continue;
+            passed++;
+            if (filter.Reported) continue;
+            filter.Reported = true;
+            Log.SnapshotInfo(logger, filter.Mark is { } mark
+                ? $"The stream passed run {mark.Attempt} of the initial snapshot (LSN {filter.Until}): {filter.Held:N0} change(s) its rows already held " +
+                  $"were written marked as such (header {SnapshotMark.HeaderName}), for consumers that replace the earlier runs' rows"
+                : $"The stream passed the snapshot taken after its start (LSN {filter.Until}): {filter.Held:N0} change(s) the snapshot's rows already held " +
+                  "were not written again");
+        }
+        _passedSnapshots = passed;
+    }
 
     static RelationDescription ReadRelation(ref PgOutputCursor message)
     {
@@ -358,10 +400,11 @@ internal sealed class ChangeStreamReader(
         return true;
     }
 
-    async ValueTask<bool> TruncateAsync(List<CapturedTable> tables, NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken)
+    async ValueTask<bool> TruncateAsync(List<(CapturedTable Table, SnapshotMark? Mark)> tables, NpgsqlLogSequenceNumber lsn, CancellationToken cancellationToken)
     {
-        foreach (var table in tables)
+        foreach (var (table, mark) in tables)
         {
+            _mark = mark;
             if (!await EmitAsync(Change(ChangeOperation.Truncate, table, lsn, null, null, 'T'), cancellationToken)) return false;
         }
         return true;
@@ -371,7 +414,7 @@ internal sealed class ChangeStreamReader(
     {
         status.CurrentLsn = lsn;
         var change = new ChangeEvent(operation, table, before, after,
-            new SourceInfo(_transactionId, lsn, _lastCommitLsn, _commitTimeMicros) { ChangeIndex = _changeIndex }, Transaction(kind, lsn));
+            new SourceInfo(_transactionId, lsn, _lastCommitLsn, _commitTimeMicros) { ChangeIndex = _changeIndex, Mark = _mark }, Transaction(kind, lsn));
         return snapshots is null ? change : snapshots.OnChange(change);
     }
 

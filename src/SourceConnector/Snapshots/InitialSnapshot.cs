@@ -28,8 +28,14 @@ namespace KafkaCdc.SourceConnector.Snapshots;
 /// without a key). Not on a resumed snapshot, whose tables may hold rows of the interrupted one that only the replayed
 /// changes remove, nor with <c>snapshot.mode=when_needed</c>, whose destination holds the rows of before.
 /// </param>
+/// <param name="Attempt">
+/// The run of this initial snapshot: 1, or n for the n-th after interruptions (already stored with the offset). Every
+/// row carries it (header <c>kafkacdc.snapshot</c>), so that a consumer can replace an interrupted run's rows; a run
+/// after the first also marks the stream's changes its fresh snapshot holds (see <see cref="StreamFilterOffset"/>).
+/// </param>
 internal sealed record InitialSnapshotRequest(
-    string? ExportedSnapshot, IReadOnlyList<TableName> Tables, IReadOnlyList<string> Done, NpgsqlLogSequenceNumber Lsn, string Reason, bool FilterStream = false);
+    string? ExportedSnapshot, IReadOnlyList<TableName> Tables, IReadOnlyList<string> Done, NpgsqlLogSequenceNumber Lsn, string Reason, bool FilterStream = false,
+    int Attempt = 1);
 
 /// <summary>
 /// Reads every captured table inside one snapshot and writes each row to Kafka as a read event (<c>op</c> <c>r</c>,
@@ -84,7 +90,9 @@ internal sealed class InitialSnapshot
         await using var coordinator = new NpgsqlConnection(_options.ConnectionString("snapshot"));
         await coordinator.OpenAsync(cancellationToken);
         var snapshotName = await BeginAsync(coordinator, request.ExportedSnapshot, cancellationToken);
-        var filter = request.ExportedSnapshot is null && request.FilterStream ? await StreamFilterAsync(coordinator, cancellationToken) : null;
+        var filter = request.ExportedSnapshot is null && (request.FilterStream || request.Attempt > 1)
+            ? await StreamFilterAsync(coordinator, request, cancellationToken)
+            : null;
         var tables = await _catalog.DescribeAsync(coordinator, request.Tables, cancellationToken);
         var done = new HashSet<string>(request.Done, StringComparer.Ordinal);
         status.Begin("initial", request.Reason);
@@ -109,7 +117,8 @@ internal sealed class InitialSnapshot
         var workers = new List<Task>();
         for (var i = 0; i < threads; i++)
         {
-            var worker = new Worker(this, snapshotName is null ? coordinator : null, snapshotName, queue, held, startedMicros, request.Lsn, Fail, abort.Token);
+            var worker = new Worker(this, snapshotName is null ? coordinator : null, snapshotName, queue, held, startedMicros, request.Lsn,
+                (uint)request.Attempt, Fail, abort.Token);
             workers.Add(Task.Factory.StartNew(worker.Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
         }
 
@@ -156,7 +165,7 @@ internal sealed class InitialSnapshot
         }
         foreach (var plan in plans) plan.Progress.Finish();
         var stored = _process.Offsets.Snapshot;
-        _process.Offsets.Snapshot = new SnapshotOffset(null, stored?.Incremental, FilterOf(filter, stored, plans.Select(p => p.Table.Table.Name.ToString())));
+        _process.Offsets.Snapshot = new SnapshotOffset(null, stored?.Incremental).WithFilters(FiltersWith(filter, stored, plans));
         await _process.Offsets.WriteAsync(request.Lsn, cancellationToken);
         await using (var commit = new NpgsqlCommand("COMMIT", coordinator)) await commit.ExecuteNonQueryAsync(cancellationToken);
         status.Set("done");
@@ -193,8 +202,11 @@ internal sealed class InitialSnapshot
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The coordinator's snapshot and a WAL position after it, for <see cref="InitialSnapshotRequest.FilterStream"/>.</summary>
-    static async Task<StreamFilterOffset> StreamFilterAsync(NpgsqlConnection coordinator, CancellationToken cancellationToken)
+    /// <summary>
+    /// The coordinator's snapshot and a WAL position after it, for <see cref="InitialSnapshotRequest.FilterStream"/> (the
+    /// held changes dropped) or a resumed run (marked with the run).
+    /// </summary>
+    static async Task<StreamFilterOffset> StreamFilterAsync(NpgsqlConnection coordinator, InitialSnapshotRequest request, CancellationToken cancellationToken)
     {
         // In a REPEATABLE READ transaction pg_current_snapshot() is the transaction's snapshot, the one the readers import.
         // The WAL *insert* position: every commit the snapshot sees was inserted before it. pg_current_wal_lsn() is the
@@ -203,12 +215,25 @@ internal sealed class InitialSnapshot
             "SELECT pg_current_snapshot()::text, (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_insert_lsn() END)::text", coordinator);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
-        return new StreamFilterOffset(reader.GetString(0), reader.GetString(1), []);
+        return new StreamFilterOffset(reader.GetString(0), reader.GetString(1), [])
+        {
+            Attempt = request.Attempt,
+            Mark = request.Attempt > 1,
+            SnapshotLsn = request.Attempt > 1 ? request.Lsn.ToString() : null,
+        };
     }
 
-    /// <summary>The stream filter to store: this snapshot's, covering <paramref name="tables"/>, or else the one stored before.</summary>
-    static StreamFilterOffset? FilterOf(StreamFilterOffset? filter, SnapshotOffset? stored, IEnumerable<string> tables) =>
-        filter is null ? stored?.Filter : filter with { Tables = [.. tables.Order(StringComparer.Ordinal)] };
+    /// <summary>
+    /// The stream filters to store: those of earlier runs (each covering the tables its run finished), and this run's,
+    /// covering the tables it finished so far (not the earlier runs': their rows are of another snapshot).
+    /// </summary>
+    static IReadOnlyList<StreamFilterOffset> FiltersWith(StreamFilterOffset? filter, SnapshotOffset? stored, List<TablePlan> plans)
+    {
+        var kept = stored?.StreamFilters ?? [];
+        if (filter is null) return kept;
+        var finished = plans.Where(p => p.Progress.Done).Select(p => p.Table.Table.Name.ToString()).Order(StringComparer.Ordinal);
+        return [.. kept.Where(f => f.Attempt != filter.Attempt), filter with { Tables = [.. finished] }];
+    }
 
     /// <summary>Stores the finished tables with the offset when more have finished since the last call.</summary>
     async Task StoreProgressAsync(List<TablePlan> plans, HashSet<string> done, InitialSnapshotRequest request, StreamFilterOffset? filter, CancellationToken cancellationToken)
@@ -222,8 +247,8 @@ internal sealed class InitialSnapshot
         }
         var stored = _process.Offsets.Snapshot;
         // The finished tables' changes that this snapshot holds are skipped even if a crash interrupts it now.
-        _process.Offsets.Snapshot = new SnapshotOffset(new InitialSnapshotOffset([.. done.Order(StringComparer.Ordinal)], request.Reason), stored?.Incremental,
-            FilterOf(filter, stored, done));
+        _process.Offsets.Snapshot = new SnapshotOffset(new InitialSnapshotOffset([.. done.Order(StringComparer.Ordinal)], request.Reason) { Attempt = request.Attempt },
+            stored?.Incremental).WithFilters(FiltersWith(filter, stored, plans));
         await _process.Offsets.WriteAsync(request.Lsn, cancellationToken);
         // Only now: "complete" promises that a restart does not read the table again.
         foreach (var plan in finished)
@@ -303,7 +328,7 @@ internal sealed class InitialSnapshot
     /// </summary>
     sealed class Worker(
         InitialSnapshot owner, NpgsqlConnection? shared, string? snapshotName, ConcurrentQueue<Chunk> queue,
-        ConcurrentBag<(ChangeEvent, Chunk)> held, long startedMicros, NpgsqlLogSequenceNumber lsn, Action<Exception> fail, CancellationToken abort)
+        ConcurrentBag<(ChangeEvent, Chunk)> held, long startedMicros, NpgsqlLogSequenceNumber lsn, uint attempt, Action<Exception> fail, CancellationToken abort)
     {
         readonly ChangeRecordProducer _records = owner._process.RecordProducer(fail, owner._logger);
         NpgsqlConnection? _connection;
@@ -385,7 +410,7 @@ internal sealed class InitialSnapshot
             using var cancel = abort.Register(() => command.Cancel());
             using var reader = command.ExecuteReader();
             var columns = reader.FieldCount;
-            var source = new SourceInfo(null, lsn, null, startedMicros, "true");
+            var source = new SourceInfo(null, lsn, null, startedMicros, "true") { Mark = new SnapshotMark(0, (ulong)lsn, attempt, SnapshotMarkKind.Read) };
             // Read again after a broken connection: the rows already handed on are not written twice (a table without a
             // key would hold them twice at the destination).
             var skip = chunk.RowsTaken;

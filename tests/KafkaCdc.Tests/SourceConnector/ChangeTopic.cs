@@ -15,8 +15,9 @@ namespace KafkaCdc.Tests.SourceConnector;
 /// <param name="RawKey">The key's bytes as stored in Kafka.</param>
 /// <param name="RawValue">The value's bytes as stored in Kafka.</param>
 /// <param name="Position">The <c>kafkacdc.position</c> header, when the record has one.</param>
+/// <param name="Mark">The <c>kafkacdc.snapshot</c> header, when the record has one.</param>
 internal sealed record ChangeRecord(int Partition, long Offset, GenericRecord? Key, GenericRecord? Value, int ValueSchemaId, byte[]? RawKey = null, byte[]? RawValue = null,
-    SourcePosition? Position = null)
+    SourcePosition? Position = null, SnapshotMark? Mark = null)
 {
     /// <summary>The envelope's <c>op</c>.</summary>
     public string? Op => (string?)Value?["op"];
@@ -42,6 +43,14 @@ internal static class ChangeTopic
 
     /// <summary>The run's registry client.</summary>
     public static Confluent.SchemaRegistry.ISchemaRegistryClient Registry => s_registry.Value.Client;
+
+    /// <summary>The record's <see cref="SnapshotMark"/> header; null without one, a failed test when malformed.</summary>
+    static SnapshotMark? MarkOf(Message<byte[]?, byte[]?> message)
+    {
+        if (message.Headers is null || !message.Headers.TryGetLastBytes(SnapshotMark.HeaderName, out var bytes)) return null;
+        Assert.That(SnapshotMark.TryRead(bytes, out var mark, out var error), Is.True, error);
+        return mark;
+    }
 
     /// <summary>The record's <see cref="SourcePosition"/> header; null without one, a failed test when malformed.</summary>
     static SourcePosition? PositionOf(Message<byte[]?, byte[]?> message)
@@ -78,7 +87,7 @@ internal static class ChangeTopic
                 var key = await deserializer.DeserializeAsync(result.Message.Key ?? [], CancellationToken.None);
                 var value = await deserializer.DeserializeAsync(result.Message.Value ?? [], CancellationToken.None);
                 records.Add(new ChangeRecord(result.Partition.Value, result.Offset.Value, (GenericRecord?)key?.Datum, (GenericRecord?)value?.Datum, value?.SchemaId ?? 0,
-                    result.Message.Key, result.Message.Value, PositionOf(result.Message)));
+                    result.Message.Key, result.Message.Value, PositionOf(result.Message), MarkOf(result.Message)));
             }
             records.Sort((a, b) => a.Partition != b.Partition ? a.Partition.CompareTo(b.Partition) : a.Offset.CompareTo(b.Offset));
             return done(records);
@@ -131,7 +140,7 @@ internal static class ChangeTopic
                 var key = await deserializer.DeserializeAsync(result.Message.Key ?? [], CancellationToken.None);
                 var value = await deserializer.DeserializeAsync(result.Message.Value ?? [], CancellationToken.None);
                 records.Add(new ChangeRecord(result.Partition.Value, result.Offset.Value, (GenericRecord?)key?.Datum, (GenericRecord?)value?.Datum, value?.SchemaId ?? 0,
-                    result.Message.Key, result.Message.Value, PositionOf(result.Message)));
+                    result.Message.Key, result.Message.Value, PositionOf(result.Message), MarkOf(result.Message)));
                 next[result.Partition.Value] = result.Offset.Value + 1;
             }
             records.Sort((a, b) => a.Partition != b.Partition ? a.Partition.CompareTo(b.Partition) : a.Offset.CompareTo(b.Offset));

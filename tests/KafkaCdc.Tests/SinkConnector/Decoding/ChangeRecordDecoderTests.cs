@@ -1,6 +1,7 @@
 using Avro.Generic;
 using Confluent.Kafka;
 using KafkaCdc.Shared.AvroFormat;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
@@ -33,7 +34,7 @@ public class ChangeRecordDecoderTests
         Topic = topic,
         Partition = 2,
         Offset = offset,
-        Message = new Message<byte[]?, byte[]?> { Key = message.Key, Value = message.Value, Headers = [] },
+        Message = new Message<byte[]?, byte[]?> { Key = message.Key, Value = message.Value, Headers = message.Headers() },
     };
 
     [Test]
@@ -60,6 +61,44 @@ public class ChangeRecordDecoderTests
             Assert.That(Datums.Property(update.RowSchema!["v"], PgColumnProperties.Type), Is.EqualTo("text"),
                 "column properties survive the registry");
         });
+    }
+
+    [Test]
+    public async Task SnapshotMarkAndPosition_AreReadOnTheGenericAndTextPaths_AndOnTombstones()
+    {
+        var name = TestEnvironment.UniqueName("marked");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, 'a')");
+        using var events = new ChangeEvents(name);
+        var row = await table.RowAsync("id = 1");
+        var mark = new SnapshotMark(42, 0x1_0000_0010, 3, SnapshotMarkKind.HeldChange);
+        var position = new SourcePosition(42, 0x1_0000_0020, 4);
+        var insert = await events.InsertAsync(table, row) with { Snapshot = mark, Position = position };
+        var decoder = Decoder();
+
+        var generic = await decoder.DecodeAsync(Consumed(name, 0, insert), CancellationToken.None);
+        var text = await decoder.DecodeAsync(Consumed(name, 1, insert), CancellationToken.None);
+        var tombstone = await decoder.DecodeAsync(Consumed(name, 2, await events.TombstoneAsync(table, row) with { Snapshot = mark }), CancellationToken.None);
+        var plain = await decoder.DecodeAsync(Consumed(name, 3, insert with { Snapshot = null, Position = null }), CancellationToken.None);
+
+        Assert.That(text.AfterText, Is.Not.Null, "the second record took the text path");
+        Assert.That(new[] { generic.SnapshotMark, text.SnapshotMark, tombstone.SnapshotMark, plain.SnapshotMark }, Is.EqualTo(new SnapshotMark?[] { mark, mark, mark, null }));
+        Assert.That((generic.SourcePosition, text.SourcePosition, plain.SourcePosition), Is.EqualTo(((SourcePosition?)position, (SourcePosition?)position, (SourcePosition?)null)));
+    }
+
+    [Test]
+    public async Task AMalformedSnapshotMark_FailsTheRecord_NamingItsLength()
+    {
+        var name = TestEnvironment.UniqueName("badmark");
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} VALUES (1, 'a')");
+        using var events = new ChangeEvents(name);
+        var insert = await events.InsertAsync(table, await table.RowAsync("id = 1")) with { SnapshotBytes = new byte[22] };
+
+        var record = await Decoder().DecodeAsync(Consumed(name, 0, insert), CancellationToken.None);
+
+        Assert.That(record.Action, Is.EqualTo(RecordAction.Failed));
+        Assert.That(record.Failure!.Message, Does.Contain("header kafkacdc.snapshot is 22 bytes, not 21"));
     }
 
     [Test]

@@ -44,7 +44,7 @@ public class SinkStatusTests
         foreach (var table in new[] { "orders", "orders", "events" })
         {
             var counts = new WriteCounts();
-            counts.AddReplayed(table);
+            counts.SkipOfTable(table, "replayed");
             metrics.BatchCommitted(counts, TimeSpan.FromMilliseconds(1));
         }
 
@@ -52,5 +52,24 @@ public class SinkStatusTests
             new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower });
 
         Assert.That(json, Does.Contain("\"replayed_records_skipped\":{\"events\":1,\"orders\":2}"));
+    }
+
+    [Test]
+    public void SnapshotRecordsSkipped_AreListedPerTableAndReason_ApartFromReplays()
+    {
+        using var metrics = new SinkMetrics("status-" + Guid.NewGuid().ToString("N"));
+        var status = new SinkStatus("sink", "group", 1, metrics);
+        foreach (var (table, reason) in new[] { ("orders", "stale_snapshot"), ("orders", "held_by_snapshot"), ("orders", "stale_snapshot"), ("events", "replayed") })
+        {
+            var counts = new WriteCounts();
+            counts.SkipOfTable(table, reason);
+            metrics.BatchCommitted(counts, TimeSpan.FromMilliseconds(1));
+        }
+
+        var json = System.Text.Json.JsonSerializer.Serialize(status.Document(),
+            new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower });
+
+        Assert.That(json, Does.Contain("\"replayed_records_skipped\":{\"events\":1}"));
+        Assert.That(json, Does.Contain("\"snapshot_records_skipped\":{\"orders\":{\"held_by_snapshot\":1,\"stale_snapshot\":2}}"));
     }
 }

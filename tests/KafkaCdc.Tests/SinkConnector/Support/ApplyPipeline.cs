@@ -1,5 +1,4 @@
 using Confluent.Kafka;
-using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SinkConnector.Applying;
 using KafkaCdc.SinkConnector.Batching;
@@ -40,7 +39,7 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
         _session = new DestinationSession(_dataSource);
         var logger = Logging.CreateLogger("pipeline");
         var committer = new OffsetCommitter(new SinkOffsetsTable(options.SchemaName, options.GroupId), this, logger);
-        var applier = new BatchApplier(options, _session, new RecordShapes(options), new SchemaEvolution(options, logger), new TruncateBarrier(options.SchemaName), committer);
+        var applier = new BatchApplier(options, _session, new RecordShapes(options), new SchemaEvolution(options, logger), new TruncateBarrier(options.SchemaName), committer, logger);
         _flusher = new BatchFlusher(options, _session, applier, new DeadLetterQueue(null, null, options.Name, logger, _metrics), _metrics, 0, logger);
         _decoder = new ChangeRecordDecoder(new AvroDeserializer(_registry), options.TableNameFormat);
     }
@@ -69,6 +68,7 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
         await using var connection = await pipeline._dataSource.OpenConnectionAsync();
         await new SinkOffsetsTable(pipeline.Options.SchemaName, pipeline.Options.GroupId).EnsureAsync(connection, CancellationToken.None);
         await new TruncateBarrier(pipeline.Options.SchemaName).EnsureAsync(connection, CancellationToken.None);
+        await new SinkSnapshotsTable(pipeline.Options.SchemaName).EnsureAsync(connection, CancellationToken.None);
         return pipeline;
     }
 
@@ -99,7 +99,7 @@ internal sealed class ApplyPipeline : IKafkaOffsetCommit, IAsyncDisposable
                 {
                     Key = message.Key,
                     Value = message.Value,
-                    Headers = message.Position is { } position ? [new Header(SourcePosition.HeaderName, position.ToBytes())] : [],
+                    Headers = message.Headers(),
                 },
             };
             if (_stoppedTopics.Contains(topic)) continue; // the task paused the topic's partitions

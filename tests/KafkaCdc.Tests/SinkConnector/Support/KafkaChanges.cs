@@ -23,13 +23,20 @@ internal sealed class KafkaChanges : IDisposable
         return new KafkaChanges(topic);
     }
 
-    /// <summary>Produces the messages in order and waits until all are acknowledged.</summary>
+    /// <summary>
+    /// Produces the messages in order and waits until all are acknowledged; each carries <paramref name="headers"/> and
+    /// its own position and snapshot mark headers.
+    /// </summary>
     public void Produce(IEnumerable<ChangeMessage> messages, Headers? headers = null)
     {
         var failures = new List<string>();
         foreach (var message in messages)
         {
-            var kafkaMessage = new Message<byte[]?, byte[]?> { Key = message.Key, Value = message.Value, Headers = headers };
+            var own = message.Headers();
+            var all = new Headers();
+            foreach (var header in (IEnumerable<IHeader>?)headers ?? []) all.Add(header.Key, header.GetValueBytes());
+            foreach (var header in own) all.Add(header.Key, header.GetValueBytes());
+            var kafkaMessage = new Message<byte[]?, byte[]?> { Key = message.Key, Value = message.Value, Headers = all };
             var partition = message.Partition is { } p ? new Partition(p) : Partition.Any;
             _producer.Produce(new TopicPartition(Topic, partition), kafkaMessage, report =>
             {
