@@ -13,38 +13,58 @@ namespace KafkaCdc.Tests.Pipeline;
 /// for about five seconds, by a fast shutdown and by an immediate one (a crash: WAL recovery on start, the slot's
 /// confirmed position back to its last checkpoint), and the destination's server restarted. The connectors must
 /// reconnect with their backoff, resume, still be running, and every destination table end equal to its source table.
-/// The restarted server is one the test starts, never the run's shared one.
+/// The restarted server is one the fixture starts (shared by its tests, each with databases of its own), never the run's
+/// shared one.
 /// </summary>
 public class PostgresRestartPipelineTests
 {
     static readonly TimeSpan s_downtime = TimeSpan.FromSeconds(5);
+    TemporaryPostgres _server = null!;
+    bool _down;
+
+    [OneTimeSetUp]
+    public async Task StartServerAsync() => _server = await TemporaryPostgres.StartAsync();
+
+    /// <summary>
+    /// A test that failed during the outage left the server stopped: the next test gets it running. The pooled connections
+    /// this process opened to the server before its restart are dead (57P01): the next test opens new ones.
+    /// </summary>
+    [TearDown]
+    public async Task StartAgainIfDownAsync()
+    {
+        if (_down) await _server.StartAgainAsync();
+        _down = false;
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    [OneTimeTearDown]
+    public async Task StopServerAsync() => await _server.DisposeAsync();
 
     [TestCase(PostgresShutdownMode.Fast)]
     [TestCase(PostgresShutdownMode.Immediate)]
     public async Task SourceServerRestarted_UnderLoad_BothConnectorsResume_EveryTableEqual(PostgresShutdownMode mode)
     {
-        await using var server = await TemporaryPostgres.StartAsync();
-        await using var source = await SourceTestDatabase.CreateAsync("src_restart", ChaosPipeline.Tables, server.ConnectionString);
+        await using var source = await SourceTestDatabase.CreateAsync("src_restart", ChaosPipeline.Tables, _server.ConnectionString);
         var destination = await SinkDestination.CreateAsync("src_restart_dst");
-        await RestartUnderLoadAsync(server, mode, "source", source, destination);
+        await RestartUnderLoadAsync(mode, "source", source, destination);
     }
 
     [Test]
     public async Task DestinationServerRestarted_UnderLoad_BothConnectorsResume_EveryTableEqual()
     {
-        await using var server = await TemporaryPostgres.StartAsync();
         await using var source = await SourceTestDatabase.CreateAsync("dst_restart", ChaosPipeline.Tables);
-        var destination = await SinkDestination.CreateAsync("dst_restart_dst", server: server.ConnectionString);
-        await RestartUnderLoadAsync(server, PostgresShutdownMode.Fast, "destination", source, destination);
+        var destination = await SinkDestination.CreateAsync("dst_restart_dst", server: _server.ConnectionString);
+        await RestartUnderLoadAsync(PostgresShutdownMode.Fast, "destination", source, destination);
     }
 
     /// <summary>
-    /// Starts the pipeline and the workload, stops <paramref name="server"/> (the <paramref name="side"/>'s) with
+    /// Starts the pipeline and the workload, stops the fixture's server (the <paramref name="side"/>'s) with
     /// <paramref name="mode"/> once changes flow, starts it again after <see cref="s_downtime"/>, waits (the workload
     /// writing on) until a change made after the restart reached the destination, then stops the workload and compares.
     /// </summary>
-    static async Task RestartUnderLoadAsync(TemporaryPostgres server, PostgresShutdownMode mode, string side, SourceTestDatabase source, SinkDestination destination)
+    async Task RestartUnderLoadAsync(PostgresShutdownMode mode, string side, SourceTestDatabase source, SinkDestination destination)
     {
+        var server = _server;
         var processes = new Dictionary<string, ConnectorProcess>();
         try
         {
@@ -56,11 +76,13 @@ public class PostgresRestartPipelineTests
             Assert.That(workload.IsCompleted, Is.False, () => $"the workload ended early: {workload.Exception}");
 
             var clock = Stopwatch.StartNew();
+            _down = true;
             await StopAsync(server, mode, side);
             var stopped = clock.Elapsed;
             await Task.Delay(s_downtime); // the outage itself, while the workload tries on
             var startedAt = clock.Elapsed;
             await server.StartAgainAsync();
+            _down = false;
             var back = clock.Elapsed;
             if (side == "source")
             {

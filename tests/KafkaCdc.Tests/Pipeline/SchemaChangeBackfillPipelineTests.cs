@@ -196,7 +196,9 @@ public class SchemaChangeBackfillPipelineTests
         var destination = await SinkDestination.CreateAsync("bf_table_rename_dst");
         await using var connector = await InProcessConnector.StartStreamingAsync(source.Config());
         await source.ExecuteAsync("INSERT INTO before_rename SELECT i, 'row ' || i FROM generate_series(1, 150) i");
-        await using var sink = InProcessSink.Start(SinkConfigs.For(destination, "", ("topics", null!), ("topics.regex", $"{source.Name}_.*")));
+        // The regex subscription looks for new topics every 500 ms, not the sink's 5 s (SinkWorkerTests covers that default).
+        await using var sink = InProcessSink.Start(SinkConfigs.For(destination, "", ("topics", null!), ("topics.regex", $"{source.Name}_.*"),
+            ("kafka.topic.metadata.refresh.interval.ms", "500")));
         await PipelineCompare.UntilEqualAsync(source, "before_rename", destination, source.Topic("before_rename"), "the first rows", connector, sink, s_timeout);
 
         // The relation keeps its id; its changes now go to the new name's topic, which would hold only the rows changed

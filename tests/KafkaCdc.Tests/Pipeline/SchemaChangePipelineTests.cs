@@ -53,7 +53,9 @@ public class SchemaChangePipelineTests
         var config = source.Config();
         config["publication.autocreate.mode"] = autocreateMode;
         await using var connector = await InProcessConnector.StartStreamingAsync(config);
-        await using var sink = InProcessSink.Start(SinkConfigs.For(destination, "", ("topics", null!), ("topics.regex", $"{source.Name}_.*")));
+        // The regex subscription looks for new topics every 500 ms, not the sink's 5 s (SinkWorkerTests covers that default).
+        await using var sink = InProcessSink.Start(SinkConfigs.For(destination, "", ("topics", null!), ("topics.regex", $"{source.Name}_.*"),
+            ("kafka.topic.metadata.refresh.interval.ms", "500")));
         await PipelineCompare.UntilEqualAsync(source, $"{schema}.existing", destination, source.Topic("existing"), "the table that existed", connector, sink);
 
         // Created while the connector streams: the publication covers it at once; its first change brings a Relation

@@ -123,6 +123,7 @@ public class SinkWorkerTests
             GroupId = group,
             EnableAutoCommit = false,
             SessionTimeoutMs = SinkConfigs.SessionTimeoutMs,
+            HeartbeatIntervalMs = 200,
         }).Build())
         {
             consumer.Subscribe(name);
