@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "The last checkpoint did not complete within {Seconds}s; the next start re-reads from the last stored offset")]
     internal static partial void FinalCheckpointTimedOut(ILogger logger, double seconds);
 
+    [LoggerMessage(EventId = 3009, Level = LogLevel.Information, Message = "The replication connection did not close within {Seconds}s of the stop; its position is confirmed, so it is left to close with the process ({What})")]
+    internal static partial void ReplicationCloseAbandoned(ILogger logger, double seconds, string what);
+
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Reset the offset of connector {Name} in {Topic} (was {Previous}); the next start begins at the position of slot {Slot}")]
     internal static partial void OffsetsReset(ILogger logger, string name, string topic, string previous, string slot);
 

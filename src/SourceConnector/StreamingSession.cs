@@ -56,7 +56,8 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         var captured = await AssignTopicsAsync(catalogConnection, publication, stop);
         var slot = await AwaitSlotReleasedAsync(catalogConnection, stop);
 
-        await using var replication = new LogicalReplicationConnection(_options.ConnectionString("replication"));
+        var replication = new LogicalReplicationConnection(_options.ConnectionString("replication"));
+        await using var closeReplication = new BoundedClose(() => replication.DisposeAsync(), "closing the replication connection", logger);
         await replication.Open(stop);
         process.SystemId = ulong.Parse((await replication.IdentifySystem(stop)).SystemId, System.Globalization.CultureInfo.InvariantCulture);
         var (startLsn, snapshot) = await StartPositionAsync(replication, slot, captured, stop);
@@ -148,8 +149,38 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
         }
         Log.Stopped(logger, checkpointer.ConfirmedLsn.ToString(), checkpointer.StoredLsn.ToString(),
             checkpointer.OpenTransactions);
-        await abort.CancelAsync();
-        await Quietly(readerTask);
+        await new BoundedClose(async () =>
+        {
+            await abort.CancelAsync();
+            await Quietly(readerTask);
+        }, "ending the replication stream's read", logger).DisposeAsync();
+    }
+
+    /// <summary>
+    /// Ends the replication connection's use once its position is confirmed, waiting at most <see cref="Wait"/>: Npgsql
+    /// ends a read in progress with a cancel request, whose answer it reads synchronously through a socket engine, and
+    /// the read's own continuation, run inline on a socket engine (SourceProgram.RunSocketCompletionsInline), waits for
+    /// that cancellation to finish; when both land on the same engine, nothing moves until the cancel connection times
+    /// out (the connection timeout, 30 s): the source exited 30 s after "Stopped". Nothing is left to confirm by then, so
+    /// what has not finished is left to end with the process (or on its own, shortly after a session that failed).
+    /// </summary>
+    sealed class BoundedClose(Func<ValueTask> close, string what, ILogger logger) : IAsyncDisposable
+    {
+        static readonly TimeSpan s_wait = TimeSpan.FromSeconds(3);
+
+        public static TimeSpan Wait => s_wait;
+
+        public async ValueTask DisposeAsync()
+        {
+            var closing = Task.Run(async () => await close());
+            if (await Task.WhenAny(closing, Task.Delay(s_wait, CancellationToken.None)) != closing)
+            {
+                Log.ReplicationCloseAbandoned(logger, s_wait.TotalSeconds, what);
+                _ = closing.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+                return;
+            }
+            await Quietly(closing);
+        }
     }
 
     /// <summary>The OIDs of <paramref name="tables"/>, so that a relation renamed while streaming is known by its OID.</summary>
