@@ -183,10 +183,16 @@ public class TableStopTests
         await Poll.UntilAsync(() => StoppedTable(first, name) is not null, TimeSpan.FromSeconds(60), () => $"the table to stop; log:\n{first.Logging.Text}");
         await using var second = InProcessSink.Start(config); // joins the group: the eager rebalance revokes the partition
 
-        await Poll.UntilAsync(() => first.Logging.Logger.Entries.Any(e => e.EventId == 4012) && Stops(first, second) == 2, TimeSpan.FromSeconds(60),
-            () => $"the partition revoked and stopped again by its next owner; first:\n{first.Logging.Text}\nsecond:\n{second.Logging.Text}");
-        var holders = new[] { first, second }.Where(s => StoppedTable(s, name) is not null).ToList();
-        Assert.That(holders, Has.Count.EqualTo(1), "only the partition's owner reports the stop: the other forgot it");
+        // Polled to the settled state: under load a member can miss its heartbeats and cause one more rebalance, which moves
+        // the partition (and its stop) once more; at the end exactly one member, the owner, reports the stop.
+        List<InProcessSink> holders = [];
+        await Poll.UntilAsync(() =>
+            {
+                holders = [.. new[] { first, second }.Where(s => StoppedTable(s, name) is not null)];
+                return first.Logging.Logger.Entries.Any(e => e.EventId == 4012) && Stops(first, second) >= 2 && holders.Count == 1;
+            }, TimeSpan.FromSeconds(60),
+            () => $"the partition revoked and stopped again by its next owner, and only the owner reporting the stop ({holders.Count} do); " +
+                  $"first:\n{first.Logging.Text}\nsecond:\n{second.Logging.Text}");
         Assert.That(StoppedTable(holders[0], name)!.Offset, Is.EqualTo(1L), "stopped at the same record");
         Assert.That((await _destination.RecordedOffsetsAsync(config["group.id"]))[(name, 0)], Is.EqualTo(1L));
         Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(new[] { "(1,good)" }));
