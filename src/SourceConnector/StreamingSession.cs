@@ -157,7 +157,7 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
     }
 
     /// <summary>
-    /// Ends the replication connection's use once its position is confirmed, waiting at most <see cref="Wait"/>: Npgsql
+    /// Ends the replication connection's use once its position is confirmed, waiting at most 3 s: Npgsql
     /// ends a read in progress with a cancel request, whose answer it reads synchronously through a socket engine, and
     /// the read's own continuation, run inline on a socket engine (SourceProgram.RunSocketCompletionsInline), waits for
     /// that cancellation to finish; when both land on the same engine, nothing moves until the cancel connection times
@@ -167,8 +167,6 @@ internal sealed class StreamingSession(SourceProcess process, ILogger logger)
     sealed class BoundedClose(Func<ValueTask> close, string what, ILogger logger) : IAsyncDisposable
     {
         static readonly TimeSpan s_wait = TimeSpan.FromSeconds(3);
-
-        public static TimeSpan Wait => s_wait;
 
         public async ValueTask DisposeAsync()
         {

@@ -122,6 +122,37 @@ internal static class ChaosPipeline
         return (transactions, interrupted);
     }
 
+    /// <summary>
+    /// Kills <paramref name="source"/> (kill -9) once the initial snapshot of <paramref name="source"/>'s database's table
+    /// <c>keyless</c> has begun, before it ends; returns the records its topic held then. Polled every 10 ms (Poll's
+    /// intervals grow to 200 ms, longer than the table's snapshot on a quiet machine). Inconclusive when the table's
+    /// snapshot had ended by the kill, as far as the connector's log says.
+    /// </summary>
+    public static async Task<long> KillMidKeylessSnapshotAsync(ConnectorProcess source, SourceTestDatabase database)
+    {
+        long records;
+        var deadline = DateTime.UtcNow + Timeout;
+        while ((records = SinkDestination.EndOffsets(database.Topic("keyless")).Values.Sum()) == 0)
+        {
+            if (DateTime.UtcNow >= deadline || source.HasExited) Assert.Fail($"the keyless table's snapshot did not begin:{Environment.NewLine}{source.Output}");
+            await Task.Delay(10);
+        }
+        await source.KillAsync();
+        if (source.Output.Contains("Snapshot of public.keyless complete", StringComparison.Ordinal))
+            Assert.Inconclusive($"the kill came after the keyless table's snapshot ended ({records} records in its topic)");
+        return records;
+    }
+
+    /// <summary>
+    /// Inconclusive unless the restarted <paramref name="source"/> resumed the interrupted snapshot: it may still have
+    /// ended between the poll and the kill (its last log line not yet written).
+    /// </summary>
+    public static void AssumeSnapshotResumed(ConnectorProcess source, long keylessAtKill)
+    {
+        if (!source.Output.Contains("resuming an interrupted snapshot", StringComparison.Ordinal))
+            Assert.Inconclusive($"the kill came after the snapshot ended ({keylessAtKill} keyless records in Kafka at the kill)");
+    }
+
     /// <summary>Waits until every destination table equals its source table; returns the rows compared.</summary>
     public static async Task<int> EveryTableEqualAsync(SourceTestDatabase source, SinkDestination destination, Dictionary<string, ConnectorProcess> processes)
     {

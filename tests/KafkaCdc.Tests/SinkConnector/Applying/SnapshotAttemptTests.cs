@@ -111,17 +111,27 @@ public class SnapshotAttemptTests
         Assert.That(await _destination.ScalarAsync($"SELECT count(*) FROM {_destination.Schema}.{name} WHERE __deleted"), Is.Zero);
     }
 
+    /// <summary>A source table with a key, rows 1 to 8.</summary>
+    async Task<(string Name, SourceTable Table)> KeyedTableAsync(string prefix)
+    {
+        var name = TestEnvironment.UniqueName(prefix);
+        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
+        await table.ExecuteAsync($"INSERT INTO {name} SELECT i, 'v' || i FROM generate_series(1, 8) i");
+        return (name, table);
+    }
+
+    /// <summary>Every row of <paramref name="table"/> read by snapshot <paramref name="attempt"/>, the i-th row in partition <paramref name="partition"/>(i).</summary>
+    static async Task<List<ChangeMessage>> ReadsAsync(SourceTable table, ChangeEvents events, long snapshotLsn, uint attempt, Func<int, int> partition) =>
+        [.. (await Task.WhenAll((await table.RowsAsync()).Select(r => events.InsertAsync(table, r, snapshotLsn, op: 'r'))))
+            .Select((m, i) => m with { Partition = partition(i), Snapshot = SnapshotAttemptScenario.Mark(snapshotLsn, attempt, SnapshotMarkKind.Read) })];
+
     [Test]
     public async Task KeyedTableInInsertMode_Attempt2AfterAttempt1_HasNoDuplicateKeys()
     {
-        var name = TestEnvironment.UniqueName("keyed_insert");
-        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
-        await table.ExecuteAsync($"INSERT INTO {name} SELECT i, 'v' || i FROM generate_series(1, 8) i");
+        var (name, table) = await KeyedTableAsync("keyed_insert");
         using var events = new ChangeEvents(name);
         var snapshotLsn = events.NextLsn;
-        async Task<List<ChangeMessage>> ReadAsync(uint attempt) =>
-            [.. (await Task.WhenAll((await table.RowsAsync()).Select(r => events.InsertAsync(table, r, snapshotLsn, op: 'r'))))
-                .Select((m, i) => m with { Partition = i % 2, Snapshot = SnapshotAttemptScenario.Mark(snapshotLsn, attempt, SnapshotMarkKind.Read) })];
+        Task<List<ChangeMessage>> ReadAsync(uint attempt) => ReadsAsync(table, events, snapshotLsn, attempt, i => i % 2);
         var attempt1 = await ReadAsync(1);
         await table.ExecuteAsync($"UPDATE {name} SET v = 'changed' WHERE id = 3");
         var held = await events.UpdateAsync(table, null, await table.RowAsync("id = 3")) with
@@ -145,14 +155,10 @@ public class SnapshotAttemptTests
         // Upsert converges without the rule (a newer attempt's rows overwrite the older's, the held changes repeat what
         // they hold); the rule would reset the table when attempt 2 arrives, emptying a change streamed after attempt 2
         // that a partition holding none of attempt 2's rows brought first (a regression for the common case).
-        var name = TestEnvironment.UniqueName("keyed_upsert");
-        var table = await SourceTable.CreateAsync(_source, $"CREATE TABLE {name} (id integer PRIMARY KEY, v text)", name);
-        await table.ExecuteAsync($"INSERT INTO {name} SELECT i, 'v' || i FROM generate_series(1, 8) i");
+        var (name, table) = await KeyedTableAsync("keyed_upsert");
         using var events = new ChangeEvents(name);
         var snapshotLsn = events.NextLsn;
-        async Task<List<ChangeMessage>> ReadAsync(uint attempt) =>
-            [.. (await Task.WhenAll((await table.RowsAsync()).Select(r => events.InsertAsync(table, r, snapshotLsn, op: 'r'))))
-                .Select(m => m with { Partition = 1, Snapshot = SnapshotAttemptScenario.Mark(snapshotLsn, attempt, SnapshotMarkKind.Read) })];
+        Task<List<ChangeMessage>> ReadAsync(uint attempt) => ReadsAsync(table, events, snapshotLsn, attempt, _ => 1);
         var attempt1 = await ReadAsync(1);
         var deleted = await table.RowAsync("id = 3");
         await table.ExecuteAsync($"DELETE FROM {name} WHERE id = 3");
