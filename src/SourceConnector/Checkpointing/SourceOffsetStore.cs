@@ -17,6 +17,7 @@ internal sealed class SourceOffsetStore(
     IProducer<byte[]?, byte[]?> producer, ConsumerConfig consumerConfig, ILogger logger) : IOffsetWriter
 {
     static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan s_queueFullWait = TimeSpan.FromMilliseconds(5);
     readonly byte[] _key = System.Text.Encoding.UTF8.GetBytes(connectorName);
 
     /// <summary>The offsets topic.</summary>
@@ -133,12 +134,27 @@ internal sealed class SourceOffsetStore(
 
     static bool Passed(StreamFilterOffset filter, NpgsqlLogSequenceNumber lsn) => NpgsqlLogSequenceNumber.TryParse(filter.Until, out var until) && lsn > until;
 
-    /// <summary>Writes <paramref name="offset"/> (or a tombstone when null) and waits for Kafka's acknowledgement.</summary>
+    /// <summary>
+    /// Writes <paramref name="offset"/> (or a tombstone when null) and waits for Kafka's acknowledgement. When the
+    /// producer's send queue, shared with the change records, is full, it waits for room as they do (back-pressure, not
+    /// a failure: a snapshot's progress stored into a full queue restarted the snapshot as a new run).
+    /// </summary>
     /// <exception cref="ProduceException{TKey,TValue}">Kafka refused the record.</exception>
     public async Task WriteAsync(SourceOffset? offset, CancellationToken cancellationToken)
     {
         var message = new Message<byte[]?, byte[]?> { Key = _key, Value = offset?.ToJson() };
-        await producer.ProduceAsync(new TopicPartition(Topic, 0), message, cancellationToken);
+        while (true)
+        {
+            try
+            {
+                await producer.ProduceAsync(new TopicPartition(Topic, 0), message, cancellationToken);
+                break;
+            }
+            catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+            {
+                await Task.Delay(s_queueFullWait, cancellationToken);
+            }
+        }
         Last = offset;
         Log.OffsetStored(logger, Topic, offset?.Lsn ?? "(none)");
     }

@@ -70,8 +70,11 @@ internal static class ChaosPipeline
     /// ended (it stopped, or is starting up) is counted as interrupted and the connection opened anew, so the workload
     /// outlives an outage of its server; any other failure ends it.
     /// </summary>
+    /// <param name="connectionString">The source database.</param>
+    /// <param name="stop">Ends the workload.</param>
+    /// <param name="maxTransactions">Ends it earlier, after this many transactions (committed or interrupted).</param>
     /// <returns>How many transactions committed, and how many an outage interrupted (their outcome unknown).</returns>
-    public static async Task<(int Committed, int Interrupted)> RunWorkloadAsync(string connectionString, CancellationToken stop)
+    public static async Task<(int Committed, int Interrupted)> RunWorkloadAsync(string connectionString, CancellationToken stop, int maxTransactions = int.MaxValue)
     {
         var random = new Random(1616);
         var nextId = 1000;
@@ -79,7 +82,7 @@ internal static class ChaosPipeline
         NpgsqlConnection? connection = null;
         try
         {
-            while (!stop.IsCancellationRequested)
+            while (!stop.IsCancellationRequested && transactions + interrupted < maxTransactions)
             {
                 var id = random.Next(1, nextId);
                 var sql = (transactions % 4) switch

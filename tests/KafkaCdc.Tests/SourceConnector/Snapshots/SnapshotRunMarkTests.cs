@@ -13,9 +13,21 @@ namespace KafkaCdc.Tests.SourceConnector.Snapshots;
 /// </summary>
 public class SnapshotRunMarkTests
 {
-    // Every record of a table without a key goes to partition 0, where the mock cluster keeps about 5 MiB: the two
-    // runs' rows and the workload's changes must stay under it, or the comparison would see them lost.
+    // Every record of a table without a key goes to partition 0, where the mock cluster keeps about 5 MiB (some 25,000
+    // of these records; it drops the oldest beyond): the two runs' rows and the workload's changes must stay under it,
+    // or the comparison would see rows lost. So the workload is bounded (WorkloadTransactions: under 4,000 keyless
+    // changes), and the source's producer is throttled (Throttled), which also makes the kill land early in the
+    // keyless table's first run: unthrottled, the run could write most of its rows before the kill (partition 0 then
+    // overflowed, about one run in five) or all of them (inconclusive).
     const int BulkRows = 12_000;
+    const int WorkloadTransactions = 3_000;
+
+    /// <summary>At most 500 records in flight, sent every 100 ms: a few thousand records a second.</summary>
+    static void Throttled(Dictionary<string, string> config)
+    {
+        config["kafka.queue.buffering.max.messages"] = "500";
+        config["kafka.linger.ms"] = "100";
+    }
 
     [Test]
     public void Offset_FromAnEarlierVersion_ReadsAsAFirstRunWithOneDroppingFilter()
@@ -91,8 +103,9 @@ public class SnapshotRunMarkTests
         var config = database.Config();
         config["snapshot.max.threads"] = "1";
         config["snapshot.fetch.size"] = "250"; // many chunks: a wider window for the kill
+        Throttled(config);
         using var stopWorkload = new CancellationTokenSource();
-        var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(database.ConnectionString, stopWorkload.Token));
+        var workload = Task.Run(() => ChaosPipeline.RunWorkloadAsync(database.ConnectionString, stopWorkload.Token, WorkloadTransactions));
         try
         {
             long keylessAtKill;
