@@ -31,6 +31,9 @@ public sealed class BatchApplier
     readonly TruncateApplier _truncates;
     readonly OffsetCommitter _committer;
     readonly SnapshotResets _snapshots;
+    // Insert mode: the tables whose keyed records follow the snapshot rule (see MarkOf), and those already looked at.
+    readonly HashSet<string> _keyedRule = new(StringComparer.Ordinal);
+    readonly HashSet<string> _keyedRuleKnown = new(StringComparer.Ordinal);
 
     /// <summary>Creates the applier.</summary>
     public BatchApplier(SinkOptions options, DestinationSession session, RecordShapes shapes, SchemaEvolution evolution,
@@ -169,8 +172,9 @@ public sealed class BatchApplier
             var applied = fences[batch.Partition].AppliedOffset ?? long.MinValue;
             foreach (var record in batch.Records)
             {
-                if (MarkOf(record) is { } mark && record.Table is { } table && record.Offset >= applied)
-                    (snapshots ??= new SnapshotFence()).Observe(table, mark);
+                if (record.SnapshotMark is null || record.Table is not { } table || record.Offset < applied) continue;
+                if (record.Key is not null && _options.InsertMode == InsertMode.Insert) await LearnKeyedRuleAsync(transaction, table, cancellationToken);
+                if (MarkOf(record) is { } mark) (snapshots ??= new SnapshotFence()).Observe(table, mark);
             }
         }
         if (snapshots is not null) await _snapshots.ApplyAsync(_session, transaction, snapshots, cancellationToken);
@@ -179,13 +183,41 @@ public sealed class BatchApplier
 
     /// <summary>
     /// The record's snapshot mark, if the rule applies to it: to records without a Kafka key (a table without a key,
-    /// whose records the source writes to partition 0 only, in order), and in insert mode to every record. Not to a
-    /// keyed record in upsert mode: there a newer attempt's rows overwrite the older's and the held changes repeat
-    /// what the rows hold, so it converges as it always did, while a reset could empty, with the older rows, a change
-    /// streamed after the newer attempt that another partition, holding none of that attempt's rows, brought first.
+    /// whose records the source writes to partition 0 only, in order), and in insert mode to keyed records whose
+    /// destination table has no primary key to write them by (<see cref="_keyedRule"/>). Not to other keyed records:
+    /// there a newer run's rows overwrite the older's and the held changes repeat what the rows hold (in insert mode
+    /// the rows and held changes of a run after the first are written as upserts, <see cref="UpsertsInInsertMode"/>),
+    /// so the table converges, while a reset could empty, with the older rows, a change streamed after the newer run
+    /// that another partition, holding none of that run's rows, brought first.
     /// </summary>
     SnapshotMark? MarkOf(ChangeRecord record) =>
-        record.SnapshotMark is { } mark && (record.Key is null || _options.InsertMode == InsertMode.Insert) ? mark : null;
+        record.SnapshotMark is { } mark && (record.Key is null || (_options.InsertMode == InsertMode.Insert && _keyedRule.Contains(record.Table!))) ? mark : null;
+
+    /// <summary>
+    /// In insert mode, whether the rule applies to <paramref name="table"/>'s keyed records (<see cref="_keyedRule"/>):
+    /// when <c>primary.key.mode</c> does not name the row's identity (<c>kafka</c>, <c>none</c>) or the existing
+    /// destination table has no primary key. A table still to be created gets the records' key.
+    /// </summary>
+    async Task LearnKeyedRuleAsync(ApplyTransaction transaction, string table, CancellationToken cancellationToken)
+    {
+        if (!_keyedRuleKnown.Add(table)) return;
+        var byRow = _options.PrimaryKeyMode is PrimaryKeyMode.RecordKey or PrimaryKeyMode.RecordValue;
+        if (byRow)
+        {
+            if (!_session.Tables.TryGetValue(table, out var destination))
+                _session.Tables[table] = destination = await _session.Catalog.DescribeAsync(transaction.Connection, _options.SchemaName, table, cancellationToken);
+            byRow = destination is null || destination.PrimaryKey.Count > 0;
+        }
+        if (!byRow) _keyedRule.Add(table);
+    }
+
+    /// <summary>
+    /// Whether insert mode writes the record as an upsert: a keyed row or held change of an initial snapshot's run after
+    /// the first, whose destination table has a primary key (else the rule, <see cref="MarkOf"/>, replaces the rows).
+    /// The run's rows may repeat an interrupted run's, and its held changes repeat what its rows hold.
+    /// </summary>
+    bool UpsertsInInsertMode(ChangeRecord record) =>
+        _options.InsertMode == InsertMode.Insert && record.Key is not null && record.SnapshotMark is { Attempt: > 1 } && !_keyedRule.Contains(record.Table!);
 
     /// <summary>Whether <paramref name="snapshots"/> skips the record (an earlier attempt's, or a change its attempt's rows hold), counted.</summary>
     bool SnapshotFenced(SnapshotFence snapshots, ChangeRecord record, WriteCounts counts)
@@ -212,7 +244,8 @@ public sealed class BatchApplier
         if (bound is null || bound.Value.Records.Count == 0) return;
         var table = bound.Value.Table;
         var changes = new List<RowChange>(2);
-        if (RowEncoder.Encode(record, table, ModeOf(table), ReplaceWithoutKey, changes) is { } skipped)
+        var mode = ModeOf(table, record);
+        if (RowEncoder.Encode(record, table, mode, ReplaceWithoutKey, changes) is { } skipped)
         {
             transaction.Counts.Skip(skipped);
             return;
@@ -220,7 +253,7 @@ public sealed class BatchApplier
         var sql = table.RowSql ??= new RowStatements(table);
         foreach (var change in changes)
         {
-            if (ModeOf(table) == WriteMode.SetBased)
+            if (mode == WriteMode.SetBased)
             {
                 if (change.IsDelete) await sql.DeleteByKeyAsync(transaction, change, cancellationToken);
                 else await sql.UpsertAsync(transaction, change, cancellationToken);
@@ -244,7 +277,7 @@ public sealed class BatchApplier
         var bound = await BindAsync(transaction, shape, segment, cancellationToken);
         if (bound is null || bound.Value.Records.Count == 0) return;
         var (table, records) = bound.Value;
-        var mode = ModeOf(table);
+        var mode = ModeOf(table, records[0]);
         var changes = new List<RowChange>(records.Count);
         foreach (var record in records)
         {
@@ -307,13 +340,17 @@ public sealed class BatchApplier
     bool Continues(RecordShape shape, ChangeRecord first, ChangeRecord record)
     {
         if (record.Table != shape.Table) return false;
+        if (UpsertsInInsertMode(record) != UpsertsInInsertMode(first)) return false;
         // A tombstone carries only the key: it joins a segment of the same table and key schema.
         if (record.IsTombstone) return shape.HasPrimaryKey && record.KeySchemaId == first.KeySchemaId;
         return ReferenceEquals(_shapes.For(record), shape);
     }
 
-    WriteMode ModeOf(BoundTable table) =>
-        _options.InsertMode == InsertMode.Upsert && table.PrimaryKey.Length > 0 ? WriteMode.SetBased : WriteMode.Append;
+    /// <summary>How the records of <paramref name="table"/> like <paramref name="record"/> (a segment's first) are written.</summary>
+    WriteMode ModeOf(BoundTable table, ChangeRecord record) =>
+        table.PrimaryKey.Length > 0 && (_options.InsertMode == InsertMode.Upsert || (UpsertsInInsertMode(record) && table.Table.PrimaryKey.Count > 0))
+            ? WriteMode.SetBased
+            : WriteMode.Append;
 
     bool ReplaceWithoutKey => _options.InsertMode == InsertMode.Upsert;
 

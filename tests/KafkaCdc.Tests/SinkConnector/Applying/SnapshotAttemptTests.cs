@@ -149,13 +149,14 @@ public class SnapshotAttemptTests
         Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()));
     }
 
-    [Test]
-    public async Task KeyedTableInUpsertMode_AChangeStreamedAfterAttempt2AppliedBeforeIt_IsKept_AndTheHeldChangesAreApplied()
+    [TestCase("upsert")]
+    [TestCase("insert")]
+    public async Task KeyedTable_AChangeStreamedAfterAttempt2AppliedBeforeIt_IsKept_AndTheHeldChangesAreApplied(string mode)
     {
-        // Upsert converges without the rule (a newer attempt's rows overwrite the older's, the held changes repeat what
-        // they hold); the rule would reset the table when attempt 2 arrives, emptying a change streamed after attempt 2
-        // that a partition holding none of attempt 2's rows brought first (a regression for the common case).
-        var (name, table) = await KeyedTableAsync("keyed_upsert");
+        // A keyed table converges without the rule (a newer attempt's rows overwrite the older's, the held changes repeat
+        // what they hold; insert mode writes them as upserts); the rule would reset the table when attempt 2 arrives,
+        // emptying a change streamed after attempt 2 that a partition holding none of attempt 2's rows brought first.
+        var (name, table) = await KeyedTableAsync("keyed_" + mode);
         using var events = new ChangeEvents(name);
         var snapshotLsn = events.NextLsn;
         Task<List<ChangeMessage>> ReadAsync(uint attempt) => ReadsAsync(table, events, snapshotLsn, attempt, _ => 1);
@@ -171,15 +172,37 @@ public class SnapshotAttemptTests
         var attempt2 = await ReadAsync(2);
         await table.ExecuteAsync($"INSERT INTO {name} VALUES (9, 'after attempt 2')");
         var streamed = await events.InsertAsync(table, await table.RowAsync("id = 9")) with { Partition = 0, Position = new SourcePosition(System, 200, 0) };
-        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("batch.size", "100")));
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("insert.mode", mode), ("batch.size", "100")));
 
         await pipeline.ApplyAsync(name, attempt1);
         await pipeline.ApplyAsync(name, [streamed]);
         await pipeline.ApplyAsync(name, [.. attempt2, heldDelete]);
 
+        Assert.That(pipeline.Stops, Is.Empty, "a duplicate key would have stopped the table");
         Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()));
         Assert.That(pipeline.Metrics.Rows(name, "snapshot_reset"), Is.Zero);
-        Assert.That(await StoredAttemptAsync(name), Is.Null, "keyed records in upsert mode do not take part");
+        Assert.That(await StoredAttemptAsync(name), Is.Null, "keyed records with a primary key to write them by do not take part");
+    }
+
+    [Test]
+    public async Task KeyedTableInInsertMode_IntoATableWithoutAPrimaryKey_FollowsTheRule()
+    {
+        // Nothing to upsert by: the rule replaces attempt 1's rows, as for a table without a key.
+        var (name, table) = await KeyedTableAsync("keyed_nopk");
+        await _destination.ExecuteAsync($"CREATE TABLE {_destination.Schema}.{name} (id integer NOT NULL, v text); ALTER TABLE {_destination.Schema}.{name} OWNER TO {_destination.User}");
+        using var events = new ChangeEvents(name);
+        var snapshotLsn = events.NextLsn;
+        Task<List<ChangeMessage>> ReadAsync(uint attempt) => ReadsAsync(table, events, snapshotLsn, attempt, i => i % 2);
+        var attempt1 = await ReadAsync(1);
+        await table.ExecuteAsync($"DELETE FROM {name} WHERE id = 3");
+        var attempt2 = await ReadAsync(2);
+        await using var pipeline = await ApplyPipeline.CreateAsync(SinkConfigs.For(_destination, name, ("insert.mode", "insert"), ("batch.size", "3")));
+
+        await pipeline.ApplyAsync(name, attempt1);
+        await pipeline.ApplyAsync(name, attempt2);
+
+        Assert.That(await _destination.RowTextsAsync(name), Is.EqualTo(await table.RowTextsAsync()));
+        Assert.That(pipeline.Metrics.Rows(name, "snapshot_reset"), Is.EqualTo(1));
     }
 
     [Test]
