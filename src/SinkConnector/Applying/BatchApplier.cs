@@ -31,9 +31,8 @@ public sealed class BatchApplier
     readonly TruncateApplier _truncates;
     readonly OffsetCommitter _committer;
     readonly SnapshotResets _snapshots;
-    // Insert mode: the tables whose keyed records follow the snapshot rule (see MarkOf), and those already looked at.
-    readonly HashSet<string> _keyedRule = new(StringComparer.Ordinal);
-    readonly HashSet<string> _keyedRuleKnown = new(StringComparer.Ordinal);
+    // Insert mode: per table looked at, whether its keyed records follow the snapshot rule (see MarkOf).
+    readonly Dictionary<string, bool> _keyedRule = new(StringComparer.Ordinal);
 
     /// <summary>Creates the applier.</summary>
     public BatchApplier(SinkOptions options, DestinationSession session, RecordShapes shapes, SchemaEvolution evolution,
@@ -191,7 +190,9 @@ public sealed class BatchApplier
     /// that another partition, holding none of that run's rows, brought first.
     /// </summary>
     SnapshotMark? MarkOf(ChangeRecord record) =>
-        record.SnapshotMark is { } mark && (record.Key is null || (_options.InsertMode == InsertMode.Insert && _keyedRule.Contains(record.Table!))) ? mark : null;
+        record.SnapshotMark is { } mark && (record.Key is null || (_options.InsertMode == InsertMode.Insert && KeyedRecordsFollowTheRule(record.Table!))) ? mark : null;
+
+    bool KeyedRecordsFollowTheRule(string table) => _keyedRule.GetValueOrDefault(table);
 
     /// <summary>
     /// In insert mode, whether the rule applies to <paramref name="table"/>'s keyed records (<see cref="_keyedRule"/>):
@@ -200,7 +201,7 @@ public sealed class BatchApplier
     /// </summary>
     async Task LearnKeyedRuleAsync(ApplyTransaction transaction, string table, CancellationToken cancellationToken)
     {
-        if (!_keyedRuleKnown.Add(table)) return;
+        if (_keyedRule.ContainsKey(table)) return;
         var byRow = _options.PrimaryKeyMode is PrimaryKeyMode.RecordKey or PrimaryKeyMode.RecordValue;
         if (byRow)
         {
@@ -208,7 +209,7 @@ public sealed class BatchApplier
                 _session.Tables[table] = destination = await _session.Catalog.DescribeAsync(transaction.Connection, _options.SchemaName, table, cancellationToken);
             byRow = destination is null || destination.PrimaryKey.Count > 0;
         }
-        if (!byRow) _keyedRule.Add(table);
+        _keyedRule[table] = !byRow;
     }
 
     /// <summary>
@@ -217,7 +218,7 @@ public sealed class BatchApplier
     /// The run's rows may repeat an interrupted run's, and its held changes repeat what its rows hold.
     /// </summary>
     bool UpsertsInInsertMode(ChangeRecord record) =>
-        _options.InsertMode == InsertMode.Insert && record.Key is not null && record.SnapshotMark is { Attempt: > 1 } && !_keyedRule.Contains(record.Table!);
+        _options.InsertMode == InsertMode.Insert && record.Key is not null && record.SnapshotMark is { Attempt: > 1 } && !KeyedRecordsFollowTheRule(record.Table!);
 
     /// <summary>Whether <paramref name="snapshots"/> skips the record (an earlier attempt's, or a change its attempt's rows hold), counted.</summary>
     bool SnapshotFenced(SnapshotFence snapshots, ChangeRecord record, WriteCounts counts)
