@@ -190,10 +190,14 @@ internal static class ChaosPipeline
             "only in the source: " + string.Join(" ", expected.Except(actual).Take(10)),
             "only in the destination: " + string.Join(" ", actual.Except(expected).Take(10)),
             string.Join(Environment.NewLine, processes.Select(p => $"{p.Key} output (tail):{Environment.NewLine}  " +
-                string.Join(Environment.NewLine + "  ", p.Value.Output.Split('\n').TakeLast(12)))),
+                string.Join(Environment.NewLine + "  ", LogLines(p.Value.Output).TakeLast(20)))),
             $"destination has {actual.Count - actual.Distinct().Count()} duplicate rows"));
         return expected.Count;
     }
+
+    /// <summary>A connector's output without exceptions' stack frames, so that its tail shows what it logged.</summary>
+    static IEnumerable<string> LogLines(string output) =>
+        output.Split('\n').Where(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal) && !l.Contains("--- End of stack trace", StringComparison.Ordinal));
 
     /// <summary>How many records of the three tables' topics a sink skips as the source's replays (by the sink's own rule, per partition).</summary>
     public static async Task<int> ReplayedRecordsAsync(SourceTestDatabase source)
