@@ -203,12 +203,8 @@ public sealed class BatchApplier
     {
         if (_keyedRule.ContainsKey(table)) return;
         var byRow = _options.PrimaryKeyMode is PrimaryKeyMode.RecordKey or PrimaryKeyMode.RecordValue;
-        if (byRow)
-        {
-            if (!_session.Tables.TryGetValue(table, out var destination))
-                _session.Tables[table] = destination = await _session.Catalog.DescribeAsync(transaction.Connection, _options.SchemaName, table, cancellationToken);
-            byRow = destination is null || destination.PrimaryKey.Count > 0;
-        }
+        if (byRow && await _session.TableAsync(transaction, _options.SchemaName, table, cancellationToken) is { } destination)
+            byRow = destination.PrimaryKey.Count > 0;
         _keyedRule[table] = !byRow;
     }
 

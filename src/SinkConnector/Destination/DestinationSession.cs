@@ -43,6 +43,14 @@ public sealed class DestinationSession : IAsyncDisposable
     /// <summary>Destination tables by name (null: known not to exist), as last read.</summary>
     public Dictionary<string, DestinationTable?> Tables { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Table <paramref name="table"/> of <paramref name="schema"/> as last read (<see cref="Tables"/>), read now if not yet; null: it does not exist.</summary>
+    public async Task<DestinationTable?> TableAsync(ApplyTransaction transaction, string schema, string table, CancellationToken cancellationToken)
+    {
+        if (!Tables.TryGetValue(table, out var destination))
+            Tables[table] = destination = await Catalog.DescribeAsync(transaction.Connection, schema, table, cancellationToken);
+        return destination;
+    }
+
     /// <summary>
     /// Changes whenever <see cref="Tables"/> is forgotten (<see cref="ForgetTables"/>, <see cref="ResetAsync"/>): caches
     /// built on the tables or the connection are stale from then on.

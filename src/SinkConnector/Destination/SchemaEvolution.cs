@@ -60,11 +60,7 @@ public sealed partial class SchemaEvolution
     public async Task<DestinationTable?> FitAsync(DestinationSession session, ApplyTransaction transaction, RecordShape shape, CancellationToken cancellationToken)
     {
         var qualified = PgIdentifier.Quote(_schema, shape.Table);
-        if (!session.Tables.TryGetValue(shape.Table, out var table))
-        {
-            table = await session.Catalog.DescribeAsync(transaction.Connection, _schema, shape.Table, cancellationToken);
-            session.Tables[shape.Table] = table;
-        }
+        var table = await session.TableAsync(transaction, _schema, shape.Table, cancellationToken);
 
         var plan = MakePlan(shape, table, qualified);
         if (plan.HasDdl)
