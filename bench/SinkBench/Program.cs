@@ -8,7 +8,6 @@ using KafkaCdc.DevStack.Kafka;
 using KafkaCdc.DevStack.Postgres;
 using KafkaCdc.DevStack.SchemaRegistry;
 using KafkaCdc.Shared.AvroFormat;
-using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Configuration;
 using KafkaCdc.Shared.Postgres;
 using KafkaCdc.Shared.SchemaRegistry;
@@ -172,14 +171,14 @@ async Task ProduceAsync(string topic, bool upsert)
     {
         var now = 1_714_000_000_000L + lsn;
         var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source,
-            "0.1.0", "postgresql", "bench", now, "false", "bench_source", null, now * 1000, "public", "orders", lsn, lsn, null);
+            "0.1.0", "postgresql", "bench", now, "false", "bench_source", null, now * 1000, "public", "orders", lsn, lsn, null,
+            // As the source writes streamed records: the sink reads the position and keeps the highest per partition.
+            lsn * 64, 0L, 1L);
         var envelope = AvroSchemas.NewRecord(table.Envelope, null, row, source, op, now, now * 1000, null);
         var message = new Message<byte[], byte[]>
         {
             Key = serializer.Serialize(topic, true, table.Key!, table.KeyOf(row)),
             Value = serializer.Serialize(topic, false, table.Envelope, envelope),
-            // As the source writes streamed records: the sink reads the position and keeps the highest per partition.
-            Headers = [new Header(SourcePosition.HeaderName, new SourcePosition(1, (ulong)lsn * 64, 0).ToBytes())],
         };
         while (true)
         {

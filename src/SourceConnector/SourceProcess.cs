@@ -66,7 +66,7 @@ internal sealed class SourceProcess : IDisposable
     /// for the publisher thread of a session, or a snapshot worker.
     /// </summary>
     public ChangeRecordProducer RecordProducer(Action<Exception> onDeliveryFailure, ILogger logger) =>
-        new(Producer, new ChangeEventEncoder(Serializer, Options.Name, Options.Database), new SchemaRegistrar(Serializer, Registry, Provisioner, logger),
+        new(Producer, new ChangeEventEncoder(Serializer, Options.Name, Options.Database, SystemId), new SchemaRegistrar(Serializer, Registry, Provisioner, logger),
             new PartitionCounts(Producer), Status, Options.TombstonesOnDelete, onDeliveryFailure, logger, SystemId);
 
     /// <summary>

@@ -3,11 +3,12 @@ using System.Buffers.Binary;
 namespace KafkaCdc.Shared.ChangeEvents;
 
 /// <summary>
-/// Where a streamed change record stands in its source's change stream, carried in the Kafka header
-/// <see cref="HeaderName"/>: the PostgreSQL system it came from, the commit LSN of its transaction and its ordinal within
-/// that transaction. Within one system, records are written in increasing position, and the source writes a record
-/// again after a crash with the same position it had; so a reader that keeps the highest position it applied per
-/// partition recognises every replayed record (schemas/README.md, "Source positions").
+/// Where a streamed change record stands in its source's change stream: the PostgreSQL system it came from, the commit
+/// LSN of its transaction and its ordinal within that transaction. A record with a value carries it in the envelope's
+/// <c>source</c> block (<c>system_id</c>, <c>commit_lsn</c>, <c>event_serial_no</c>); a tombstone, which has no value,
+/// in the Kafka header <see cref="HeaderName"/>. Within one system, records are written in increasing position, and the
+/// source writes a record again after a crash with the same position it had; so a reader that keeps the highest position
+/// it applied per partition recognises every replayed record (schemas/README.md, "Source positions").
 /// </summary>
 /// <remarks>
 /// The header value is 24 bytes, three big-endian unsigned 64-bit integers (system identifier, commit LSN, ordinal),
@@ -23,8 +24,20 @@ namespace KafkaCdc.Shared.ChangeEvents;
 /// <param name="Ordinal">The record's ordinal within the transaction.</param>
 public readonly record struct SourcePosition(ulong SystemId, ulong CommitLsn, ulong Ordinal)
 {
-    /// <summary>The Kafka header that carries the position.</summary>
+    /// <summary>
+    /// The Kafka header that carries the position of a tombstone (and, from sources older than the envelope fields, of
+    /// every streamed record).
+    /// </summary>
     public const string HeaderName = "kafkacdc.position";
+
+    /// <summary>The ordinal's last part (see remarks) for the change's own record.</summary>
+    public const ulong ChangeRecord = 0;
+
+    /// <summary>The ordinal's last part for the tombstone after a delete.</summary>
+    public const ulong Tombstone = 1;
+
+    /// <summary>The ordinal's last part for the create under the new key of an update that changed the key.</summary>
+    public const ulong CreateUnderNewKey = 2;
 
     /// <summary>The header value's length.</summary>
     public const int Size = 24;

@@ -94,6 +94,11 @@ public sealed class ChangeRecordDecoder
         var commitTime = source is null ? null
             : layout.SourceTsUs >= 0 && source.GetValue(layout.SourceTsUs) is long micros ? micros
             : layout.SourceTsMs >= 0 && source.GetValue(layout.SourceTsMs) is long millis ? millis * 1000 : (long?)null;
+        if (!TryPosition(SourceLong(source, layout.SourceCommitLsn), SourceLong(source, layout.SourceEventSerialNo), SourceLong(source, layout.SourceSystemId),
+                out var position, out var positionError))
+        {
+            return Failed(result, new UnwritableRecordException(positionError!));
+        }
         var before = layout.Before >= 0 ? datum.GetValue(layout.Before) as GenericRecord : null;
         var after = datum.GetValue(layout.After) as GenericRecord;
         if (op is not [var code] || !ChangeOperations.TryParse(code, out var operation))
@@ -102,11 +107,11 @@ public sealed class ChangeRecordDecoder
         {
             case ChangeOperation.Create or ChangeOperation.Update or ChangeOperation.Read:
                 if (after is null) return Failed(result, new UnwritableRecordException($"op '{op}' without an 'after' row image"));
-                return Build(result, key, valueSchemaId, layout, RecordAction.Upsert, code, before, after, lsn, sourceSchema, sourceTable, commitTime: commitTime);
+                return Build(result, key, valueSchemaId, layout, RecordAction.Upsert, code, before, after, lsn, sourceSchema, sourceTable, commitTime: commitTime, position: position);
             case ChangeOperation.Delete:
-                return Build(result, key, valueSchemaId, layout, RecordAction.Delete, code, before, null, lsn, sourceSchema, sourceTable, commitTime: commitTime);
+                return Build(result, key, valueSchemaId, layout, RecordAction.Delete, code, before, null, lsn, sourceSchema, sourceTable, commitTime: commitTime, position: position);
             default: // ChangeOperation.Truncate
-                return Build(result, key, valueSchemaId, layout, RecordAction.Truncate, code, null, null, lsn, sourceSchema, sourceTable, commitTime: commitTime);
+                return Build(result, key, valueSchemaId, layout, RecordAction.Truncate, code, null, null, lsn, sourceSchema, sourceTable, commitTime: commitTime, position: position);
         }
     }
 
@@ -118,7 +123,28 @@ public sealed class ChangeRecordDecoder
         // A before image with placeholders is left to the generic path, which has the placeholder datums it may need.
         if (envelope.Before is { HasUnavailable: true }) return null;
         return Build(result, key, valueSchemaId, _layouts[valueSchemaId], RecordAction.Upsert, envelope.Op, null, null, envelope.Lsn,
-            envelope.SourceSchema, envelope.SourceTable, envelope.Before, envelope.After, envelope.CommitTime);
+            envelope.SourceSchema, envelope.SourceTable, envelope.Before, envelope.After, envelope.CommitTime, envelope.Position);
+    }
+
+    static long? SourceLong(GenericRecord? source, int position) => source is not null && position >= 0 ? source.GetValue(position) as long? : null;
+
+    /// <summary>
+    /// The <see cref="SourcePosition"/> of <c>source.commit_lsn</c>, <c>event_serial_no</c> and <c>system_id</c>: null
+    /// when none is set (a snapshot read, another producer's record); false, with the reason, when only some are.
+    /// </summary>
+    internal static bool TryPosition(long? commitLsn, long? eventSerialNo, long? systemId, out SourcePosition? position, out string? error)
+    {
+        position = null;
+        error = null;
+        if (commitLsn is { } lsn && eventSerialNo is { } serial && systemId is { } system)
+        {
+            position = new SourcePosition((ulong)system, (ulong)lsn, (ulong)serial);
+            return true;
+        }
+        if (commitLsn is null && eventSerialNo is null && systemId is null) return true;
+        error = $"source.commit_lsn ({commitLsn?.ToString() ?? "null"}), source.event_serial_no ({eventSerialNo?.ToString() ?? "null"}) and " +
+            $"source.system_id ({systemId?.ToString() ?? "null"}) are the record's source position: set all three or none";
+        return false;
     }
 
     ValueLayout LayoutOf(int valueSchemaId, RecordSchema schema)
@@ -129,9 +155,11 @@ public sealed class ChangeRecordDecoder
 
     ChangeRecord Build(ConsumeResult<byte[]?, byte[]?> result, AvroMessage? key, int valueSchemaId, ValueLayout layout,
         RecordAction action, char sourceOp, GenericRecord? before, GenericRecord? after, long? lsn, string? sourceSchema, string? sourceTable,
-        PgTextRow? beforeText = null, PgTextRow? afterText = null, long? commitTime = null)
+        PgTextRow? beforeText = null, PgTextRow? afterText = null, long? commitTime = null, SourcePosition? position = null)
     {
-        if (!TryReadHeaders(result, out var position, out var mark, out var badHeader)) return Failed(result, badHeader!);
+        if (!TryReadHeaders(result, out var headerPosition, out var mark, out var badHeader)) return Failed(result, badHeader!);
+        // The envelope's position, else the header's (a record of a source from before the envelope carried it).
+        position ??= headerPosition;
         var topic = result.Topic;
         string? table;
         if (topic == _lastTopic && sourceSchema == _lastSourceSchema && sourceTable == _lastSourceTable)

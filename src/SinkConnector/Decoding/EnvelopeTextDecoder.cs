@@ -9,8 +9,8 @@ namespace KafkaCdc.SinkConnector.Decoding;
 /// <summary>
 /// The fast path of <see cref="ChangeRecordDecoder"/> for one envelope schema: reads the Avro body of a change event
 /// straight into what the sink needs, the row images as PostgreSQL text (<see cref="PgTextRowDecoder"/>), <c>op</c>,
-/// <c>source.lsn</c>, <c>source.schema</c>, <c>source.table</c> and the commit time (<c>source.ts_us</c>, else
-/// <c>ts_ms</c>), without building the envelope's generic datum.
+/// <c>source.lsn</c>, <c>source.schema</c>, <c>source.table</c>, the commit time (<c>source.ts_us</c>, else
+/// <c>ts_ms</c>) and the source position (<c>source.commit_lsn</c>, <c>event_serial_no</c>, <c>system_id</c>), without building the envelope's generic datum.
 /// Every other field is read and checked as the generic reader would, and dropped.
 /// </summary>
 /// <remarks>
@@ -87,8 +87,10 @@ internal sealed class EnvelopeTextDecoder
             foreach (var step in _steps) step.Read(ref reader, this, ref state);
             reader.ExpectEnd();
             if (state.Op is not ('c' or 'u' or 'r') || state.After is null) return false;
+            // Some but not all of the position's parts: the generic path names what is wrong.
+            if (!ChangeRecordDecoder.TryPosition(state.CommitLsn, state.EventSerialNo, state.SystemId, out var position, out _)) return false;
             envelope = new EnvelopeText(state.Op, state.Before, state.After, state.Lsn, state.SourceSchema, state.SourceTable,
-                state.TsUs ?? state.TsMs * 1000);
+                state.TsUs ?? state.TsMs * 1000, position);
             return true;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -141,8 +143,12 @@ internal sealed class EnvelopeTextDecoder
         if (position == layout.SourceTable && nullable is (PrimitiveSchema { Tag: Schema.Type.String }, var tableNull)) return new SourceFieldStep(SourcePart.Table, tableNull, null);
         if (position == layout.SourceTsMs && nullable is (PrimitiveSchema { Tag: Schema.Type.Long }, var msNull)) return new SourceFieldStep(SourcePart.TsMs, msNull, null);
         if (position == layout.SourceTsUs && nullable is (PrimitiveSchema { Tag: Schema.Type.Long }, var usNull)) return new SourceFieldStep(SourcePart.TsUs, usNull, null);
+        if (position == layout.SourceCommitLsn && nullable is (PrimitiveSchema { Tag: Schema.Type.Long }, var commitNull)) return new SourceFieldStep(SourcePart.CommitLsn, commitNull, null);
+        if (position == layout.SourceEventSerialNo && nullable is (PrimitiveSchema { Tag: Schema.Type.Long }, var serialNull)) return new SourceFieldStep(SourcePart.EventSerialNo, serialNull, null);
+        if (position == layout.SourceSystemId && nullable is (PrimitiveSchema { Tag: Schema.Type.Long }, var systemNull)) return new SourceFieldStep(SourcePart.SystemId, systemNull, null);
         if (position == layout.SourceLsn || position == layout.SourceSchema || position == layout.SourceTable
-            || position == layout.SourceTsMs || position == layout.SourceTsUs)
+            || position == layout.SourceTsMs || position == layout.SourceTsUs
+            || position == layout.SourceCommitLsn || position == layout.SourceEventSerialNo || position == layout.SourceSystemId)
             return new SourceFieldStep(SourcePart.Unsupported, -1, AvroSkip.For(field.Schema));
         return new SourceFieldStep(SourcePart.Other, -1, AvroSkip.For(field.Schema));
     }
@@ -167,6 +173,9 @@ internal sealed class EnvelopeTextDecoder
         public string? SourceTable;
         public long? TsMs;
         public long? TsUs;
+        public long? CommitLsn;
+        public long? EventSerialNo;
+        public long? SystemId;
     }
 
     abstract class Step
@@ -201,7 +210,7 @@ internal sealed class EnvelopeTextDecoder
         public override void Read(ref AvroBinaryReader reader, EnvelopeTextDecoder decoder, ref State state) => skip.Read(ref reader);
     }
 
-    enum SourcePart { Other, Lsn, Schema, Table, TsMs, TsUs, Unsupported }
+    enum SourcePart { Other, Lsn, Schema, Table, TsMs, TsUs, CommitLsn, EventSerialNo, SystemId, Unsupported }
 
     sealed class SourceFieldStep(SourcePart part, int nullIndex, AvroSkip? skip)
     {
@@ -230,6 +239,15 @@ internal sealed class EnvelopeTextDecoder
                     break;
                 case SourcePart.TsUs:
                     state.TsUs = reader.ReadLong();
+                    break;
+                case SourcePart.CommitLsn:
+                    state.CommitLsn = reader.ReadLong();
+                    break;
+                case SourcePart.EventSerialNo:
+                    state.EventSerialNo = reader.ReadLong();
+                    break;
+                case SourcePart.SystemId:
+                    state.SystemId = reader.ReadLong();
                     break;
                 default:
                     state.SourceTable = decoder.Name(reader.ReadBytesSpan());

@@ -52,6 +52,18 @@ internal sealed class ValueLayout
     /// <inheritdoc cref="SourceTsMs"/>
     public int SourceTsUs { get; private init; } = -1;
 
+    /// <summary>
+    /// <c>source.commit_lsn</c>, <c>source.event_serial_no</c> and <c>source.system_id</c> (a streamed change's
+    /// <see cref="Shared.ChangeEvents.SourcePosition"/>), or -1.
+    /// </summary>
+    public int SourceCommitLsn { get; private init; } = -1;
+
+    /// <inheritdoc cref="SourceCommitLsn"/>
+    public int SourceEventSerialNo { get; private init; } = -1;
+
+    /// <inheritdoc cref="SourceCommitLsn"/>
+    public int SourceSystemId { get; private init; } = -1;
+
     /// <summary>The layout of values of <paramref name="schema"/>.</summary>
     public static ValueLayout For(RecordSchema schema)
     {
@@ -77,6 +89,9 @@ internal sealed class ValueLayout
             SourceTable = Position(sourceRecord, "table"),
             SourceTsMs = Position(sourceRecord, "ts_ms"),
             SourceTsUs = Position(sourceRecord, "ts_us"),
+            SourceCommitLsn = Position(sourceRecord, "commit_lsn"),
+            SourceEventSerialNo = Position(sourceRecord, "event_serial_no"),
+            SourceSystemId = Position(sourceRecord, "system_id"),
         };
     }
 

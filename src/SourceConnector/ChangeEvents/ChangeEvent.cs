@@ -30,6 +30,14 @@ internal sealed class ChangeEvent(
     /// <summary>The transaction whose delivery tracking the records of this event count towards.</summary>
     public TransactionProgress Transaction { get; } = transaction;
 
+    /// <summary>
+    /// The position of this streamed change's record <paramref name="part"/> (<see cref="SourcePosition.ChangeRecord"/>,
+    /// <see cref="SourcePosition.Tombstone"/>, <see cref="SourcePosition.CreateUnderNewKey"/>) on the server with system
+    /// identifier <paramref name="systemId"/>; null for snapshot reads.
+    /// </summary>
+    public SourcePosition? PositionOf(ulong systemId, ulong part) =>
+        Source.ChangeIndex is { } index ? new SourcePosition(systemId, (ulong)Transaction.CommitLsn, SourcePosition.OrdinalOf(index) + part) : null;
+
     /// <summary>This event with another <c>source.snapshot</c> marker.</summary>
     public ChangeEvent WithSnapshot(string snapshot) => new(Operation, Table, Before, After, Source with { Snapshot = snapshot }, Transaction);
 }

@@ -14,9 +14,13 @@ namespace KafkaCdc.SourceConnector.Encoding;
 /// by the table version's column decoders; unchanged TOASTed values become the placeholder.
 /// </summary>
 /// <remarks>The schemas must be registered first (<see cref="SchemaRegistrar"/>). Publisher thread only.</remarks>
-internal sealed class ChangeEventEncoder(AvroSerializer serializer, string connectorName, string database)
+/// <param name="serializer">Frames the records; holds the registered schemas' ids.</param>
+/// <param name="connectorName">The connector's <c>name</c> (<c>source.name</c>).</param>
+/// <param name="database">The captured database (<c>source.db</c>).</param>
+/// <param name="systemId">The source server's system identifier (<c>source.system_id</c> of streamed changes).</param>
+internal sealed class ChangeEventEncoder(AvroSerializer serializer, string connectorName, string database, ulong systemId = 0)
 {
-    readonly EnvelopeWriter _envelopes = new(serializer, connectorName, database);
+    readonly EnvelopeWriter _envelopes = new(serializer, connectorName, database, systemId);
 
     /// <summary>
     /// The encoded key (null for tables without a primary key and for truncates) and value; for an update that changed
@@ -43,11 +47,11 @@ internal sealed class ChangeEventEncoder(AvroSerializer serializer, string conne
                 var oldKey = serializer.Serialize(table.Topic, true, schema.Key!, KeyOf(change, before));
                 if (!oldKey.AsSpan().SequenceEqual(keyBytes))
                 {
-                    return new EncodedChange(keyBytes, _envelopes.Write(change, null, after, ChangeOperation.Create.Code(), nowMicros),
-                        oldKey, _envelopes.Write(change, before, null, ChangeOperation.Delete.Code(), nowMicros));
+                    return new EncodedChange(keyBytes, _envelopes.Write(change, null, after, ChangeOperation.Create.Code(), nowMicros, SourcePosition.CreateUnderNewKey),
+                        oldKey, _envelopes.Write(change, before, null, ChangeOperation.Delete.Code(), nowMicros, SourcePosition.ChangeRecord));
                 }
             }
-            return new EncodedChange(keyBytes, _envelopes.Write(change, before, after, change.Operation.Code(), nowMicros), null, null);
+            return new EncodedChange(keyBytes, _envelopes.Write(change, before, after, change.Operation.Code(), nowMicros, SourcePosition.ChangeRecord), null, null);
         }
         catch (Exception e) when (e is PgValueDecodingException or AvroEncodingException or ArgumentException)
         {

@@ -4,6 +4,7 @@ using Avro.Generic;
 using Avro.IO;
 using KafkaCdc.Shared;
 using KafkaCdc.Shared.AvroFormat;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.SchemaRegistry.Serdes;
 using KafkaCdc.SourceConnector.ChangeEvents;
 
@@ -22,7 +23,8 @@ namespace KafkaCdc.SourceConnector.Encoding;
 /// The envelope's fields, in order: <c>before</c> and <c>after</c> (<c>union {null, Value}</c>), <c>source</c>
 /// (<c>version</c>, <c>connector</c>, <c>name</c>, <c>ts_ms</c>, <c>snapshot</c>, <c>db</c>, then the unions
 /// <c>{null, T}</c> <c>sequence</c>, <c>ts_us</c>, then <c>schema</c>, <c>table</c>, then the unions <c>txId</c>,
-/// <c>lsn</c>, <c>xmin</c>), <c>op</c>, then the unions <c>ts_ms</c>, <c>ts_us</c>, <c>transaction</c> (always null).
+/// <c>lsn</c>, <c>xmin</c>, <c>commit_lsn</c>, <c>event_serial_no</c>, <c>system_id</c>), <c>op</c>, then the unions
+/// <c>ts_ms</c>, <c>ts_us</c>, <c>transaction</c> (always null).
 /// The envelope schema must be registered first (<see cref="SchemaRegistrar"/>). Publisher thread only.
 /// </remarks>
 internal sealed class EnvelopeWriter
@@ -34,20 +36,29 @@ internal sealed class EnvelopeWriter
     readonly MemoryStream _buffer = new(4096);
     readonly BinaryEncoder _encoder;
     readonly byte[] _sequence = new byte[64];
+    readonly ulong _systemId;
 
-    /// <summary>Creates the writer of connector <paramref name="connectorName"/> capturing <paramref name="database"/>.</summary>
-    public EnvelopeWriter(AvroSerializer serializer, string connectorName, string database)
+    /// <summary>
+    /// Creates the writer of connector <paramref name="connectorName"/> capturing <paramref name="database"/> on the server
+    /// with system identifier <paramref name="systemId"/>.
+    /// </summary>
+    public EnvelopeWriter(AvroSerializer serializer, string connectorName, string database, ulong systemId = 0)
     {
         _serializer = serializer;
+        _systemId = systemId;
         _encoder = new BinaryEncoder(_buffer);
         _connectorPart = Strings(KafkaCdcVersion.Current, "postgresql", connectorName);
         _databasePart = Strings(database);
     }
 
-    /// <summary>The framed envelope of one record of <paramref name="change"/>.</summary>
+    /// <summary>
+    /// The framed envelope of one record of <paramref name="change"/>, which of its records <paramref name="part"/> says
+    /// (<see cref="SourcePosition.ChangeRecord"/>, <see cref="SourcePosition.CreateUnderNewKey"/>): a streamed change's
+    /// envelope carries its <see cref="SourcePosition"/> in <c>commit_lsn</c>, <c>event_serial_no</c> and <c>system_id</c>.
+    /// </summary>
     /// <exception cref="AvroEncodingException">A row value does not fit the table's <c>Value</c> schema.</exception>
     /// <exception cref="InvalidOperationException">The table's envelope schema is not registered yet.</exception>
-    public byte[] Write(ChangeEvent change, GenericRecord? before, GenericRecord? after, string op, long nowMicros)
+    public byte[] Write(ChangeEvent change, GenericRecord? before, GenericRecord? after, string op, long nowMicros, ulong part)
     {
         var table = _tables.GetValue(change.Table, CreateParts);
         var source = change.Source;
@@ -79,6 +90,21 @@ internal sealed class EnvelopeWriter
         _encoder.WriteUnionIndex(1);
         _encoder.WriteLong((long)(ulong)source.Lsn);
         _encoder.WriteUnionIndex(0); // xmin
+        if (change.PositionOf(_systemId, part) is { } position)
+        {
+            _encoder.WriteUnionIndex(1);
+            _encoder.WriteLong((long)position.CommitLsn);
+            _encoder.WriteUnionIndex(1);
+            _encoder.WriteLong((long)position.Ordinal);
+            _encoder.WriteUnionIndex(1);
+            _encoder.WriteLong((long)position.SystemId);
+        }
+        else
+        {
+            _encoder.WriteUnionIndex(0);
+            _encoder.WriteUnionIndex(0);
+            _encoder.WriteUnionIndex(0);
+        }
 
         _encoder.WriteString(op);
         _encoder.WriteUnionIndex(1);

@@ -28,8 +28,6 @@ internal sealed class ChangeRecordProducer(
     IProducer<byte[]?, byte[]?> producer, ChangeEventEncoder encoder, SchemaRegistrar registrar, PartitionCounts partitions,
     SourceStatus status, bool tombstonesOnDelete, Action<Exception> onDeliveryFailure, ILogger logger, ulong systemId = 0)
 {
-    // The SourcePosition ordinal's last part: which of a change's records (see SourcePosition).
-    const ulong ChangeRecord = 0, Tombstone = 1, CreateUnderNewKey = 2;
     static readonly TimeSpan s_queueFullWait = TimeSpan.FromMilliseconds(5);
     TransactionProgress? _handlerTransaction;
     Action<DeliveryReport<byte[]?, byte[]?>>? _handler;
@@ -59,7 +57,7 @@ internal sealed class ChangeRecordProducer(
             case ChangeOperation.Truncate:
                 var count = partitions.For(table.Topic);
                 for (var partition = 0; partition < count; partition++)
-                    Produce(change, new TopicPartition(table.Topic, partition), null, value, handler, abort, ChangeRecord);
+                    Produce(change, new TopicPartition(table.Topic, partition), null, value, handler, abort, SourcePosition.ChangeRecord);
                 break;
             case ChangeOperation.Update when oldKey is not null:
                 if (change.After!.HasUnchangedToast)
@@ -67,16 +65,16 @@ internal sealed class ChangeRecordProducer(
                     var columns = table.Schema.Columns.Where((_, i) => change.After.UnchangedToast![i]).Select(c => c.FieldName);
                     Log.KeyChangeWithoutToastedValues(logger, table.Name.Quoted, change.Source.Lsn.ToString(), string.Join(", ", columns));
                 }
-                Produce(change, null, oldKey, oldKeyDelete, handler, abort, ChangeRecord);
-                if (tombstonesOnDelete) Produce(change, null, oldKey, null, handler, abort, Tombstone);
-                Produce(change, null, key, value, handler, abort, CreateUnderNewKey);
+                Produce(change, null, oldKey, oldKeyDelete, handler, abort, SourcePosition.ChangeRecord);
+                if (tombstonesOnDelete) Produce(change, null, oldKey, null, handler, abort, SourcePosition.Tombstone);
+                Produce(change, null, key, value, handler, abort, SourcePosition.CreateUnderNewKey);
                 table.Counters.Increment(ChangeOperation.Delete);
                 table.Counters.Increment(ChangeOperation.Create);
                 return;
             default:
-                Produce(change, key is null ? new TopicPartition(table.Topic, 0) : null, key, value, handler, abort, ChangeRecord);
+                Produce(change, key is null ? new TopicPartition(table.Topic, 0) : null, key, value, handler, abort, SourcePosition.ChangeRecord);
                 if (change.Operation == ChangeOperation.Delete && tombstonesOnDelete && key is not null)
-                    Produce(change, null, key, null, handler, abort, Tombstone);
+                    Produce(change, null, key, null, handler, abort, SourcePosition.Tombstone);
                 break;
         }
         table.Counters.Increment(change.Operation);
@@ -86,11 +84,9 @@ internal sealed class ChangeRecordProducer(
         Action<DeliveryReport<byte[]?, byte[]?>> handler, CancellationToken abort, ulong part)
     {
         var message = new Message<byte[]?, byte[]?> { Key = key, Value = value };
-        if (change.Source.ChangeIndex is { } index)
-        {
-            var position = new SourcePosition(systemId, (ulong)change.Transaction.CommitLsn, SourcePosition.OrdinalOf(index) + part);
+        // A change's envelope carries its position (source.commit_lsn, event_serial_no, system_id); a tombstone has none.
+        if (value is null && change.PositionOf(systemId, part) is { } position)
             message.Headers = [new Header(SourcePosition.HeaderName, position.ToBytes())];
-        }
         if (change.Source.Mark is { } mark) (message.Headers ??= []).Add(SnapshotMark.HeaderName, (mark with { System = systemId }).Write());
         Checkpointer.Produced(change.Transaction);
         status.RecordProduced();

@@ -14,7 +14,7 @@ namespace KafkaCdc.Tests.SourceConnector;
 /// <param name="ValueSchemaId">The schema id of the value, 0 for a tombstone.</param>
 /// <param name="RawKey">The key's bytes as stored in Kafka.</param>
 /// <param name="RawValue">The value's bytes as stored in Kafka.</param>
-/// <param name="Position">The <c>kafkacdc.position</c> header, when the record has one.</param>
+/// <param name="Position">The record's source position (the envelope's, or a tombstone's header), when it has one.</param>
 /// <param name="Mark">The <c>kafkacdc.snapshot</c> header, when the record has one.</param>
 internal sealed record ChangeRecord(int Partition, long Offset, GenericRecord? Key, GenericRecord? Value, int ValueSchemaId, byte[]? RawKey = null, byte[]? RawValue = null,
     SourcePosition? Position = null, SnapshotMark? Mark = null)
@@ -52,11 +52,24 @@ internal static class ChangeTopic
         return mark;
     }
 
-    /// <summary>The record's <see cref="SourcePosition"/> header; null without one, a failed test when malformed.</summary>
-    static SourcePosition? PositionOf(Message<byte[]?, byte[]?> message)
+    /// <summary>
+    /// The record's <see cref="SourcePosition"/>, as the contract places it: a record with a value in its envelope's
+    /// <c>source</c> block (and no header), a tombstone in the header; null without one, a failed test when malformed.
+    /// </summary>
+    static SourcePosition? PositionOf(Message<byte[]?, byte[]?> message, GenericRecord? value)
     {
-        if (message.Headers is null || !message.Headers.TryGetLastBytes(SourcePosition.HeaderName, out var bytes)) return null;
-        Assert.That(SourcePosition.TryRead(bytes, out var position), Is.True, $"{SourcePosition.HeaderName} header of {bytes.Length} bytes");
+        var header = message.Headers is not null && message.Headers.TryGetLastBytes(SourcePosition.HeaderName, out var bytes) ? bytes : null;
+        if (value is not null)
+        {
+            Assert.That(header, Is.Null, $"a record with a value carries its position in the envelope, not in the {SourcePosition.HeaderName} header");
+            var source = (GenericRecord)value["source"]!;
+            var (commitLsn, serialNo, systemId) = ((long?)source["commit_lsn"], (long?)source["event_serial_no"], (long?)source["system_id"]);
+            Assert.That(commitLsn is null == serialNo is null && serialNo is null == systemId is null, Is.True,
+                $"source.commit_lsn {commitLsn}, event_serial_no {serialNo}, system_id {systemId}: all three or none");
+            return commitLsn is { } lsn ? new SourcePosition((ulong)systemId!.Value, (ulong)lsn, (ulong)serialNo!.Value) : null;
+        }
+        if (header is null) return null;
+        Assert.That(SourcePosition.TryRead(header, out var position), Is.True, $"{SourcePosition.HeaderName} header of {header.Length} bytes");
         return position;
     }
 
@@ -87,7 +100,7 @@ internal static class ChangeTopic
                 var key = await deserializer.DeserializeAsync(result.Message.Key ?? [], CancellationToken.None);
                 var value = await deserializer.DeserializeAsync(result.Message.Value ?? [], CancellationToken.None);
                 records.Add(new ChangeRecord(result.Partition.Value, result.Offset.Value, (GenericRecord?)key?.Datum, (GenericRecord?)value?.Datum, value?.SchemaId ?? 0,
-                    result.Message.Key, result.Message.Value, PositionOf(result.Message), MarkOf(result.Message)));
+                    result.Message.Key, result.Message.Value, PositionOf(result.Message, (GenericRecord?)value?.Datum), MarkOf(result.Message)));
             }
             records.Sort((a, b) => a.Partition != b.Partition ? a.Partition.CompareTo(b.Partition) : a.Offset.CompareTo(b.Offset));
             return done(records);
@@ -140,7 +153,7 @@ internal static class ChangeTopic
                 var key = await deserializer.DeserializeAsync(result.Message.Key ?? [], CancellationToken.None);
                 var value = await deserializer.DeserializeAsync(result.Message.Value ?? [], CancellationToken.None);
                 records.Add(new ChangeRecord(result.Partition.Value, result.Offset.Value, (GenericRecord?)key?.Datum, (GenericRecord?)value?.Datum, value?.SchemaId ?? 0,
-                    result.Message.Key, result.Message.Value, PositionOf(result.Message), MarkOf(result.Message)));
+                    result.Message.Key, result.Message.Value, PositionOf(result.Message, (GenericRecord?)value?.Datum), MarkOf(result.Message)));
                 next[result.Partition.Value] = result.Offset.Value + 1;
             }
             records.Sort((a, b) => a.Partition != b.Partition ? a.Partition.CompareTo(b.Partition) : a.Offset.CompareTo(b.Offset));

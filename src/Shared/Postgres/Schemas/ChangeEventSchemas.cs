@@ -33,6 +33,9 @@ public static class ChangeEventSchemas
         FieldDefinition.Optional("txId", Long),
         FieldDefinition.Optional("lsn", Long),
         FieldDefinition.Optional("xmin", Long),
+        FieldDefinition.Optional("commit_lsn", Long),
+        FieldDefinition.Optional("event_serial_no", Long),
+        FieldDefinition.Optional("system_id", Long),
     ]);
 
     /// <summary><c>kafkacdc.TransactionBlock</c> (<c>transaction-block.avsc</c>); reserved, the envelope's <c>transaction</c> is currently always null.</summary>

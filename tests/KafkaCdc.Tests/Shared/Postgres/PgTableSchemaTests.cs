@@ -234,7 +234,7 @@ public class PgTableSchemaTests
     public void Envelope_ValueRecordWithAfter_RoundTripsThroughAvro()
     {
         var table = PgTableSchema.Build("db", "public", "t", [Of("int4", name: "id", notNull: true, keyPosition: 1), Of("numeric", name: "n")]);
-        var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source, "0.1.0", "postgresql", "test", 1L, "false", "db", null, null, "public", "t", 7L, 100L, null);
+        var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source, "0.1.0", "postgresql", "test", 1L, "false", "db", null, null, "public", "t", 7L, 100L, null, null, null, null);
         var envelope = AvroSchemas.NewRecord(table.Envelope, null, table.DecodeValue(["1", "-1.5"]), source, "c", 2L, 2000L, null);
 
         var read = new AvroGenericReader(table.Envelope).Read(new AvroGenericWriter(table.Envelope).Serialize(envelope));

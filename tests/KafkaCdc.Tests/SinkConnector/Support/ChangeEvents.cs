@@ -32,6 +32,13 @@ internal sealed class ChangeEvents : IDisposable
     /// <summary>The commit time (<c>source.ts_us</c>, <c>ts_ms</c>) of the events built from now on; null: the time each is built.</summary>
     public DateTimeOffset? CommitTime { get; set; }
 
+    /// <summary>
+    /// <c>source.commit_lsn</c>, <c>event_serial_no</c> and <c>system_id</c> of the events built from now on (as the
+    /// source writes a streamed change's position); all null by default, as in snapshot reads and records of sources that
+    /// carried the position in a header only (<see cref="ChangeMessage.Position"/>).
+    /// </summary>
+    public (long? CommitLsn, long? EventSerialNo, long? SystemId) EnvelopePosition { get; set; }
+
     /// <summary>The LSN the next event gets (increasing by 8 per event unless given).</summary>
     public long NextLsn => _lsn + 8;
 
@@ -79,7 +86,8 @@ internal sealed class ChangeEvents : IDisposable
         var now = DateTimeOffset.UtcNow;
         var committed = CommitTime ?? now;
         var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source, "0.1.0", "postgresql", "test", committed.ToUnixTimeMilliseconds(), "false", table.Database,
-            $"[null,\"{_lsn}\"]", CommitTime is { } at ? (at - DateTimeOffset.UnixEpoch).Ticks / 10 : now.ToUnixTimeMilliseconds() * 1000, table.SchemaName, table.Name, 777L, _lsn, null);
+            $"[null,\"{_lsn}\"]", CommitTime is { } at ? (at - DateTimeOffset.UnixEpoch).Ticks / 10 : now.ToUnixTimeMilliseconds() * 1000, table.SchemaName, table.Name, 777L, _lsn, null,
+            EnvelopePosition.CommitLsn, EnvelopePosition.EventSerialNo, EnvelopePosition.SystemId);
         var envelope = AvroSchemas.NewRecord(table.Schema.Envelope, before, after, source, op.ToString(), now.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds() * 1000, null);
         return await SerializeAsync(false, table.Schema.Envelope, envelope);
     }

@@ -65,17 +65,20 @@ public class EnvelopeWriterTests
 
     static IEnumerable<SourceInfo> Sources() =>
     [
-        new(1234, new(0x16B3748), new NpgsqlLogSequenceNumber(0x16B3700), 1_700_000_000_123_456),
+        new(1234, new(0x16B3748), new NpgsqlLogSequenceNumber(0x16B3700), 1_700_000_000_123_456) { ChangeIndex = 3 },
         new(null, new(ulong.MaxValue), null, -62_135_596_800_000_000, "true"),
-        new(long.MaxValue, NpgsqlLogSequenceNumber.Invalid, new NpgsqlLogSequenceNumber(ulong.MaxValue), 0, "last"),
+        new(long.MaxValue, NpgsqlLogSequenceNumber.Invalid, new NpgsqlLogSequenceNumber(ulong.MaxValue), 0, "last") { ChangeIndex = long.MaxValue / 4 },
     ];
+
+    // Above long.MaxValue, as system identifiers are from 2038 on: written as the long of the same 64 bits.
+    const ulong SystemId = 0xF123_4567_89AB_CDEF;
 
     [Test]
     public void Encode_EveryTypeOperationAndSourceBlock_EqualsTheGenericPath([Values(0, 1)] int options)
     {
         var table = _tables[options];
-        var encoder = new ChangeEventEncoder(_serializer, ConnectorName, _database.Name);
-        var transaction = new TransactionProgress(1234, new NpgsqlLogSequenceNumber(1));
+        var encoder = new ChangeEventEncoder(_serializer, ConnectorName, _database.Name, SystemId);
+        var transaction = new TransactionProgress(1234, new NpgsqlLogSequenceNumber(0xFFFF_FFFF_0000_0001));
         var checkedEnvelopes = 0;
         Assert.Multiple(() =>
         {
@@ -122,18 +125,25 @@ public class EnvelopeWriterTests
         var key = keySource is null ? null : _serializer.Serialize(table.Topic, true, schema.Key!, schema.KeyOf(keySource));
         var s = change.Source;
         var sequence = $"[{(s.LastCommitLsn is { } last ? "\"" + ((ulong)last).ToString(CultureInfo.InvariantCulture) + "\"" : "null")},\"{((ulong)s.Lsn).ToString(CultureInfo.InvariantCulture)}\"]";
-        var source = AvroSchemas.NewRecord(ChangeEventSchemas.Source, KafkaCdcVersion.Current, "postgresql", ConnectorName, s.CommitTimeMicros / 1000, s.Snapshot, _database.Name, sequence, s.CommitTimeMicros,
-            "public", "source_rows", s.TransactionId, (long)(ulong)s.Lsn, null);
-        byte[] Envelope(GenericRecord? old, GenericRecord? @new, ChangeOperation operation) =>
-            _serializer.Serialize(table.Topic, false, schema.Envelope, AvroSchemas.NewRecord(schema.Envelope, old, @new, source, operation.Code(), nowMicros / 1000, nowMicros, null));
+        GenericRecord Source(ulong part)
+        {
+            // The position: the commit LSN, 4 × the change's index + the record's part, the system identifier.
+            var (commitLsn, serialNo, systemId) = s.ChangeIndex is { } index
+                ? ((long?)(long)(ulong)change.Transaction.CommitLsn, (long?)(index * 4 + (long)part), (long?)unchecked((long)SystemId))
+                : (null, null, null);
+            return AvroSchemas.NewRecord(ChangeEventSchemas.Source, KafkaCdcVersion.Current, "postgresql", ConnectorName, s.CommitTimeMicros / 1000, s.Snapshot, _database.Name,
+                sequence, s.CommitTimeMicros, "public", "source_rows", s.TransactionId, (long)(ulong)s.Lsn, null, commitLsn, serialNo, systemId);
+        }
+        byte[] Envelope(GenericRecord? old, GenericRecord? @new, ChangeOperation operation, ulong part) =>
+            _serializer.Serialize(table.Topic, false, schema.Envelope, AvroSchemas.NewRecord(schema.Envelope, old, @new, Source(part), operation.Code(), nowMicros / 1000, nowMicros, null));
 
         if (change.Operation == ChangeOperation.Update && before is not null && key is not null)
         {
             var oldKey = _serializer.Serialize(table.Topic, true, schema.Key!, schema.KeyOf(before));
             if (!oldKey.AsSpan().SequenceEqual(key))
-                return new EncodedChange(key, Envelope(null, after, ChangeOperation.Create), oldKey, Envelope(before, null, ChangeOperation.Delete));
+                return new EncodedChange(key, Envelope(null, after, ChangeOperation.Create, 2), oldKey, Envelope(before, null, ChangeOperation.Delete, 0));
         }
-        return new EncodedChange(key, Envelope(before, after, change.Operation), null, null);
+        return new EncodedChange(key, Envelope(before, after, change.Operation, 0), null, null);
     }
 
     static GenericRecord Value(PgTableSchema schema, RowImage row) =>

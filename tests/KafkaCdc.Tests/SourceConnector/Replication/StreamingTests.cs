@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Avro.Generic;
+using KafkaCdc.Shared.ChangeEvents;
 using KafkaCdc.Shared.Postgres;
 using Npgsql;
 
@@ -87,6 +88,22 @@ public class StreamingTests
         }
         Assert.That((long)update.Source["lsn"]!, Is.GreaterThan((long)insert.Source["lsn"]!));
         Assert.That((long)truncates[0].Source["lsn"]!, Is.GreaterThan((long)delete.Source["lsn"]!));
+
+        // Source positions: the envelope's source block carries them (ChangeTopic checks that no such record has the
+        // header), the tombstone's header carries the delete's with part 1.
+        var system = (ulong)await _database.ScalarAsync<long>("SELECT system_identifier FROM pg_control_system()");
+        var tombstone = byKey[2][2];
+        var positions = new[] { byKey[1][0], byKey[2][0], update, delete, tombstone }.Concat(truncates).Select(r => r.Position).ToList();
+        Assert.That(positions, Has.All.Not.Null, "every streamed record has a position");
+        Assert.That(positions.Select(p => p!.Value.SystemId), Has.All.EqualTo(system), "the server's system identifier");
+        var (first, second) = (byKey[1][0].Position!.Value, byKey[2][0].Position!.Value);
+        Assert.That(first.CommitLsn, Is.EqualTo(second.CommitLsn), "one transaction, one commit LSN");
+        Assert.That(new[] { first.Ordinal, second.Ordinal }, Is.EqualTo(new ulong[] { 0, 4 }), "the inserts are changes 0 and 1 of their transaction");
+        Assert.That(update.Position!.Value.CommitLsn, Is.GreaterThan(first.CommitLsn));
+        Assert.That(delete.Position!.Value.CommitLsn, Is.GreaterThan(update.Position!.Value.CommitLsn));
+        Assert.That(tombstone.Position, Is.EqualTo(delete.Position!.Value with { Ordinal = SourcePosition.Tombstone }), "the tombstone follows its delete");
+        Assert.That(truncates.Select(r => r.Position).Distinct().Single()!.Value.CommitLsn, Is.GreaterThan(delete.Position!.Value.CommitLsn),
+            "the truncate's records share one position, after the delete's");
     }
 
     [Test]
