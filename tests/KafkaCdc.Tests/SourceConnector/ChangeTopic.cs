@@ -54,7 +54,8 @@ internal static class ChangeTopic
 
     /// <summary>
     /// The record's <see cref="SourcePosition"/>, as the contract places it: a record with a value in its envelope's
-    /// <c>source</c> block (and no header), a tombstone in the header; null without one, a failed test when malformed.
+    /// <c>source</c> block (and no header), a tombstone in the header; null without one (a heartbeat has no source
+    /// block), a failed test when malformed.
     /// </summary>
     static SourcePosition? PositionOf(Message<byte[]?, byte[]?> message, GenericRecord? value)
     {
@@ -62,7 +63,8 @@ internal static class ChangeTopic
         if (value is not null)
         {
             Assert.That(header, Is.Null, $"a record with a value carries its position in the envelope, not in the {SourcePosition.HeaderName} header");
-            var source = (GenericRecord)value["source"]!;
+            // A value without a source block (a heartbeat) has no position.
+            if (!value.TryGetValue("source", out var block) || block is not GenericRecord source) return null;
             var (commitLsn, serialNo, systemId) = ((long?)source["commit_lsn"], (long?)source["event_serial_no"], (long?)source["system_id"]);
             Assert.That(commitLsn is null == serialNo is null && serialNo is null == systemId is null, Is.True,
                 $"source.commit_lsn {commitLsn}, event_serial_no {serialNo}, system_id {systemId}: all three or none");
