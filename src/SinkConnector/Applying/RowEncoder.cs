@@ -37,7 +37,7 @@ public static class RowEncoder
         if (table.ColumnsAreFields && after.FieldCount == table.Columns.Length && !after.HasUnavailable)
         {
             // The common case, a new image without placeholders whose fields are the table's columns in order: as it is.
-            var key = KeyText(after, table.PrimaryKey);
+            var key = KeyFor(after, table, mode);
             if (beforeText is { } old && record.SourceOp == 'u') AddOldImage(record, old, table, mode, replaceWithoutKey, key, into);
             into.Add(new RowChange(record, after, key));
             return null;
@@ -76,7 +76,7 @@ public static class RowEncoder
             values[i] = after.Text(column);
         }
 
-        var key = KeyText(values, table.PrimaryKey);
+        var key = mode == WriteMode.SetBased ? KeyText(values, table.PrimaryKey) : "";
         if (before is { } image && record.SourceOp == 'u') AddOldImage(record, image, table, mode, replaceWithoutKey, key, into);
         into.Add(new RowChange(record, isDelete: false, values, unavailable, key));
     }
@@ -152,6 +152,12 @@ public static class RowEncoder
         column.Encoder is { } encoder ? encoder.Encode(datum) : Convert.ToString(datum, CultureInfo.InvariantCulture);
 
     /// <summary><see cref="KeyText(string?[], int[])"/> of a text image whose fields are the bound columns.</summary>
+    /// <summary>
+    /// The key an upsert's row is reduced by (<see cref="RowChange.Key"/>); empty when appending (insert mode), where rows
+    /// are not reduced, and a string per row that nothing reads is work and garbage on insert mode's COPY path.
+    /// </summary>
+    static string KeyFor(PgTextRow row, BoundTable table, WriteMode mode) => mode == WriteMode.SetBased ? KeyText(row, table.PrimaryKey) : "";
+
     static string KeyText(PgTextRow row, int[] primaryKey)
     {
         if (primaryKey.Length == 1) return row.TextOf(primaryKey[0]) ?? "\0";

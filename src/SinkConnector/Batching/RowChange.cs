@@ -49,7 +49,7 @@ public sealed class RowChange
     /// <summary>Per bound column, whether the value is an unchanged TOAST placeholder (keep the stored value); null when none is.</summary>
     public bool[]? Unavailable { get; private set; }
 
-    /// <summary>The primary key's values as one string, for reduction.</summary>
+    /// <summary>The primary key's values as one string, for reduction (set-based writes); empty for appended rows, which are not reduced.</summary>
     public string Key { get; }
 
     /// <summary>Whether any column keeps its stored value.</summary>

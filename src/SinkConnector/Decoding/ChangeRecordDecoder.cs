@@ -200,9 +200,7 @@ public sealed class ChangeRecordDecoder
             SnapshotMark = mark,
             CommitTime = commitTime,
             Table = table,
-            RawKey = _keepRaw ? result.Message.Key : null,
-            RawValue = _keepRaw ? result.Message.Value : null,
-            Headers = _keepRaw ? result.Message.Headers : null,
+            RawMessage = _keepRaw ? result.Message : null,
         };
     }
 
@@ -227,9 +225,7 @@ public sealed class ChangeRecordDecoder
             KeySchemaId = decodedKey.SchemaId,
             KeySchema = decodedKey.WriterSchema,
             Table = table,
-            RawKey = _keepRaw ? result.Message.Key : null,
-            RawValue = null,
-            Headers = _keepRaw ? result.Message.Headers : null,
+            RawMessage = _keepRaw ? result.Message : null,
         };
     }
 
@@ -289,8 +285,6 @@ public sealed class ChangeRecordDecoder
         Offset = result.Offset.Value,
         Action = RecordAction.Failed,
         Failure = failure,
-        RawKey = result.Message.Key,
-        RawValue = result.Message.Value,
-        Headers = result.Message.Headers,
+        RawMessage = result.Message,
     };
 }
