@@ -23,18 +23,29 @@ using Npgsql;
 // the topic's end, its peak RSS (VmHWM) and the CPU time of the sink, PostgreSQL and this process (Kafka, registry). Infrastructure in this process: a throwaway PostgreSQL 15 (fsync off), the
 // librdkafka mock cluster (1 broker) and the dev schema registry.
 //   dotnet run -c Release --project bench/SinkBench [-- --records 500000 --scenarios upsert:1,insert:1,upsert:2,insert:2
-//                                                      --sink-env NAME=VALUE (repeatable: set in the sink's environment only)]
+//                                                      --sink-env NAME=VALUE (repeatable: set in the sink's environment only)
+//                                                      --sink NAME=PATH (repeatable) --rounds N]
+// Comparing builds (before/after a change): --sink names a KafkaCdc.SinkConnector.dll to run (another checkout's
+// `dotnet build -c Release src/SinkConnector` output; default: this build's sink), --rounds repeats the scenarios, each
+// round running every sink on the same topics, in alternating order (ABBA) so that the machine's drift spreads evenly;
+// a summary prints each sink's median per scenario. On a shared guest identical runs differ by ±10 %: compare builds
+// this way, in one run, not across runs.
 // Scenario read:1 (not in the default list) times a plain consumer configured like a task on the insert topic, in this
 // process: what the broker can hand one task, without decoding or the database.
 var records = 500_000;
 var scenarios = new[] { "upsert:1", "insert:1", "upsert:2", "insert:2" };
 var sinkEnvironment = new List<string>();
+var sinks = new List<(string Name, string Dll)>();
+var rounds = 1;
 for (var i = 0; i < args.Length - 1; i++)
 {
     if (args[i] == "--records") records = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
     if (args[i] == "--scenarios") scenarios = args[i + 1].Split(',');
     if (args[i] == "--sink-env") sinkEnvironment.Add(args[i + 1]);
+    if (args[i] == "--sink") sinks.Add(ParseSink(args[i + 1]));
+    if (args[i] == "--rounds") rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
 }
+if (sinks.Count == 0) sinks.Add(("this build", Path.Combine(AppContext.BaseDirectory, "KafkaCdc.SinkConnector.dll")));
 // librdkafka's mock cluster keeps about 5 MB per partition and drops the oldest records beyond that (checked after
 // producing): spread the topics over enough partitions to keep every record (~220 bytes each).
 var Partitions = Math.Max(4, (int)Math.Ceiling(records * 250.0 / (4 << 20)));
@@ -65,15 +76,26 @@ var table = await DescribeAsync(sourceConnection);
 var stopwatch = Stopwatch.StartNew();
 var upsertTopic = "bench_upsert";
 var insertTopic = "bench_insert";
-await ProduceAsync(upsertTopic, upsert: true);
-await ProduceAsync(insertTopic, upsert: false);
-Console.WriteLine($"produced {2 * records:N0} records in {stopwatch.Elapsed.TotalSeconds:0.0} s");
+var topics = 0;
+if (scenarios.Any(s => s.StartsWith("upsert:", StringComparison.Ordinal)))
+{
+    await ProduceAsync(upsertTopic, upsert: true);
+    topics++;
+}
+if (scenarios.Any(s => !s.StartsWith("upsert:", StringComparison.Ordinal)))
+{
+    await ProduceAsync(insertTopic, upsert: false);
+    topics++;
+}
+Console.WriteLine($"produced {topics * records:N0} records in {stopwatch.Elapsed.TotalSeconds:0.0} s");
 Console.WriteLine();
 Console.WriteLine("| mode | tasks.max | records | seconds | records/s | peak RSS (MB) | CPU s: sink / PostgreSQL / Kafka+registry | batches |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|");
 
-var sinkDll = Path.Combine(AppContext.BaseDirectory, "KafkaCdc.SinkConnector.dll");
+var results = new List<(string Scenario, string Sink, double Rate, double Cpu)>();
+for (var round = 0; round < rounds; round++)
 foreach (var scenario in scenarios)
+foreach (var (sinkName, sinkDll) in round % 2 == 0 ? sinks : Enumerable.Reverse(sinks))
 {
     var mode = scenario.Split(':')[0];
     var tasks = int.Parse(scenario.Split(':')[1], CultureInfo.InvariantCulture);
@@ -138,10 +160,38 @@ foreach (var scenario in scenarios)
     var rows = (long)(await ScalarAsync(destination, "SELECT count(*) FROM public.bench_upsert_or_insert".Replace("bench_upsert_or_insert", topic)))!;
     var expectedRows = mode == "upsert" ? records / 2 : records;
     if (rows != expectedRows || sink.ExitCode != 0) throw new InvalidOperationException($"{scenario}: {rows} rows (expected {expectedRows}), exit code {sink.ExitCode}\n{output}");
-    Console.WriteLine($"| {mode} | {tasks} | {records:N0} | {seconds:0.00} | {records / seconds:N0} | {peakMb:0} | {sinkCpu:0.0} / {postgresCpu:0.0} / {benchCpu:0.0} | {batches} |");
+    results.Add((scenario, sinkName, records / seconds, sinkCpu));
+    var label = sinks.Count > 1 || rounds > 1 ? $"{mode} ({sinkName}, round {round + 1})" : mode;
+    Console.WriteLine($"| {label} | {tasks} | {records:N0} | {seconds:0.00} | {records / seconds:N0} | {peakMb:0} | {sinkCpu:0.0} / {postgresCpu:0.0} / {benchCpu:0.0} | {batches} |");
     await ExecuteAsync(postgres.ConnectionString, $"DROP DATABASE {database} WITH (FORCE)");
 }
+if (results.Count > scenarios.Length)
+{
+    Console.WriteLine();
+    Console.WriteLine("| scenario | sink | runs | records/s: median (all, in round order) | sink CPU s: median (all) |");
+    Console.WriteLine("|---|---|---|---|---|");
+    foreach (var run in results.GroupBy(r => (r.Scenario, r.Sink)))
+    {
+        Console.WriteLine($"| {run.Key.Scenario} | {run.Key.Sink} | {run.Count()} | {Median(run.Select(r => r.Rate)):N0} " +
+            $"({string.Join(", ", run.Select(r => r.Rate.ToString("N0", CultureInfo.InvariantCulture)))}) | {Median(run.Select(r => r.Cpu)):0.00} " +
+            $"({string.Join(", ", run.Select(r => r.Cpu.ToString("0.0", CultureInfo.InvariantCulture)))}) |");
+    }
+}
 return 0;
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static (string Name, string Dll) ParseSink(string argument)
+{
+    var parts = argument.Split('=', 2);
+    if (parts.Length != 2 || parts[0].Length == 0 || !File.Exists(parts[1]))
+        throw new ArgumentException($"--sink {argument}: expected NAME=PATH of an existing KafkaCdc.SinkConnector.dll");
+    return (parts[0], Path.GetFullPath(parts[1]));
+}
 
 // A sample's value in Prometheus text format: "name 41", or "name{labels} 41 timestamp" as OpenTelemetry writes it.
 static string MetricValue(string exposition, string name)
