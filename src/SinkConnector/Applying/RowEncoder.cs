@@ -76,7 +76,7 @@ public static class RowEncoder
             values[i] = after.Text(column);
         }
 
-        var key = mode == WriteMode.SetBased ? KeyText(values, table.PrimaryKey) : "";
+        var key = KeyFor(values, table, mode);
         if (before is { } image && record.SourceOp == 'u') AddOldImage(record, image, table, mode, replaceWithoutKey, key, into);
         into.Add(new RowChange(record, isDelete: false, values, unavailable, key));
     }
@@ -151,13 +151,16 @@ public static class RowEncoder
     internal static string? Text(BoundColumn column, object? datum) =>
         column.Encoder is { } encoder ? encoder.Encode(datum) : Convert.ToString(datum, CultureInfo.InvariantCulture);
 
-    /// <summary><see cref="KeyText(string?[], int[])"/> of a text image whose fields are the bound columns.</summary>
     /// <summary>
-    /// The key an upsert's row is reduced by (<see cref="RowChange.Key"/>); empty when appending (insert mode), where rows
-    /// are not reduced, and a string per row that nothing reads is work and garbage on insert mode's COPY path.
+    /// The key a set-based write reduces the row by (<see cref="RowChange.Key"/>); empty when appending (insert mode),
+    /// where rows are not reduced, and a string per row that nothing reads is work and garbage on the COPY path.
     /// </summary>
     static string KeyFor(PgTextRow row, BoundTable table, WriteMode mode) => mode == WriteMode.SetBased ? KeyText(row, table.PrimaryKey) : "";
 
+    /// <inheritdoc cref="KeyFor(PgTextRow, BoundTable, WriteMode)"/>
+    static string KeyFor(string?[] values, BoundTable table, WriteMode mode) => mode == WriteMode.SetBased ? KeyText(values, table.PrimaryKey) : "";
+
+    /// <summary><see cref="KeyText(string?[], int[])"/> of a text image whose fields are the bound columns.</summary>
     static string KeyText(PgTextRow row, int[] primaryKey)
     {
         if (primaryKey.Length == 1) return row.TextOf(primaryKey[0]) ?? "\0";

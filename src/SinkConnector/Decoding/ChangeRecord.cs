@@ -105,7 +105,10 @@ public sealed class ChangeRecord
     /// <summary>The value as received (<see cref="RawMessage"/>).</summary>
     public byte[]? RawValue => RawMessage?.Value;
 
-    /// <summary>The source position (header <c>kafkacdc.position</c>) of a streamed change; null for snapshot reads and other producers' records.</summary>
+    /// <summary>
+    /// The source position of a streamed change (<c>source.commit_lsn</c>, <c>event_serial_no</c> and <c>system_id</c>;
+    /// for a tombstone the header <c>kafkacdc.position</c>); null for snapshot reads and other producers' records.
+    /// </summary>
     public SourcePosition? SourcePosition { get; init; }
 
     /// <summary>
