@@ -93,9 +93,10 @@ Console.WriteLine("| mode | tasks.max | records | seconds | records/s | peak RSS
 Console.WriteLine("|---|---|---|---|---|---|---|---|");
 
 var results = new List<(string Scenario, string Sink, double Rate, double Cpu)>();
-for (var round = 0; round < rounds; round++)
-foreach (var scenario in scenarios)
-foreach (var (sinkName, sinkDll) in round % 2 == 0 ? sinks : Enumerable.Reverse(sinks))
+// Round by round, every scenario with every sink, the sinks' order reversed every other round.
+var runs = Enumerable.Range(0, rounds).SelectMany(round => scenarios.SelectMany(scenario =>
+    (round % 2 == 0 ? sinks : Enumerable.Reverse(sinks)).Select(sink => (Round: round, Scenario: scenario, Sink: sink))));
+foreach (var (round, scenario, (sinkName, sinkDll)) in runs)
 {
     var mode = scenario.Split(':')[0];
     var tasks = int.Parse(scenario.Split(':')[1], CultureInfo.InvariantCulture);

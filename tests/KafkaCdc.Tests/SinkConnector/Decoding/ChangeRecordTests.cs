@@ -14,19 +14,19 @@ public class ChangeRecordTests
 {
     static ChangeRecord Record(long? lsn = null, long? commitTime = null, SnapshotMark? mark = null, SourcePosition? position = null,
         string? skipReason = null, Exception? failure = null, Message<byte[]?, byte[]?>? raw = null) => new()
-    {
-        Topic = "t",
-        Partition = 0,
-        Offset = 7,
-        Action = RecordAction.Upsert,
-        Lsn = lsn,
-        CommitTime = commitTime,
-        SnapshotMark = mark,
-        SourcePosition = position,
-        SkipReason = skipReason,
-        Failure = failure,
-        RawMessage = raw,
-    };
+        {
+            Topic = "t",
+            Partition = 0,
+            Offset = 7,
+            Action = RecordAction.Upsert,
+            Lsn = lsn,
+            CommitTime = commitTime,
+            SnapshotMark = mark,
+            SourcePosition = position,
+            SkipReason = skipReason,
+            Failure = failure,
+            RawMessage = raw,
+        };
 
     [Test]
     public void UnsetParts_ReadAsNull()
